@@ -1,0 +1,1 @@
+"""motcua: a provincial digital one-stop shop (một cửa điện tử) for Vietnamese public services."""

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+
+from motcua.catalog.actions import CatalogImportError, export_catalog, import_catalog
+from motcua.catalog.models import Field, Procedure, ProcedureVersion
+from motcua.catalog.transfer import CatalogFileError, dump_json, load_json, read_workbook, write_workbook
+from motcua.core.admin import ProvinceAdminEditable
+from motcua.directory.selectors import is_province_admin
+
+
+@admin.register(Field)
+class FieldAdmin(ProvinceAdminEditable):
+    list_display = ("code", "name")
+    search_fields = ("code", "name")
+
+
+class ProcedureVersionInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = ProcedureVersion
+    fields = ("number", "name", "statutory_days", "effective_from", "created_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Procedure)
+class ProcedureAdmin(ProvinceAdminEditable):
+    list_display = ("national_code", "name", "field", "level", "service_level", "is_active")
+    list_filter = ("level", "service_level", "field", "is_active")
+    search_fields = ("national_code", "name", "search_text")
+    filter_horizontal = ("competent_agencies",)
+    readonly_fields = ("current_version",)
+    fields = ("national_code", "name", "field", "level", "service_level", "competent_agencies", "is_active",
+              "current_version")
+    inlines = [ProcedureVersionInline]
+    change_list_template = "admin/catalog/procedure/change_list.html"
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="catalog_procedure_import"),
+            path("export.json", self.admin_site.admin_view(self.export_json), name="catalog_procedure_export_json"),
+            path("export.xlsx", self.admin_site.admin_view(self.export_xlsx), name="catalog_procedure_export_xlsx"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        if not is_province_admin(request.user):
+            return HttpResponse(status=403)
+        errors: list[Any] = []
+        if request.method == "POST" and request.FILES.get("file"):
+            upload = request.FILES["file"]
+            try:
+                if (upload.name or "").lower().endswith(".xlsx"):
+                    records, locate = read_workbook(upload)
+                    report = import_catalog(records, locate=locate)
+                else:
+                    report = import_catalog(load_json(upload.read()))
+            except (CatalogFileError, CatalogImportError) as exc:
+                errors = exc.errors
+            else:
+                messages.success(request, _(
+                    "Imported: %(created)d new, %(versions)d new versions, %(same)d unchanged."
+                ) % {"created": len(report.created), "versions": len(report.new_versions),
+                     "same": len(report.unchanged)})
+                return redirect("admin:catalog_procedure_changelist")
+        context = {**self.admin_site.each_context(request), "title": _("Import procedures"), "errors": errors,
+                   "opts": self.model._meta}
+        return render(request, "admin/catalog/procedure/import.html", context, status=400 if errors else 200)
+
+    def export_json(self, request: HttpRequest) -> HttpResponse:
+        response = HttpResponse(dump_json(export_catalog()), content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="thu-tuc.json"'
+        return response
+
+    def export_xlsx(self, request: HttpRequest) -> HttpResponse:
+        response = HttpResponse(
+            write_workbook(export_catalog()),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="thu-tuc.xlsx"'
+        return response
+
+
+@admin.register(ProcedureVersion)
+class ProcedureVersionAdmin(ProvinceAdminEditable):
+    """Versions are immutable: they are created by import and read here."""
+
+    list_display = ("procedure", "number", "statutory_days", "effective_from", "created_at")
+    search_fields = ("procedure__national_code", "name")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,146 @@
+"""Administrative procedures (thủ tục hành chính), versioned.
+
+A `Procedure` is the stable identity (its national code, e.g. 1.001193) and what this province configures
+about it (which agencies handle it, whether it is offered). Its content — time limit, fees, documents, e-form,
+process — lives in immutable `ProcedureVersion` rows; a dossier stays pinned to the version it was submitted
+under, and a change of content makes a new version.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from motcua.core.text import fold
+from motcua.directory.models import Agency
+
+
+class ProcedureLevel(models.TextChoices):
+    CENTRAL = "central", _("Central")
+    PROVINCE = "province", _("Province")
+    COMMUNE = "commune", _("Commune")
+
+
+class ServiceLevel(models.TextChoices):
+    """Online service levels of Decree 42/2022/NĐ-CP (replacing the four levels of Circular 22/2019)."""
+
+    FULL_ONLINE = "toan_trinh", _("Fully online")
+    PARTLY_ONLINE = "mot_phan", _("Partly online")
+    COUNTER_ONLY = "truc_tiep", _("At the counter only")
+
+
+class Field(models.Model):
+    """A field of administration (lĩnh vực), e.g. Đất đai, Hộ tịch."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+
+    class Meta:
+        verbose_name = _("field")
+        verbose_name_plural = _("fields")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProcedureQuerySet(models.QuerySet["Procedure"]):
+    def published(self) -> ProcedureQuerySet:
+        return self.filter(is_active=True, current_version__isnull=False)
+
+    def search(self, query: str) -> ProcedureQuerySet:
+        """Every folded term of QUERY must occur in the folded name, code, field or agency."""
+        result = self
+        for term in fold(query).split():
+            result = result.filter(search_text__contains=term)
+        return result
+
+
+class Procedure(models.Model):
+    national_code = models.CharField(
+        _("national code"), max_length=40, unique=True, help_text=_("Code in the national TTHC database, e.g. 1.001193.")
+    )
+    name = models.CharField(_("name"), max_length=500)
+    field = models.ForeignKey(Field, verbose_name=_("field"), on_delete=models.PROTECT, related_name="procedures")
+    level = models.CharField(_("level"), max_length=10, choices=ProcedureLevel.choices)
+    service_level = models.CharField(_("online service level"), max_length=10, choices=ServiceLevel.choices)
+    competent_agencies = models.ManyToManyField(
+        Agency, verbose_name=_("agencies handling it in this province"), blank=True, related_name="procedures"
+    )
+    current_version = models.ForeignKey(
+        "ProcedureVersion", verbose_name=_("current version"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    is_active = models.BooleanField(_("offered"), default=True)
+    search_text = models.TextField(editable=False, default="")
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ProcedureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("procedure")
+        verbose_name_plural = _("procedures")
+        ordering = ["field__name", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.national_code} — {self.name}"
+
+    def refresh_search_text(self) -> None:
+        authority = self.current_version.competent_authority if self.current_version else ""
+        self.search_text = fold(f"{self.name} {self.national_code} {self.field.name} {authority}")
+
+
+class ProcedureVersion(models.Model):
+    """The content of a procedure from a given day. Never edited after creation: import a new version."""
+
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("procedure"), on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    name = models.CharField(_("name"), max_length=500)
+    level = models.CharField(_("level"), max_length=10, choices=ProcedureLevel.choices)
+    service_level = models.CharField(_("online service level"), max_length=10, choices=ServiceLevel.choices)
+    competent_authority = models.CharField(_("competent authority"), max_length=500)
+    statutory_days = models.DecimalField(
+        _("statutory time (working days)"), max_digits=6, decimal_places=2,
+        help_text=_("0 means within the day of receipt."),
+    )
+    time_rule = models.TextField(_("time limit as published"), blank=True)
+    fees = models.JSONField(_("fees and charges"), default=list, blank=True)
+    required_documents = models.JSONField(_("required documents"), default=list, blank=True)
+    eform_schema = models.JSONField(_("e-form (JSON Schema)"), default=dict, blank=True)
+    result_type = models.CharField(_("result"), max_length=500)
+    legal_basis = models.JSONField(_("legal basis"), default=list, blank=True)
+    process_definition = models.JSONField(_("process definition"), default=dict)
+    source_url = models.URLField(_("source"), max_length=500, blank=True)
+    effective_from = models.DateField(_("effective from"))
+    content_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("procedure version")
+        verbose_name_plural = _("procedure versions")
+        ordering = ["procedure", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "number"], name="procedure_version_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure.national_code} v{self.number}"
+
+    @property
+    def is_same_day(self) -> bool:
+        return self.statutory_days == Decimal(0)
+
+    @property
+    def total_fee(self) -> int:
+        """Sum of fixed fee lines, in VND (per-item lines depend on the dossier)."""
+        return sum(int(line.get("amount", 0)) for line in self.fees if line.get("kind", "fixed") == "fixed")
+
+    @property
+    def steps(self) -> list[dict[str, Any]]:
+        steps: list[dict[str, Any]] = self.process_definition.get("steps", [])
+        return steps

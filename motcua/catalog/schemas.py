@@ -1,0 +1,239 @@
+"""The exchange format of a procedure (JSON import/export) and its validation.
+
+One record per procedure; the same record shape is produced from an Excel workbook. Validation returns every
+problem found (never stops at the first), each located by a JSON path inside the record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+
+from motcua.catalog.models import ProcedureLevel, ServiceLevel
+
+EXCHANGE_FORMAT = "motcua.catalog/1"
+
+# What a process step may allow. The workflow engine (dossiers app) gives each its meaning.
+STEP_ACTIONS = (
+    "forward",             # chuyển bước tiếp theo
+    "send_back",           # trả lại bước trước
+    "request_supplement",  # yêu cầu bổ sung, hoàn thiện hồ sơ (dừng tính thời gian)
+    "refuse",              # từ chối giải quyết
+    "pause_for_fees",      # tạm dừng chờ thực hiện nghĩa vụ tài chính
+    "hand_off",            # chuyển liên thông sang cơ quan khác
+    "approve",             # phê duyệt
+    "sign",                # ký số kết quả
+    "return_result",       # trả kết quả
+)
+STEP_ROLES = ("clerk", "specialist", "leader")
+STEP_AGENCIES = ("receiving", "competent")  # or an agency function such as "tax"
+DOCUMENT_FORMS = ("original", "copy", "certified_copy", "original_or_copy", "electronic")
+FEE_KINDS = ("fixed", "per_item")
+
+_slug = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$", "maxLength": 50}
+_text = {"type": "string", "minLength": 1}
+
+PROCEDURE_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "required": [
+        "national_code", "name", "field_code", "field_name", "level", "service_level", "competent_authority",
+        "statutory_days", "result_type", "process_definition", "effective_from",
+    ],
+    "additionalProperties": False,
+    "properties": {
+        "national_code": {"type": "string", "pattern": r"^[0-9]\.[0-9]{6}(\.[0-9A-Z.]+)?$"},
+        "name": {**_text, "maxLength": 500},
+        "field_code": {**_text, "maxLength": 40},
+        "field_name": {**_text, "maxLength": 255},
+        "level": {"enum": list(ProcedureLevel.values)},
+        "service_level": {"enum": list(ServiceLevel.values)},
+        "competent_authority": {**_text, "maxLength": 500},
+        "competent_agencies": {"type": "array", "items": _text, "uniqueItems": True},
+        "statutory_days": {"type": ["string", "number"]},
+        "time_rule": {"type": "string"},
+        "fees": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["name", "amount"],
+                "additionalProperties": False,
+                "properties": {
+                    "name": _text,
+                    "kind": {"enum": list(FEE_KINDS)},
+                    "amount": {"type": "integer", "minimum": 0},
+                    "unit": {"type": "string"},
+                    "maximum": {"type": "integer", "minimum": 0},
+                    "exempt": {"type": "array", "items": _text},
+                    "note": {"type": "string"},
+                },
+            },
+        },
+        "required_documents": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["name", "form", "quantity"],
+                "additionalProperties": False,
+                "properties": {
+                    "code": _slug,
+                    "name": _text,
+                    "form": {"enum": list(DOCUMENT_FORMS)},
+                    "quantity": {"type": "integer", "minimum": 1},
+                    "mandatory": {"type": "boolean"},
+                    "reusable": {"type": "boolean"},
+                    "note": {"type": "string"},
+                },
+            },
+        },
+        "eform_schema": {"type": "object"},
+        "result_type": {**_text, "maxLength": 500},
+        "legal_basis": {"type": "array", "items": _text},
+        "process_definition": {
+            "type": "object",
+            "required": ["steps"],
+            "additionalProperties": False,
+            "properties": {
+                "steps": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {
+                        "type": "object",
+                        "required": ["key", "name", "agency", "role", "days", "actions"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "key": _slug,
+                            "name": _text,
+                            "agency": _slug,
+                            "role": {"enum": list(STEP_ROLES)},
+                            "days": {"type": ["string", "number"]},
+                            "actions": {
+                                "type": "array", "minItems": 1, "uniqueItems": True,
+                                "items": {"enum": list(STEP_ACTIONS)},
+                            },
+                        },
+                    },
+                }
+            },
+        },
+        "source_url": {"type": "string"},
+        "effective_from": {"type": "string", "format": "date"},
+    },
+}
+_VALIDATOR = Draft202012Validator(PROCEDURE_SCHEMA)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one record, located by a JSON path ("" is the record itself)."""
+
+    path: str
+    code: str
+    message_vi: str
+    message_en: str
+
+    def __str__(self) -> str:
+        return f"{self.message_vi} ({self.message_en})"
+
+
+def _decimal(value: Any) -> Decimal | None:
+    try:
+        result = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return result if result.is_finite() else None
+
+
+def validate_record(record: dict[str, Any], *, agency_codes: set[str], agency_functions: set[str]) -> list[Problem]:
+    """All problems of one procedure record; an empty list means it can be imported."""
+    problems = [
+        Problem(
+            "/".join(str(p) for p in error.absolute_path),
+            "schema",
+            f"Giá trị không hợp lệ: {error.message}",
+            f"Invalid value: {error.message}",
+        )
+        for error in sorted(_VALIDATOR.iter_errors(record), key=lambda e: list(map(str, e.absolute_path)))
+    ]
+    if problems:
+        return problems
+
+    statutory = _decimal(record["statutory_days"])
+    if statutory is None or statutory < 0 or statutory > 365:
+        problems.append(Problem(
+            "statutory_days", "bad_days",
+            "Thời hạn giải quyết phải là số ngày làm việc từ 0 đến 365.",
+            "The statutory time must be a number of working days from 0 to 365.",
+        ))
+    try:
+        dt.date.fromisoformat(record["effective_from"])
+    except ValueError:
+        problems.append(Problem(
+            "effective_from", "bad_date", "Ngày hiệu lực phải có dạng YYYY-MM-DD.",
+            "The effective date must look like YYYY-MM-DD.",
+        ))
+    for code in record.get("competent_agencies", []):
+        if code not in agency_codes:
+            problems.append(Problem(
+                "competent_agencies", "unknown_agency",
+                f"Không có cơ quan mã định danh {code}.", f"No agency has the e-ID code {code}.",
+            ))
+    schema = record.get("eform_schema") or {}
+    if schema:
+        try:
+            Draft202012Validator.check_schema(schema)
+        except SchemaError as exc:
+            problems.append(Problem(
+                "eform_schema", "bad_eform", f"Biểu mẫu điện tử không phải JSON Schema hợp lệ: {exc.message}",
+                f"The e-form is not a valid JSON Schema: {exc.message}",
+            ))
+    problems.extend(_process_problems(record["process_definition"]["steps"], statutory, agency_functions))
+    return problems
+
+
+def _process_problems(
+    steps: list[dict[str, Any]], statutory: Decimal | None, agency_functions: set[str]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    total = Decimal(0)
+    for index, step in enumerate(steps):
+        path = f"process_definition/steps/{index}"
+        if step["key"] in seen:
+            problems.append(Problem(
+                f"{path}/key", "duplicate_step", f"Bước {step['key']} bị trùng.", f"Step {step['key']} is repeated.",
+            ))
+        seen.add(step["key"])
+        days = _decimal(step["days"])
+        if days is None or days < 0:
+            problems.append(Problem(
+                f"{path}/days", "bad_days", "Số ngày của bước phải là số không âm.",
+                "A step's days must be a non-negative number.",
+            ))
+        else:
+            total += days
+        agency = step["agency"]
+        if agency not in STEP_AGENCIES and agency not in agency_functions:
+            problems.append(Problem(
+                f"{path}/agency", "unknown_function",
+                f"Không có cơ quan nào thực hiện chức năng «{agency}» trong tỉnh.",
+                f"No agency in this province has the function “{agency}”.",
+            ))
+    if "return_result" not in steps[-1]["actions"]:
+        problems.append(Problem(
+            f"process_definition/steps/{len(steps) - 1}/actions", "no_return",
+            "Bước cuối cùng phải có thao tác trả kết quả (return_result).",
+            "The last step must allow returning the result (return_result).",
+        ))
+    if statutory is not None and total != statutory:
+        problems.append(Problem(
+            "process_definition", "days_mismatch",
+            f"Tổng số ngày của các bước ({total}) khác thời hạn giải quyết ({statutory}).",
+            f"The steps add up to {total} days, not the statutory {statutory}.",
+        ))
+    return problems

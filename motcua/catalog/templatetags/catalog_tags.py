@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+register = template.Library()
+
+_FORMS = {
+    "original": "Original",
+    "copy": "Copy",
+    "certified_copy": "Certified copy",
+    "original_or_copy": "Original or copy",
+    "electronic": "Electronic copy",
+}
+
+
+@register.filter
+def vnd(amount: int | str | None) -> str:
+    """50000 → "50.000 đồng"."""
+    if amount in (None, ""):
+        return ""
+    return f"{int(amount):,}".replace(",", ".") + " " + _("VND")
+
+
+@register.filter
+def working_days(days: Decimal) -> str:
+    if days == 0:
+        return _("Within the day of receipt")
+    shown = format(Decimal(days).normalize(), "f").replace(".", ",")
+    return ngettext("%(days)s working day", "%(days)s working days", 2 if days != 1 else 1) % {"days": shown}
+
+
+@register.filter
+def document_form(form: str) -> str:
+    return _(_FORMS.get(form, form))
+
+
+@register.filter
+def step_agency(agency: str) -> str:
+    if agency == "receiving":
+        return _("Receiving agency")
+    if agency == "competent":
+        return _("Competent agency")
+    return {
+        "tax": _("Tax authority"),
+        "treasury": _("State treasury"),
+        "land_registration": _("Land registration office"),
+        "natural_resources": _("Department of Agriculture and Environment"),
+    }.get(agency, agency)
+
+
+@register.filter
+def role_name(role: str) -> str:
+    return {"clerk": _("One-stop counter clerk"), "specialist": _("Specialist"), "leader": _("Leader / approver")}.get(
+        role, role
+    )

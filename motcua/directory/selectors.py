@@ -1,0 +1,63 @@
+"""Who may act where: every staff permission is a role held in an agency."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q
+
+from motcua.directory.models import Agency, AgencyQuerySet, Role, StaffAssignment
+
+# Roles whose scope covers the agency's whole subtree; the other roles act only in their own agency.
+SUBTREE_ROLES = frozenset({Role.AGENCY_ADMIN})
+ADMIN_ROLES = frozenset({Role.AGENCY_ADMIN, Role.PROVINCE_ADMIN})
+
+
+def _active_assignments(user: AbstractBaseUser | AnonymousUser) -> list[StaffAssignment]:
+    if not user.is_authenticated or not user.is_active:
+        return []
+    cached: list[StaffAssignment] | None = getattr(user, "_motcua_assignments", None)
+    if cached is None:
+        cached = list(
+            StaffAssignment.objects.filter(user=user, is_active=True, agency__is_active=True).select_related("agency")
+        )
+        user._motcua_assignments = cached  # type: ignore[union-attr]
+    return cached
+
+
+def roles_of(user: AbstractBaseUser | AnonymousUser) -> set[str]:
+    return {a.role for a in _active_assignments(user)}
+
+
+def agencies_in_scope(user: AbstractBaseUser | AnonymousUser, *roles: Role) -> AgencyQuerySet:
+    """The agencies where USER may act in one of ROLES (any role if none given).
+
+    A province administrator's scope is every agency; an agency administrator's is the agency and all units
+    under it; clerks, specialists and leaders act only in the agency they are assigned to.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return Agency.objects.none()
+    if getattr(user, "is_superuser", False):
+        return Agency.objects.all()
+    wanted = set(roles) or set(Role)
+    assignments = [a for a in _active_assignments(user) if a.role in wanted]
+    if any(a.role == Role.PROVINCE_ADMIN for a in assignments):
+        return Agency.objects.all()
+    condition = Q(pk__in=[a.agency_id for a in assignments if a.role not in SUBTREE_ROLES])
+    for assignment in assignments:
+        if assignment.role in SUBTREE_ROLES:
+            condition |= Q(path__startswith=assignment.agency.path)
+    if not assignments:
+        return Agency.objects.none()
+    return Agency.objects.filter(condition)
+
+
+def has_role(user: AbstractBaseUser | AnonymousUser, agency: Agency, role: Role) -> bool:
+    return agencies_in_scope(user, role).filter(pk=agency.pk).exists()
+
+
+def is_province_admin(user: AbstractBaseUser | AnonymousUser) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or Role.PROVINCE_ADMIN in roles_of(user)
+
+
+def can_manage_staff(user: AbstractBaseUser | AnonymousUser, agency: Agency) -> bool:
+    return agencies_in_scope(user, *ADMIN_ROLES).filter(pk=agency.pk).exists()

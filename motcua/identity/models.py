@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person who signs in: a citizen (through VNeID / the national portal) or a member of staff.
+
+    Staff powers do not live here: they come from `directory.StaffAssignment` rows, each scoped to one agency.
+    """
+
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    # Personal identification number (số định danh cá nhân / CCCD), 12 digits; the key that links a VNeID sign-in.
+    national_id = models.CharField(_("personal ID number"), max_length=12, blank=True, null=True, unique=True)
+    phone = models.CharField(_("phone number"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.get_username()

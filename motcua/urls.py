@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="catalog:list", permanent=False), name="home"),
+    path("thu-tuc/", include("motcua.catalog.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("quan-tri/", admin.site.urls),
+]
