@@ -1,0 +1,75 @@
+"""The named cast every test can ask for, built by the same code as the demo province.
+
+citizen, other_citizen — two citizens; clerk — the counter clerk of the provincial service centre;
+specialist, leader — of the land registration office; tax_specialist; other_clerk — the clerk of a commune
+(another agency); agency_admin — administrator of the Department of Agriculture and Environment (whose subtree
+holds the land office); province_admin.
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from motcua.directory.demo import build_demo_directory
+from motcua.directory.models import Agency
+from motcua.directory.units import load_units
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the real administrative units once per test database (about two seconds)."""
+    with django_db_blocker.unblock():
+        load_units()
+
+
+@pytest.fixture
+def demo_agencies(db) -> dict[str, Agency]:
+    return build_demo_directory(password=None)
+
+
+def _user(username):
+    return get_user_model().objects.get(username=username)
+
+
+@pytest.fixture
+def citizen(demo_agencies):
+    return _user("nguyenvana")
+
+
+@pytest.fixture
+def other_citizen(demo_agencies):
+    return _user("tranthibinh")
+
+
+@pytest.fixture
+def clerk(demo_agencies):
+    return _user("tiepnhan.ttpvhcc")
+
+
+@pytest.fixture
+def specialist(demo_agencies):
+    return _user("chuyenvien.vpdkdd")
+
+
+@pytest.fixture
+def leader(demo_agencies):
+    return _user("lanhdao.vpdkdd")
+
+
+@pytest.fixture
+def tax_specialist(demo_agencies):
+    return _user("chuyenvien.thue")
+
+
+@pytest.fixture
+def other_clerk(demo_agencies):
+    return _user("tiepnhan.tranbien")
+
+
+@pytest.fixture
+def agency_admin(demo_agencies):
+    return _user("quantri.sonnmt")
+
+
+@pytest.fixture
+def province_admin(demo_agencies):
+    return _user("quantri.tinh")
