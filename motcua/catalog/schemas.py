@@ -160,31 +160,38 @@ def validate_record(record: dict[str, Any], *, agency_codes: set[str], agency_fu
         )
         for error in sorted(_VALIDATOR.iter_errors(record), key=lambda e: list(map(str, e.absolute_path)))
     ]
-    if problems:
-        return problems
+    broken = {problem.path for problem in problems}
 
-    statutory = _decimal(record["statutory_days"])
-    if statutory is None or statutory < 0 or statutory > 365:
+    def intact(path: str) -> bool:
+        """No schema problem at PATH or inside it (semantic checks there would only repeat the problem)."""
+        return not any(b == path or b.startswith(path + "/") for b in broken)
+
+    statutory = _decimal(record.get("statutory_days"))
+    if "statutory_days" in record and intact("statutory_days") and (
+        statutory is None or statutory < 0 or statutory > 365
+    ):
         problems.append(Problem(
             "statutory_days", "bad_days",
             "Thời hạn giải quyết phải là số ngày làm việc từ 0 đến 365.",
             "The statutory time must be a number of working days from 0 to 365.",
         ))
-    try:
-        dt.date.fromisoformat(record["effective_from"])
-    except ValueError:
-        problems.append(Problem(
-            "effective_from", "bad_date", "Ngày hiệu lực phải có dạng YYYY-MM-DD.",
-            "The effective date must look like YYYY-MM-DD.",
-        ))
-    for code in record.get("competent_agencies", []):
-        if code not in agency_codes:
+    if isinstance(record.get("effective_from"), str) and intact("effective_from"):
+        try:
+            dt.date.fromisoformat(record["effective_from"])
+        except ValueError:
             problems.append(Problem(
-                "competent_agencies", "unknown_agency",
-                f"Không có cơ quan mã định danh {code}.", f"No agency has the e-ID code {code}.",
+                "effective_from", "bad_date", "Ngày hiệu lực phải có dạng YYYY-MM-DD.",
+                "The effective date must look like YYYY-MM-DD.",
             ))
+    if intact("competent_agencies"):
+        for code in record.get("competent_agencies", []):
+            if code not in agency_codes:
+                problems.append(Problem(
+                    "competent_agencies", "unknown_agency",
+                    f"Không có cơ quan mã định danh {code}.", f"No agency has the e-ID code {code}.",
+                ))
     schema = record.get("eform_schema") or {}
-    if schema:
+    if schema and intact("eform_schema"):
         try:
             Draft202012Validator.check_schema(schema)
         except SchemaError as exc:
@@ -192,8 +199,29 @@ def validate_record(record: dict[str, Any], *, agency_codes: set[str], agency_fu
                 "eform_schema", "bad_eform", f"Biểu mẫu điện tử không phải JSON Schema hợp lệ: {exc.message}",
                 f"The e-form is not a valid JSON Schema: {exc.message}",
             ))
-    problems.extend(_process_problems(record["process_definition"]["steps"], statutory, agency_functions))
+    definition = record.get("process_definition")
+    if isinstance(definition, dict) and isinstance(definition.get("steps"), list) and definition["steps"]:
+        steps = definition["steps"]
+        if all(intact(f"process_definition/steps/{i}") for i in range(len(steps))) and intact("statutory_days"):
+            problems.extend(_process_problems(steps, statutory, agency_functions))
+        else:
+            problems.extend(
+                problem for i, step in enumerate(steps) if isinstance(step, dict)
+                for problem in _step_agency_problem(i, step, agency_functions)
+                if intact(problem.path)
+            )
     return problems
+
+
+def _step_agency_problem(index: int, step: dict[str, Any], agency_functions: set[str]) -> list[Problem]:
+    agency = step.get("agency")
+    if not isinstance(agency, str) or agency in STEP_AGENCIES or agency in agency_functions:
+        return []
+    return [Problem(
+        f"process_definition/steps/{index}/agency", "unknown_function",
+        f"Không có cơ quan nào thực hiện chức năng «{agency}» trong tỉnh.",
+        f"No agency in this province has the function “{agency}”.",
+    )]
 
 
 def _process_problems(
@@ -217,13 +245,7 @@ def _process_problems(
             ))
         else:
             total += days
-        agency = step["agency"]
-        if agency not in STEP_AGENCIES and agency not in agency_functions:
-            problems.append(Problem(
-                f"{path}/agency", "unknown_function",
-                f"Không có cơ quan nào thực hiện chức năng «{agency}» trong tỉnh.",
-                f"No agency in this province has the function “{agency}”.",
-            ))
+        problems.extend(_step_agency_problem(index, step, agency_functions))
     if "return_result" not in steps[-1]["actions"]:
         problems.append(Problem(
             f"process_definition/steps/{len(steps) - 1}/actions", "no_return",

@@ -4,16 +4,16 @@ from decimal import Decimal
 
 from django import template
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 register = template.Library()
 
 _FORMS = {
-    "original": "Original",
-    "copy": "Copy",
-    "certified_copy": "Certified copy",
-    "original_or_copy": "Original or copy",
-    "electronic": "Electronic copy",
+    "original": gettext_lazy("Original"),
+    "copy": gettext_lazy("Copy"),
+    "certified_copy": gettext_lazy("Certified copy"),
+    "original_or_copy": gettext_lazy("Original or copy"),
+    "electronic": gettext_lazy("Electronic copy"),
 }
 
 
@@ -35,7 +35,7 @@ def working_days(days: Decimal) -> str:
 
 @register.filter
 def document_form(form: str) -> str:
-    return _(_FORMS.get(form, form))
+    return str(_FORMS.get(form, form))
 
 
 @register.filter
