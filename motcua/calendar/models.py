@@ -53,7 +53,10 @@ def parse_sessions(text: str) -> list[tuple[dt.time, dt.time]]:
             sessions.append((start, end))
     except ValueError as exc:
         raise ValidationError(
-            _("Working hours must look like 07:30-11:30,13:00-17:00 (Giờ làm việc phải có dạng 07:30-11:30,13:00-17:00).")
+            _(
+                "Working hours must look like 07:30-11:30,13:00-17:00 "
+                "(Giờ làm việc phải có dạng 07:30-11:30,13:00-17:00)."
+            )
         ) from exc
     previous_end = dt.time.min
     for start, end in sessions:

@@ -16,6 +16,7 @@ import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -44,7 +45,8 @@ def national_makeup_working_days() -> dict[dt.date, str]:
     from holidays.countries.vietnam import VietnamStaticHolidays
 
     result: dict[dt.date, str] = {}
-    for year, entries in VietnamStaticHolidays.special_public_holidays.items():
+    table: dict[int, Any] = VietnamStaticHolidays.special_public_holidays
+    for year, entries in table.items():
         swaps = entries if isinstance(entries[0], tuple) else (entries,)
         for swap in swaps:
             to_month, to_day, from_month, from_day, *rest = swap

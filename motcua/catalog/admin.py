@@ -57,8 +57,8 @@ class ProcedureAdmin(ProvinceAdminEditable):
         if not is_province_admin(request.user):
             return HttpResponse(status=403)
         errors: list[Any] = []
-        if request.method == "POST" and request.FILES.get("file"):
-            upload = request.FILES["file"]
+        upload = request.FILES.get("file") if request.method == "POST" else None
+        if upload is not None:
             try:
                 if (upload.name or "").lower().endswith(".xlsx"):
                     records, locate = read_workbook(upload)

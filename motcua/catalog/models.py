@@ -61,7 +61,8 @@ class ProcedureQuerySet(models.QuerySet["Procedure"]):
 
 class Procedure(models.Model):
     national_code = models.CharField(
-        _("national code"), max_length=40, unique=True, help_text=_("Code in the national TTHC database, e.g. 1.001193.")
+        _("national code"), max_length=40, unique=True,
+        help_text=_("Code in the national TTHC database, e.g. 1.001193."),
     )
     name = models.CharField(_("name"), max_length=500)
     field = models.ForeignKey(Field, verbose_name=_("field"), on_delete=models.PROTECT, related_name="procedures")

@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
@@ -194,7 +194,7 @@ def _cell_text(value: Any) -> str:
 
 def write_workbook(records: list[dict[str, Any]]) -> bytes:
     book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book.remove(book.active)
     sheets = {name: book.create_sheet(name) for name, _columns in SHEETS}
     for name, columns in SHEETS:
         sheet = sheets[name]
@@ -277,7 +277,10 @@ def _read_sheet(
     return result
 
 
-def read_workbook(stream: BinaryIO) -> tuple[list[dict[str, Any]], Callable[[int, dict[str, Any], str], tuple[str, str]]]:
+Locate = Callable[[int, dict[str, Any], str], tuple[str, str]]
+
+
+def read_workbook(stream: BinaryIO | IO[bytes] | Any) -> tuple[list[dict[str, Any]], Locate]:
     """Records from an Excel workbook, and a locator that turns a record path back into sheet and row."""
     try:
         book = load_workbook(stream, read_only=True, data_only=True)

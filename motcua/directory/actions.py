@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from motcua.directory.models import Agency, Role, StaffAssignment
 from motcua.directory.selectors import can_manage_staff, is_province_admin
+from motcua.identity.models import User
 
 
 @transaction.atomic
-def assign_role(*, actor: AbstractBaseUser, user: AbstractBaseUser, agency: Agency, role: Role) -> StaffAssignment:
+def assign_role(*, actor: User, user: User, agency: Agency, role: Role) -> StaffAssignment:
     """Give USER the ROLE in AGENCY. Idempotent: assigning an existing role re-activates it.
 
     Only a province administrator may create province administrators; an agency administrator may assign
@@ -26,14 +26,14 @@ def assign_role(*, actor: AbstractBaseUser, user: AbstractBaseUser, agency: Agen
     if not created and not assignment.is_active:
         assignment.is_active = True
         assignment.save(update_fields=["is_active"])
-    if not user.is_staff:  # type: ignore[attr-defined]
-        user.is_staff = True  # type: ignore[attr-defined]
+    if not user.is_staff:
+        user.is_staff = True
         user.save(update_fields=["is_staff"])
     return assignment
 
 
 @transaction.atomic
-def revoke_role(*, actor: AbstractBaseUser, assignment: StaffAssignment) -> None:
+def revoke_role(*, actor: User, assignment: StaffAssignment) -> None:
     if not can_manage_staff(actor, assignment.agency) or (
         assignment.role == Role.PROVINCE_ADMIN and not is_province_admin(actor)
     ):

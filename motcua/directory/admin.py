@@ -96,5 +96,7 @@ class StaffAssignmentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 raise PermissionDenied
             super().save_model(request, obj, form, change)
             return
-        assignment = assign_role(actor=request.user, user=obj.user, agency=obj.agency, role=Role(obj.role))
+        assignment = assign_role(
+            actor=request.user, user=obj.user, agency=obj.agency, role=Role(obj.role)  # type: ignore[arg-type]
+        )
         obj.pk = assignment.pk

@@ -7,6 +7,7 @@ and keeps changing, and old dossiers, ID numbers and addresses still name the ol
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -64,9 +65,9 @@ class AdministrativeUnit(models.Model):
             return f"{self.name} ({self.code}, {_('until')} {self.valid_to:%d/%m/%Y})"
         return f"{self.name} ({self.code})"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.search_text = fold(f"{self.name} {self.code}")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
 
 class UnitSuccession(models.Model):
@@ -154,13 +155,13 @@ class Agency(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is None:
-            super().save(*args, **kwargs)  # type: ignore[arg-type]
+            super().save(*args, **kwargs)
             kwargs = {}
         old_path = self.path
         self.path = (self.parent.path if self.parent else "/") + f"{self.pk}/"
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
         if old_path and old_path != self.path:
             for child in self.children.all():
                 child.save()

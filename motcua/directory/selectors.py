@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from typing import Any
+
 from django.db.models import Q
 
 from motcua.directory.models import Agency, AgencyQuerySet, Role, StaffAssignment
@@ -12,7 +13,7 @@ SUBTREE_ROLES = frozenset({Role.AGENCY_ADMIN})
 ADMIN_ROLES = frozenset({Role.AGENCY_ADMIN, Role.PROVINCE_ADMIN})
 
 
-def _active_assignments(user: AbstractBaseUser | AnonymousUser) -> list[StaffAssignment]:
+def _active_assignments(user: Any) -> list[StaffAssignment]:
     if not user.is_authenticated or not user.is_active:
         return []
     cached: list[StaffAssignment] | None = getattr(user, "_motcua_assignments", None)
@@ -20,15 +21,15 @@ def _active_assignments(user: AbstractBaseUser | AnonymousUser) -> list[StaffAss
         cached = list(
             StaffAssignment.objects.filter(user=user, is_active=True, agency__is_active=True).select_related("agency")
         )
-        user._motcua_assignments = cached  # type: ignore[union-attr]
+        user._motcua_assignments = cached
     return cached
 
 
-def roles_of(user: AbstractBaseUser | AnonymousUser) -> set[str]:
+def roles_of(user: Any) -> set[str]:
     return {a.role for a in _active_assignments(user)}
 
 
-def agencies_in_scope(user: AbstractBaseUser | AnonymousUser, *roles: Role) -> AgencyQuerySet:
+def agencies_in_scope(user: Any, *roles: Role) -> AgencyQuerySet:
     """The agencies where USER may act in one of ROLES (any role if none given).
 
     A province administrator's scope is every agency; an agency administrator's is the agency and all units
@@ -51,13 +52,13 @@ def agencies_in_scope(user: AbstractBaseUser | AnonymousUser, *roles: Role) -> A
     return Agency.objects.filter(condition)
 
 
-def has_role(user: AbstractBaseUser | AnonymousUser, agency: Agency, role: Role) -> bool:
+def has_role(user: Any, agency: Agency, role: Role) -> bool:
     return agencies_in_scope(user, role).filter(pk=agency.pk).exists()
 
 
-def is_province_admin(user: AbstractBaseUser | AnonymousUser) -> bool:
+def is_province_admin(user: Any) -> bool:
     return bool(getattr(user, "is_superuser", False)) or Role.PROVINCE_ADMIN in roles_of(user)
 
 
-def can_manage_staff(user: AbstractBaseUser | AnonymousUser, agency: Agency) -> bool:
+def can_manage_staff(user: Any, agency: Agency) -> bool:
     return agencies_in_scope(user, *ADMIN_ROLES).filter(pk=agency.pk).exists()

@@ -85,7 +85,8 @@ def load_units(data: dict[str, Any] | None = None) -> LoadReport:
     existing = set(UnitSuccession.objects.values_list("predecessor_id", "successor_id"))
     successions = []
     plan = [
-        (UnitLevel.PROVINCE, UnitLevel.PROVINCE, [[old, new, "whole", True] for old, new in data["province_successions"]]),
+        (UnitLevel.PROVINCE, UnitLevel.PROVINCE,
+         [[old, new, "whole", True] for old, new in data["province_successions"]]),
         (UnitLevel.COMMUNE, UnitLevel.COMMUNE, data["commune_successions"]),
         (UnitLevel.DISTRICT, UnitLevel.COMMUNE, data["district_successions"]),
     ]

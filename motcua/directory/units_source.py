@@ -91,7 +91,7 @@ def build_fixture() -> dict[str, Any]:
                     bool(target["isDefaultNewWard"]),
                 ))
     # Island districts had no communes; each became a special zone (đặc khu) of the same name.
-    district_successions: list[list[str]] = []
+    district_successions: list[list[Any]] = []
     legacy_district_code = {
         f"{p_key}_{d_key}_": d_code
         for p_key, d_key, d_code in db.execute("select provinceKey, districtKey, districtCode from admin_units_legacy")

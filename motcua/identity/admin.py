@@ -6,7 +6,7 @@ from motcua.identity.models import User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
     list_display = ("username", "full_name", "national_id", "phone", "is_staff", "is_active")
     search_fields = ("username", "full_name", "national_id", "phone", "email")
     fieldsets = (

@@ -76,7 +76,7 @@ def test_schedule_and_cut_off_are_configurable_per_province(db):
 
 def test_naive_datetimes_are_refused(calendar):
     with pytest.raises(ValueError):
-        calendar.add_working_hours(dt.datetime(2026, 1, 5, 9), 1)  # noqa: DTZ001
+        calendar.add_working_hours(dt.datetime(2026, 1, 5, 9), 1)
 
 
 @settings(max_examples=300, deadline=None)

@@ -20,7 +20,7 @@ _FORMS = {
 @register.filter
 def vnd(amount: int | str | None) -> str:
     """50000 → "50.000 đồng"."""
-    if amount in (None, ""):
+    if amount is None or amount == "":
         return ""
     return f"{int(amount):,}".replace(",", ".") + " " + _("VND")
 

@@ -1,0 +1,43 @@
+"""Set up the demo province: units, calendar, Đồng Nai agencies and staff, and its procedure catalog."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from motcua.catalog.actions import import_catalog
+from motcua.catalog.transfer import load_json
+from motcua.directory.demo import CITIZENS, STAFF, build_demo_directory
+from motcua.directory.units import load_units
+
+DEMO_CATALOG = Path(__file__).resolve().parents[3] / "catalog" / "fixtures" / "demo_procedures_dong_nai.json"
+DEFAULT_PASSWORD = "motcua-demo"  # noqa: S105 - the documented password of the public demo accounts
+
+
+class Command(BaseCommand):
+    help = "Load the demo province (Đồng Nai). Idempotent: running it again changes nothing."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--password", default=os.environ.get("MOTCUA_DEMO_PASSWORD", DEFAULT_PASSWORD),
+            help="Password of every demo account (default: %(default)s or $MOTCUA_DEMO_PASSWORD).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        units = load_units()
+        with transaction.atomic():
+            build_demo_directory(password=options["password"])
+            report = import_catalog(load_json(DEMO_CATALOG.read_bytes()))
+        self.stdout.write(
+            f"Đơn vị hành chính / units: +{units.units_created}; "
+            f"thủ tục / procedures: +{len(report.created)} mới/new, {len(report.unchanged)} không đổi/unchanged"
+        )
+        self.stdout.write(f"Tài khoản demo / demo accounts (mật khẩu / password: {options['password']}):")
+        for username, full_name, role, agency in STAFF:
+            self.stdout.write(f"  {username:<22} {full_name} — {role.label} ({agency})")
+        for username, full_name, _national_id, _phone in CITIZENS:
+            self.stdout.write(f"  {username:<22} {full_name} — công dân / citizen")

@@ -1,0 +1,30 @@
+"""The demo command loads the province, its agencies and a real catalog, and can run twice."""
+
+from io import StringIO
+
+from django.core.management import call_command
+from django.urls import reverse
+
+from motcua.catalog.models import Procedure
+from motcua.directory.models import Agency
+
+
+def run():
+    out = StringIO()
+    call_command("setup_demo", password="demo-pass-123", stdout=out)
+    return out.getvalue()
+
+
+def test_demo_loads_and_is_idempotent(db, client):
+    first = run()
+    assert "tiepnhan.ttpvhcc" in first
+    procedures = Procedure.objects.published().count()
+    assert procedures >= 8
+    assert Agency.objects.filter(function="tax").exists() and Agency.objects.filter(function="commune").count() == 2
+    second = run()
+    assert f"{procedures} không đổi/unchanged" in second
+    assert Procedure.objects.published().count() == procedures
+    page = client.get(reverse("catalog:list"), {"q": "chuyen nhuong"})
+    assert page.status_code == 200
+    assert any("chuyển nhượng" in p.name for p in page.context["page"])
+    assert client.login(username="tiepnhan.ttpvhcc", password="demo-pass-123")
