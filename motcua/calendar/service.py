@@ -208,19 +208,31 @@ class WorkingCalendar:
             return self.next_working_instant(local)
         return self._at(self.next_working_day(local.date()), self.sessions[0][0])
 
-    def due_at(self, received_at: dt.datetime, working_days: Decimal | int | float) -> dt.datetime:
-        """The appointment for a procedure that takes WORKING_DAYS working days (0 = within the day).
+    def due_at(
+        self, received_at: dt.datetime, days: Decimal | int | float, unit: str = "working_days"
+    ) -> dt.datetime:
+        """The appointment for a procedure that takes DAYS days of UNIT (0 = within the day).
 
-        Same-day procedures ("trong ngày") are due at the close of the day the clock starts on, so a dossier
-        received after the cut-off is due at the close of the next working day.
+        Working days (the usual case) are counted as working time from the counting start. Same-day procedures
+        ("trong ngày") are due at the close of the day the clock starts on, so a dossier received after the
+        cut-off is due at the close of the next working day.
+
+        Calendar days (a few laws say "15 ngày") run from the day after receipt (Civil Code 2015, Art. 147) and end
+        at the close of the last day; a last day that is a day off moves to the close of the next working day
+        (Art. 148(5)).
         """
+        count = Decimal(str(days))
+        if count < 0:
+            raise ValueError("days must not be negative")
+        if unit == "calendar_days":
+            last = self._local(received_at).date() + dt.timedelta(days=int(count.to_integral_value("ROUND_CEILING")))
+            return self._at(self.next_working_day(last, include=True), self.sessions[-1][1])
+        if unit != "working_days":
+            raise ValueError(f"unknown time unit {unit!r}")
         start = self.counting_start(received_at)
-        days = Decimal(str(working_days))
-        if days < 0:
-            raise ValueError("working_days must not be negative")
-        if days == 0:
+        if count == 0:
             return self._at(start.date(), self.sessions[-1][1])
-        return self.add_working_time(start, self.day_length * float(days))
+        return self.add_working_time(start, self.day_length * float(count))
 
     def describe(self, days: Iterable[dt.date]) -> list[tuple[dt.date, bool, str | None]]:
         return [(day, self.is_working_day(day), self.day_off_reason(day)) for day in days]

@@ -106,6 +106,7 @@ def normalize_record(record: dict[str, Any]) -> dict[str, Any]:
     """Write numbers of days one way ("10", "0.5") so that equal content always hashes equally."""
     result = dict(record)
     result["statutory_days"] = _days_text(Decimal(str(record["statutory_days"])))
+    result.setdefault("statutory_unit", "working_days")
     definition = dict(record["process_definition"])
     definition["steps"] = [
         {**step, "days": _days_text(Decimal(str(step["days"])))} for step in definition["steps"]
@@ -122,7 +123,7 @@ def _upsert(record: dict[str, Any], agencies: dict[str, Agency], report: ImportR
         field_obj.name = record["field_name"]
         field_obj.save(update_fields=["name"])
     procedure = (
-        Procedure.objects.select_for_update().select_related("current_version")
+        Procedure.objects.select_for_update(of=("self",)).select_related("current_version")
         .filter(national_code=record["national_code"]).first()
     )
     digest = content_hash(record)
@@ -150,6 +151,7 @@ def _upsert(record: dict[str, Any], agencies: dict[str, Agency], report: ImportR
         service_level=record["service_level"],
         competent_authority=record["competent_authority"],
         statutory_days=Decimal(str(record["statutory_days"])),
+        statutory_unit=record.get("statutory_unit", "working_days"),
         time_rule=record.get("time_rule", ""),
         fees=record.get("fees", []),
         required_documents=record.get("required_documents", []),
@@ -183,6 +185,7 @@ def export_record(procedure: Procedure) -> dict[str, Any]:
         "competent_authority": version.competent_authority,
         "competent_agencies": sorted(procedure.competent_agencies.values_list("eid_code", flat=True)),
         "statutory_days": _days_text(version.statutory_days),
+        "statutory_unit": version.statutory_unit,
         "time_rule": version.time_rule,
         "fees": version.fees,
         "required_documents": version.required_documents,

@@ -32,6 +32,13 @@ class ServiceLevel(models.TextChoices):
     COUNTER_ONLY = "truc_tiep", _("At the counter only")
 
 
+class TimeUnit(models.TextChoices):
+    """Most procedures count working days; a few laws say plain days (e.g. 15 ngày for a construction permit)."""
+
+    WORKING_DAYS = "working_days", _("working days")
+    CALENDAR_DAYS = "calendar_days", _("calendar days")
+
+
 class Field(models.Model):
     """A field of administration (lĩnh vực), e.g. Đất đai, Hộ tịch."""
 
@@ -106,8 +113,11 @@ class ProcedureVersion(models.Model):
     service_level = models.CharField(_("online service level"), max_length=10, choices=ServiceLevel.choices)
     competent_authority = models.CharField(_("competent authority"), max_length=500)
     statutory_days = models.DecimalField(
-        _("statutory time (working days)"), max_digits=6, decimal_places=2,
+        _("statutory time (days)"), max_digits=6, decimal_places=2,
         help_text=_("0 means within the day of receipt."),
+    )
+    statutory_unit = models.CharField(
+        _("unit of the statutory time"), max_length=20, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS
     )
     time_rule = models.TextField(_("time limit as published"), blank=True)
     fees = models.JSONField(_("fees and charges"), default=list, blank=True)

@@ -56,6 +56,7 @@ PROCEDURE_SCHEMA: dict[str, Any] = {
         "competent_authority": {**_text, "maxLength": 500},
         "competent_agencies": {"type": "array", "items": _text, "uniqueItems": True},
         "statutory_days": {"type": ["string", "number"]},
+        "statutory_unit": {"enum": ["working_days", "calendar_days"]},
         "time_rule": {"type": "string"},
         "fees": {
             "type": "array",
@@ -67,6 +68,7 @@ PROCEDURE_SCHEMA: dict[str, Any] = {
                     "name": _text,
                     "kind": {"enum": list(FEE_KINDS)},
                     "amount": {"type": "integer", "minimum": 0},
+                    "online_amount": {"type": "integer", "minimum": 0},
                     "unit": {"type": "string"},
                     "maximum": {"type": "integer", "minimum": 0},
                     "exempt": {"type": "array", "items": _text},

@@ -134,7 +134,8 @@ PROCEDURE_COLUMNS: list[Column] = [
     ("service_level", "Mức độ DVC trực tuyến", str),
     ("competent_authority", "Cơ quan có thẩm quyền", str),
     ("competent_agencies", "Mã định danh cơ quan thực hiện", _list),
-    ("statutory_days", "Thời hạn giải quyết (ngày làm việc)", _decimal_text),
+    ("statutory_days", "Thời hạn giải quyết (ngày)", _decimal_text),
+    ("statutory_unit", "Đơn vị thời hạn", str),
     ("time_rule", "Thời hạn theo quyết định công bố", str),
     ("result_type", "Kết quả", str),
     ("legal_basis", "Căn cứ pháp lý", _lines),
@@ -157,6 +158,7 @@ FEE_COLUMNS: list[Column] = [
     ("name", "Tên phí, lệ phí", str),
     ("kind", "Cách tính", str),
     ("amount", "Mức thu (đồng)", _int),
+    ("online_amount", "Mức thu trực tuyến (đồng)", _int),
     ("unit", "Đơn vị tính", str),
     ("maximum", "Mức thu tối đa (đồng)", _int),
     ("exempt", "Đối tượng miễn", _lines),
@@ -177,7 +179,8 @@ SHEETS: list[tuple[str, list[Column]]] = [
     ("Phí lệ phí", FEE_COLUMNS),
     ("Quy trình", STEP_COLUMNS),
 ]
-_OPTIONAL_EMPTY = {"code", "unit", "note", "maximum", "exempt", "kind", "time_rule", "source_url"}
+_OPTIONAL_EMPTY = {"code", "unit", "note", "maximum", "exempt", "kind", "time_rule", "source_url", "online_amount",
+                   "statutory_unit"}
 
 
 def _cell_text(value: Any) -> str:
@@ -225,7 +228,8 @@ def write_workbook(records: list[dict[str, Any]]) -> bytes:
             ])
         for fee in record.get("fees", []):
             sheets["Phí lệ phí"].append([
-                code, fee["name"], fee.get("kind", "fixed"), fee["amount"], fee.get("unit", ""),
+                code, fee["name"], fee.get("kind", "fixed"), fee["amount"], fee.get("online_amount", ""),
+                fee.get("unit", ""),
                 fee.get("maximum", ""), "\n".join(fee.get("exempt", [])), fee.get("note", ""),
             ])
         for step in record["process_definition"]["steps"]:

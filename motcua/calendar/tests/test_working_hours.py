@@ -95,3 +95,13 @@ def test_adding_then_measuring_working_time_round_trips(start, minutes):
     assert calendar.working_time_between(begin, end) == duration
     if minutes:
         assert calendar.is_working_day(end.date())
+
+
+def test_calendar_day_periods_end_on_a_working_day(calendar):
+    # A 15-day construction permit received Tue 03/02/2026: day 15 is Wed 18/02 (Tết), so it ends
+    # at the close of the next working day, Mon 23/02/2026.
+    assert calendar.due_at(at(2026, 2, 3, 9), 15, unit="calendar_days") == at(2026, 2, 23, 17)
+    # Received Mon 02/11/2026: day 15 is Tue 17/11, a working day.
+    assert calendar.due_at(at(2026, 11, 2, 16), 15, unit="calendar_days") == at(2026, 11, 17, 17)
+    with pytest.raises(ValueError):
+        calendar.due_at(at(2026, 11, 2, 16), 15, unit="weeks")

@@ -26,11 +26,16 @@ def vnd(amount: int | str | None) -> str:
 
 
 @register.filter
-def working_days(days: Decimal) -> str:
-    if days == 0:
+def working_days(days: Decimal | str, unit: str = "working_days") -> str:
+    """'10 ngày làm việc', '15 ngày' (calendar days), or 'Trong ngày tiếp nhận' for 0."""
+    value = Decimal(str(days))
+    if value == 0:
         return _("Within the day of receipt")
-    shown = format(Decimal(days).normalize(), "f").replace(".", ",")
-    return ngettext("%(days)s working day", "%(days)s working days", 2 if days != 1 else 1) % {"days": shown}
+    shown = format(value.normalize(), "f").replace(".", ",")
+    number = 1 if value == 1 else 2
+    if unit == "calendar_days":
+        return ngettext("%(days)s day", "%(days)s days", number) % {"days": shown}
+    return ngettext("%(days)s working day", "%(days)s working days", number) % {"days": shown}
 
 
 @register.filter

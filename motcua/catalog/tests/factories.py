@@ -13,6 +13,7 @@ BASE_RECORD: dict[str, Any] = {
     "competent_authority": "Ủy ban nhân dân cấp xã",
     "competent_agencies": ["000.01.70.H19"],
     "statutory_days": "0",
+    "statutory_unit": "working_days",
     "time_rule": "Ngay trong ngày tiếp nhận; sau 15 giờ thì trả trong ngày làm việc tiếp theo.",
     "fees": [{"name": "Lệ phí đăng ký khai sinh", "kind": "fixed", "amount": 0, "note": "Miễn lệ phí"}],
     "required_documents": [
