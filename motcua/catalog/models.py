@@ -14,7 +14,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from motcua.core.text import fold
+from motcua.core.text import fold, sort_key
 from motcua.directory.models import Agency
 
 
@@ -84,6 +84,7 @@ class Procedure(models.Model):
     )
     is_active = models.BooleanField(_("offered"), default=True)
     search_text = models.TextField(editable=False, default="")
+    sort_key = models.CharField(max_length=1200, editable=False, default="", db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ProcedureQuerySet.as_manager()
@@ -91,7 +92,7 @@ class Procedure(models.Model):
     class Meta:
         verbose_name = _("procedure")
         verbose_name_plural = _("procedures")
-        ordering = ["field__name", "name"]
+        ordering = ["sort_key"]
 
     def __str__(self) -> str:
         return f"{self.national_code} — {self.name}"
@@ -99,6 +100,7 @@ class Procedure(models.Model):
     def refresh_search_text(self) -> None:
         authority = self.current_version.competent_authority if self.current_version else ""
         self.search_text = fold(f"{self.name} {self.national_code} {self.field.name} {authority}")
+        self.sort_key = sort_key(self.name)[:1200]
 
 
 class ProcedureVersion(models.Model):

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from motcua.catalog.models import Field, Procedure, ProcedureLevel
+from motcua.core.ordering import by_sort_key
 from motcua.directory.models import Agency
 
 PAGE_SIZE = 20
@@ -27,7 +28,7 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
         procedures = procedures.filter(competent_agencies__eid_code=agency_code)
     if level in ProcedureLevel.values:
         procedures = procedures.filter(level=level)
-    page = Paginator(procedures.distinct(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(procedures.distinct().order_by(by_sort_key(), "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     filters = request.GET.copy()
     filters.pop("page", None)
     context = {

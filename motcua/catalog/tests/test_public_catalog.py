@@ -85,3 +85,13 @@ def test_same_day_procedure_shows_its_rule(client, catalog):
 
 def test_unknown_procedure_is_404(client, catalog):
     assert client.get(reverse("catalog:detail", args=["9.999999"])).status_code == 404
+
+
+def test_list_is_in_vietnamese_alphabetical_order(client, demo_agencies):
+    steps = record()["process_definition"]
+    names_in = ["Ông bà", "Đăng ký khai sinh", "Dịch vụ", "Ấn định", "An toàn", "Ơn", "Ốc đảo"]
+    import_catalog([record(national_code=f"1.00000{i}", name=name, process_definition=steps)
+                    for i, name in enumerate(names_in)])
+    assert names(client.get(reverse("catalog:list"))) == [
+        "An toàn", "Ấn định", "Dịch vụ", "Đăng ký khai sinh", "Ốc đảo", "Ông bà", "Ơn",
+    ]
