@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "motcua.directory",
     "motcua.calendar",
     "motcua.catalog",
+    "motcua.dossiers",
+    "motcua.backoffice",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -89,9 +91,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if str(DATABASES["default"]["NAME"]).startswith(str(VAR_DIR)):
         VAR_DIR.mkdir(parents=True, exist_ok=True)
 
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL")}
+        if env_str("REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "motcua"}
+    )
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "identity.User"
-LOGIN_URL = "admin:login"
+LOGIN_URL = "backoffice:login"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -138,6 +148,12 @@ MOTCUA_SITE_NAME = env_str("MOTCUA_SITE_NAME", "Cổng Dịch vụ công tỉnh 
 MOTCUA_WORKING_HOURS = env_str("MOTCUA_WORKING_HOURS", "07:30-11:30,13:00-17:00")
 # Dossiers received after this time count from the next working day.
 MOTCUA_RECEIPT_CUTOFF = env_str("MOTCUA_RECEIPT_CUTOFF", "15:00")
+# Dossier code: {agency} = receiving agency e-ID, {date} = day of submission, {seq} = that agency's daily number.
+MOTCUA_DOSSIER_CODE_PATTERN = env_str("MOTCUA_DOSSIER_CODE_PATTERN", "{agency}-{date:%y%m%d}-{seq:04d}")
+# Public look-up: attempts per client address (django-ratelimit rate syntax).
+MOTCUA_LOOKUP_RATE = env_str("MOTCUA_LOOKUP_RATE", "20/m")
+# Base URL printed in QR codes on the forms.
+MOTCUA_PUBLIC_URL = env_str("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000")
 
 # --- Production hardening (MOTCUA_PRODUCTION=true) ------------------------------------------------
 if env_bool("MOTCUA_PRODUCTION", default=False):

@@ -5,6 +5,8 @@ from django.views.generic import RedirectView
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="catalog:list", permanent=False), name="home"),
     path("thu-tuc/", include("motcua.catalog.urls")),
+    path("mot-cua/", include("motcua.backoffice.urls")),
+    path("tra-cuu/", include("motcua.dossiers.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
 ]

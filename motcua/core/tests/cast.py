@@ -73,3 +73,31 @@ def agency_admin(demo_agencies):
 @pytest.fixture
 def province_admin(demo_agencies):
     return _user("quantri.tinh")
+
+
+@pytest.fixture
+def treasury_specialist(demo_agencies):
+    return _user("chuyenvien.khobac")
+
+
+@pytest.fixture
+def commune_specialist(demo_agencies):
+    return _user("congchuc.tranbien")
+
+
+@pytest.fixture
+def commune_leader(demo_agencies):
+    return _user("lanhdao.tranbien")
+
+
+@pytest.fixture
+def demo_catalog(demo_agencies):
+    """The demo province's real procedures (land transfer 1.013831, birth registration 1.001193, …)."""
+    from motcua.catalog.actions import import_catalog
+    from motcua.catalog.transfer import load_json
+    from motcua.core.management.commands.setup_demo import DEMO_CATALOG
+
+    import_catalog(load_json(DEMO_CATALOG.read_bytes()))
+    from motcua.catalog.models import Procedure
+
+    return {p.national_code: p for p in Procedure.objects.select_related("current_version")}

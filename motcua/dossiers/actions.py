@@ -1,0 +1,477 @@
+"""Every write on a dossier, as verb-named actions. Each is one transaction and writes one DossierEvent.
+
+Intake (`submit_dossier`) creates the dossier on any of the four channels; the other verbs move it through
+the process definition pinned at submission, via `workflow.transition`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from jsonschema import Draft202012Validator, FormatChecker
+
+from motcua.catalog.models import Procedure
+from motcua.directory.models import Agency, Role
+from motcua.directory.selectors import has_role
+from motcua.dossiers.codes import draw_code, new_lookup_secret
+from motcua.dossiers.deadlines import calendar_for, outcome_of, procedure_due, shift_after_pause, step_due
+from motcua.dossiers.models import Channel, Dossier, DossierDocument, Notice, PauseInterval, Status
+from motcua.dossiers.workflow import Change, WorkflowError, record_creation, status_at_step, transition
+from motcua.identity.models import User
+
+
+class IntakeError(Exception):
+    """Bad input at submission; `errors` maps a field to (Vietnamese, English) messages. Nothing was saved."""
+
+    def __init__(self, errors: dict[str, tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{k}: {vi} ({en})" for k, (vi, en) in errors.items()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Upload:
+    slot: str
+    name: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class Applicant:
+    name: str
+    id_number: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+
+
+def _fingerprint(**parts: Any) -> str:
+    canonical = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def receiving_agency_for(procedure: Procedure, competent: Agency) -> Agency:
+    """Where an online dossier is received: the provincial service centre for province-level procedures
+    (when the province has one), otherwise the competent agency itself (a commune receives its own)."""
+    if procedure.level == "province":
+        centre = Agency.objects.active().filter(function="service_center").order_by("path").first()
+        if centre is not None:
+            return centre
+    return competent
+
+
+def validate_form(procedure: Procedure, form_data: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    schema = procedure.current_version.eform_schema if procedure.current_version else {}
+    if not schema:
+        return {}
+    errors: dict[str, tuple[str, str]] = {}
+    validator = Draft202012Validator(schema, format_checker=FormatChecker())
+    for error in validator.iter_errors(form_data):
+        path = "/".join(str(p) for p in error.absolute_path) or "form"
+        errors.setdefault(f"form_data/{path}" if path != "form" else "form_data", (
+            f"Thông tin chưa hợp lệ: {error.message}", f"Invalid value: {error.message}",
+        ))
+    return errors
+
+
+def submit_dossier(
+    *,
+    procedure: Procedure,
+    channel: Channel,
+    applicant: Applicant,
+    competent_agency: Agency,
+    actor: User | None,
+    receiving_agency: Agency | None = None,
+    form_data: dict[str, Any] | None = None,
+    uploads: list[Upload] | None = None,
+    paper_documents: list[str] | None = None,
+    idempotency_key: str | None = None,
+    postal_tracking: str = "",
+    external_id: str = "",
+    return_method: str = "counter",
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """Create a dossier. Online and national-portal dossiers wait for a clerk to receive them; counter and
+    postal dossiers are received at once (the clerk has checked them against the required-documents list).
+
+    A repeated request with the same IDEMPOTENCY_KEY returns the dossier the first one made (and is refused if
+    its content differs), so a retried submission never makes two dossiers.
+    """
+    now = at or timezone.now()
+    form_data = form_data or {}
+    uploads = uploads or []
+    paper_documents = paper_documents or []
+    fingerprint = _fingerprint(
+        procedure=procedure.pk, channel=channel, applicant=applicant.__dict__, agency=competent_agency.pk,
+        form=form_data, uploads=[(u.slot, u.name, hashlib.sha256(u.content).hexdigest()) for u in uploads],
+        paper=sorted(paper_documents),
+    )
+    if idempotency_key:
+        existing = Dossier.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return _replay(existing, fingerprint)
+
+    errors = _intake_errors(procedure, channel, applicant, competent_agency, actor, receiving_agency, form_data,
+                            uploads, paper_documents, postal_tracking)
+    if errors:
+        raise IntakeError(errors)
+    receiving = receiving_agency or receiving_agency_for(procedure, competent_agency)
+    try:
+        with transaction.atomic():
+            dossier = _create(procedure, channel, applicant, competent_agency, receiving, actor, form_data, uploads,
+                              idempotency_key, fingerprint, postal_tracking, external_id, return_method, now)
+    except IntegrityError:
+        # A concurrent retry with the same key won the race: answer with its dossier.
+        if idempotency_key:
+            existing = Dossier.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return _replay(existing, fingerprint)
+        raise
+    return dossier
+
+
+def _replay(existing: Dossier, fingerprint: str) -> Dossier:
+    if existing.request_fingerprint != fingerprint:
+        raise IntakeError({"idempotency_key": (
+            "Mã chống gửi trùng đã được dùng cho một hồ sơ khác.",
+            "This idempotency key was already used for a different dossier.",
+        )})
+    return existing
+
+
+def _intake_errors(
+    procedure: Procedure, channel: Channel, applicant: Applicant, competent: Agency, actor: User | None,
+    receiving: Agency | None, form_data: dict[str, Any], uploads: list[Upload], paper: list[str],
+    postal_tracking: str,
+) -> dict[str, tuple[str, str]]:
+    errors: dict[str, tuple[str, str]] = {}
+    version = procedure.current_version
+    if not procedure.is_active or version is None:
+        return {"procedure": ("Thủ tục này hiện không tiếp nhận hồ sơ.", "This procedure is not open for dossiers.")}
+    if not procedure.competent_agencies.filter(pk=competent.pk).exists():
+        errors["competent_agency"] = (
+            "Cơ quan được chọn không giải quyết thủ tục này.", "The chosen agency does not handle this procedure.",
+        )
+    if not applicant.name.strip():
+        errors["applicant_name"] = ("Vui lòng nhập họ tên người nộp.", "Please enter the applicant's name.")
+    if channel in (Channel.COUNTER, Channel.POSTAL):
+        if receiving is None or actor is None or not has_role(actor, receiving, Role.CLERK):
+            errors["receiving_agency"] = (
+                "Chỉ công chức Bộ phận Một cửa của cơ quan tiếp nhận được nhập hồ sơ.",
+                "Only a one-stop clerk of the receiving agency may enter a dossier.",
+            )
+    if channel == Channel.POSTAL and not postal_tracking.strip():
+        errors["postal_tracking"] = ("Vui lòng nhập số hiệu bưu gửi.", "Please enter the postal tracking number.")
+    if channel == Channel.ONLINE and actor is None:
+        errors["applicant"] = ("Vui lòng đăng nhập để nộp hồ sơ trực tuyến.", "Please sign in to submit online.")
+    errors.update(validate_form(procedure, form_data))
+    provided = {u.slot for u in uploads} | set(paper)
+    slots = {d.get("code") for d in version.required_documents}
+    for upload in uploads:
+        if upload.slot not in slots:
+            errors[f"documents/{upload.slot}"] = (
+                "Giấy tờ không thuộc thành phần hồ sơ của thủ tục.", "This document is not part of the procedure.",
+            )
+        elif not upload.content:
+            errors[f"documents/{upload.slot}"] = ("Tệp đính kèm rỗng.", "The attached file is empty.")
+    for document in version.required_documents:
+        if document.get("mandatory", True) and document.get("code") not in provided:
+            errors[f"documents/{document.get('code')}"] = (
+                f"Thiếu giấy tờ bắt buộc: {document['name']}.", f"A required document is missing: {document['name']}.",
+            )
+    return errors
+
+
+def _create(
+    procedure: Procedure, channel: Channel, applicant: Applicant, competent: Agency, receiving: Agency,
+    actor: User | None, form_data: dict[str, Any], uploads: list[Upload], idempotency_key: str | None,
+    fingerprint: str, postal_tracking: str, external_id: str, return_method: str, now: dt.datetime,
+) -> Dossier:
+    version = procedure.current_version
+    assert version is not None
+    received_now = channel in (Channel.COUNTER, Channel.POSTAL)
+    local_day = now.astimezone(timezone.get_current_timezone()).date()
+    dossier = Dossier(
+        code=draw_code(receiving, local_day), lookup_secret=new_lookup_secret(), procedure=procedure,
+        procedure_version=version, channel=channel,
+        status=Status.RECEIVED if received_now else Status.SUBMITTED,
+        applicant=actor if channel == Channel.ONLINE else None,
+        applicant_name=applicant.name.strip(), applicant_id_number=applicant.id_number.strip(),
+        applicant_phone=applicant.phone.strip(), applicant_email=applicant.email.strip(),
+        applicant_address=applicant.address.strip(), form_data=form_data, return_method=return_method,
+        postal_tracking=postal_tracking.strip(), external_id=external_id, idempotency_key=idempotency_key or None,
+        request_fingerprint=fingerprint, receiving_agency=receiving, competent_agency=competent,
+        current_agency=receiving, current_role=version.steps[0]["role"], submitted_at=now,
+    )
+    if received_now:
+        _start_clock(dossier, now)
+    dossier.save()
+    for upload in uploads:
+        _attach(dossier, upload, actor, is_supplement=False)
+    record_creation(dossier, action="receive" if received_now else "submit", actor=actor, at=now)
+    if received_now:
+        _issue(dossier, Notice.Kind.RECEIPT, actor, now)
+    return dossier
+
+
+def _start_clock(dossier: Dossier, now: dt.datetime) -> None:
+    calendar = calendar_for(dossier)
+    dossier.received_at = now
+    dossier.due_at = procedure_due(calendar, dossier, now)
+    dossier.step_started_at = now
+    dossier.step_due_at = step_due(calendar, dossier, now)
+
+
+def _attach(dossier: Dossier, upload: Upload, actor: User | None, *, is_supplement: bool) -> DossierDocument:
+    document = DossierDocument(dossier=dossier, slot=upload.slot, name=upload.name, uploaded_by=actor,
+                               is_supplement=is_supplement)
+    document.file.save(upload.name, ContentFile(upload.content), save=False)
+    document.save()
+    return document
+
+
+def _issue(dossier: Dossier, kind: str, actor: User | None, now: dt.datetime, *, reason: str = "",
+           items: list[Any] | None = None, new_due_at: dt.datetime | None = None) -> Notice:
+    return Notice.objects.create(
+        dossier=dossier, kind=kind, reason=reason, items=items or [], new_due_at=new_due_at, issued_by=actor,
+        issued_agency=dossier.current_agency, issued_at=now,
+    )
+
+
+# --- moving along the process --------------------------------------------------------------------
+
+def receive_dossier(dossier: Dossier, *, actor: User, expected_version: int | None = None,
+                    at: dt.datetime | None = None) -> Dossier:
+    now = at or timezone.now()
+
+    def apply(d: Dossier, change: Change) -> None:
+        _start_clock(d, now)
+        _issue(d, Notice.Kind.RECEIPT, actor, now)
+
+    return transition(dossier.pk, "receive", actor=actor, expected_version=expected_version, at=now, apply=apply)[0]
+
+
+def forward_dossier(dossier: Dossier, *, actor: User, expected_version: int | None = None, note: str = "",
+                    assignee: User | None = None, at: dt.datetime | None = None) -> Dossier:
+    """Move to the next step (an inter-agency step hands the dossier to that agency's queue), optionally to a
+    named officer there."""
+    now = at or timezone.now()
+
+    def apply(d: Dossier, change: Change) -> None:
+        change.step_index = d.step_index + 1
+        from motcua.dossiers.workflow import resolve_step_agency
+
+        agency = resolve_step_agency(d, change.step_index)
+        change.target = status_at_step(d, change.step_index, agency)
+        change.assignee = assignee
+        change.data["step"] = d.steps[change.step_index]["key"]
+
+    return transition(dossier.pk, "forward", actor=actor, expected_version=expected_version, note=note, at=now,
+                      apply=apply)[0]
+
+
+def send_back(dossier: Dossier, *, actor: User, note: str, expected_version: int | None = None,
+              at: dt.datetime | None = None) -> Dossier:
+    def apply(d: Dossier, change: Change) -> None:
+        from motcua.dossiers.workflow import resolve_step_agency
+
+        change.step_index = d.step_index - 1
+        change.target = status_at_step(d, change.step_index, resolve_step_agency(d, change.step_index))
+
+    return transition(dossier.pk, "send_back", actor=actor, expected_version=expected_version, note=note, at=at,
+                      apply=apply)[0]
+
+
+def approve_dossier(dossier: Dossier, *, actor: User, expected_version: int | None = None, note: str = "",
+                    at: dt.datetime | None = None) -> Dossier:
+    def apply(d: Dossier, change: Change) -> None:
+        from motcua.dossiers.workflow import resolve_step_agency
+
+        if d.step_index == len(d.steps) - 1:
+            change.target = Status.RESULT_READY  # the approving step also returns the result
+            return
+        change.step_index = d.step_index + 1
+        change.target = status_at_step(d, change.step_index, resolve_step_agency(d, change.step_index))
+
+    return transition(dossier.pk, "approve", actor=actor, expected_version=expected_version, note=note, at=at,
+                      apply=apply)[0]
+
+
+def request_supplement(dossier: Dossier, *, actor: User, items: list[str], note: str,
+                       expected_version: int | None = None, at: dt.datetime | None = None) -> Dossier:
+    """Stop the clock and ask the applicant for the listed documents (form 02). The statutory time restarts
+    in full when the complete dossier comes back."""
+    now = at or timezone.now()
+    if not [item for item in items if item.strip()]:
+        raise WorkflowError("items_required", "Vui lòng ghi rõ giấy tờ cần bổ sung.",
+                            "Please list the documents to supplement.")
+
+    def apply(d: Dossier, change: Change) -> None:
+        change.data["resume_status"] = d.status
+        d.paused_at = now
+        PauseInterval.objects.create(dossier=d, kind=PauseInterval.Kind.SUPPLEMENT, started_at=now, reason=note)
+        _issue(d, Notice.Kind.SUPPLEMENT, actor, now, reason=note, items=items)
+        change.data["items"] = items
+
+    return transition(dossier.pk, "request_supplement", actor=actor, expected_version=expected_version, note=note,
+                      at=now, apply=apply)[0]
+
+
+def provide_supplement(dossier: Dossier, *, actor: User, uploads: list[Upload] | None = None, note: str = "",
+                       at: dt.datetime | None = None) -> Dossier:
+    now = at or timezone.now()
+
+    def apply(d: Dossier, change: Change) -> None:
+        request = d.events.filter(action="request_supplement").order_by("-seq").first()
+        resume = (request.data.get("resume_status") if request else None) or Status.RECEIVED
+        PauseInterval.objects.filter(dossier=d, ended_at__isnull=True).update(ended_at=now)
+        d.paused_at = None
+        for upload in uploads or []:
+            _attach(d, upload, actor, is_supplement=True)
+        if resume == Status.SUBMITTED:
+            change.target = Status.SUBMITTED  # asked before receipt: the clock has not started yet
+            return
+        _start_clock(d, now)  # the statutory time restarts on the complete dossier
+        change.target = Status(resume)
+
+    return transition(dossier.pk, "supplement", actor=actor, note=note, at=now, apply=apply)[0]
+
+
+def refuse_dossier(dossier: Dossier, *, actor: User, reason: str, expected_version: int | None = None,
+                   at: dt.datetime | None = None) -> Dossier:
+    now = at or timezone.now()
+
+    def apply(d: Dossier, change: Change) -> None:
+        d.finished_at = now
+        _issue(d, Notice.Kind.REFUSAL, actor, now, reason=reason)
+
+    return transition(dossier.pk, "refuse", actor=actor, expected_version=expected_version, note=reason, at=now,
+                      apply=apply)[0]
+
+
+def pause_for_fees(dossier: Dossier, *, actor: User, note: str = "", amount: int | None = None,
+                   expected_version: int | None = None, at: dt.datetime | None = None) -> Dossier:
+    now = at or timezone.now()
+
+    def apply(d: Dossier, change: Change) -> None:
+        change.data["resume_status"] = d.status
+        if amount is not None:
+            change.data["amount"] = amount
+        d.paused_at = now
+        PauseInterval.objects.create(dossier=d, kind=PauseInterval.Kind.FEES, started_at=now, reason=note)
+
+    return transition(dossier.pk, "pause_for_fees", actor=actor, expected_version=expected_version, note=note,
+                      at=now, apply=apply)[0]
+
+
+def record_payment(dossier: Dossier, *, actor: User | None, reference: str, at: dt.datetime | None = None) -> Dossier:
+    """The financial obligation is paid (treasury / payment platform): the clock resumes where it stopped."""
+    now = at or timezone.now()
+
+    def apply(d: Dossier, change: Change) -> None:
+        calendar = calendar_for(d)
+        paused_at = d.paused_at or now
+        d.due_at = shift_after_pause(calendar, d.due_at, paused_at, now)
+        d.step_due_at = shift_after_pause(calendar, d.step_due_at, paused_at, now)
+        d.paused_at = None
+        PauseInterval.objects.filter(dossier=d, ended_at__isnull=True).update(ended_at=now)
+        pause = d.events.filter(action="pause_for_fees").order_by("-seq").first()
+        change.target = Status((pause.data.get("resume_status") if pause else None) or Status.PROCESSING)
+        change.data["reference"] = reference
+
+    return transition(dossier.pk, "record_payment", actor=actor, note=reference, at=now, apply=apply)[0]
+
+
+def return_result(dossier: Dossier, *, actor: User, expected_version: int | None = None, note: str = "",
+                  at: dt.datetime | None = None) -> Dossier:
+    """Hand the result over. A dossier whose result was ready after its due date needs an apology/extension
+    letter (form 04) whose new date covers it."""
+    now = at or timezone.now()
+
+    def apply(d: Dossier, change: Change) -> None:
+        calendar = calendar_for(d)
+        done = d.result_ready_at or now
+        assert d.due_at is not None
+        outcome = outcome_of(calendar, d.due_at, done)
+        if outcome == "late":
+            letter = d.notices.filter(kind=Notice.Kind.APOLOGY, new_due_at__gte=done).exists()
+            if not letter:
+                raise WorkflowError(
+                    "apology_required",
+                    "Hồ sơ trễ hạn: phải có văn bản xin lỗi và hẹn lại ngày trả kết quả trước khi trả kết quả.",
+                    "The dossier is late: issue an apology and extension letter before returning the result.",
+                )
+        d.outcome = outcome
+        d.finished_at = now
+        change.data["outcome"] = outcome
+
+    return transition(dossier.pk, "return_result", actor=actor, expected_version=expected_version, note=note,
+                      at=now, apply=apply)[0]
+
+
+def issue_apology(dossier: Dossier, *, actor: User, reason: str, new_due_at: dt.datetime,
+                  expected_version: int | None = None, at: dt.datetime | None = None) -> Dossier:
+    """Form 04: apologise for the delay and set a new appointment (later than the current one)."""
+    now = at or timezone.now()
+
+    def apply(d: Dossier, change: Change) -> None:
+        current = d.effective_due_at
+        if current is not None and new_due_at <= current:
+            raise WorkflowError("bad_date", "Ngày hẹn mới phải sau ngày hẹn hiện tại.",
+                                "The new date must be after the current appointment.")
+        d.extended_due_at = new_due_at
+        _issue(d, Notice.Kind.APOLOGY, actor, now, reason=reason, new_due_at=new_due_at)
+        change.target = Status(d.status)
+        change.data["new_due_at"] = new_due_at.isoformat()
+
+    return transition(dossier.pk, "extend", actor=actor, expected_version=expected_version, note=reason, at=now,
+                      apply=apply)[0]
+
+
+def withdraw_dossier(dossier: Dossier, *, actor: User, reason: str, at: dt.datetime | None = None) -> Dossier:
+    now = at or timezone.now()
+
+    def apply(d: Dossier, change: Change) -> None:
+        d.finished_at = now
+
+    return transition(dossier.pk, "withdraw", actor=actor, note=reason, at=now, apply=apply)[0]
+
+
+def stop_dossier(dossier: Dossier, *, actor: User, reason: str, expected_version: int | None = None,
+                 at: dt.datetime | None = None) -> Dossier:
+    """Form 05: stop processing (e.g. the request has become moot)."""
+    now = at or timezone.now()
+
+    def apply(d: Dossier, change: Change) -> None:
+        d.finished_at = now
+        _issue(d, Notice.Kind.STOP, actor, now, reason=reason)
+
+    return transition(dossier.pk, "stop", actor=actor, expected_version=expected_version, note=reason, at=now,
+                      apply=apply)[0]
+
+
+def cancel_dossier(dossier: Dossier, *, actor: User, reason: str, at: dt.datetime | None = None) -> Dossier:
+    now = at or timezone.now()
+
+    def apply(d: Dossier, change: Change) -> None:
+        d.finished_at = now
+        PauseInterval.objects.filter(dossier=d, ended_at__isnull=True).update(ended_at=now)
+
+    return transition(dossier.pk, "cancel", actor=actor, note=reason, at=now, apply=apply)[0]
+
+
+def assign_dossier(dossier: Dossier, *, actor: User, assignee: User, expected_version: int | None = None,
+                   at: dt.datetime | None = None) -> Dossier:
+    """Put the dossier in ASSIGNEE's own queue; they must hold the current step's role in its agency."""
+
+    def apply(d: Dossier, change: Change) -> None:
+        change.assignee = assignee
+        change.target = Status(d.status)
+
+    return transition(dossier.pk, "assign", actor=actor, expected_version=expected_version, at=at, apply=apply)[0]

@@ -1,0 +1,327 @@
+"""The workflow engine: one transition table, one locked transition function, one event per change.
+
+`TRANSITIONS` is the only place that says which action is legal from which status and who may take it. Every
+action goes through `transition()`, which
+1. locks the dossier row (SELECT … FOR UPDATE) and checks the version the caller saw, so that two officers
+   acting on the same dossier at once cannot both succeed;
+2. checks the rule: the source status, the current step's allowed actions, the actor;
+3. applies the change (status, step, agency, role, assignee, clock) and bumps the version;
+4. writes exactly one `DossierEvent` (seq = new version) and queues the status for the national portal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
+
+from motcua.directory.models import Agency, Role
+from motcua.directory.selectors import has_role
+from motcua.dossiers.models import (
+    TERMINAL_STATUSES,
+    Dossier,
+    DossierEvent,
+    PortalSync,
+    Status,
+)
+from motcua.identity.models import User
+
+S = Status
+ACTIVE = frozenset(set(Status) - TERMINAL_STATUSES)
+
+
+class WorkflowError(Exception):
+    """An action that is not allowed now; the message is shown to the user (Vietnamese, then English)."""
+
+    def __init__(self, code: str, message_vi: str, message_en: str) -> None:
+        super().__init__(f"{message_vi} ({message_en})")
+        self.code = code
+        self.message_vi = message_vi
+        self.message_en = message_en
+
+
+ACTION_LABELS = {
+    "submit": _("Submit"),
+    "receive": _("Receive"),
+    "forward": _("Forward"),
+    "hand_off": _("Hand off to another agency"),
+    "send_back": _("Send back"),
+    "request_supplement": _("Request a supplement"),
+    "supplement": _("Supplement the dossier"),
+    "refuse": _("Refuse"),
+    "pause_for_fees": _("Pause for the financial obligation"),
+    "record_payment": _("Record the payment"),
+    "approve": _("Approve"),
+    "return_result": _("Return the result"),
+    "withdraw": _("Withdraw"),
+    "stop": _("Stop processing"),
+    "cancel": _("Cancel"),
+    "extend": _("Issue an apology and new date"),
+    "assign": _("Assign"),
+}
+
+
+def action_label_vi(action: str) -> str:
+    with override("vi"):
+        return str(ACTION_LABELS.get(action, action))
+
+
+class Actor:
+    """Who may take an action."""
+
+    STEP = "step"                # holds the current step's role in the current agency (and is its assignee, if any)
+    RECEIVING_CLERK = "clerk"    # a clerk of the receiving agency (one-stop counter)
+    APPLICANT = "applicant"      # the citizen who owns the dossier
+    APPLICANT_OR_CLERK = "applicant_or_clerk"
+    COMPETENT_LEADER = "competent_leader"
+    STEP_OR_LEADER = "step_or_leader"  # the step's officer, or a leader of the current or competent agency
+    SYSTEM = "system"            # the payment platform, the national portal, a scheduled job (actor may be None)
+
+
+@dataclass(frozen=True)
+class Rule:
+    sources: frozenset[Status]
+    actor: str
+    # The current step must list one of these (empty: the action is not bound to the step definition).
+    step_actions: tuple[str, ...] = ()
+    # Fixed target status; None when `apply` computes it (moving between steps).
+    target: Status | None = None
+    public: bool = True
+    requires_note: bool = False
+
+
+TRANSITIONS: dict[str, Rule] = {
+    "receive": Rule(frozenset({S.SUBMITTED}), Actor.RECEIVING_CLERK, target=S.RECEIVED),
+    "forward": Rule(frozenset({S.RECEIVED, S.PROCESSING, S.IN_OTHER_AGENCY}), Actor.STEP, ("forward", "hand_off")),
+    "send_back": Rule(frozenset({S.PROCESSING, S.IN_OTHER_AGENCY, S.RESULT_READY}), Actor.STEP, ("send_back",),
+                      public=False, requires_note=True),
+    "request_supplement": Rule(frozenset({S.SUBMITTED, S.RECEIVED, S.PROCESSING}), Actor.STEP,
+                               ("request_supplement",), target=S.AWAITING_SUPPLEMENT, requires_note=True),
+    "supplement": Rule(frozenset({S.AWAITING_SUPPLEMENT}), Actor.APPLICANT_OR_CLERK),
+    "refuse": Rule(frozenset({S.SUBMITTED, S.RECEIVED, S.PROCESSING, S.IN_OTHER_AGENCY}), Actor.STEP, ("refuse",),
+                   target=S.REFUSED, requires_note=True),
+    "pause_for_fees": Rule(frozenset({S.PROCESSING, S.IN_OTHER_AGENCY}), Actor.STEP, ("pause_for_fees",),
+                           target=S.PAUSED_FOR_FEES),
+    "record_payment": Rule(frozenset({S.PAUSED_FOR_FEES}), Actor.SYSTEM),
+    "approve": Rule(frozenset({S.PROCESSING}), Actor.STEP, ("approve",)),
+    "return_result": Rule(frozenset({S.RESULT_READY}), Actor.STEP, ("return_result",), target=S.RETURNED),
+    "withdraw": Rule(ACTIVE, Actor.APPLICANT_OR_CLERK, target=S.WITHDRAWN, requires_note=True),
+    "stop": Rule(frozenset({S.RECEIVED, S.PROCESSING, S.IN_OTHER_AGENCY, S.AWAITING_SUPPLEMENT, S.PAUSED_FOR_FEES}),
+                 Actor.COMPETENT_LEADER, target=S.STOPPED, requires_note=True),
+    "cancel": Rule(frozenset({S.SUBMITTED, S.AWAITING_SUPPLEMENT}), Actor.RECEIVING_CLERK, target=S.CANCELLED,
+                   requires_note=True),
+    "extend": Rule(ACTIVE - {S.SUBMITTED}, Actor.STEP_OR_LEADER, requires_note=True),
+    "assign": Rule(ACTIVE - {S.AWAITING_SUPPLEMENT}, Actor.STEP_OR_LEADER, public=False),
+}
+
+
+@dataclass
+class Change:
+    """What an action does besides the table's status: filled in by the action before the event is written."""
+
+    target: Status | None = None
+    step_index: int | None = None
+    assignee: User | None = None  # a named officer at the step being entered
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def legal_actions(dossier: Dossier) -> list[str]:
+    """Actions the table allows from the dossier's status and step (ignoring who asks)."""
+    step_actions = set(dossier.current_step.get("actions", []))
+    return [
+        name for name, rule in TRANSITIONS.items()
+        if dossier.status in rule.sources and (not rule.step_actions or step_actions & set(rule.step_actions))
+        and not (name == "forward" and dossier.step_index >= len(dossier.steps) - 1)
+        and not (name == "send_back" and dossier.step_index == 0)
+    ]
+
+
+def resolve_step_agency(dossier: Dossier, index: int) -> Agency:
+    """The agency that acts at step INDEX: the receiving or competent agency, or the one with that function."""
+    target = dossier.steps[index]["agency"]
+    if target == "receiving":
+        return dossier.receiving_agency
+    if target == "competent":
+        return dossier.competent_agency
+    agency = Agency.objects.active().filter(function=target).order_by("path").first()
+    if agency is None:
+        raise WorkflowError(
+            "no_agency", f"Không có cơ quan nào thực hiện chức năng «{target}».",
+            f"No agency has the function “{target}”.",
+        )
+    return agency
+
+
+def status_at_step(dossier: Dossier, index: int, agency: Agency) -> Status:
+    """The status a dossier has while at step INDEX (outside the pauses)."""
+    step = dossier.steps[index]
+    if agency not in (dossier.competent_agency, dossier.receiving_agency):
+        return S.IN_OTHER_AGENCY
+    last = index == len(dossier.steps) - 1
+    if last and "return_result" in step["actions"] and "approve" not in step["actions"]:
+        return S.RESULT_READY
+    return S.PROCESSING if index > 0 else S.RECEIVED
+
+
+def _check_actor(dossier: Dossier, rule: Rule, actor: User | None) -> None:
+    def allowed() -> bool:
+        if rule.actor == Actor.SYSTEM:
+            return True
+        if actor is None:
+            return False
+        is_applicant = dossier.applicant_id is not None and dossier.applicant_id == actor.pk
+        clerk = has_role(actor, dossier.receiving_agency, Role.CLERK)
+        on_step = has_role(actor, dossier.current_agency, Role(dossier.current_role)) and (
+            dossier.assignee_id is None or dossier.assignee_id == actor.pk
+        )
+        leader = has_role(actor, dossier.current_agency, Role.LEADER) or has_role(
+            actor, dossier.competent_agency, Role.LEADER
+        )
+        return {
+            Actor.STEP: on_step,
+            Actor.RECEIVING_CLERK: clerk,
+            Actor.APPLICANT: is_applicant,
+            Actor.APPLICANT_OR_CLERK: is_applicant or clerk,
+            Actor.COMPETENT_LEADER: has_role(actor, dossier.competent_agency, Role.LEADER),
+            Actor.STEP_OR_LEADER: on_step or leader,
+        }[rule.actor]
+
+    if not allowed():
+        raise WorkflowError(
+            "forbidden", "Bạn không có quyền thực hiện thao tác này trên hồ sơ.",
+            "You may not take this action on this dossier.",
+        )
+
+
+def transition(
+    dossier_id: int,
+    action: str,
+    *,
+    actor: User | None,
+    expected_version: int | None = None,
+    note: str = "",
+    at: dt.datetime | None = None,
+    apply: Callable[[Dossier, Change], None] | None = None,
+) -> tuple[Dossier, DossierEvent]:
+    """Take ACTION on the dossier; see the module docstring. APPLY fills in the step move and the clock."""
+    rule = TRANSITIONS.get(action)
+    if rule is None:
+        raise WorkflowError("unknown_action", f"Thao tác không hợp lệ: {action}.", f"Unknown action: {action}.")
+    now = at or timezone.now()
+    with transaction.atomic():
+        dossier = (
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related("procedure_version", "receiving_agency", "competent_agency", "current_agency")
+            .get(pk=dossier_id)
+        )
+        if expected_version is not None and dossier.version != expected_version:
+            raise WorkflowError(
+                "stale", "Hồ sơ vừa được người khác xử lý; vui lòng tải lại trang.",
+                "Someone else has just acted on this dossier; please reload.",
+            )
+        if action not in legal_actions(dossier):
+            raise WorkflowError(
+                "illegal", f"Không thể «{action_label_vi(action)}» khi hồ sơ ở trạng thái «{_status_vi(dossier)}».",
+                f"“{action}” is not allowed while the dossier is “{dossier.status}”.",
+            )
+        if rule.requires_note and not note.strip():
+            raise WorkflowError("note_required", "Vui lòng nhập lý do.", "Please give a reason.")
+        _check_actor(dossier, rule, actor)
+
+        from_status, from_step = dossier.status, dossier.step_index
+        change = Change(target=rule.target)
+        if apply is not None:
+            apply(dossier, change)
+        if change.step_index is not None and change.step_index != dossier.step_index:
+            _enter_step(dossier, change.step_index, now)
+        if change.assignee is not None:
+            if not has_role(change.assignee, dossier.current_agency, Role(dossier.current_role)):
+                raise WorkflowError("bad_assignee", "Người được giao không có vai trò phù hợp tại cơ quan này.",
+                                    "The assignee does not hold this step's role in this agency.")
+            dossier.assignee = change.assignee
+            change.data["assignee"] = change.assignee.pk
+        if change.target is None:
+            raise WorkflowError("no_target", "Thao tác không xác định được trạng thái mới.", "No target status.")
+        if change.target == S.RESULT_READY and from_status != S.RESULT_READY:
+            dossier.result_ready_at = now
+        elif from_status == S.RESULT_READY and change.target != S.RETURNED:
+            dossier.result_ready_at = None
+        dossier.status = change.target
+        dossier.version += 1
+        dossier.save()
+        event = DossierEvent.objects.create(
+            dossier=dossier, seq=dossier.version, action=action, from_status=from_status, to_status=dossier.status,
+            from_step=from_step, to_step=dossier.step_index, actor=actor,
+            actor_agency=_agency_of(actor, dossier), to_agency=dossier.current_agency, note=note,
+            is_public=rule.public, data=change.data, created_at=now,
+        )
+        if rule.public:
+            PortalSync.objects.create(dossier=dossier, event=event, payload=portal_payload(dossier, event))
+    return dossier, event
+
+
+def _status_vi(dossier: Dossier) -> str:
+    with override("vi"):
+        return str(dossier.get_status_display())
+
+
+def _enter_step(dossier: Dossier, index: int, now: dt.datetime) -> None:
+    from motcua.dossiers.deadlines import calendar_for, step_due
+
+    agency = resolve_step_agency(dossier, index)
+    dossier.step_index = index
+    dossier.current_agency = agency
+    dossier.current_role = dossier.steps[index]["role"]
+    dossier.assignee = None
+    dossier.step_started_at = now
+    dossier.step_due_at = step_due(calendar_for(dossier), dossier, now)
+
+
+def _agency_of(actor: User | None, dossier: Dossier) -> Agency | None:
+    if actor is None:
+        return None
+    for agency in (dossier.current_agency, dossier.receiving_agency, dossier.competent_agency):
+        if has_role(actor, agency, Role.CLERK) or has_role(actor, agency, Role.SPECIALIST) or has_role(
+            actor, agency, Role.LEADER
+        ):
+            return agency
+    return None
+
+
+def record_creation(
+    dossier: Dossier, *, action: str, actor: User | None, at: dt.datetime, note: str = ""
+) -> DossierEvent:
+    """The first event of a new dossier (inside the creating transaction)."""
+    dossier.version = 1
+    dossier.save(update_fields=["version"])
+    event = DossierEvent.objects.create(
+        dossier=dossier, seq=1, action=action, from_status="", to_status=dossier.status, from_step=None,
+        to_step=dossier.step_index, actor=actor, actor_agency=_agency_of(actor, dossier),
+        to_agency=dossier.current_agency, note=note, is_public=True, created_at=at,
+    )
+    PortalSync.objects.create(dossier=dossier, event=event, payload=portal_payload(dossier, event))
+    return event
+
+
+def portal_payload(dossier: Dossier, event: DossierEvent) -> dict[str, Any]:
+    """The status update in the national portal's vocabulary (fields of its DongBoHoSoMC message)."""
+    def stamp(value: dt.datetime | None) -> str:
+        return value.astimezone(timezone.get_current_timezone()).strftime("%Y%m%d%H%M%S") if value else ""
+
+    return {
+        "MaHoSo": dossier.code,
+        "MaTTHC": dossier.procedure.national_code,
+        "TrangThaiHoSo": event.to_status,
+        "NgayTiepNhan": stamp(dossier.received_at),
+        "NgayHenTra": stamp(dossier.effective_due_at),
+        "NgayTra": stamp(dossier.finished_at),
+        "MaCoQuan": dossier.current_agency.eid_code,
+        "ThoiDiem": stamp(event.created_at),
+        "KenhNop": dossier.channel,
+    }
