@@ -152,6 +152,8 @@ MOTCUA_RECEIPT_CUTOFF = env_str("MOTCUA_RECEIPT_CUTOFF", "15:00")
 MOTCUA_DOSSIER_CODE_PATTERN = env_str("MOTCUA_DOSSIER_CODE_PATTERN", "{agency}-{date:%y%m%d}-{seq:04d}")
 # Public look-up: attempts per client address (django-ratelimit rate syntax).
 MOTCUA_LOOKUP_RATE = env_str("MOTCUA_LOOKUP_RATE", "20/m")
+# Shared bearer token of the national public-service portal's push API (empty: the endpoint refuses all).
+MOTCUA_NATIONAL_PORTAL_TOKEN = env_secret("MOTCUA_NATIONAL_PORTAL_TOKEN")
 # Base URL printed in QR codes on the forms.
 MOTCUA_PUBLIC_URL = env_str("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000")
 

@@ -2,11 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from motcua.api import api
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="catalog:list", permanent=False), name="home"),
     path("thu-tuc/", include("motcua.catalog.urls")),
     path("mot-cua/", include("motcua.backoffice.urls")),
     path("tra-cuu/", include("motcua.dossiers.urls")),
+    path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -160,12 +160,13 @@ def _intake_errors(
         )
     if not applicant.name.strip():
         errors["applicant_name"] = ("Vui lòng nhập họ tên người nộp.", "Please enter the applicant's name.")
-    if channel in (Channel.COUNTER, Channel.POSTAL):
-        if receiving is None or actor is None or not has_role(actor, receiving, Role.CLERK):
-            errors["receiving_agency"] = (
-                "Chỉ công chức Bộ phận Một cửa của cơ quan tiếp nhận được nhập hồ sơ.",
-                "Only a one-stop clerk of the receiving agency may enter a dossier.",
-            )
+    if channel in (Channel.COUNTER, Channel.POSTAL) and (
+        receiving is None or actor is None or not has_role(actor, receiving, Role.CLERK)
+    ):
+        errors["receiving_agency"] = (
+            "Chỉ công chức Bộ phận Một cửa của cơ quan tiếp nhận được nhập hồ sơ.",
+            "Only a one-stop clerk of the receiving agency may enter a dossier.",
+        )
     if channel == Channel.POSTAL and not postal_tracking.strip():
         errors["postal_tracking"] = ("Vui lòng nhập số hiệu bưu gửi.", "Please enter the postal tracking number.")
     if channel == Channel.ONLINE and actor is None:
@@ -194,7 +195,8 @@ def _create(
     fingerprint: str, postal_tracking: str, external_id: str, return_method: str, now: dt.datetime,
 ) -> Dossier:
     version = procedure.current_version
-    assert version is not None
+    if version is None:  # checked by _intake_errors; kept for the type checker
+        raise IntakeError({"procedure": ("Thủ tục chưa có phiên bản.", "The procedure has no version.")})
     received_now = channel in (Channel.COUNTER, Channel.POSTAL)
     local_day = now.astimezone(timezone.get_current_timezone()).date()
     dossier = Dossier(
@@ -397,8 +399,7 @@ def return_result(dossier: Dossier, *, actor: User, expected_version: int | None
     def apply(d: Dossier, change: Change) -> None:
         calendar = calendar_for(d)
         done = d.result_ready_at or now
-        assert d.due_at is not None
-        outcome = outcome_of(calendar, d.due_at, done)
+        outcome = outcome_of(calendar, d.due_at or done, done)
         if outcome == "late":
             letter = d.notices.filter(kind=Notice.Kind.APOLOGY, new_due_at__gte=done).exists()
             if not letter:

@@ -18,7 +18,7 @@ from motcua.directory.models import Agency
 from motcua.dossiers.models import DossierSequence
 
 # No 0/O, 1/I/L: the secret is read aloud at the counter and typed on phones.
-_SECRET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+_SECRET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # noqa: S105 - an alphabet, not a secret
 SECRET_LENGTH = 10  # 31**10 ≈ 2**49.5 — above the 40 bits the design asks for
 
 

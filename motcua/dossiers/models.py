@@ -157,6 +157,9 @@ class DossierEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.dossier_id}#{self.seq} {self.action}"
 
+    def get_to_status_label(self) -> str:
+        return str(Status(self.to_status).label)
+
 
 class DossierDocument(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")

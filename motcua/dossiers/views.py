@@ -4,11 +4,37 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from motcua.dossiers import lookup as lookups
+from motcua.dossiers.deadlines import remaining_working_time
 
 
 def lookup(request: HttpRequest) -> HttpResponse:
-    return render(request, "dossiers/lookup.html", {})
+    code = request.GET.get("ma", "").strip()
+    secret = request.GET.get("s", "").strip()
+    if code and secret:
+        response = redirect("dossiers:lookup_detail", code=code.upper())
+        response["Location"] += "?s=" + secret
+        return response
+    return render(request, "dossiers/lookup.html", {"code": code, "missing": bool(code or secret)})
 
 
 def lookup_detail(request: HttpRequest, code: str) -> HttpResponse:
-    return redirect("dossiers:lookup")
+    if lookups.throttled(request):
+        return render(request, "dossiers/lookup.html", {"code": code, "throttled": True}, status=429)
+    found = lookups.find(code, request.GET.get("s", ""))
+    if found is None:
+        return render(request, "dossiers/lookup.html", {"code": code, "not_found": True}, status=404)
+    dossier = found.dossier
+    remaining = None if dossier.is_terminal else remaining_working_time(dossier, timezone.now())
+    context = {
+        "dossier": dossier,
+        "events": found.events,
+        "applicant": lookups.masked_name(dossier.applicant_name),
+        "remaining_hours": None if remaining is None else round(remaining.total_seconds() / 3600, 1),
+    }
+    response = render(request, "dossiers/lookup_detail.html", context)
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"  # the secret is in the URL
+    return response

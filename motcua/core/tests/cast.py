@@ -101,3 +101,13 @@ def demo_catalog(demo_agencies):
     from motcua.catalog.models import Procedure
 
     return {p.national_code: p for p in Procedure.objects.select_related("current_version")}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache; every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
