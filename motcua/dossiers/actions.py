@@ -350,7 +350,6 @@ def refuse_dossier(dossier: Dossier, *, actor: User, reason: str, expected_versi
     now = at or timezone.now()
 
     def apply(d: Dossier, change: Change) -> None:
-        d.finished_at = now
         _issue(d, Notice.Kind.REFUSAL, actor, now, reason=reason)
 
     return transition(dossier.pk, "refuse", actor=actor, expected_version=expected_version, note=reason, at=now,
@@ -409,7 +408,6 @@ def return_result(dossier: Dossier, *, actor: User, expected_version: int | None
                     "The dossier is late: issue an apology and extension letter before returning the result.",
                 )
         d.outcome = outcome
-        d.finished_at = now
         change.data["outcome"] = outcome
 
     return transition(dossier.pk, "return_result", actor=actor, expected_version=expected_version, note=note,
@@ -436,12 +434,8 @@ def issue_apology(dossier: Dossier, *, actor: User, reason: str, new_due_at: dt.
 
 
 def withdraw_dossier(dossier: Dossier, *, actor: User, reason: str, at: dt.datetime | None = None) -> Dossier:
-    now = at or timezone.now()
-
-    def apply(d: Dossier, change: Change) -> None:
-        d.finished_at = now
-
-    return transition(dossier.pk, "withdraw", actor=actor, note=reason, at=now, apply=apply)[0]
+    """The citizen withdraws the dossier (online, or by a written request handed in at the counter)."""
+    return transition(dossier.pk, "withdraw", actor=actor, note=reason, at=at)[0]
 
 
 def stop_dossier(dossier: Dossier, *, actor: User, reason: str, expected_version: int | None = None,
@@ -450,7 +444,6 @@ def stop_dossier(dossier: Dossier, *, actor: User, reason: str, expected_version
     now = at or timezone.now()
 
     def apply(d: Dossier, change: Change) -> None:
-        d.finished_at = now
         _issue(d, Notice.Kind.STOP, actor, now, reason=reason)
 
     return transition(dossier.pk, "stop", actor=actor, expected_version=expected_version, note=reason, at=now,
@@ -458,13 +451,8 @@ def stop_dossier(dossier: Dossier, *, actor: User, reason: str, expected_version
 
 
 def cancel_dossier(dossier: Dossier, *, actor: User, reason: str, at: dt.datetime | None = None) -> Dossier:
-    now = at or timezone.now()
-
-    def apply(d: Dossier, change: Change) -> None:
-        d.finished_at = now
-        PauseInterval.objects.filter(dossier=d, ended_at__isnull=True).update(ended_at=now)
-
-    return transition(dossier.pk, "cancel", actor=actor, note=reason, at=now, apply=apply)[0]
+    """Cancel a dossier that was never completed (e.g. the supplement did not come in time)."""
+    return transition(dossier.pk, "cancel", actor=actor, note=reason, at=at)[0]
 
 
 def assign_dossier(dossier: Dossier, *, actor: User, assignee: User, expected_version: int | None = None,

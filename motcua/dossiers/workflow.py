@@ -27,6 +27,7 @@ from motcua.dossiers.models import (
     TERMINAL_STATUSES,
     Dossier,
     DossierEvent,
+    PauseInterval,
     PortalSync,
     Status,
 )
@@ -248,6 +249,11 @@ def transition(
             change.data["assignee"] = change.assignee.pk
         if change.target is None:
             raise WorkflowError("no_target", "Thao tác không xác định được trạng thái mới.", "No target status.")
+        if change.target in TERMINAL_STATUSES:
+            # Every ending closes the file: no clock, no open pause.
+            dossier.finished_at = now
+            dossier.paused_at = None
+            PauseInterval.objects.filter(dossier=dossier, ended_at__isnull=True).update(ended_at=now)
         if change.target == S.RESULT_READY and from_status != S.RESULT_READY:
             dossier.result_ready_at = now
         elif from_status == S.RESULT_READY and change.target != S.RETURNED:
