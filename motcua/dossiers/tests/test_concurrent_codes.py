@@ -11,7 +11,8 @@ from motcua.directory.units import load_units
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.tests.helpers import at, land_dossier
 
-pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks under real concurrency: PostgreSQL")
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql",
+                                reason="row locks under real concurrency need PostgreSQL")
 
 
 @pytest.fixture
