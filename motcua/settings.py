@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.dossiers",
     "motcua.backoffice",
+    "motcua.portal",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

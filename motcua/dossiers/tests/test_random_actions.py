@@ -18,7 +18,7 @@ ACTIONS = ["receive", "forward", "send_back", "request_supplement", "supplement"
            "record_payment", "approve", "return_result", "withdraw", "stop", "cancel", "extend", "assign"]
 CAST = ["clerk", "specialist", "leader", "tax_specialist", "treasury_specialist", "other_clerk", "citizen",
         "other_citizen", "commune_specialist", "commune_leader", "on_duty", "on_duty", "on_duty"]
-REACHED: set[str] = set()
+REACHED: set[Status] = set()
 FORWARD_MOVES = {"receive", "forward", "approve", "pause_for_fees", "record_payment", "return_result", "supplement"}
 ANY_MOVE = st.tuples(st.sampled_from(ACTIONS), st.sampled_from(CAST))
 # "Some legal action now, by whoever may take it": pushes sequences into deep states (payment, result, return).
@@ -153,7 +153,7 @@ def test_random_action_sequences_stay_legal(demo_catalog, demo_agencies, clerk, 
             else:
                 assert dossier.version == before[1] + 1
                 assert dossier.events.count() == before[3] + 1
-            REACHED.add(dossier.status)
+            REACHED.add(Status(dossier.status))
             check_invariants(dossier)
         transaction.set_rollback(True)
 
