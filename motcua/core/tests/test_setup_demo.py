@@ -21,7 +21,11 @@ def test_demo_loads_and_is_idempotent(db, client):
     procedures = Procedure.objects.published().count()
     assert procedures >= 8
     assert Agency.objects.filter(function="tax").exists() and Agency.objects.filter(function="commune").count() == 2
+    from motcua.dossiers.models import Dossier
+
+    assert Dossier.objects.count() == 5
     second = run()
+    assert Dossier.objects.count() == 5
     assert f"{procedures} không đổi/unchanged" in second
     assert Procedure.objects.published().count() == procedures
     page = client.get(reverse("catalog:list"), {"q": "chuyen nhuong"})

@@ -13,6 +13,7 @@ from motcua.catalog.actions import import_catalog
 from motcua.catalog.transfer import load_json
 from motcua.directory.demo import CITIZENS, STAFF, build_demo_directory
 from motcua.directory.units import load_units
+from motcua.dossiers.demo import build_demo_dossiers
 
 DEMO_CATALOG = Path(__file__).resolve().parents[3] / "catalog" / "fixtures" / "demo_procedures_dong_nai.json"
 DEFAULT_PASSWORD = "motcua-demo"  # noqa: S105 - the documented password of the public demo accounts
@@ -32,9 +33,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             build_demo_directory(password=options["password"])
             report = import_catalog(load_json(DEMO_CATALOG.read_bytes()))
+            dossiers = build_demo_dossiers()
         self.stdout.write(
             f"Đơn vị hành chính / units: +{units.units_created}; "
-            f"thủ tục / procedures: +{len(report.created)} mới/new, {len(report.unchanged)} không đổi/unchanged"
+            f"thủ tục / procedures: +{len(report.created)} mới/new, {len(report.unchanged)} không đổi/unchanged; "
+            f"hồ sơ mẫu / sample dossiers: +{dossiers}"
         )
         self.stdout.write(f"Tài khoản demo / demo accounts (mật khẩu / password: {options['password']}):")
         for username, full_name, role, agency in STAFF:
