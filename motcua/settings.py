@@ -6,7 +6,9 @@ Set DATABASE_URL (postgres://...) for PostgreSQL.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -155,6 +157,24 @@ MOTCUA_DOSSIER_CODE_PATTERN = env_str("MOTCUA_DOSSIER_CODE_PATTERN", "{agency}-{
 MOTCUA_LOOKUP_RATE = env_str("MOTCUA_LOOKUP_RATE", "20/m")
 # Shared bearer token of the national public-service portal's push API (empty: the endpoint refuses all).
 MOTCUA_NATIONAL_PORTAL_TOKEN = env_secret("MOTCUA_NATIONAL_PORTAL_TOKEN")
+# Citizen sign-in (OpenID Connect). JSON in MOTCUA_OIDC_PROVIDERS_JSON overrides these entries key by key; a
+# provider is offered once it has a metadata URL and a client id (from the Government Office / the Ministry of
+# Public Security). Claim names are configurable because VNeID uses Vietnamese ones.
+MOTCUA_OIDC_PROVIDERS: dict[str, dict[str, Any]] = {
+    "vneid": {
+        "label": "VNeID", "server_metadata_url": "", "client_id": "", "client_secret": "",
+        "scope": "openid profile phone email", "acr_values": "LoA2", "timeout": 10,
+        "claims": {"national_id": "SoDinhDanh", "full_name": "HoVaTen", "phone": "SoDienThoai", "email": "email",
+                   "birthdate": "NgaySinh"},
+    },
+    "dvcqg": {
+        "label": "Cổng Dịch vụ công quốc gia", "server_metadata_url": "", "client_id": "", "client_secret": "",
+        "scope": "openid profile", "acr_values": "LoA1", "timeout": 10,
+        "claims": {"national_id": "sub", "full_name": "name", "phone": "phone_number", "email": "email"},
+    },
+}
+for _name, _override in json.loads(env_str("MOTCUA_OIDC_PROVIDERS_JSON", "{}")).items():
+    MOTCUA_OIDC_PROVIDERS[_name] = {**MOTCUA_OIDC_PROVIDERS.get(_name, {}), **_override}
 # Base URL printed in QR codes on the forms.
 MOTCUA_PUBLIC_URL = env_str("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000")
 

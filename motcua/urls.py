@@ -10,6 +10,7 @@ urlpatterns = [
     path("mot-cua/", include("motcua.backoffice.urls")),
     path("tra-cuu/", include("motcua.dossiers.urls")),
     path("api/v1/", api.urls),
+    path("dinh-danh/", include("motcua.identity.urls")),
     path("", include("motcua.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -13,8 +15,20 @@ from motcua.dossiers.actions import Applicant, IntakeError, Upload, submit_dossi
 from motcua.dossiers.eforms import build_fields, read_values
 from motcua.dossiers.models import Channel, Dossier
 from motcua.dossiers.selectors import lookup_path
+from motcua.identity.oidc import enabled_providers
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+class SignInView(LoginView):
+    """Sign-in page: VNeID / national portal buttons first, then user name and password (demo, staff)."""
+
+    template_name = "portal/login.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["identity_providers"] = enabled_providers()
+        return context
 
 
 @login_required(login_url="portal:login")

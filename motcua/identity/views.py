@@ -1,0 +1,57 @@
+"""OIDC sign-in: redirect to the provider, and the callback that signs the citizen in."""
+
+from __future__ import annotations
+
+from authlib.integrations.base_client.errors import OAuthError
+from django.contrib.auth import login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from requests.exceptions import RequestException
+
+from motcua.identity.actions import SignInError, sign_in_citizen
+from motcua.identity.oidc import client_for, map_claims, providers
+
+
+def oidc_login(request: HttpRequest, provider: str) -> HttpResponse:
+    client = client_for(provider)
+    if client is None:
+        raise Http404
+    next_url = request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        request.session["oidc_next"] = next_url
+    redirect_uri = request.build_absolute_uri(reverse("identity:oidc_callback", args=[provider]))
+    extra = {"acr_values": providers()[provider].acr_values} if providers()[provider].acr_values else {}
+    try:
+        response: HttpResponse = client.authorize_redirect(request, redirect_uri, **extra)
+    except RequestException:
+        return _failed(request, "Không kết nối được nhà cung cấp định danh.", "The identity provider is unreachable.")
+    return response
+
+
+def oidc_callback(request: HttpRequest, provider: str) -> HttpResponse:
+    client = client_for(provider)
+    if client is None:
+        raise Http404
+    if "error" in request.GET:
+        return _failed(request, "Đăng nhập đã bị hủy hoặc bị từ chối.", "Sign-in was cancelled or refused.")
+    try:
+        token = client.authorize_access_token(request)
+        claims = dict(token.get("userinfo") or {})
+        if not claims or providers()[provider].claims["national_id"] not in claims:
+            claims.update(client.userinfo(token=token))
+        user = sign_in_citizen(map_claims(providers()[provider], claims))
+    except (OAuthError, RequestException, KeyError):
+        return _failed(request, "Không xác thực được với nhà cung cấp định danh.",
+                       "Sign-in with the identity provider failed.")
+    except SignInError as exc:
+        return _failed(request, exc.message_vi, exc.message_en)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session["oidc_provider"] = provider
+    return redirect(request.session.pop("oidc_next", "") or reverse("home"))
+
+
+def _failed(request: HttpRequest, message_vi: str, message_en: str) -> HttpResponse:
+    return render(request, "identity/sign_in_failed.html", {"message_vi": message_vi, "message_en": message_en},
+                  status=400)
