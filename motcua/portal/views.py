@@ -5,16 +5,18 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from motcua.catalog.models import Procedure
-from motcua.dossiers.actions import Applicant, IntakeError, Upload, submit_dossier
+from motcua.dossiers.actions import Applicant, IntakeError, Upload, provide_supplement, submit_dossier, withdraw_dossier
 from motcua.dossiers.eforms import build_fields, read_values
-from motcua.dossiers.models import Channel, Dossier
+from motcua.dossiers.models import Channel, Dossier, Status
 from motcua.dossiers.selectors import lookup_path
+from motcua.dossiers.workflow import WorkflowError, legal_actions
 from motcua.identity.oidc import enabled_providers
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -85,5 +87,67 @@ def submit(request: HttpRequest, national_code: str) -> HttpResponse:
 
 @login_required(login_url="portal:login")
 def submitted(request: HttpRequest, code: str) -> HttpResponse:
-    dossier = get_object_or_404(Dossier, code=code, applicant=request.user)
+    dossier = get_object_or_404(Dossier, code=code, applicant_id=request.user.pk)
     return render(request, "portal/submitted.html", {"dossier": dossier, "lookup": lookup_path(dossier)})
+
+
+def _own_dossier(request: HttpRequest, code: str) -> Dossier:
+    """A dossier of the signed-in citizen; anyone else's is a 404, never a 403 (codes are not confirmed)."""
+    return get_object_or_404(Dossier.objects.select_related("procedure_version", "current_agency"),
+                             code=code, applicant_id=request.user.pk)
+
+
+@login_required(login_url="portal:login")
+def my_dossiers(request: HttpRequest) -> HttpResponse:
+    dossiers = (Dossier.objects.filter(applicant_id=request.user.pk)
+                .select_related("procedure_version").order_by("-submitted_at")[:200])
+    return render(request, "portal/my_dossiers.html", {"dossiers": dossiers})
+
+
+@login_required(login_url="portal:login")
+def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = _own_dossier(request, code)
+    events = dossier.events.filter(is_public=True).select_related("to_agency").order_by("seq")
+    supplement = dossier.notices.filter(kind="supplement").order_by("-issued_at").first()
+    context = {"dossier": dossier, "events": events, "supplement": supplement,
+               "can_withdraw": "withdraw" in legal_actions(dossier),
+               "can_supplement": dossier.status == Status.AWAITING_SUPPLEMENT,
+               "slots": dossier.procedure_version.required_documents}
+    return render(request, "portal/my_dossier.html", context)
+
+
+@login_required(login_url="portal:login")
+def supplement(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = _own_dossier(request, code)
+    if request.method != "POST":
+        return redirect("portal:my_dossier", code=code)
+    uploads = []
+    for document in dossier.procedure_version.required_documents:
+        upload = request.FILES.get(f"doc__{document.get('code')}")
+        if upload is not None and (upload.size or 0) <= MAX_UPLOAD_BYTES:
+            uploads.append(Upload(slot=str(document.get("code")), name=upload.name or "tep", content=upload.read()))
+    if not uploads:
+        messages.error(request, "Vui lòng đính kèm giấy tờ cần bổ sung. (Please attach the missing documents.)")
+        return redirect("portal:my_dossier", code=code)
+    try:
+        provide_supplement(dossier, actor=request.user, uploads=uploads,  # type: ignore[arg-type]
+                           note=request.POST.get("note", "")[:500])
+    except WorkflowError as exc:
+        messages.error(request, f"{exc.message_vi} ({exc.message_en})")
+    else:
+        messages.success(request, "Đã gửi hồ sơ bổ sung. (The supplement has been sent.)")
+    return redirect("portal:my_dossier", code=code)
+
+
+@login_required(login_url="portal:login")
+def withdraw(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = _own_dossier(request, code)
+    if request.method == "POST":
+        try:
+            withdraw_dossier(dossier, actor=request.user,  # type: ignore[arg-type]
+                             reason=request.POST.get("reason", "").strip()[:500] or "Công dân rút hồ sơ trực tuyến")
+        except WorkflowError as exc:
+            messages.error(request, f"{exc.message_vi} ({exc.message_en})")
+        else:
+            messages.success(request, "Đã rút hồ sơ. (The dossier has been withdrawn.)")
+    return redirect("portal:my_dossier", code=code)
