@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "motcua.directory",
     "motcua.calendar",
     "motcua.catalog",
+    "motcua.documents",
     "motcua.dossiers",
     "motcua.backoffice",
     "motcua.portal",

@@ -20,6 +20,8 @@ from jsonschema import Draft202012Validator, FormatChecker
 from motcua.catalog.models import Procedure
 from motcua.directory.models import Agency, Role
 from motcua.directory.selectors import has_role
+from motcua.documents.actions import store_document
+from motcua.documents.models import StoredDocument
 from motcua.dossiers.codes import draw_code, new_lookup_secret
 from motcua.dossiers.deadlines import calendar_for, outcome_of, procedure_due, shift_after_pause, step_due
 from motcua.dossiers.models import Channel, Dossier, DossierDocument, Notice, PauseInterval, Status
@@ -91,6 +93,7 @@ def submit_dossier(
     form_data: dict[str, Any] | None = None,
     uploads: list[Upload] | None = None,
     paper_documents: list[str] | None = None,
+    reuse: list[int] | None = None,
     idempotency_key: str | None = None,
     postal_tracking: str = "",
     external_id: str = "",
@@ -107,10 +110,11 @@ def submit_dossier(
     form_data = form_data or {}
     uploads = uploads or []
     paper_documents = paper_documents or []
+    reused = _stored_for_reuse(actor, reuse or [], channel)
     fingerprint = _fingerprint(
         procedure=procedure.pk, channel=channel, applicant=applicant.__dict__, agency=competent_agency.pk,
         form=form_data, uploads=[(u.slot, u.name, hashlib.sha256(u.content).hexdigest()) for u in uploads],
-        paper=sorted(paper_documents),
+        paper=sorted(paper_documents), reuse=sorted(d.pk for d in reused),
     )
     if idempotency_key:
         existing = Dossier.objects.filter(idempotency_key=idempotency_key).first()
@@ -118,7 +122,10 @@ def submit_dossier(
             return _replay(existing, fingerprint)
 
     errors = _intake_errors(procedure, channel, applicant, competent_agency, actor, receiving_agency, form_data,
-                            uploads, paper_documents, postal_tracking)
+                            uploads, paper_documents + [d.kind for d in reused], postal_tracking)
+    if reuse and len(reused) != len(set(reuse)):
+        errors["documents/reuse"] = ("Giấy tờ chọn từ kho dữ liệu không hợp lệ.",
+                                     "A document chosen from the data store is not valid.")
     if errors:
         raise IntakeError(errors)
     receiving = receiving_agency or receiving_agency_for(procedure, competent_agency)
@@ -126,6 +133,7 @@ def submit_dossier(
         with transaction.atomic():
             dossier = _create(procedure, channel, applicant, competent_agency, receiving, actor, form_data, uploads,
                               idempotency_key, fingerprint, postal_tracking, external_id, return_method, now)
+            _reuse_and_store(dossier, actor, uploads, reused)
     except IntegrityError:
         # A concurrent retry with the same key won the race: answer with its dossier.
         if idempotency_key:
@@ -134,6 +142,25 @@ def submit_dossier(
                 return _replay(existing, fingerprint)
         raise
     return dossier
+
+
+def _stored_for_reuse(actor: User | None, ids: list[int], channel: Channel) -> list[StoredDocument]:
+    """The chosen stored documents that belong to the signed-in applicant (others are silently not found)."""
+    if not ids or actor is None or channel != Channel.ONLINE:
+        return []
+    return list(StoredDocument.objects.filter(owner=actor, pk__in=set(ids)))
+
+
+def _reuse_and_store(dossier: Dossier, actor: User | None, uploads: list[Upload],
+                     reused: list[StoredDocument]) -> None:
+    """Attach reused documents to the dossier, and keep new uploads in the applicant's data store."""
+    for stored in reused:
+        DossierDocument.objects.create(dossier=dossier, slot=stored.kind, name=stored.name, file=stored.file.name,
+                                       uploaded_by=actor, reused_from=stored)
+    if dossier.channel == Channel.ONLINE and actor is not None:
+        for upload in uploads:
+            store_document(owner=actor, kind=upload.slot, name=upload.name, content=upload.content,
+                           source=StoredDocument.Source.SUBMITTED, dossier_id=dossier.pk)
 
 
 def _replay(existing: Dossier, fingerprint: str) -> Dossier:

@@ -167,6 +167,9 @@ class DossierDocument(models.Model):
     name = models.CharField(_("name"), max_length=255)
     file = models.FileField(_("file"), upload_to="dossiers/%Y/%m/", blank=True)
     is_supplement = models.BooleanField(default=False)
+    # Taken from the citizen's personal data store instead of a new upload (a national KPI counts these).
+    reused_from = models.ForeignKey("documents.StoredDocument", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="reuses")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

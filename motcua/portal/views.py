@@ -10,8 +10,10 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from motcua.catalog.models import Procedure
+from motcua.documents.actions import reusable_documents
 from motcua.dossiers.actions import Applicant, IntakeError, Upload, provide_supplement, submit_dossier, withdraw_dossier
 from motcua.dossiers.eforms import build_fields, read_values
 from motcua.dossiers.models import Channel, Dossier, Status
@@ -47,6 +49,14 @@ def submit(request: HttpRequest, national_code: str) -> HttpResponse:
     values = {"name": getattr(user, "full_name", ""), "id_number": getattr(user, "national_id", "") or "",
               "phone": getattr(user, "phone", ""), "email": getattr(user, "email", ""), "address": "",
               "agency": str(agencies[0].pk) if len(agencies) == 1 else ""}
+    codes = [str(d.get("code")) for d in version.required_documents]
+    stored = list(reusable_documents(user, codes, timezone.localdate()))  # type: ignore[arg-type]
+    reuse: list[int] = []
+    if request.method == "GET":
+        # Prefill from the citizen's last dossier of this procedure (names, numbers they typed before).
+        earlier = (Dossier.objects.filter(applicant_id=user.pk, procedure=procedure)
+                   .order_by("-submitted_at").values_list("form_data", flat=True).first())
+        form_data = earlier or {}
     if request.method == "POST":
         values = {k: request.POST.get(k, "").strip() for k in values}
         form_data = read_values(version.eform_schema, request.POST)
@@ -54,6 +64,9 @@ def submit(request: HttpRequest, national_code: str) -> HttpResponse:
         uploads = []
         for document in version.required_documents:
             upload = request.FILES.get(f"doc__{document.get('code')}")
+            chosen = request.POST.get(f"reuse__{document.get('code')}", "")
+            if upload is None and chosen.isdigit():
+                reuse.append(int(chosen))
             if upload is None:
                 continue
             if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
@@ -69,7 +82,7 @@ def submit(request: HttpRequest, national_code: str) -> HttpResponse:
                     procedure=procedure, channel=Channel.ONLINE, competent_agency=agency, actor=user,  # type: ignore[arg-type]
                     applicant=Applicant(name=values["name"], id_number=values["id_number"], phone=values["phone"],
                                         email=values["email"], address=values["address"]),
-                    form_data=form_data, uploads=uploads,
+                    form_data=form_data, uploads=uploads, reuse=reuse,
                     idempotency_key=f"online:{user.pk}:{request.POST.get('idempotency_key', '')[:60]}",
                 )
             except IntakeError as exc:
@@ -81,6 +94,7 @@ def submit(request: HttpRequest, national_code: str) -> HttpResponse:
         "procedure": procedure, "version": version, "agencies": agencies, "values": values,
         "fields": build_fields(version.eform_schema, form_data, field_errors),
         "errors": errors, "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
+        "stored": {code: [d for d in stored if d.kind == code] for code in codes}, "reuse": reuse,
     }
     return render(request, "portal/submit.html", context, status=400 if errors else 200)
 
