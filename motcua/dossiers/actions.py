@@ -24,7 +24,16 @@ from motcua.documents.actions import store_document
 from motcua.documents.models import StoredDocument
 from motcua.dossiers.codes import draw_code, new_lookup_secret
 from motcua.dossiers.deadlines import calendar_for, outcome_of, procedure_due, shift_after_pause, step_due
-from motcua.dossiers.models import Channel, Dossier, DossierDocument, Notice, PauseInterval, Status
+from motcua.dossiers.models import (
+    SURVEY_QUESTIONS,
+    Channel,
+    Dossier,
+    DossierDocument,
+    Notice,
+    PauseInterval,
+    Status,
+    SurveyResponse,
+)
 from motcua.dossiers.workflow import Change, WorkflowError, record_creation, status_at_step, transition
 from motcua.identity.models import User
 
@@ -491,3 +500,21 @@ def assign_dossier(dossier: Dossier, *, actor: User, assignee: User, expected_ve
         change.target = Status(d.status)
 
     return transition(dossier.pk, "assign", actor=actor, expected_version=expected_version, at=at, apply=apply)[0]
+
+
+def answer_survey(dossier: Dossier, *, respondent: User | None, answers: dict[str, int], comment: str = ""
+                  ) -> SurveyResponse:
+    """Record the satisfaction survey of a returned dossier. Answering twice keeps the first answer."""
+    if dossier.status != Status.RETURNED:
+        raise WorkflowError("not_returned", "Chỉ đánh giá sau khi đã nhận kết quả.",
+                            "The survey opens once the result has been returned.")
+    keys = [key for key, _label in SURVEY_QUESTIONS]
+    values = {key: answers.get(key) for key in keys}
+    if any(not isinstance(v, int) or not 1 <= v <= 5 for v in values.values()):
+        raise WorkflowError("bad_answers", "Vui lòng trả lời tất cả các câu hỏi (mức 1 đến 5).",
+                            "Please answer every question (1 to 5).")
+    response, _created = SurveyResponse.objects.get_or_create(
+        dossier=dossier, defaults={"respondent": respondent, "answers": values, "overall": values["overall"],
+                                   "comment": comment.strip()[:2000]},
+    )
+    return response

@@ -257,3 +257,40 @@ class PortalSync(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.state}"
+
+
+SURVEY_SCALE = [
+    (5, _("Very satisfied")),
+    (4, _("Satisfied")),
+    (3, _("Neutral")),
+    (2, _("Dissatisfied")),
+    (1, _("Very dissatisfied")),
+]
+# The criteria citizens rate after the result is returned (as on the national portal's satisfaction survey,
+# Decision 766/QĐ-TTg group 5): each answered on SURVEY_SCALE.
+SURVEY_QUESTIONS = [
+    ("overall", _("Overall, how satisfied are you with how your dossier was handled?")),
+    ("information", _("Was the information about the procedure clear and complete?")),
+    ("timeliness", _("Was the result returned on time?")),
+    ("staff", _("How were the officers' attitude and guidance?")),
+    ("online", _("How easy was it to submit and follow the dossier?")),
+]
+
+
+class SurveyResponse(models.Model):
+    """One satisfaction survey per dossier, after the result is returned."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="survey")
+    respondent = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    answers = models.JSONField(default=dict)
+    overall = models.PositiveSmallIntegerField()
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("satisfaction survey")
+        verbose_name_plural = _("satisfaction surveys")
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.overall}"

@@ -13,4 +13,5 @@ urlpatterns = [
     path("ho-so-cua-toi/<str:code>/", views.my_dossier, name="my_dossier"),
     path("ho-so-cua-toi/<str:code>/bo-sung/", views.supplement, name="supplement"),
     path("ho-so-cua-toi/<str:code>/rut/", views.withdraw, name="withdraw"),
+    path("ho-so-cua-toi/<str:code>/danh-gia/", views.survey, name="survey"),
 ]

@@ -14,9 +14,17 @@ from django.utils import timezone
 
 from motcua.catalog.models import Procedure
 from motcua.documents.actions import reusable_documents
-from motcua.dossiers.actions import Applicant, IntakeError, Upload, provide_supplement, submit_dossier, withdraw_dossier
+from motcua.dossiers.actions import (
+    Applicant,
+    IntakeError,
+    Upload,
+    answer_survey,
+    provide_supplement,
+    submit_dossier,
+    withdraw_dossier,
+)
 from motcua.dossiers.eforms import build_fields, read_values
-from motcua.dossiers.models import Channel, Dossier, Status
+from motcua.dossiers.models import SURVEY_QUESTIONS, SURVEY_SCALE, Channel, Dossier, Status, SurveyResponse
 from motcua.dossiers.selectors import lookup_path
 from motcua.dossiers.workflow import WorkflowError, legal_actions
 from motcua.identity.oidc import enabled_providers
@@ -124,6 +132,9 @@ def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
     events = dossier.events.filter(is_public=True).select_related("to_agency").order_by("seq")
     supplement = dossier.notices.filter(kind="supplement").order_by("-issued_at").first()
     context = {"dossier": dossier, "events": events, "supplement": supplement,
+               "survey_open": dossier.status == Status.RETURNED and not SurveyResponse.objects.filter(
+                   dossier=dossier).exists(),
+               "questions": SURVEY_QUESTIONS, "scale": SURVEY_SCALE,
                "can_withdraw": "withdraw" in legal_actions(dossier),
                "can_supplement": dossier.status == Status.AWAITING_SUPPLEMENT,
                "slots": dossier.procedure_version.required_documents}
@@ -164,4 +175,20 @@ def withdraw(request: HttpRequest, code: str) -> HttpResponse:
             messages.error(request, f"{exc.message_vi} ({exc.message_en})")
         else:
             messages.success(request, "Đã rút hồ sơ. (The dossier has been withdrawn.)")
+    return redirect("portal:my_dossier", code=code)
+
+
+@login_required(login_url="portal:login")
+def survey(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = _own_dossier(request, code)
+    if request.method == "POST":
+        answers = {key: int(v) for key, _label in SURVEY_QUESTIONS
+                   if (v := request.POST.get(key, "")).isdigit()}
+        try:
+            answer_survey(dossier, respondent=request.user, answers=answers,  # type: ignore[arg-type]
+                          comment=request.POST.get("comment", ""))
+        except WorkflowError as exc:
+            messages.error(request, f"{exc.message_vi} ({exc.message_en})")
+        else:
+            messages.success(request, "Cảm ơn bạn đã đánh giá. (Thank you for your feedback.)")
     return redirect("portal:my_dossier", code=code)
