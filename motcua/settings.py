@@ -176,6 +176,10 @@ MOTCUA_OIDC_PROVIDERS: dict[str, dict[str, Any]] = {
 }
 for _name, _override in json.loads(env_str("MOTCUA_OIDC_PROVIDERS_JSON", "{}")).items():
     MOTCUA_OIDC_PROVIDERS[_name] = {**MOTCUA_OIDC_PROVIDERS.get(_name, {}), **_override}
+# Zalo Mini App sign-in: the phone-number token is exchanged here with the app's secret key.
+MOTCUA_ZALO_GRAPH_URL = env_str("MOTCUA_ZALO_GRAPH_URL", "https://graph.zalo.me")
+MOTCUA_ZALO_APP_SECRET = env_secret("MOTCUA_ZALO_APP_SECRET")
+MOTCUA_ZALO_TIMEOUT = env_int("MOTCUA_ZALO_TIMEOUT", 10)
 # Base URL printed in QR codes on the forms.
 MOTCUA_PUBLIC_URL = env_str("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000")
 

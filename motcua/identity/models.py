@@ -22,3 +22,33 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.get_username()
+
+
+class ApiToken(models.Model):
+    """A bearer token of the mobile app (Zalo Mini App). Only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    label = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.label}"
+
+
+class ZaloLink(models.Model):
+    """A Zalo account (its app-scoped user id) linked to a citizen account, with the phone Zalo verified."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="zalo_links")
+    zalo_id = models.CharField(max_length=64, unique=True)
+    phone = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.zalo_id

@@ -1,0 +1,95 @@
+"""Bearer tokens for the mobile app, and the Zalo sign-in exchange (done on the server, never in the app)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from typing import Any
+
+import phonenumbers
+import requests
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.security import HttpBearer
+
+from motcua.identity.actions import SignInError
+from motcua.identity.models import ApiToken, User, ZaloLink
+
+TOKEN_LIFETIME = dt.timedelta(days=30)
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def issue_token(user: User, label: str = "") -> str:
+    key = secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, key_hash=_digest(key), label=label,
+                            expires_at=timezone.now() + TOKEN_LIFETIME)
+    return key
+
+
+class TokenAuth(HttpBearer):
+    """Authorization: Bearer <token> → the citizen (request.auth)."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        row = (ApiToken.objects.select_related("user")
+               .filter(key_hash=_digest(token), expires_at__gt=timezone.now(), user__is_active=True).first())
+        if row is None:
+            return None
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        request.user = row.user
+        return row.user
+
+
+def normalise_phone(raw: str) -> str:
+    """"84912345678" / "+84912345678" / "0912345678" → "0912345678"; "" when not a Vietnamese mobile number."""
+    try:
+        number = phonenumbers.parse(raw if raw.startswith(("+", "0")) else f"+{raw}", "VN")
+    except phonenumbers.NumberParseException:
+        return ""
+    if not phonenumbers.is_valid_number(number) or number.country_code != 84:
+        return ""
+    return "0" + str(number.national_number)
+
+
+def _graph(path: str, headers: dict[str, str]) -> dict[str, Any]:
+    try:
+        response = requests.get(f"{settings.MOTCUA_ZALO_GRAPH_URL.rstrip('/')}{path}", headers=headers,
+                                timeout=settings.MOTCUA_ZALO_TIMEOUT)
+        body: dict[str, Any] = response.json()
+    except (requests.RequestException, ValueError) as exc:
+        raise SignInError("Không kết nối được Zalo.", "Zalo could not be reached.") from exc
+    if response.status_code != 200 or body.get("error"):
+        raise SignInError("Zalo không xác nhận được tài khoản.", "Zalo did not confirm the account.")
+    return body
+
+
+def sign_in_with_zalo(access_token: str, phone_code: str) -> User:
+    """Validate the Mini App's user token with Zalo, exchange the phone-number token with the app's secret key
+    (kept on the server), and return the linked citizen account."""
+    if not settings.MOTCUA_ZALO_APP_SECRET:
+        raise SignInError("Đăng nhập bằng Zalo chưa được cấu hình.", "Zalo sign-in is not configured.")
+    me = _graph("/v2.0/me?fields=id,name", {"access_token": access_token})
+    info = _graph("/v2.0/me/info", {"access_token": access_token, "code": phone_code,
+                                    "secret_key": settings.MOTCUA_ZALO_APP_SECRET})
+    zalo_id = str(me.get("id") or "")
+    phone = normalise_phone(str((info.get("data") or {}).get("number") or ""))
+    if not zalo_id or not phone:
+        raise SignInError("Zalo không trả về số điện thoại hợp lệ.", "Zalo did not return a valid phone number.")
+    with transaction.atomic():
+        link = ZaloLink.objects.select_for_update().select_related("user").filter(zalo_id=zalo_id).first()
+        if link is not None:
+            return link.user
+        matches = list(User.objects.filter(phone=phone, is_active=True)[:2])
+        # Link to an existing account only when exactly one has this (Zalo-verified) phone number.
+        user = matches[0] if len(matches) == 1 else User.objects.create(
+            username=f"zalo{zalo_id}", full_name=str(me.get("name") or ""), phone=phone)
+        if len(matches) != 1:
+            user.set_unusable_password()
+            user.save()
+        ZaloLink.objects.create(user=user, zalo_id=zalo_id, phone=phone)
+        return user

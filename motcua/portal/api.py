@@ -1,0 +1,257 @@
+"""The signed-in citizen's endpoints for the mobile app (Zalo Mini App): their dossiers and data store.
+
+Every endpoint looks dossiers up by code *and owner*: another citizen's dossier is a 404, exactly like one
+that does not exist.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Header, Router, Schema
+from ninja.responses import Status
+
+from motcua.catalog.models import Procedure
+from motcua.documents.models import StoredDocument
+from motcua.dossiers.actions import (
+    Applicant,
+    IntakeError,
+    Upload,
+    answer_survey,
+    provide_supplement,
+    submit_dossier,
+    withdraw_dossier,
+)
+from motcua.dossiers.models import Channel, Dossier
+from motcua.dossiers.workflow import WorkflowError
+from motcua.identity.models import User
+from motcua.identity.tokens import TokenAuth
+
+router = Router(tags=["me"], auth=TokenAuth())
+MAX_FILE_BYTES = 10 * 1024 * 1024
+
+
+class ErrorOut(Schema):
+    code: str
+    message_vi: str
+    message_en: str
+    errors: dict[str, list[str]] = {}
+
+
+class FileIn(Schema):
+    slot: str
+    name: str
+    content_base64: str
+
+
+class SubmitIn(Schema):
+    procedure_code: str
+    agency_eid: str
+    applicant_name: str = ""
+    applicant_id_number: str = ""
+    applicant_phone: str = ""
+    applicant_email: str = ""
+    applicant_address: str = ""
+    form_data: dict[str, Any] = {}
+    documents: list[FileIn] = []
+    reuse: list[int] = []
+
+
+class EventOut(Schema):
+    time: dt.datetime
+    status: str
+    status_label: str
+    agency: str | None
+
+
+class DossierOut(Schema):
+    code: str
+    lookup_secret: str
+    procedure_code: str
+    procedure_name: str
+    status: str
+    status_label: str
+    submitted_at: dt.datetime
+    due_at: dt.datetime | None
+    outcome: str | None
+
+
+class DossierDetailOut(DossierOut):
+    events: list[EventOut]
+    documents: list[dict[str, Any]]
+    supplement_request: dict[str, Any] | None
+
+
+class SupplementIn(Schema):
+    documents: list[FileIn]
+    note: str = ""
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class SurveyIn(Schema):
+    answers: dict[str, int]
+    comment: str = ""
+
+
+class StoredOut(Schema):
+    id: int
+    kind: str
+    name: str
+    source: str
+    created_at: dt.datetime
+    valid_until: dt.date | None
+
+
+NOT_FOUND = {"code": "not_found", "message_vi": "Không tìm thấy hồ sơ.", "message_en": "No such dossier."}
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)  # noqa: S101 - TokenAuth only lets users through
+    return user
+
+
+def _own(request: HttpRequest, code: str) -> Dossier | None:
+    return (Dossier.objects.select_related("procedure", "procedure_version")
+            .filter(code=code, applicant_id=_user(request).pk).first())
+
+
+def _summary(d: Dossier) -> dict[str, Any]:
+    return {"code": d.code, "lookup_secret": d.lookup_secret, "procedure_code": d.procedure.national_code,
+            "procedure_name": d.procedure_version.name, "status": d.status, "status_label": d.get_status_display(),
+            "submitted_at": d.submitted_at, "due_at": d.effective_due_at, "outcome": d.outcome or None}
+
+
+def _detail(d: Dossier) -> dict[str, Any]:
+    notice = d.notices.filter(kind="supplement").order_by("-issued_at").first()
+    return {
+        **_summary(d),
+        "events": [{"time": e.created_at, "status": e.to_status, "status_label": e.get_to_status_label(),
+                    "agency": e.to_agency.name if e.to_agency else None}
+                   for e in d.events.filter(is_public=True).select_related("to_agency").order_by("seq")],
+        "documents": [{"slot": doc.slot, "name": doc.name, "reused": doc.reused_from_id is not None,
+                       "supplement": doc.is_supplement} for doc in d.documents.all()],
+        "supplement_request": {"items": notice.items, "reason": notice.reason, "issued_at": notice.issued_at}
+        if notice and d.status == "awaiting_supplement" else None,
+    }
+
+
+def _decode(files: list[FileIn]) -> list[Upload] | ErrorOut:
+    uploads = []
+    for item in files:
+        try:
+            content = base64.b64decode(item.content_base64, validate=True)
+        except (binascii.Error, ValueError):
+            return ErrorOut(code="bad_file", message_vi=f"Tệp {item.name} không đúng định dạng base64.",
+                            message_en=f"File {item.name} is not valid base64.")
+        if len(content) > MAX_FILE_BYTES:
+            return ErrorOut(code="too_large", message_vi=f"Tệp {item.name} lớn hơn 10 MB.",
+                            message_en=f"File {item.name} is larger than 10 MB.")
+        uploads.append(Upload(slot=item.slot, name=item.name[:200] or "tep", content=content))
+    return uploads
+
+
+def _workflow_error(exc: WorkflowError) -> Status[Any]:
+    return Status(409, {"code": exc.code, "message_vi": exc.message_vi, "message_en": exc.message_en})
+
+
+@router.get("/dossiers", response=list[DossierOut], summary="My dossiers, newest first")
+def my_dossiers(request: HttpRequest) -> list[dict[str, Any]]:
+    rows = (Dossier.objects.filter(applicant_id=_user(request).pk)
+            .select_related("procedure", "procedure_version").order_by("-submitted_at")[:200])
+    return [_summary(d) for d in rows]
+
+
+@router.get("/dossiers/{code}", response={200: DossierDetailOut, 404: ErrorOut}, summary="One of my dossiers")
+def my_dossier(request: HttpRequest, code: str) -> Status[Any]:
+    dossier = _own(request, code)
+    return Status(404, NOT_FOUND) if dossier is None else Status(200, _detail(dossier))
+
+
+@router.post("/dossiers", response={201: DossierDetailOut, 422: ErrorOut},
+             summary="Submit a dossier online (send an Idempotency-Key header; a retry returns the same dossier)")
+def submit(request: HttpRequest, payload: SubmitIn,
+           idempotency_key: str = Header("", alias="Idempotency-Key")  # type: ignore[type-arg]
+           ) -> Status[Any]:
+    user = _user(request)
+    procedure = Procedure.objects.published().filter(national_code=payload.procedure_code).first()
+    agency = procedure.competent_agencies.active().filter(eid_code=payload.agency_eid).first() if procedure else None
+    if procedure is None or agency is None:
+        return Status(422, {"code": "unknown", "message_vi": "Không có thủ tục hoặc nơi giải quyết này.",
+                            "message_en": "Unknown procedure or agency."})
+    uploads = _decode(payload.documents)
+    if isinstance(uploads, ErrorOut):
+        return Status(422, uploads)
+    try:
+        dossier = submit_dossier(
+            procedure=procedure, channel=Channel.ONLINE, competent_agency=agency, actor=user,
+            applicant=Applicant(name=payload.applicant_name or user.full_name,
+                                id_number=payload.applicant_id_number or (user.national_id or ""),
+                                phone=payload.applicant_phone or user.phone,
+                                email=payload.applicant_email or user.email, address=payload.applicant_address),
+            form_data=payload.form_data, uploads=uploads, reuse=payload.reuse,
+            idempotency_key=f"api:{user.pk}:{idempotency_key[:60]}" if idempotency_key else None,
+        )
+    except IntakeError as exc:
+        return Status(422, {"code": "invalid", "message_vi": "Hồ sơ chưa hợp lệ.", "message_en": "Invalid dossier.",
+                            "errors": {k: [vi, en] for k, (vi, en) in exc.errors.items()}})
+    return Status(201, _detail(dossier))
+
+
+@router.post("/dossiers/{code}/supplement", response={200: DossierDetailOut, 404: ErrorOut, 409: ErrorOut,
+                                                      422: ErrorOut},
+             summary="Answer a supplement request with the missing documents")
+def supplement(request: HttpRequest, code: str, payload: SupplementIn) -> Status[Any]:
+    dossier = _own(request, code)
+    if dossier is None:
+        return Status(404, NOT_FOUND)
+    uploads = _decode(payload.documents)
+    if isinstance(uploads, ErrorOut):
+        return Status(422, uploads)
+    if not uploads:
+        return Status(422, {"code": "no_documents", "message_vi": "Vui lòng đính kèm giấy tờ cần bổ sung.",
+                            "message_en": "Attach the missing documents."})
+    try:
+        dossier = provide_supplement(dossier, actor=_user(request), uploads=uploads, note=payload.note[:500])
+    except WorkflowError as exc:
+        return _workflow_error(exc)
+    return Status(200, _detail(dossier))
+
+
+@router.post("/dossiers/{code}/withdraw", response={200: DossierDetailOut, 404: ErrorOut, 409: ErrorOut},
+             summary="Withdraw one of my dossiers")
+def withdraw(request: HttpRequest, code: str, payload: ReasonIn) -> Status[Any]:
+    dossier = _own(request, code)
+    if dossier is None:
+        return Status(404, NOT_FOUND)
+    try:
+        dossier = withdraw_dossier(dossier, actor=_user(request), reason=payload.reason[:500] or "Rút hồ sơ")
+    except WorkflowError as exc:
+        return _workflow_error(exc)
+    return Status(200, _detail(dossier))
+
+
+@router.post("/dossiers/{code}/survey", response={201: dict[str, int], 404: ErrorOut, 409: ErrorOut},
+             summary="Rate the handling of a returned dossier")
+def survey(request: HttpRequest, code: str, payload: SurveyIn) -> Status[Any]:
+    dossier = _own(request, code)
+    if dossier is None:
+        return Status(404, NOT_FOUND)
+    try:
+        response = answer_survey(dossier, respondent=_user(request), answers=payload.answers,
+                                 comment=payload.comment)
+    except WorkflowError as exc:
+        return _workflow_error(exc)
+    return Status(201, {"overall": response.overall})
+
+
+@router.get("/documents", response=list[StoredOut], summary="My personal data store")
+def documents(request: HttpRequest) -> list[StoredDocument]:
+    return list(StoredDocument.objects.filter(owner=_user(request)).order_by("-created_at")[:500])
