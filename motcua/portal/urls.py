@@ -1,13 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from motcua.portal import views
+from motcua.portal import views, wizard_views
 
 app_name = "portal"
 urlpatterns = [
     path("dang-nhap/", views.SignInView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(next_page="home"), name="logout"),
-    path("nop-ho-so/<str:national_code>/", views.submit, name="submit"),
+    path("nop-ho-so/<str:national_code>/", wizard_views.start, name="apply"),
+    path("nop-ho-so/<str:national_code>/buoc/<int:index>/", wizard_views.page, name="apply_page"),
+    path("nop-ho-so/<str:national_code>/kiem-tra/", wizard_views.check, name="apply_check"),
+    path("nop-ho-so/<str:national_code>/mot-trang/", views.submit, name="submit"),
     path("nop-ho-so/da-nop/<str:code>/", views.submitted, name="submitted"),
     path("ho-so-cua-toi/", views.my_dossiers, name="my_dossiers"),
     path("ho-so-cua-toi/<str:code>/", views.my_dossier, name="my_dossier"),

@@ -28,6 +28,7 @@ from motcua.dossiers.models import SURVEY_QUESTIONS, SURVEY_SCALE, Channel, Doss
 from motcua.dossiers.selectors import lookup_path
 from motcua.dossiers.workflow import WorkflowError, legal_actions
 from motcua.identity.oidc import enabled_providers
+from motcua.portal.models import FormDraft
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -123,7 +124,8 @@ def _own_dossier(request: HttpRequest, code: str) -> Dossier:
 def my_dossiers(request: HttpRequest) -> HttpResponse:
     dossiers = (Dossier.objects.filter(applicant_id=request.user.pk)
                 .select_related("procedure_version").order_by("-submitted_at")[:200])
-    return render(request, "portal/my_dossiers.html", {"dossiers": dossiers})
+    drafts = FormDraft.objects.filter(user__pk=request.user.pk).select_related("procedure").order_by("-updated_at")
+    return render(request, "portal/my_dossiers.html", {"dossiers": dossiers, "drafts": drafts})
 
 
 @login_required(login_url="portal:login")

@@ -1,0 +1,185 @@
+"""The online application as pages: start/resume, one page at a time, check your answers, submit."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from motcua.catalog.models import Procedure, ProcedureVersion
+from motcua.documents.actions import reusable_documents, store_document
+from motcua.documents.models import StoredDocument
+from motcua.dossiers.actions import Applicant, IntakeError, Upload, submit_dossier
+from motcua.dossiers.eforms import build_fields, read_values
+from motcua.dossiers.models import Channel
+from motcua.identity.models import User
+from motcua.portal.models import FormDraft
+from motcua.portal.wizard import page_errors, pages_for
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+APPLICANT_FIELDS = ("name", "id_number", "phone", "email", "address", "agency")
+
+
+def _context(request: HttpRequest, national_code: str) -> tuple[Procedure, ProcedureVersion, User, FormDraft]:
+    procedure = get_object_or_404(Procedure.objects.published().select_related("current_version"),
+                                  national_code=national_code)
+    version = procedure.current_version
+    if version is None:
+        raise Http404
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 - login_required
+    draft, created = FormDraft.objects.get_or_create(
+        user=user, procedure=procedure, defaults={"idempotency_key": uuid.uuid4().hex})
+    if created:
+        agencies = list(procedure.competent_agencies.active())
+        draft.applicant = {"name": user.full_name, "id_number": user.national_id or "", "phone": user.phone,
+                           "email": user.email, "address": "",
+                           "agency": str(agencies[0].pk) if len(agencies) == 1 else ""}
+        draft.save()
+    return procedure, version, user, draft
+
+
+@login_required(login_url="portal:login")
+def start(request: HttpRequest, national_code: str) -> HttpResponse:
+    _context(request, national_code)
+    return redirect("portal:apply_page", national_code=national_code, index=0)
+
+
+@login_required(login_url="portal:login")
+def page(request: HttpRequest, national_code: str, index: int) -> HttpResponse:
+    procedure, version, user, draft = _context(request, national_code)
+    pages = pages_for(version.eform_schema)
+    if not 0 <= index < len(pages):
+        raise Http404
+    current = pages[index]
+    agencies = list(procedure.competent_agencies.active().order_by("name"))
+    codes = [str(d.get("code")) for d in version.required_documents]
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if current.key == "nguoi-nop":
+            draft.applicant = {k: request.POST.get(k, "").strip() for k in APPLICANT_FIELDS}
+            if not draft.applicant["name"]:
+                errors["name"] = "Vui lòng nhập họ tên người nộp."
+            if not any(str(a.pk) == draft.applicant["agency"] for a in agencies):
+                errors["agency"] = "Vui lòng chọn nơi giải quyết."
+        elif current.key == "giay-to":
+            errors.update(_save_documents(request, user, draft, version, codes))
+        else:
+            answers = read_values(current.schema, request.POST)
+            draft.form_data = {**{k: v for k, v in draft.form_data.items() if k not in current.schema["properties"]},
+                               **answers}
+            errors.update(page_errors(current, draft.form_data))
+        draft.save()
+        if "save_and_leave" in request.POST:
+            return redirect("portal:my_dossiers")
+        if not errors:
+            if index + 1 < len(pages):
+                return redirect("portal:apply_page", national_code=national_code, index=index + 1)
+            return redirect("portal:apply_check", national_code=national_code)
+    stored = list(reusable_documents(user, codes, timezone.localdate()))
+    context = {
+        "procedure": procedure, "version": version, "pages": pages, "page": current, "index": index,
+        "agencies": agencies, "draft": draft, "errors": errors,
+        "fields": build_fields(current.schema, draft.form_data, errors) if current.schema else [],
+        "stored": {code: [d for d in stored if d.kind == code] for code in codes},
+    }
+    return render(request, "portal/apply_page.html", context, status=400 if errors else 200)
+
+
+def _save_documents(request: HttpRequest, user: User, draft: FormDraft, version: ProcedureVersion,
+                    codes: list[str]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    documents = dict(draft.documents)
+    reused = set(draft.reused)
+    for document in version.required_documents:
+        code = str(document.get("code"))
+        upload = request.FILES.get(f"doc__{code}")
+        chosen = request.POST.get(f"reuse__{code}", "")
+        if upload is not None:
+            if (upload.size or 0) > MAX_UPLOAD_BYTES:
+                errors[code] = "Tệp lớn hơn 10 MB."
+                continue
+            stored = store_document(owner=user, kind=code, name=upload.name or "tep", content=upload.read(),
+                                    source=StoredDocument.Source.SUBMITTED)
+            documents[code] = stored.pk
+            reused.discard(code)
+        elif (chosen.isdigit() and documents.get(code) != int(chosen)
+              and StoredDocument.objects.filter(pk=int(chosen), owner=user, kind=code).exists()):
+            documents[code] = int(chosen)
+            reused.add(code)
+        if document.get("mandatory", True) and code not in documents:
+            errors[code] = f"Vui lòng đính kèm: {document['name']}."
+    draft.documents = documents
+    draft.reused = sorted(reused)
+    return errors
+
+
+@login_required(login_url="portal:login")
+def check(request: HttpRequest, national_code: str) -> HttpResponse:
+    procedure, version, user, draft = _context(request, national_code)
+    pages = pages_for(version.eform_schema)
+    intake_errors: dict[str, tuple[str, str]] = {}
+    if request.method == "POST":
+        agency = procedure.competent_agencies.active().filter(pk=int(draft.applicant.get("agency") or 0)).first()
+        stored = {d.pk: d for d in StoredDocument.objects.filter(owner=user, pk__in=list(draft.documents.values()))}
+        uploads, reuse = [], []
+        for code, pk in draft.documents.items():
+            if pk not in stored:
+                continue
+            if code in draft.reused:
+                reuse.append(pk)
+            else:
+                with stored[pk].file.open("rb") as fh:
+                    uploads.append(Upload(slot=code, name=stored[pk].name, content=fh.read()))
+        try:
+            if agency is None:
+                raise IntakeError({"competent_agency": ("Vui lòng chọn nơi giải quyết.", "Choose the agency.")})
+            applicant = draft.applicant
+            dossier = submit_dossier(
+                procedure=procedure, channel=Channel.ONLINE, competent_agency=agency, actor=user,
+                applicant=Applicant(name=applicant.get("name", ""), id_number=applicant.get("id_number", ""),
+                                    phone=applicant.get("phone", ""), email=applicant.get("email", ""),
+                                    address=applicant.get("address", "")),
+                form_data=draft.form_data, uploads=uploads, reuse=reuse,
+                idempotency_key=f"online:{user.pk}:{draft.idempotency_key}",
+            )
+        except IntakeError as exc:
+            intake_errors = exc.errors
+        else:
+            draft.delete()
+            return redirect("portal:submitted", code=dossier.code)
+    summary = _summary(version, pages, draft)
+    return render(request, "portal/apply_check.html", {
+        "procedure": procedure, "version": version, "summary": summary, "draft": draft, "errors": intake_errors,
+    }, status=400 if intake_errors else 200)
+
+
+def _summary(version: ProcedureVersion, pages: list[Any], draft: FormDraft) -> list[dict[str, Any]]:
+    """Rows for "check your answers": page, question, answer, and the page to change it on."""
+    rows: list[dict[str, Any]] = []
+    labels = {"name": "Họ và tên", "id_number": "Số định danh cá nhân", "phone": "Điện thoại", "email": "Thư điện tử",
+              "address": "Địa chỉ"}
+    for key, label in labels.items():
+        rows.append({"page": 0, "question": label, "answer": draft.applicant.get(key, "")})
+
+    def walk(schema: dict[str, Any], data: dict[str, Any], page_index: int) -> None:
+        for key, spec in schema.get("properties", {}).items():
+            value = data.get(key)
+            if spec.get("type") == "object":
+                walk(spec, value if isinstance(value, dict) else {}, page_index)
+            else:
+                shown = ", ".join(map(str, value)) if isinstance(value, list) else ("" if value is None else value)
+                rows.append({"page": page_index, "question": spec.get("title", key), "answer": shown})
+
+    for index, page_def in enumerate(pages):
+        if page_def.schema:
+            walk(page_def.schema, draft.form_data, index)
+    names = {str(d.get("code")): d["name"] for d in version.required_documents}
+    files = {d.pk: d.name for d in StoredDocument.objects.filter(pk__in=list(draft.documents.values()))}
+    for code, pk in draft.documents.items():
+        rows.append({"page": len(pages) - 1, "question": names.get(code, code), "answer": files.get(pk, "")})
+    return rows
