@@ -124,7 +124,7 @@ def _own_dossier(request: HttpRequest, code: str) -> Dossier:
 def my_dossiers(request: HttpRequest) -> HttpResponse:
     dossiers = (Dossier.objects.filter(applicant_id=request.user.pk)
                 .select_related("procedure_version").order_by("-submitted_at")[:200])
-    drafts = FormDraft.objects.filter(user__pk=request.user.pk).select_related("procedure").order_by("-updated_at")
+    drafts = FormDraft.objects.filter(user__pk=request.user.pk or 0).select_related("procedure").order_by("-updated_at")
     return render(request, "portal/my_dossiers.html", {"dossiers": dossiers, "drafts": drafts})
 
 
