@@ -22,6 +22,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
+def units_restored(django_db_blocker):
+    """A transactional test (real commits: threads, live server) empties every table when it ends; this puts the
+    shared administrative units back afterwards. List it BEFORE transactional_db/live_server in the test's
+    arguments so that it tears down after them."""
+    yield
+    with django_db_blocker.unblock():
+        load_units()
+
+
+@pytest.fixture
 def demo_agencies(db) -> dict[str, Agency]:
     return build_demo_directory(password=None)
 

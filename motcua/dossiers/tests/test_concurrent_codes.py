@@ -7,20 +7,11 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection, connections
 
-from motcua.directory.units import load_units
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.tests.helpers import at, land_dossier
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql",
                                 reason="row locks under real concurrency need PostgreSQL")
-
-
-@pytest.fixture
-def units_restored(django_db_blocker):
-    """A transactional test empties every table when it ends; put the shared units back afterwards."""
-    yield
-    with django_db_blocker.unblock():
-        load_units()
 
 
 def test_two_hundred_concurrent_submissions_get_gapless_codes(units_restored, transactional_db, demo_catalog,

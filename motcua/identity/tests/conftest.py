@@ -18,8 +18,8 @@ def _free_port():
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def oidc_provider_url():
+def start_provider(redirect_uri):
+    """Start the provider for one redirect URI; returns (url, process)."""
     node, npm = shutil.which("node"), shutil.which("npm")
     if node is None or npm is None:
         pytest.skip("node and npm are needed to run the local OIDC provider")
@@ -27,8 +27,7 @@ def oidc_provider_url():
         subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=PROVIDER_DIR, check=True,
                        timeout=300)
     port = _free_port()
-    env = {**os.environ, "PORT": str(port), "REDIRECT_URIS": "http://testserver/dinh-danh/vneid/callback/",
-           "NODE_ENV": "test"}
+    env = {**os.environ, "PORT": str(port), "REDIRECT_URIS": redirect_uri, "NODE_ENV": "test"}
     process = subprocess.Popen([node, "server.mjs"], cwd=PROVIDER_DIR, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
@@ -44,6 +43,12 @@ def oidc_provider_url():
     else:
         process.kill()
         raise RuntimeError("the local OIDC provider did not start")
+    return url, process
+
+
+@pytest.fixture(scope="session")
+def oidc_provider_url():
+    url, process = start_provider("http://testserver/dinh-danh/vneid/callback/")
     yield url
     process.terminate()
     process.wait(timeout=10)
