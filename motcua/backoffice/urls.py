@@ -1,7 +1,22 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from motcua.backoffice import views
+
 app_name = "backoffice"
 urlpatterns = [
-    path("dang-nhap/", auth_views.LoginView.as_view(template_name="admin/login.html"), name="login"),
+    path("", views.home, name="home"),
+    path("dang-nhap/", auth_views.LoginView.as_view(template_name="backoffice/login.html",
+                                                    next_page="backoffice:home"), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(next_page="backoffice:login"), name="logout"),
+    path("tiep-nhan/", views.intake_choose, name="intake_choose"),
+    path("tiep-nhan/<str:national_code>/", views.intake, name="intake"),
+    path("hang-doi/<int:agency_id>/<str:role>/", views.queue, name="queue"),
+    path("cho-tiep-nhan/", views.awaiting_receipt, name="awaiting_receipt"),
+    path("phe-duyet/", views.approvals, name="approvals"),
+    path("ho-so/<str:code>/", views.dossier_detail, name="dossier"),
+    path("ho-so/<str:code>/thao-tac/<str:action>/", views.dossier_action, name="dossier_action"),
+    path("ho-so/<str:code>/giay-to/<int:document_id>/", views.document_download, name="document"),
+    path("ho-so/<str:code>/thong-bao/<int:notice_id>/", views.notice_pdf, name="notice_pdf"),
+    path("ho-so/<str:code>/phieu-kiem-soat/", views.control_sheet_pdf, name="control_sheet_pdf"),
 ]

@@ -143,6 +143,7 @@ def submit_dossier(
             dossier = _create(procedure, channel, applicant, competent_agency, receiving, actor, form_data, uploads,
                               idempotency_key, fingerprint, postal_tracking, external_id, return_method, now)
             _reuse_and_store(dossier, actor, uploads, reused)
+            _record_paper(dossier, actor, paper_documents, {u.slot for u in uploads})
     except IntegrityError:
         # A concurrent retry with the same key won the race: answer with its dossier.
         if idempotency_key:
@@ -170,6 +171,15 @@ def _reuse_and_store(dossier: Dossier, actor: User | None, uploads: list[Upload]
         for upload in uploads:
             store_document(owner=actor, kind=upload.slot, name=upload.name, content=upload.content,
                            source=StoredDocument.Source.SUBMITTED, dossier_id=dossier.pk)
+
+
+def _record_paper(dossier: Dossier, actor: User | None, paper: list[str], scanned: set[str]) -> None:
+    """The paper documents the clerk ticked on the checklist, kept as file-less entries (the control sheet and
+    the dossier page show what was handed in; a scan of the same slot already stands for it)."""
+    names = {str(d.get("code")): d["name"] for d in dossier.procedure_version.required_documents}
+    for slot in dict.fromkeys(paper):
+        if slot in names and slot not in scanned:
+            DossierDocument.objects.create(dossier=dossier, slot=slot, name=names[slot], uploaded_by=actor)
 
 
 def _replay(existing: Dossier, fingerprint: str) -> Dossier:
@@ -362,7 +372,7 @@ def request_supplement(dossier: Dossier, *, actor: User, items: list[str], note:
 
 
 def provide_supplement(dossier: Dossier, *, actor: User, uploads: list[Upload] | None = None, note: str = "",
-                       at: dt.datetime | None = None) -> Dossier:
+                       expected_version: int | None = None, at: dt.datetime | None = None) -> Dossier:
     now = at or timezone.now()
 
     def apply(d: Dossier, change: Change) -> None:
@@ -378,7 +388,8 @@ def provide_supplement(dossier: Dossier, *, actor: User, uploads: list[Upload] |
         _start_clock(d, now)  # the statutory time restarts on the complete dossier
         change.target = Status(resume)
 
-    return transition(dossier.pk, "supplement", actor=actor, note=note, at=now, apply=apply)[0]
+    return transition(dossier.pk, "supplement", actor=actor, note=note, expected_version=expected_version, at=now,
+                      apply=apply)[0]
 
 
 def refuse_dossier(dossier: Dossier, *, actor: User, reason: str, expected_version: int | None = None,
@@ -407,7 +418,8 @@ def pause_for_fees(dossier: Dossier, *, actor: User, note: str = "", amount: int
                       at=now, apply=apply)[0]
 
 
-def record_payment(dossier: Dossier, *, actor: User | None, reference: str, at: dt.datetime | None = None) -> Dossier:
+def record_payment(dossier: Dossier, *, actor: User | None, reference: str, expected_version: int | None = None,
+                   at: dt.datetime | None = None) -> Dossier:
     """The financial obligation is paid (treasury / payment platform): the clock resumes where it stopped."""
     now = at or timezone.now()
 
@@ -422,7 +434,8 @@ def record_payment(dossier: Dossier, *, actor: User | None, reference: str, at: 
         change.target = Status((pause.data.get("resume_status") if pause else None) or Status.PROCESSING)
         change.data["reference"] = reference
 
-    return transition(dossier.pk, "record_payment", actor=actor, note=reference, at=now, apply=apply)[0]
+    return transition(dossier.pk, "record_payment", actor=actor, note=reference, expected_version=expected_version,
+                      at=now, apply=apply)[0]
 
 
 def return_result(dossier: Dossier, *, actor: User, expected_version: int | None = None, note: str = "",
@@ -469,9 +482,10 @@ def issue_apology(dossier: Dossier, *, actor: User, reason: str, new_due_at: dt.
                       apply=apply)[0]
 
 
-def withdraw_dossier(dossier: Dossier, *, actor: User, reason: str, at: dt.datetime | None = None) -> Dossier:
+def withdraw_dossier(dossier: Dossier, *, actor: User, reason: str, expected_version: int | None = None,
+                     at: dt.datetime | None = None) -> Dossier:
     """The citizen withdraws the dossier (online, or by a written request handed in at the counter)."""
-    return transition(dossier.pk, "withdraw", actor=actor, note=reason, at=at)[0]
+    return transition(dossier.pk, "withdraw", actor=actor, note=reason, expected_version=expected_version, at=at)[0]
 
 
 def stop_dossier(dossier: Dossier, *, actor: User, reason: str, expected_version: int | None = None,
@@ -486,9 +500,10 @@ def stop_dossier(dossier: Dossier, *, actor: User, reason: str, expected_version
                       apply=apply)[0]
 
 
-def cancel_dossier(dossier: Dossier, *, actor: User, reason: str, at: dt.datetime | None = None) -> Dossier:
+def cancel_dossier(dossier: Dossier, *, actor: User, reason: str, expected_version: int | None = None,
+                   at: dt.datetime | None = None) -> Dossier:
     """Cancel a dossier that was never completed (e.g. the supplement did not come in time)."""
-    return transition(dossier.pk, "cancel", actor=actor, note=reason, at=at)[0]
+    return transition(dossier.pk, "cancel", actor=actor, note=reason, expected_version=expected_version, at=at)[0]
 
 
 def assign_dossier(dossier: Dossier, *, actor: User, assignee: User, expected_version: int | None = None,

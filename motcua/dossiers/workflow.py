@@ -82,7 +82,7 @@ class Actor:
     APPLICANT_OR_CLERK = "applicant_or_clerk"
     COMPETENT_LEADER = "competent_leader"
     STEP_OR_LEADER = "step_or_leader"  # the step's officer, or a leader of the current or competent agency
-    SYSTEM = "system"            # the payment platform, the national portal, a scheduled job (actor may be None)
+    PAYMENT = "payment"          # the payment platform (no actor), or a receiving clerk taking cash at the counter
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ TRANSITIONS: dict[str, Rule] = {
                    target=S.REFUSED, requires_note=True),
     "pause_for_fees": Rule(frozenset({S.PROCESSING, S.IN_OTHER_AGENCY}), Actor.STEP, ("pause_for_fees",),
                            target=S.PAUSED_FOR_FEES),
-    "record_payment": Rule(frozenset({S.PAUSED_FOR_FEES}), Actor.SYSTEM),
+    "record_payment": Rule(frozenset({S.PAUSED_FOR_FEES}), Actor.PAYMENT),
     "approve": Rule(frozenset({S.PROCESSING}), Actor.STEP, ("approve",)),
     "return_result": Rule(frozenset({S.RESULT_READY}), Actor.STEP, ("return_result",), target=S.RETURNED),
     "withdraw": Rule(ACTIVE, Actor.APPLICANT_OR_CLERK, target=S.WITHDRAWN, requires_note=True),
@@ -170,30 +170,35 @@ def status_at_step(dossier: Dossier, index: int, agency: Agency) -> Status:
     return S.PROCESSING if index > 0 else S.RECEIVED
 
 
-def _check_actor(dossier: Dossier, rule: Rule, actor: User | None) -> None:
-    def allowed() -> bool:
-        if rule.actor == Actor.SYSTEM:
-            return True
-        if actor is None:
-            return False
-        is_applicant = dossier.applicant_id is not None and dossier.applicant_id == actor.pk
-        clerk = has_role(actor, dossier.receiving_agency, Role.CLERK)
-        on_step = has_role(actor, dossier.current_agency, Role(dossier.current_role)) and (
-            dossier.assignee_id is None or dossier.assignee_id == actor.pk
-        )
-        leader = has_role(actor, dossier.current_agency, Role.LEADER) or has_role(
-            actor, dossier.competent_agency, Role.LEADER
-        )
-        return {
-            Actor.STEP: on_step,
-            Actor.RECEIVING_CLERK: clerk,
-            Actor.APPLICANT: is_applicant,
-            Actor.APPLICANT_OR_CLERK: is_applicant or clerk,
-            Actor.COMPETENT_LEADER: has_role(actor, dossier.competent_agency, Role.LEADER),
-            Actor.STEP_OR_LEADER: on_step or leader,
-        }[rule.actor]
+def may_take(dossier: Dossier, action: str, actor: User | None) -> bool:
+    """Whether ACTOR is someone the table lets take ACTION on DOSSIER (whether it is legal now is separate:
+    see `legal_actions`). The one place that reads the table's actor rules; the back office asks it too."""
+    rule = TRANSITIONS.get(action)
+    if rule is None:
+        return False
+    if actor is None:
+        return rule.actor == Actor.PAYMENT
+    is_applicant = dossier.applicant_id is not None and dossier.applicant_id == actor.pk
+    clerk = has_role(actor, dossier.receiving_agency, Role.CLERK)
+    if rule.actor in (Actor.RECEIVING_CLERK, Actor.PAYMENT):
+        return clerk
+    if rule.actor == Actor.APPLICANT:
+        return is_applicant
+    if rule.actor == Actor.APPLICANT_OR_CLERK:
+        return is_applicant or clerk
+    competent_leader = has_role(actor, dossier.competent_agency, Role.LEADER)
+    if rule.actor == Actor.COMPETENT_LEADER:
+        return competent_leader
+    on_step = has_role(actor, dossier.current_agency, Role(dossier.current_role)) and (
+        dossier.assignee_id is None or dossier.assignee_id == actor.pk
+    )
+    if rule.actor == Actor.STEP:
+        return on_step
+    return on_step or competent_leader or has_role(actor, dossier.current_agency, Role.LEADER)
 
-    if not allowed():
+
+def _check_actor(dossier: Dossier, rule: Rule, action: str, actor: User | None) -> None:
+    if not may_take(dossier, action, actor):
         raise WorkflowError(
             "forbidden", "Bạn không có quyền thực hiện thao tác này trên hồ sơ.",
             "You may not take this action on this dossier.",
@@ -233,7 +238,7 @@ def transition(
             )
         if rule.requires_note and not note.strip():
             raise WorkflowError("note_required", "Vui lòng nhập lý do.", "Please give a reason.")
-        _check_actor(dossier, rule, actor)
+        _check_actor(dossier, rule, action, actor)
 
         from_status, from_step = dossier.status, dossier.step_index
         change = Change(target=rule.target)

@@ -34,7 +34,7 @@ def on_duty(dossier, users, action=""):
 
     needed = TRANSITIONS[action].actor if action in TRANSITIONS else Actor.STEP
     agency, role = dossier.current_agency, Role(dossier.current_role)
-    if needed in (Actor.RECEIVING_CLERK, Actor.APPLICANT_OR_CLERK):
+    if needed in (Actor.RECEIVING_CLERK, Actor.APPLICANT_OR_CLERK, Actor.PAYMENT):
         agency, role = dossier.receiving_agency, Role.CLERK
     elif needed == Actor.COMPETENT_LEADER:
         agency, role = dossier.competent_agency, Role.LEADER

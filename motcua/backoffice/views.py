@@ -1,0 +1,444 @@
+"""The staff web: counter intake, work queues, the dossier page with its actions, downloads.
+
+Each view parses the request, checks who asks (a working role, and the dossier among those they see —
+anything else is 404), calls at most one action of `motcua.dossiers.actions`, and renders.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import update_wrapper
+from pathlib import PurePath
+from typing import Any, Concatenate, ParamSpec
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from motcua.backoffice import selectors
+from motcua.backoffice.forms import (
+    ACTION_FORMS,
+    WARNING_ACTIONS,
+    ActionForm,
+    Intake,
+    blank_intake_values,
+    parse_intake,
+)
+from motcua.backoffice.selectors import Deadlines, StaffScope
+from motcua.catalog.models import Procedure
+from motcua.core.ordering import by_sort_key
+from motcua.directory.models import Role
+from motcua.dossiers import actions
+from motcua.dossiers.actions import IntakeError, Upload
+from motcua.dossiers.deadlines import remaining_working_time
+from motcua.dossiers.eforms import build_fields
+from motcua.dossiers.models import CLOCK_STOPPED_STATUSES, Dossier, Notice, Status
+from motcua.dossiers.workflow import ACTION_LABELS, WorkflowError
+from motcua.identity.models import User
+
+logger = logging.getLogger(__name__)
+P = ParamSpec("P")
+PAGE_SIZE = 50
+IDEMPOTENCY_KEY = re.compile(r"^[0-9a-f]{32}$")
+
+
+@dataclass(frozen=True)
+class ErrorItem:
+    """One line of the error summary: the message in the page's language first, the other one after it."""
+
+    text: str
+    other: str = ""
+    other_lang: str = ""
+    anchor: str = ""
+
+    @classmethod
+    def pair(cls, vi: str, en: str, anchor: str = "") -> ErrorItem:
+        if (get_language() or "vi").startswith("en"):
+            return cls(en, vi, "vi", anchor)
+        return cls(vi, en, "en", anchor)
+
+
+def staff_view(
+    view: Callable[Concatenate[HttpRequest, StaffScope, P], HttpResponseBase],
+) -> Callable[Concatenate[HttpRequest, P], HttpResponseBase]:
+    """Signed in, and holding a working role (clerk, specialist, leader) somewhere; else the login page / 403."""
+
+    def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
+        scope = selectors.staff_scope(request.user)
+        if not scope.has_working_role:
+            raise PermissionDenied
+        return view(request, scope, *args, **kwargs)
+
+    update_wrapper(wrapper, view)
+    return login_required(wrapper)
+
+
+def _visible_or_404(scope: StaffScope, code: str) -> Dossier:
+    dossier = selectors.visible_dossier(scope, code)
+    if dossier is None:
+        raise Http404
+    return dossier
+
+
+def _page(request: HttpRequest, dossiers: QuerySet[Dossier], deadlines: Deadlines) -> tuple[Any, list[Any]]:
+    page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
+    return page, selectors.with_states(page.object_list, deadlines)
+
+
+# --- home, queues ----------------------------------------------------------------------------------
+
+@staff_view
+def home(request: HttpRequest, scope: StaffScope) -> HttpResponse:
+    deadlines = Deadlines.at(timezone.now())
+    queues = [(queue, selectors.count_by_urgency(selectors.queue_dossiers(queue, scope.user), deadlines))
+              for queue in selectors.queues_of(scope.user)]
+    query = request.GET.get("q", "").strip()[:100]
+    is_clerk = bool(scope.agencies_for(Role.CLERK))
+    is_leader = bool(scope.agencies_for(Role.LEADER))
+    context = {
+        "queues": queues,
+        "is_clerk": is_clerk,
+        "is_leader": is_leader,
+        "awaiting_count": selectors.awaiting_receipt(scope).count() if is_clerk else 0,
+        "approval_counts": (selectors.count_by_urgency(selectors.approval_queue(scope), deadlines)
+                            if is_leader else None),
+        "query": query,
+        "results": selectors.with_states(selectors.search_dossiers(scope, query), deadlines) if query else None,
+    }
+    return render(request, "backoffice/home.html", context)
+
+
+@staff_view
+def queue(request: HttpRequest, scope: StaffScope, agency_id: int, role: str) -> HttpResponse:
+    found = selectors.find_queue(scope.user, agency_id, role)
+    if found is None:
+        raise Http404
+    page, rows = _page(request, selectors.queue_dossiers(found, scope.user), Deadlines.at(timezone.now()))
+    return render(request, "backoffice/queue.html", {"queue": found, "page": page, "rows": rows})
+
+
+@staff_view
+def awaiting_receipt(request: HttpRequest, scope: StaffScope) -> HttpResponse:
+    if not scope.agencies_for(Role.CLERK):
+        raise PermissionDenied
+    page, rows = _page(request, selectors.awaiting_receipt(scope), Deadlines.at(timezone.now()))
+    return render(request, "backoffice/awaiting.html", {"page": page, "rows": rows})
+
+
+@staff_view
+def approvals(request: HttpRequest, scope: StaffScope) -> HttpResponse:
+    if not scope.agencies_for(Role.LEADER):
+        raise PermissionDenied
+    page, rows = _page(request, selectors.approval_queue(scope), Deadlines.at(timezone.now()))
+    return render(request, "backoffice/approvals.html", {"page": page, "rows": rows})
+
+
+# --- counter intake --------------------------------------------------------------------------------
+
+@staff_view
+def intake_choose(request: HttpRequest, scope: StaffScope) -> HttpResponse:
+    if not scope.agencies_for(Role.CLERK):
+        raise PermissionDenied
+    query = request.GET.get("q", "").strip()[:200]
+    procedures = Procedure.objects.published().select_related("field")
+    if query:
+        procedures = procedures.search(query)
+    page = Paginator(procedures.order_by(by_sort_key(), "pk"), 20).get_page(request.GET.get("page"))
+    return render(request, "backoffice/intake_choose.html", {"page": page, "query": query})
+
+
+def _intake_error_items(errors: dict[str, tuple[str, str]]) -> list[ErrorItem]:
+    def anchor(key: str) -> str:
+        if key.startswith("documents/"):
+            return "#paper-" + key.removeprefix("documents/")
+        if key.startswith("form_data/"):
+            return "#f-" + key.removeprefix("form_data/").replace("/", "__")
+        return {"form_data": "#eform", "applicant_name": "#name", "applicant": "#name"}.get(
+            key, f"#{key}" if key in ("competent_agency", "receiving_agency", "postal_tracking") else "")
+
+    return [ErrorItem.pair(vi, en, anchor(key)) for key, (vi, en) in errors.items()]
+
+
+@staff_view
+def intake(request: HttpRequest, scope: StaffScope, national_code: str) -> HttpResponse:
+    procedure = get_object_or_404(Procedure.objects.published().select_related("current_version"),
+                                  national_code=national_code)
+    version = procedure.current_version
+    if version is None:  # published() guarantees one
+        raise Http404
+    receiving = list(selectors.clerk_agencies(scope))
+    if not receiving:
+        raise PermissionDenied
+    competent = list(procedure.competent_agencies.active().order_by("name"))
+    posted: Intake | None = None
+    earlier: Dossier | None = None
+    errors: dict[str, tuple[str, str]] = {}
+    key = request.POST.get("idempotency_key", "")
+    if not IDEMPOTENCY_KEY.match(key):
+        key = uuid.uuid4().hex
+    if request.method == "POST":
+        posted = parse_intake(request.POST, request.FILES, version, competent, receiving)
+        errors = dict(posted.errors)
+        if not errors and posted.competent_agency is not None:
+            try:
+                dossier = actions.submit_dossier(
+                    procedure=procedure, channel=posted.channel, applicant=posted.applicant,
+                    competent_agency=posted.competent_agency, receiving_agency=posted.receiving_agency,
+                    actor=scope.user, form_data=posted.form_data, uploads=posted.uploads,
+                    paper_documents=posted.paper, idempotency_key=f"counter:{scope.user.pk}:{key}",
+                    postal_tracking=posted.values["postal_tracking"] if posted.channel == "postal" else "",
+                    return_method=posted.values["return_method"],
+                )
+            except IntakeError as exc:
+                errors = exc.errors
+                if "idempotency_key" in errors:
+                    # This form already made a dossier (with other content): show it, and give a new key in
+                    # case the clerk really means a second dossier.
+                    earlier = selectors.visible_dossiers(scope).filter(
+                        idempotency_key=f"counter:{scope.user.pk}:{key}").first()
+                    key = uuid.uuid4().hex
+            else:
+                messages.success(request, _("Dossier %(code)s received. Print the receipt for the applicant.")
+                                 % {"code": dossier.code})
+                return redirect("backoffice:dossier", code=dossier.code)
+    values = posted.values if posted else blank_intake_values(competent, receiving)
+    field_errors = {k.removeprefix("form_data/"): vi for k, (vi, _en) in errors.items() if k.startswith("form_data/")}
+    document_errors = {k.removeprefix("documents/"): vi for k, (vi, _en) in errors.items()
+                       if k.startswith("documents/")}
+    documents = [
+        {"code": str(d.get("code")), "name": d.get("name", ""), "mandatory": d.get("mandatory", True),
+         "form": d.get("form", ""), "quantity": d.get("quantity", 1),
+         "checked": posted is not None and str(d.get("code")) in posted.paper,
+         "error": document_errors.get(str(d.get("code")), "")}
+        for d in version.required_documents
+    ]
+    items = _intake_error_items(errors)
+    context = {
+        "procedure": procedure, "version": version, "competent": competent, "receiving": receiving,
+        "values": values, "documents": documents, "idempotency_key": key,
+        "fields": build_fields(version.eform_schema, posted.form_data if posted else {}, field_errors),
+        "errors": items, "inline": {key: item.text for key, item in zip(errors, items, strict=True)},
+        "had_uploads": bool(posted and posted.uploads), "earlier": earlier,
+    }
+    return render(request, "backoffice/intake.html", context, status=400 if errors else 200)
+
+
+# --- one dossier -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ActionPanel:
+    action: str
+    label: str
+    form: ActionForm
+    warning: bool
+    open: bool
+
+
+def _render_detail(request: HttpRequest, scope: StaffScope, dossier: Dossier, *, failed: ActionForm | None = None,
+                   errors: list[ErrorItem] | None = None, status: int = 200) -> HttpResponse:
+    now = timezone.now()
+    version = dossier.procedure_version
+    panels = []
+    for action in selectors.available_actions(scope, dossier):
+        form = failed if failed is not None and failed.action == action else ACTION_FORMS[action](dossier=dossier)
+        panels.append(ActionPanel(action, _action_label(dossier, action), form, action in WARNING_ACTIONS,
+                                  open=form is failed))
+    clock_running = not dossier.is_terminal and dossier.status not in CLOCK_STOPPED_STATUSES
+    remaining = remaining_working_time(dossier, now) if clock_running else None
+    document_names = {str(d.get("code")): d.get("name", "") for d in version.required_documents}
+    context = {
+        "dossier": dossier,
+        "version": version,
+        "deadline_state": Deadlines.at(now).state(dossier),
+        "remaining": _working_time(remaining),
+        "clock_running": clock_running,
+        "form_fields": build_fields(version.eform_schema, dossier.form_data),
+        "documents": [(d, document_names.get(d.slot, "")) for d in dossier.documents.order_by("created_at", "pk")],
+        "notices": dossier.notices.select_related("issued_agency").order_by("issued_at", "pk"),
+        "history": [
+            (event, str(ACTION_LABELS.get(event.action, event.action)),
+             str(Status(event.from_status).label) if event.from_status in Status.values else "")
+            for event in dossier.events.select_related("actor", "actor_agency", "to_agency").order_by("seq")
+        ],
+        "role_label": str(Role(dossier.current_role).label) if dossier.current_role in Role.values else "",
+        "step_number": dossier.step_index + 1,
+        "next_step": selectors.next_step(dossier),
+        "panels": panels,
+        "errors": errors or [],
+        "receipt": dossier.notices.filter(kind=Notice.Kind.RECEIPT).order_by("-issued_at", "-pk").first(),
+    }
+    return render(request, "backoffice/dossier.html", context, status=status)
+
+
+def _action_label(dossier: Dossier, action: str) -> str:
+    """The button's words; a forward that the step calls a hand-off to another agency says so."""
+    step_actions = set(dossier.current_step.get("actions", []))
+    if action == "forward" and "hand_off" in step_actions and "forward" not in step_actions:
+        return str(ACTION_LABELS["hand_off"])
+    return str(ACTION_LABELS[action])
+
+
+def _working_time(remaining: Any) -> dict[str, Any] | None:
+    """Remaining working time as whole working days (8 h) and hours, with its sign."""
+    if remaining is None:
+        return None
+    seconds = int(remaining.total_seconds())
+    hours_total = abs(seconds) // 3600
+    return {"late": seconds < 0, "days": hours_total // 8, "hours": hours_total % 8,
+            "minutes": (abs(seconds) % 3600) // 60}
+
+
+@staff_view
+def dossier_detail(request: HttpRequest, scope: StaffScope, code: str) -> HttpResponse:
+    return _render_detail(request, scope, _visible_or_404(scope, code))
+
+
+def _form_errors(form: ActionForm) -> list[ErrorItem]:
+    items: list[ErrorItem] = []
+    for name, errors in form.errors.items():
+        anchor = f"#{form[name].auto_id}" if name in form.fields else f"#action-{form.action}"
+        items.extend(ErrorItem(text=str(error), anchor=anchor) for error in errors)
+    return items
+
+
+def _take(action: str, dossier: Dossier, user: User, data: dict[str, Any]) -> Dossier:
+    """Call the one action that ACTION names, with the parsed form data."""
+    version = data["expected_version"]
+    note = data.get("note", "")
+    if action == "receive":
+        return actions.receive_dossier(dossier, actor=user, expected_version=version)
+    if action == "forward":
+        return actions.forward_dossier(dossier, actor=user, expected_version=version, note=note,
+                                       assignee=data.get("assignee"))
+    if action == "approve":
+        return actions.approve_dossier(dossier, actor=user, expected_version=version, note=note)
+    if action == "return_result":
+        return actions.return_result(dossier, actor=user, expected_version=version, note=note)
+    if action == "send_back":
+        return actions.send_back(dossier, actor=user, note=note, expected_version=version)
+    if action == "request_supplement":
+        return actions.request_supplement(dossier, actor=user, items=data["items"], note=note,
+                                          expected_version=version)
+    if action == "supplement":
+        uploads = [Upload(slot="", name=f.name or "bo-sung.pdf", content=f.read()) for f in data.get("scans", [])]
+        return actions.provide_supplement(dossier, actor=user, uploads=uploads, note=note, expected_version=version)
+    if action == "pause_for_fees":
+        return actions.pause_for_fees(dossier, actor=user, note=note, amount=data.get("amount"),
+                                      expected_version=version)
+    if action == "record_payment":
+        return actions.record_payment(dossier, actor=user, reference=data["reference"], expected_version=version)
+    if action == "assign":
+        return actions.assign_dossier(dossier, actor=user, assignee=data["assignee"], expected_version=version)
+    if action == "extend":
+        return actions.issue_apology(dossier, actor=user, reason=note, new_due_at=data["new_due_at"],
+                                     expected_version=version)
+    if action == "refuse":
+        return actions.refuse_dossier(dossier, actor=user, reason=note, expected_version=version)
+    if action == "withdraw":
+        return actions.withdraw_dossier(dossier, actor=user, reason=note, expected_version=version)
+    if action == "stop":
+        return actions.stop_dossier(dossier, actor=user, reason=note, expected_version=version)
+    if action == "cancel":
+        return actions.cancel_dossier(dossier, actor=user, reason=note, expected_version=version)
+    raise Http404
+
+
+STALE = ("Hồ sơ vừa được người khác xử lý; vui lòng xem lại trước khi thao tác.",
+         "Someone else has just acted on this dossier; please check it again before acting.")
+FORBIDDEN = ("Bạn không thể thực hiện thao tác này trên hồ sơ lúc này.",
+             "You may not take this action on this dossier now.")
+
+
+@require_POST
+@staff_view
+def dossier_action(request: HttpRequest, scope: StaffScope, code: str, action: str) -> HttpResponse:
+    dossier = _visible_or_404(scope, code)
+    form_class = ACTION_FORMS.get(action)
+    if form_class is None:
+        raise Http404
+    form = form_class(request.POST, request.FILES, dossier=dossier)
+    if not form.is_valid():
+        return _render_detail(request, scope, dossier, failed=form, errors=_form_errors(form), status=400)
+
+    def again(current: Dossier) -> ActionForm:
+        """The form as typed, now carrying the version just shown (the officer has seen the new state)."""
+        data = request.POST.copy()
+        data[form.add_prefix("expected_version")] = str(current.version)
+        return form_class(data, request.FILES, dossier=current)
+
+    if form.cleaned_data["expected_version"] != dossier.version:
+        return _render_detail(request, scope, dossier, failed=again(dossier), errors=[ErrorItem.pair(*STALE)],
+                              status=409)
+    if action not in selectors.available_actions(scope, dossier):
+        return _render_detail(request, scope, dossier, errors=[ErrorItem.pair(*FORBIDDEN)], status=403)
+    try:
+        _take(action, dossier, scope.user, form.cleaned_data)
+    except WorkflowError as exc:
+        fresh = _visible_or_404(scope, code)
+        return _render_detail(request, scope, fresh, failed=again(fresh),
+                              errors=[ErrorItem.pair(exc.message_vi, exc.message_en, f"#action-{action}")],
+                              status=409 if exc.code == "stale" else 400)
+    messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
+    return redirect("backoffice:dossier", code=dossier.code)
+
+
+# --- files -----------------------------------------------------------------------------------------
+
+@staff_view
+def document_download(request: HttpRequest, scope: StaffScope, code: str, document_id: int) -> FileResponse:
+    dossier = _visible_or_404(scope, code)
+    document = get_object_or_404(dossier.documents, pk=document_id)
+    if not document.file:
+        raise Http404
+    filename = document.name or PurePath(document.file.name or "tep").name
+    response = FileResponse(document.file.open("rb"), as_attachment=True, filename=filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _pdf_renderer(name: str) -> Callable[[Any], bytes] | None:
+    """A renderer of `motcua.dossiers.forms_pdf`, imported when asked for (None while it is unavailable)."""
+    try:
+        module = importlib.import_module("motcua.dossiers.forms_pdf")
+    except ImportError:
+        logger.exception("The PDF forms module cannot be imported")
+        return None
+    renderer: Callable[[Any], bytes] | None = getattr(module, name, None)
+    return renderer
+
+
+def _pdf_response(request: HttpRequest, renderer: Callable[[Any], bytes] | None, subject: Any,
+                  filename: str) -> HttpResponse:
+    if renderer is None:
+        return render(request, "backoffice/pdf_unavailable.html", status=503)
+    response = HttpResponse(renderer(subject), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@staff_view
+def notice_pdf(request: HttpRequest, scope: StaffScope, code: str, notice_id: int) -> HttpResponse:
+    dossier = _visible_or_404(scope, code)
+    notice = get_object_or_404(dossier.notices.select_related("dossier", "issued_agency"), pk=notice_id)
+    return _pdf_response(request, _pdf_renderer("render_notice_pdf"), notice, f"{dossier.code}-{notice.kind}.pdf")
+
+
+@staff_view
+def control_sheet_pdf(request: HttpRequest, scope: StaffScope, code: str) -> HttpResponse:
+    dossier = _visible_or_404(scope, code)
+    return _pdf_response(request, _pdf_renderer("render_control_sheet_pdf"), dossier,
+                         f"{dossier.code}-phieu-kiem-soat.pdf")
