@@ -14,6 +14,7 @@ from django.db import transaction
 from motcua.catalog.models import Field, Procedure, ProcedureVersion
 from motcua.catalog.schemas import Problem, validate_record
 from motcua.directory.models import Agency
+from motcua.dossiers.eforms import with_property_order
 
 # Keys of a record that describe this province's set-up rather than the procedure's content.
 _CONFIG_KEYS = frozenset({"competent_agencies"})
@@ -112,6 +113,7 @@ def normalize_record(record: dict[str, Any]) -> dict[str, Any]:
         {**step, "days": _days_text(Decimal(str(step["days"])))} for step in definition["steps"]
     ]
     result["process_definition"] = definition
+    result["eform_schema"] = with_property_order(record.get("eform_schema") or {})
     return result
 
 

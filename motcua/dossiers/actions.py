@@ -35,7 +35,8 @@ from motcua.dossiers.models import (
     SurveyResponse,
 )
 from motcua.dossiers.workflow import Change, WorkflowError, record_creation, status_at_step, transition
-from motcua.identity.models import User
+from motcua.identity.actions import organisations_of
+from motcua.identity.models import Organisation, User
 
 
 class IntakeError(Exception):
@@ -103,6 +104,7 @@ def submit_dossier(
     uploads: list[Upload] | None = None,
     paper_documents: list[str] | None = None,
     reuse: list[int] | None = None,
+    organisation: Organisation | None = None,
     idempotency_key: str | None = None,
     postal_tracking: str = "",
     external_id: str = "",
@@ -124,6 +126,7 @@ def submit_dossier(
         procedure=procedure.pk, channel=channel, applicant=applicant.__dict__, agency=competent_agency.pk,
         form=form_data, uploads=[(u.slot, u.name, hashlib.sha256(u.content).hexdigest()) for u in uploads],
         paper=sorted(paper_documents), reuse=sorted(d.pk for d in reused),
+        organisation=organisation.pk if organisation else None,
     )
     if idempotency_key:
         existing = Dossier.objects.filter(idempotency_key=idempotency_key).first()
@@ -135,6 +138,9 @@ def submit_dossier(
     if reuse and len(reused) != len(set(reuse)):
         errors["documents/reuse"] = ("Giấy tờ chọn từ kho dữ liệu không hợp lệ.",
                                      "A document chosen from the data store is not valid.")
+    if organisation is not None and (actor is None or organisation not in organisations_of(actor)):
+        errors["organisation"] = ("Bạn không phải người đại diện của tổ chức này.",
+                                  "You do not represent this organisation.")
     if errors:
         raise IntakeError(errors)
     receiving = receiving_agency or receiving_agency_for(procedure, competent_agency)
@@ -142,6 +148,9 @@ def submit_dossier(
         with transaction.atomic():
             dossier = _create(procedure, channel, applicant, competent_agency, receiving, actor, form_data, uploads,
                               idempotency_key, fingerprint, postal_tracking, external_id, return_method, now)
+            if organisation is not None:
+                dossier.organisation = organisation
+                dossier.save(update_fields=["organisation"])
             _reuse_and_store(dossier, actor, uploads, reused)
             _record_paper(dossier, actor, paper_documents, {u.slot for u in uploads})
     except IntegrityError:

@@ -11,6 +11,31 @@ from typing import Any
 
 from django.http import QueryDict
 
+ORDER_KEY = "x-order"
+
+
+def with_property_order(schema: dict[str, Any]) -> dict[str, Any]:
+    """SCHEMA with "x-order" lists recording the authored order of its properties (recursively).
+
+    PostgreSQL's jsonb keeps object keys in its own order, so the order in which an officer wrote the
+    questions must be stored explicitly. JSON Schema ignores unknown keywords such as this one.
+    """
+    if not isinstance(schema, dict):
+        return schema
+    result = {k: (with_property_order(v) if isinstance(v, dict) else v) for k, v in schema.items()}
+    if isinstance(schema.get("properties"), dict):
+        result["properties"] = {k: with_property_order(v) for k, v in schema["properties"].items()}
+        result[ORDER_KEY] = list(schema.get(ORDER_KEY) or schema["properties"].keys())
+    return result
+
+
+def ordered_properties(schema: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """The schema's properties in the authored order ("x-order"), then any not listed."""
+    properties: dict[str, Any] = schema.get("properties", {})
+    order = [k for k in schema.get(ORDER_KEY, []) if k in properties]
+    return [(k, properties[k]) for k in order + sorted(k for k in properties if k not in order)]
+
+
 ENUM_LABELS = {"nam": "Nam", "nu": "Nữ", "truc_tiep": "Nhận trực tiếp", "buu_chinh": "Qua bưu chính",
                "ho_ten": "Họ tên", "so_giay_to_tuy_than": "Số giấy tờ tùy thân", "dia_chi": "Địa chỉ"}
 
@@ -33,7 +58,7 @@ def build_fields(schema: dict[str, Any], data: dict[str, Any] | None = None, err
     errors = errors or {}
     required = set(schema.get("required", []))
     fields = []
-    for key, spec in schema.get("properties", {}).items():
+    for key, spec in ordered_properties(schema):
         name = f"{prefix}__{key}" if prefix else key
         label = spec.get("title", key)
         value = data.get(key)
@@ -65,7 +90,7 @@ def read_values(schema: dict[str, Any], post: QueryDict, prefix: str = "") -> di
     """The posted values as JSON of the schema's types; empty answers are left out (so `required` catches them).
     A value that cannot be converted is kept as text, for the schema validation to report."""
     result: dict[str, Any] = {}
-    for key, spec in schema.get("properties", {}).items():
+    for key, spec in ordered_properties(schema):
         name = f"{prefix}__{key}" if prefix else key
         if spec.get("type") == "object":
             nested = read_values(spec, post, name)

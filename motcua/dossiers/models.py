@@ -68,6 +68,9 @@ class Dossier(models.Model):
     applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
     applicant_email = models.EmailField(_("email"), blank=True)
     applicant_address = models.CharField(_("address"), max_length=300, blank=True)
+    # Set when a representative files for a business or organisation (the applicant fields then describe it).
+    organisation = models.ForeignKey("identity.Organisation", verbose_name=_("organisation"), null=True,
+                                     blank=True, on_delete=models.PROTECT, related_name="dossiers")
     form_data = models.JSONField(_("e-form data"), default=dict, blank=True)
     return_method = models.CharField(_("how to return the result"), max_length=20, default="counter")
     postal_tracking = models.CharField(_("postal tracking number"), max_length=40, blank=True)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from stdnum.vn import mst as stdnum_mst
 
-from motcua.identity.models import User
+from motcua.identity.models import Organisation, Representation, User
 
 NATIONAL_ID = re.compile(r"^[0-9]{12}$")
 
@@ -51,3 +54,28 @@ def sign_in_citizen(profile: dict[str, str]) -> User:
         except IntegrityError:
             continue  # two first sign-ins raced; the second finds the account now
     raise SignInError("Không tạo được tài khoản, vui lòng thử lại.", "Could not create the account; please retry.")
+
+
+def register_organisation(*, representative: User, tax_code: str, name: str, address: str = "") -> Organisation:
+    """Record that REPRESENTATIVE is the legal representative of the organisation with TAX_CODE (checked with
+    its check digit). Idempotent for the same person; another person needs an authorisation instead."""
+    code = stdnum_mst.compact(tax_code) if tax_code else ""
+    if not stdnum_mst.is_valid(code):
+        raise SignInError("Mã số thuế không hợp lệ.", "The tax code is not valid.")
+    with transaction.atomic():
+        organisation, _created = Organisation.objects.get_or_create(
+            tax_code=code, defaults={"name": name.strip(), "address": address.strip()})
+        others = organisation.representations.exclude(user=representative).filter(kind=Representation.Kind.LEGAL)
+        if others.exists():
+            raise SignInError("Tổ chức này đã có người đại diện theo pháp luật trên hệ thống.",
+                              "This organisation already has a legal representative here.")
+        Representation.objects.get_or_create(user=representative, organisation=organisation,
+                                             defaults={"kind": Representation.Kind.LEGAL})
+    return organisation
+
+
+def organisations_of(user: User) -> list[Organisation]:
+    today = timezone.localdate()
+    return list(Organisation.objects.filter(
+        representations__user=user).filter(
+        Q(representations__valid_until__isnull=True) | Q(representations__valid_until__gte=today)).distinct())

@@ -52,3 +52,36 @@ class ZaloLink(models.Model):
 
     def __str__(self) -> str:
         return self.zalo_id
+
+
+class Organisation(models.Model):
+    """A business or organisation. It acts through representative citizen accounts (its legal representative
+    or people they authorise), identified by its tax code (mã số thuế = enterprise code)."""
+
+    tax_code = models.CharField(_("tax code"), max_length=14, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.tax_code})"
+
+
+class Representation(models.Model):
+    class Kind(models.TextChoices):
+        LEGAL = "legal", _("Legal representative")
+        AUTHORISED = "authorised", _("Authorised person")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="representations")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="representations")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="representation_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.organisation}"

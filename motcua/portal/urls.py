@@ -13,6 +13,7 @@ urlpatterns = [
     path("nop-ho-so/<str:national_code>/mot-trang/", views.submit, name="submit"),
     path("nop-ho-so/da-nop/<str:code>/", views.submitted, name="submitted"),
     path("ho-so-cua-toi/", views.my_dossiers, name="my_dossiers"),
+    path("to-chuc/", views.organisations, name="organisations"),
     path("ho-so-cua-toi/<str:code>/", views.my_dossier, name="my_dossier"),
     path("ho-so-cua-toi/<str:code>/bo-sung/", views.supplement, name="supplement"),
     path("ho-so-cua-toi/<str:code>/rut/", views.withdraw, name="withdraw"),

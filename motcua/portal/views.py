@@ -27,6 +27,7 @@ from motcua.dossiers.eforms import build_fields, read_values
 from motcua.dossiers.models import SURVEY_QUESTIONS, SURVEY_SCALE, Channel, Dossier, Status, SurveyResponse
 from motcua.dossiers.selectors import lookup_path
 from motcua.dossiers.workflow import WorkflowError, legal_actions
+from motcua.identity.actions import SignInError, organisations_of, register_organisation
 from motcua.identity.oidc import enabled_providers
 from motcua.portal.models import FormDraft
 
@@ -194,3 +195,21 @@ def survey(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, "Cảm ơn bạn đã đánh giá. (Thank you for your feedback.)")
     return redirect("portal:my_dossier", code=code)
+
+
+@login_required(login_url="portal:login")
+def organisations(request: HttpRequest) -> HttpResponse:
+    """The organisations this citizen represents, and registering one as its legal representative."""
+    error = ""
+    if request.method == "POST":
+        try:
+            register_organisation(representative=request.user,  # type: ignore[arg-type]
+                                  tax_code=request.POST.get("tax_code", ""), name=request.POST.get("name", ""),
+                                  address=request.POST.get("address", ""))
+        except SignInError as exc:
+            error = f"{exc.message_vi} ({exc.message_en})"
+        else:
+            return redirect("portal:organisations")
+    return render(request, "portal/organisations.html", {
+        "organisations": organisations_of(request.user), "error": error,  # type: ignore[arg-type]
+        "values": request.POST}, status=400 if error else 200)

@@ -9,6 +9,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 
+from motcua.dossiers.eforms import ordered_properties
+
 
 @dataclass(frozen=True)
 class Page:
@@ -19,9 +21,9 @@ class Page:
 
 def pages_for(eform: dict[str, Any]) -> list[Page]:
     pages = [Page("nguoi-nop", "Người nộp hồ sơ", {})]
-    loose = {k: v for k, v in eform.get("properties", {}).items() if v.get("type") != "object"}
+    loose = {k: v for k, v in ordered_properties(eform) if v.get("type") != "object"}
     required = set(eform.get("required", []))
-    for key, spec in eform.get("properties", {}).items():
+    for key, spec in ordered_properties(eform):
         if spec.get("type") == "object":
             pages.append(Page(key, spec.get("title", key), {"type": "object", "properties": {key: spec},
                                                            "required": [key] if key in required else []}))

@@ -14,14 +14,15 @@ from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.documents.actions import reusable_documents, store_document
 from motcua.documents.models import StoredDocument
 from motcua.dossiers.actions import Applicant, IntakeError, Upload, submit_dossier
-from motcua.dossiers.eforms import build_fields, read_values
+from motcua.dossiers.eforms import build_fields, ordered_properties, read_values
 from motcua.dossiers.models import Channel
+from motcua.identity.actions import organisations_of
 from motcua.identity.models import User
 from motcua.portal.models import FormDraft
 from motcua.portal.wizard import page_errors, pages_for
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-APPLICANT_FIELDS = ("name", "id_number", "phone", "email", "address", "agency")
+APPLICANT_FIELDS = ("name", "id_number", "phone", "email", "address", "agency", "organisation")
 
 
 def _context(request: HttpRequest, national_code: str) -> tuple[Procedure, ProcedureVersion, User, FormDraft]:
@@ -66,6 +67,9 @@ def page(request: HttpRequest, national_code: str, index: int) -> HttpResponse:
                 errors["name"] = "Vui lòng nhập họ tên người nộp."
             if not any(str(a.pk) == draft.applicant["agency"] for a in agencies):
                 errors["agency"] = "Vui lòng chọn nơi giải quyết."
+            if draft.applicant["organisation"] and not any(
+                    str(o.pk) == draft.applicant["organisation"] for o in organisations_of(user)):
+                errors["organisation"] = "Bạn không phải người đại diện của tổ chức này."
         elif current.key == "giay-to":
             errors.update(_save_documents(request, user, draft, version, codes))
         else:
@@ -83,7 +87,7 @@ def page(request: HttpRequest, national_code: str, index: int) -> HttpResponse:
     stored = list(reusable_documents(user, codes, timezone.localdate()))
     context = {
         "procedure": procedure, "version": version, "pages": pages, "page": current, "index": index,
-        "agencies": agencies, "draft": draft, "errors": errors,
+        "agencies": agencies, "draft": draft, "errors": errors, "organisations": organisations_of(user),
         "fields": build_fields(current.schema, draft.form_data, errors) if current.schema else [],
         "stored": {code: [d for d in stored if d.kind == code] for code in codes},
     }
@@ -139,11 +143,16 @@ def check(request: HttpRequest, national_code: str) -> HttpResponse:
             if agency is None:
                 raise IntakeError({"competent_agency": ("Vui lòng chọn nơi giải quyết.", "Choose the agency.")})
             applicant = draft.applicant
+            organisation = next((o for o in organisations_of(user)
+                                 if str(o.pk) == str(applicant.get("organisation") or "")), None)
             dossier = submit_dossier(
                 procedure=procedure, channel=Channel.ONLINE, competent_agency=agency, actor=user,
-                applicant=Applicant(name=applicant.get("name", ""), id_number=applicant.get("id_number", ""),
-                                    phone=applicant.get("phone", ""), email=applicant.get("email", ""),
-                                    address=applicant.get("address", "")),
+                organisation=organisation,
+                applicant=Applicant(
+                    name=organisation.name if organisation else applicant.get("name", ""),
+                    id_number=organisation.tax_code if organisation else applicant.get("id_number", ""),
+                    phone=applicant.get("phone", ""), email=applicant.get("email", ""),
+                    address=(organisation.address if organisation else "") or applicant.get("address", "")),
                 form_data=draft.form_data, uploads=uploads, reuse=reuse,
                 idempotency_key=f"online:{user.pk}:{draft.idempotency_key}",
             )
@@ -167,7 +176,7 @@ def _summary(version: ProcedureVersion, pages: list[Any], draft: FormDraft) -> l
         rows.append({"page": 0, "question": label, "answer": draft.applicant.get(key, "")})
 
     def walk(schema: dict[str, Any], data: dict[str, Any], page_index: int) -> None:
-        for key, spec in schema.get("properties", {}).items():
+        for key, spec in ordered_properties(schema):
             value = data.get(key)
             if spec.get("type") == "object":
                 walk(spec, value if isinstance(value, dict) else {}, page_index)
