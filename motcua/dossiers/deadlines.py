@@ -20,10 +20,12 @@ def procedure_due(calendar: WorkingCalendar, dossier: Dossier, received_at: dt.d
     return calendar.due_at(received_at, version.statutory_days, version.statutory_unit)
 
 
-def step_due(calendar: WorkingCalendar, dossier: Dossier, started_at: dt.datetime) -> dt.datetime:
-    """When the current step should be done: its days of working time from when it started (no cut-off rule:
-    the cut-off concerns receipt from the citizen, not hand-overs between officers)."""
-    days = Decimal(str(dossier.current_step.get("days", "0")))
+def step_due(calendar: WorkingCalendar, dossier: Dossier, started_at: dt.datetime,
+             index: int | None = None) -> dt.datetime:
+    """When step INDEX (default: the current one) should be done: its days of working time from when it started
+    (no cut-off rule: the cut-off concerns receipt from the citizen, not hand-overs between officers)."""
+    step = dossier.steps[dossier.step_index if index is None else index]
+    days = Decimal(str(step.get("days", "0")))
     unit = dossier.procedure_version.statutory_unit
     if unit == "calendar_days":
         return calendar.due_at(started_at, days, unit)
