@@ -18,4 +18,5 @@ urlpatterns = [
     path("ho-so-cua-toi/<str:code>/bo-sung/", views.supplement, name="supplement"),
     path("ho-so-cua-toi/<str:code>/rut/", views.withdraw, name="withdraw"),
     path("ho-so-cua-toi/<str:code>/danh-gia/", views.survey, name="survey"),
+    path("ho-so-cua-toi/<str:code>/van-ban/<int:notice_id>/", views.notice_pdf, name="notice_pdf"),
 ]

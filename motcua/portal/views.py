@@ -213,3 +213,16 @@ def organisations(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/organisations.html", {
         "organisations": organisations_of(request.user), "error": error,  # type: ignore[arg-type]
         "values": request.POST}, status=400 if error else 200)
+
+
+@login_required(login_url="portal:login")
+def notice_pdf(request: HttpRequest, code: str, notice_id: int) -> HttpResponse:
+    """A form issued on one of my dossiers (receipt, supplement request, apology letter…), as PDF."""
+    from motcua.dossiers.forms_pdf import render_notice_pdf
+
+    dossier = _own_dossier(request, code)
+    notice = get_object_or_404(dossier.notices, pk=notice_id)
+    response = HttpResponse(render_notice_pdf(notice), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{dossier.code}-{notice.kind}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response

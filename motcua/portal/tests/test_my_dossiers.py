@@ -58,3 +58,15 @@ def test_another_citizen_can_neither_read_nor_change(client, other_citizen, doss
     assert dossier.code not in client.get(reverse("portal:my_dossiers")).content.decode()
     dossier.refresh_from_db()
     assert dossier.status == Status.SUBMITTED
+
+
+def test_receipt_download_is_for_the_owner_only(client, citizen, other_citizen, other_clerk, dossier):
+    dossier = actions.receive_dossier(dossier, actor=other_clerk)
+    receipt = dossier.notices.get(kind="receipt")
+    url = reverse("portal:notice_pdf", args=[dossier.code, receipt.pk])
+    client.force_login(citizen)
+    assert url in client.get(reverse("portal:my_dossier", args=[dossier.code])).content.decode()
+    response = client.get(url)
+    assert response.status_code == 200 and response.content[:5] == b"%PDF-"
+    client.force_login(other_citizen)
+    assert client.get(url).status_code == 404
