@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.backoffice",
     "motcua.portal",
+    "motcua.reports",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -37,6 +37,7 @@ from motcua.dossiers.models import (
 from motcua.dossiers.workflow import Change, WorkflowError, record_creation, status_at_step, transition
 from motcua.identity.actions import organisations_of
 from motcua.identity.models import Organisation, User
+from motcua.reports.rollups import record_survey
 
 
 class IntakeError(Exception):
@@ -537,8 +538,11 @@ def answer_survey(dossier: Dossier, *, respondent: User | None, answers: dict[st
     if any(not isinstance(v, int) or not 1 <= v <= 5 for v in values.values()):
         raise WorkflowError("bad_answers", "Vui lòng trả lời tất cả các câu hỏi (mức 1 đến 5).",
                             "Please answer every question (1 to 5).")
-    response, _created = SurveyResponse.objects.get_or_create(
-        dossier=dossier, defaults={"respondent": respondent, "answers": values, "overall": values["overall"],
-                                   "comment": comment.strip()[:2000]},
-    )
+    with transaction.atomic():
+        response, created = SurveyResponse.objects.get_or_create(
+            dossier=dossier, defaults={"respondent": respondent, "answers": values, "overall": values["overall"],
+                                       "comment": comment.strip()[:2000]},
+        )
+        if created:
+            record_survey(dossier, response.overall, response.created_at)
     return response

@@ -32,6 +32,7 @@ from motcua.dossiers.models import (
     Status,
 )
 from motcua.identity.models import User
+from motcua.reports.rollups import record_event
 
 S = Status
 ACTIVE = frozenset(set(Status) - TERMINAL_STATUSES)
@@ -261,8 +262,8 @@ def transition(
             PauseInterval.objects.filter(dossier=dossier, ended_at__isnull=True).update(ended_at=now)
         if change.target == S.RESULT_READY and from_status != S.RESULT_READY:
             dossier.result_ready_at = now
-        elif from_status == S.RESULT_READY and change.target != S.RETURNED:
-            dossier.result_ready_at = None
+        elif from_status == S.RESULT_READY and change.target not in TERMINAL_STATUSES | {S.RESULT_READY}:
+            dossier.result_ready_at = None  # sent back: the result is not ready any more
         dossier.status = change.target
         dossier.version += 1
         dossier.save()
@@ -274,6 +275,7 @@ def transition(
         )
         if rule.public:
             PortalSync.objects.create(dossier=dossier, event=event, payload=portal_payload(dossier, event))
+        record_event(event, dossier)
     return dossier, event
 
 
@@ -317,6 +319,7 @@ def record_creation(
         to_agency=dossier.current_agency, note=note, is_public=True, created_at=at,
     )
     PortalSync.objects.create(dossier=dossier, event=event, payload=portal_payload(dossier, event))
+    record_event(event, dossier)
     return event
 
 

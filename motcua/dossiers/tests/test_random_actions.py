@@ -13,6 +13,7 @@ from motcua.dossiers.actions import Applicant, Upload
 from motcua.dossiers.models import TERMINAL_STATUSES, Channel, PauseInterval, Status
 from motcua.dossiers.tests.helpers import at, land_dossier
 from motcua.dossiers.workflow import TRANSITIONS, WorkflowError, legal_actions
+from motcua.reports.rollups import recompute, stored
 
 ACTIONS = ["receive", "forward", "send_back", "request_supplement", "supplement", "refuse", "pause_for_fees",
            "record_payment", "approve", "return_result", "withdraw", "stop", "cancel", "extend", "assign"]
@@ -155,6 +156,8 @@ def test_random_action_sequences_stay_legal(demo_catalog, demo_agencies, clerk, 
                 assert dossier.events.count() == before[3] + 1
             REACHED.add(Status(dossier.status))
             check_invariants(dossier)
+        # The statistics kept incrementally equal the ones recomputed from the events.
+        assert stored() == recompute()
         transaction.set_rollback(True)
 
 

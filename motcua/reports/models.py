@@ -1,0 +1,46 @@
+"""Monthly rollups of dossier events, maintained in the same transaction as each event.
+
+One row per (month, competent agency, procedure, channel, metric) holding a count. Report pages read only these
+rows; `manage.py rebuild_rollups` recomputes them from the events and must agree with the incremental ones.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from motcua.catalog.models import Procedure
+from motcua.directory.models import Agency
+
+
+class Metric(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    RESOLVED_EARLY = "resolved_early", _("Resolved before the deadline")
+    RESOLVED_ON_TIME = "resolved_on_time", _("Resolved on time")
+    RESOLVED_LATE = "resolved_late", _("Resolved late")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    ENDED_OTHERWISE = "ended_otherwise", _("Stopped or cancelled")
+    DIGITISED = "digitised", _("Received with digitised documents")
+    REUSED = "reused", _("Received reusing stored documents")
+    SURVEYED = "surveyed", _("Rated by the applicant")
+    SATISFIED = "satisfied", _("Rated satisfied or very satisfied")
+
+
+class MonthlyRollup(models.Model):
+    month = models.DateField(_("month"))  # the first day of the month, local time
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(_("channel"), max_length=20)
+    metric = models.CharField(_("metric"), max_length=30, choices=Metric.choices)
+    value = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("monthly figure")
+        verbose_name_plural = _("monthly figures")
+        constraints = [models.UniqueConstraint(fields=["month", "agency", "procedure", "channel", "metric"],
+                                               name="rollup_unique_cell")]
+        indexes = [models.Index(fields=["month", "agency"], name="rollup_month_agency")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%m/%Y} {self.agency_id} {self.metric}={self.value}"

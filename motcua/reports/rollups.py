@@ -1,0 +1,109 @@
+"""Which monthly figures an event changes, and applying that change (incrementally, or all over again)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.reports.models import Metric, MonthlyRollup
+
+Cell = tuple[dt.date, int, int, str, str]  # month, agency, procedure, channel, metric
+
+_ENDINGS = {"refuse": Metric.REFUSED, "withdraw": Metric.WITHDRAWN, "stop": Metric.ENDED_OTHERWISE,
+            "cancel": Metric.ENDED_OTHERWISE}
+_OUTCOMES = {"early": Metric.RESOLVED_EARLY, "on_time": Metric.RESOLVED_ON_TIME, "late": Metric.RESOLVED_LATE}
+
+
+def month_of(instant: dt.datetime) -> dt.date:
+    return timezone.localtime(instant).date().replace(day=1)
+
+
+def metrics_of(event: DossierEvent, dossier: Dossier) -> list[Metric]:
+    """The figures EVENT adds one to (the dossier is the state after the event)."""
+    if event.action == "receive":
+        found = [Metric.RECEIVED]
+        # Documents of the dossier as submitted (supplements come later and are marked as such).
+        documents = [d for d in dossier.documents.all() if not d.is_supplement]
+        if any(d.reused_from_id for d in documents):
+            found.append(Metric.REUSED)
+        if any(d.file and not d.reused_from_id for d in documents):
+            found.append(Metric.DIGITISED)
+        return found
+    if event.action == "return_result" and event.data.get("outcome") in _OUTCOMES:
+        return [_OUTCOMES[event.data["outcome"]]]
+    if event.action in _ENDINGS and event.from_status != "submitted":
+        return [_ENDINGS[event.action]]
+    return []
+
+
+def cells_of(event: DossierEvent, dossier: Dossier) -> list[Cell]:
+    month = month_of(event.created_at)
+    return [(month, dossier.competent_agency_id, dossier.procedure_id, dossier.channel, metric)
+            for metric in metrics_of(event, dossier)]
+
+
+def add(cells: Iterable[Cell]) -> None:
+    """Add one to each cell (several app servers at once: the rows are created idempotently, then incremented)."""
+    counts = Counter(cells)
+    if not counts:
+        return
+    MonthlyRollup.objects.bulk_create(
+        [MonthlyRollup(month=m, agency_id=a, procedure_id=p, channel=c, metric=k, value=0) for m, a, p, c, k in counts],
+        ignore_conflicts=True,
+    )
+    for (m, a, p, c, k), n in counts.items():
+        MonthlyRollup.objects.filter(month=m, agency_id=a, procedure_id=p, channel=c, metric=k).update(
+            value=F("value") + n)
+
+
+def record_event(event: DossierEvent, dossier: Dossier) -> None:
+    """Called by the workflow inside the event's transaction."""
+    add(cells_of(event, dossier))
+
+
+def record_survey(dossier: Dossier, overall: int, when: dt.datetime) -> None:
+    month = month_of(when)
+    base = (month, dossier.competent_agency_id, dossier.procedure_id, dossier.channel)
+    add([(*base, Metric.SURVEYED)] + ([(*base, Metric.SATISFIED)] if overall >= 4 else []))
+
+
+def recompute() -> Counter[Cell]:
+    """Every figure, computed afresh from the events and surveys (nothing is written)."""
+    from motcua.dossiers.models import SurveyResponse
+
+    counts: Counter[Cell] = Counter()
+    events = DossierEvent.objects.filter(action__in=["receive", "return_result", *_ENDINGS]).select_related(
+        "dossier").order_by("pk")
+    for event in events.iterator(chunk_size=2000):
+        counts.update(cells_of(event, event.dossier))
+    for survey in SurveyResponse.objects.select_related("dossier"):
+        month = month_of(survey.created_at)
+        d = survey.dossier
+        base = (month, d.competent_agency_id, d.procedure_id, d.channel)
+        counts[(*base, Metric.SURVEYED)] += 1
+        if survey.overall >= 4:
+            counts[(*base, Metric.SATISFIED)] += 1
+    return counts
+
+
+def stored() -> Counter[Cell]:
+    rows = MonthlyRollup.objects.filter(value__gt=0).values_list("month", "agency_id", "procedure_id", "channel",
+                                                                 "metric", "value")
+    return Counter({(m, a, p, c, k): v for m, a, p, c, k, v in rows})
+
+
+@transaction.atomic
+def rebuild() -> int:
+    """Replace the figures by ones recomputed from the events; returns the number of rows written."""
+    counts = recompute()
+    MonthlyRollup.objects.all().delete()
+    MonthlyRollup.objects.bulk_create(
+        [MonthlyRollup(month=m, agency_id=a, procedure_id=p, channel=c, metric=k, value=n)
+         for (m, a, p, c, k), n in counts.items()], batch_size=2000)
+    return len(counts)

@@ -1,0 +1,65 @@
+"""Report figures equal direct counts over the dossiers; rebuilding from events equals the incremental rollups."""
+
+import datetime as dt
+
+from django.db.models import Count
+
+from motcua.dossiers import actions
+from motcua.dossiers.models import Dossier, DossierEvent, Status
+from motcua.dossiers.tests.helpers import at, land_dossier
+from motcua.reports.models import MonthlyRollup
+from motcua.reports.rollups import rebuild
+from motcua.reports.selectors import figures_by_agency, total
+
+
+def snapshot():
+    return sorted(MonthlyRollup.objects.filter(value__gt=0).values_list(
+        "month", "agency_id", "procedure_id", "channel", "metric", "value"))
+
+
+def walk(dossier, people, when):
+    clerk, specialist, tax, treasury, leader = people
+    for actor in (clerk, specialist, tax, treasury, specialist):
+        dossier = actions.forward_dossier(dossier, actor=actor, at=when)
+    dossier = actions.approve_dossier(dossier, actor=leader, at=when)
+    return dossier
+
+
+def test_figures_match_direct_counts_and_rebuild(demo_catalog, demo_agencies, clerk, specialist, leader,
+                                                 tax_specialist, treasury_specialist):
+    people = (clerk, specialist, tax_specialist, treasury_specialist, leader)
+    # November: five dossiers; one returned early, one returned late (with an apology), one refused,
+    # one withdrawn, one still open. December: one more received and returned on time.
+    made = [land_dossier(demo_catalog, demo_agencies, clerk, at(2026, 11, day)) for day in (2, 3, 4, 5, 6)]
+    early = walk(made[0], people, at(2026, 11, 4))
+    actions.return_result(early, actor=clerk, at=at(2026, 11, 5))
+    late = walk(made[1], people, at(2026, 11, 20))
+    actions.issue_apology(late, actor=leader, reason="Chậm", new_due_at=at(2026, 11, 25), at=at(2026, 11, 20, 10))
+    actions.return_result(late, actor=clerk, at=at(2026, 11, 23))
+    actions.refuse_dossier(made[2], actor=clerk, reason="Không đủ điều kiện", at=at(2026, 11, 5, 10))
+    actions.withdraw_dossier(made[3], actor=clerk, reason="Công dân rút", at=at(2026, 11, 9))
+    december = land_dossier(demo_catalog, demo_agencies, clerk, at(2026, 12, 1))
+    on_time = walk(december, people, at(2026, 12, 11, 8))
+    actions.return_result(on_time, actor=clerk, at=at(2026, 12, 11, 8, 30))
+
+    land = demo_agencies["land_office"]
+    november = figures_by_agency(dt.date(2026, 11, 1), dt.date(2026, 11, 30), [land])[land.pk]
+    assert november.received_total == Dossier.objects.filter(
+        received_at__gte=at(2026, 11, 1, 0), received_at__lt=at(2026, 12, 1, 0)).count() == 5
+    assert november.resolved == 2 and november.on_time_rate == 50
+    assert november.counts["refused"] == 1 and november.counts["withdrawn"] == 1
+    assert november.in_progress == Dossier.objects.filter(
+        received_at__lt=at(2026, 12, 1, 0)).exclude(finished_at__lt=at(2026, 12, 1, 0)).count() == 1
+    assert november.online_rate == 0 and november.digitisation_rate == 0
+
+    both = total(figures_by_agency(dt.date(2026, 11, 1), dt.date(2026, 12, 31), [land]))
+    outcomes = dict(Dossier.objects.filter(status=Status.RETURNED).values_list("outcome").annotate(n=Count("pk")))
+    assert (both.counts["resolved_early"], both.counts["resolved_on_time"], both.counts["resolved_late"]) == (
+        outcomes["early"], outcomes["on_time"], outcomes["late"])
+    assert str(both.on_time_rate) == "66.7"
+
+    incremental = snapshot()
+    assert incremental
+    rebuild()
+    assert snapshot() == incremental
+    assert DossierEvent.objects.count() > 0
