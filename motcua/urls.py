@@ -9,6 +9,7 @@ urlpatterns = [
     path("thu-tuc/", include("motcua.catalog.urls")),
     path("mot-cua/", include("motcua.backoffice.urls")),
     path("tra-cuu/", include("motcua.dossiers.urls")),
+    path("bao-cao/", include("motcua.reports.urls")),
     path("api/v1/", api.urls),
     path("dinh-danh/", include("motcua.identity.urls")),
     path("", include("motcua.portal.urls")),

@@ -63,3 +63,27 @@ def test_figures_match_direct_counts_and_rebuild(demo_catalog, demo_agencies, cl
     rebuild()
     assert snapshot() == incremental
     assert DossierEvent.objects.count() > 0
+
+
+def test_report_page_drill_down_and_excel(client, demo_catalog, demo_agencies, clerk, leader, province_admin):
+    from io import BytesIO
+
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    for day in (2, 3):
+        land_dossier(demo_catalog, demo_agencies, clerk, at(2026, 11, day))
+    client.force_login(leader)
+    query = {"tu": "2026-11", "den": "2026-11"}
+    page = client.get(reverse("reports:report"), query)
+    assert page.status_code == 200
+    rows = page.context["rows"]
+    assert [(agency.eid_code, figures.received_total) for agency, figures in rows] == [("000.01.16.H19", 2)]
+    drill = client.get(reverse("reports:drill_down"), {**query, "so_lieu": "received",
+                                                       "co_quan": demo_agencies["land_office"].pk})
+    assert len(drill.context["dossiers"]) == 2
+    book = load_workbook(BytesIO(client.get(reverse("reports:export_xlsx"), query).content))
+    sheet = book.active
+    assert sheet["A3"].value == "Văn phòng Đăng ký đất đai tỉnh Đồng Nai" and sheet["B3"].value == 2
+    client.force_login(clerk)
+    assert client.get(reverse("reports:report"), query).status_code == 403
