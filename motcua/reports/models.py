@@ -44,3 +44,22 @@ class MonthlyRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%m/%Y} {self.agency_id} {self.metric}={self.value}"
+
+
+class Scorecard(models.Model):
+    """A version of the Decision 766/QĐ-TTg scorecard (provinces publish their own variants): its indicators,
+    their formulas over the monthly figures, and their maximum points, as data."""
+
+    name = models.CharField(_("name"), max_length=255)
+    legal_basis = models.CharField(_("legal basis"), max_length=255)
+    effective_from = models.DateField(_("effective from"))
+    indicators = models.JSONField(_("indicators"))
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("scorecard")
+        verbose_name_plural = _("scorecards")
+        ordering = ["-effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.effective_from:%d/%m/%Y})"

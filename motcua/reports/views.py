@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -19,6 +20,7 @@ from motcua.directory.models import Agency, Role
 from motcua.directory.selectors import agencies_in_scope
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.reports.models import Metric
+from motcua.reports.scorecard import compute, current_scorecard
 from motcua.reports.selectors import Figures, figures_by_agency, total
 
 REPORT_ROLES = (Role.LEADER, Role.AGENCY_ADMIN, Role.PROVINCE_ADMIN)
@@ -127,3 +129,18 @@ def _line(name: str, f: Figures) -> list[Any]:
             f.counts.get("resolved_early", 0), f.counts.get("resolved_on_time", 0), f.counts.get("resolved_late", 0),
             f.counts.get("refused", 0), f.counts.get("withdrawn", 0), number(f.on_time_rate),
             number(f.online_rate), number(f.digitisation_rate), number(f.reuse_rate), number(f.satisfaction_rate)]
+
+
+@login_required(login_url="backoffice:login")
+def scorecard(request: HttpRequest) -> HttpResponse:
+    """The Decision 766 scorecard for the agencies in the user's scope (the whole province for its admin)."""
+    first, last = _period(request)
+    agencies = _scope(request)
+    card = current_scorecard(last)
+    lines = compute(card, first, last, agencies) if card else []
+    scored = [line for line in lines if line.points is not None]
+    context = {"card": card, "lines": lines, "first": first, "last": last,
+               "score": sum((line.points for line in scored if line.points is not None), Decimal(0)),
+               "available": sum((line.max_points for line in scored), Decimal(0)),
+               "maximum": sum((line.max_points for line in lines), Decimal(0))}
+    return render(request, "reports/scorecard.html", context)

@@ -87,3 +87,31 @@ def test_report_page_drill_down_and_excel(client, demo_catalog, demo_agencies, c
     assert sheet["A3"].value == "Văn phòng Đăng ký đất đai tỉnh Đồng Nai" and sheet["B3"].value == 2
     client.force_login(clerk)
     assert client.get(reverse("reports:report"), query).status_code == 403
+
+
+def test_decision_766_scorecard_from_the_figures(client, demo_catalog, demo_agencies, clerk, specialist, leader,
+                                                 tax_specialist, treasury_specialist, province_admin):
+    from decimal import Decimal
+
+    from django.urls import reverse
+
+    from motcua.reports.models import Scorecard
+    from motcua.reports.scorecard import compute, current_scorecard
+
+    people = (clerk, specialist, tax_specialist, treasury_specialist, leader)
+    returned = walk(land_dossier(demo_catalog, demo_agencies, clerk, at(2026, 11, 2)), people, at(2026, 11, 3))
+    actions.return_result(returned, actor=clerk, at=at(2026, 11, 4))
+    land_dossier(demo_catalog, demo_agencies, clerk, at(2026, 11, 5))
+    card = current_scorecard(dt.date(2026, 11, 1))
+    assert card is not None and Scorecard.objects.count() == 1
+    assert sum(Decimal(str(i["points"])) for i in card.indicators) == 100
+    lines = {line.code: line for line in compute(card, dt.date(2026, 11, 1), dt.date(2026, 11, 1),
+                                                  list(demo_agencies.values()))}
+    assert (lines["2a"].rate, lines["2a"].points) == (Decimal(100), Decimal("10.00"))
+    assert lines["4b"].rate == 0 and lines["3c"].rate == 0
+    # Birth, death and household-business registration: 3 of the 9 demo procedures are fully online.
+    assert lines["4a"].rate == Decimal("33.3")
+    assert lines["1d"].points is None and lines["1d"].note
+    client.force_login(province_admin)
+    page = client.get(reverse("reports:scorecard"), {"tu": "2026-11", "den": "2026-11"}).content.decode()
+    assert "Tỷ lệ hồ sơ xử lý trước hạn, đúng hạn" in page

@@ -1,0 +1,68 @@
+"""The Decision 766/QĐ-TTg scorecard computed from the monthly figures.
+
+Each indicator is configuration: `{"code", "group", "name", "points", "formula"}` where the formula is one of
+- `{"ratio": [numerator metrics], "over": [denominator metrics]}` over the rollups (metrics, or `received:<channel>`);
+- `{"catalog": "toan_trinh"}`: share of offered procedures that are fully online;
+- `{"unavailable": "why"}`: shown, not scored, until the data exists.
+Points = maximum points × the rate (linear), the method provinces use for rate indicators.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from motcua.catalog.models import Procedure, ServiceLevel
+from motcua.directory.models import Agency
+from motcua.reports.models import Scorecard
+from motcua.reports.selectors import Figures, figures_by_agency, rate, total
+
+
+@dataclass(frozen=True)
+class Line:
+    code: str
+    group: str
+    name: str
+    max_points: Decimal
+    rate: Decimal | None
+    points: Decimal | None
+    note: str
+
+
+def _count(figures: Figures, names: list[str]) -> int:
+    result = 0
+    for name in names:
+        if name.startswith("received:"):
+            result += figures.received.get(name.split(":", 1)[1], 0)
+        elif name == "received":
+            result += figures.received_total
+        else:
+            result += figures.counts.get(name, 0)
+    return result
+
+
+def _rate(indicator: dict[str, Any], figures: Figures, agencies: list[Agency]) -> tuple[Decimal | None, str]:
+    formula = indicator["formula"]
+    if "ratio" in formula:
+        return rate(_count(figures, formula["ratio"]), _count(figures, formula["over"])), ""
+    if formula.get("catalog") == "toan_trinh":
+        offered = Procedure.objects.published().filter(competent_agencies__in=agencies).distinct()
+        return rate(offered.filter(service_level=ServiceLevel.FULL_ONLINE).count(), offered.count()), ""
+    return None, str(formula.get("unavailable", ""))
+
+
+def compute(card: Scorecard, first: dt.date, last: dt.date, agencies: list[Agency]) -> list[Line]:
+    figures = total(figures_by_agency(first, last, agencies))
+    lines = []
+    for indicator in card.indicators:
+        value, note = _rate(indicator, figures, agencies)
+        points = Decimal(str(indicator["points"]))
+        scored = None if value is None else (points * value / 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        lines.append(Line(indicator["code"], indicator["group"], indicator["name"], points, value, scored, note))
+    return lines
+
+
+def current_scorecard(day: dt.date) -> Scorecard | None:
+    return Scorecard.objects.filter(is_active=True, effective_from__lte=day).order_by("-effective_from").first()
