@@ -41,6 +41,10 @@ INSTALLED_APPS = [
     "motcua.backoffice",
     "motcua.portal",
     "motcua.reports",
+    "motcua.notifications",
+    "motcua.payments",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -150,6 +154,8 @@ LOGGING = {
 # --- Province deployment -------------------------------------------------------------------------
 # The province this deployment serves (2025 national code, e.g. 75 = Đồng Nai).
 MOTCUA_PROVINCE_CODE = env_str("MOTCUA_PROVINCE_CODE", "75")
+# Which national set of one-stop forms to print: "03/2025" (Thông tư 03/2025/TT-VPCP) or the legacy "01/2018".
+MOTCUA_FORM_SET = env_str("MOTCUA_FORM_SET", "03/2025")
 MOTCUA_SITE_NAME = env_str("MOTCUA_SITE_NAME", "Cổng Dịch vụ công tỉnh Đồng Nai")
 # Working hours used when a province has no WorkSchedule row yet: "HH:MM-HH:MM" sessions, comma separated.
 MOTCUA_WORKING_HOURS = env_str("MOTCUA_WORKING_HOURS", "07:30-11:30,13:00-17:00")
@@ -185,6 +191,76 @@ MOTCUA_ZALO_APP_SECRET = env_secret("MOTCUA_ZALO_APP_SECRET")
 MOTCUA_ZALO_TIMEOUT = env_int("MOTCUA_ZALO_TIMEOUT", 10)
 # Base URL printed in QR codes on the forms.
 MOTCUA_PUBLIC_URL = env_str("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000")
+
+# --- Background jobs (django-tasks) ---------------------------------------------------------------
+# The embedded default keeps the queue in the database: no broker; run `manage.py db_worker` (several workers,
+# on several machines, against the same PostgreSQL database scale out). A broker-backed backend is configuration.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("MOTCUA_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+# --- Notifications (docs/notifications.md) -------------------------------------------------------
+# Email over SMTP when EMAIL_HOST is set; otherwise messages are printed to the console (demo).
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{MOTCUA_SITE_NAME} <no-reply@localhost>")
+# Channels used for applicants: email, sms, zns (Zalo ZNS is used for an event once its template has a Zalo
+# template id; SMS then stands in when ZNS finally fails, if MOTCUA_NOTIFY_SMS_FALLBACK).
+MOTCUA_NOTIFY_CHANNELS = env_list("MOTCUA_NOTIFY_CHANNELS", ["email", "sms", "zns"])
+MOTCUA_NOTIFY_SMS_FALLBACK = env_bool("MOTCUA_NOTIFY_SMS_FALLBACK", default=True)
+MOTCUA_NOTIFY_MAX_ATTEMPTS = env_int("MOTCUA_NOTIFY_MAX_ATTEMPTS", 5)
+MOTCUA_NOTIFY_BACKOFF_SECONDS = env_int("MOTCUA_NOTIFY_BACKOFF_SECONDS", 60)  # doubled after every failure
+MOTCUA_NOTIFY_BACKOFF_MAX_SECONDS = env_int("MOTCUA_NOTIFY_BACKOFF_MAX_SECONDS", 3600)
+# A message claimed by a worker that has not finished within the lease is taken back (the worker died).
+MOTCUA_NOTIFY_LEASE_SECONDS = env_int("MOTCUA_NOTIFY_LEASE_SECONDS", 300)
+# How often the outbox sweeper runs (recovers lost leases and re-queues overdue messages).
+MOTCUA_NOTIFY_SWEEP_SECONDS = env_int("MOTCUA_NOTIFY_SWEEP_SECONDS", 60)
+# Per recipient and channel: messages at most this many per hour / per day (later ones wait, none is dropped).
+MOTCUA_NOTIFY_RATE_PER_HOUR = env_int("MOTCUA_NOTIFY_RATE_PER_HOUR", 10)
+MOTCUA_NOTIFY_RATE_PER_DAY = env_int("MOTCUA_NOTIFY_RATE_PER_DAY", 30)
+# SMS brandname gateway: "log" (demo: written to the log) or "http" (JSON API shaped like eSMS's).
+MOTCUA_SMS_BACKEND = env_str("MOTCUA_SMS_BACKEND", "log")
+MOTCUA_SMS_URL = env_str("MOTCUA_SMS_URL", "https://rest.esms.vn/MainService.svc/json/SendMultipleMessage_V4_post_json/")
+MOTCUA_SMS_API_KEY = env_secret("MOTCUA_SMS_API_KEY")
+MOTCUA_SMS_SECRET_KEY = env_secret("MOTCUA_SMS_SECRET_KEY")
+MOTCUA_SMS_BRANDNAME = env_str("MOTCUA_SMS_BRANDNAME")
+MOTCUA_SMS_TYPE = env_str("MOTCUA_SMS_TYPE", "2")  # eSMS: 2 = customer-care brandname
+MOTCUA_SMS_UNICODE = env_bool("MOTCUA_SMS_UNICODE", default=False)  # false: sent without diacritics (cheaper)
+MOTCUA_SMS_SANDBOX = env_bool("MOTCUA_SMS_SANDBOX", default=False)
+MOTCUA_SMS_TIMEOUT = env_int("MOTCUA_SMS_TIMEOUT", 10)
+# Zalo ZNS template messages by phone number: "log" (demo) or "http".
+MOTCUA_ZNS_BACKEND = env_str("MOTCUA_ZNS_BACKEND", "log")
+MOTCUA_ZNS_URL = env_str("MOTCUA_ZNS_URL", "https://business.openapi.zalo.me/message/template")
+MOTCUA_ZNS_ACCESS_TOKEN = env_secret("MOTCUA_ZNS_ACCESS_TOKEN")
+MOTCUA_ZNS_DEVELOPMENT_MODE = env_bool("MOTCUA_ZNS_DEVELOPMENT_MODE", default=False)
+MOTCUA_ZNS_TIMEOUT = env_int("MOTCUA_ZNS_TIMEOUT", 10)
+
+# --- Payments (docs/payments.md) -----------------------------------------------------------------
+# VNPay (API 2.1.0). Online payment is offered once the terminal code and the hash secret are set.
+MOTCUA_VNPAY_TMN_CODE = env_str("MOTCUA_VNPAY_TMN_CODE")
+MOTCUA_VNPAY_HASH_SECRET = env_secret("MOTCUA_VNPAY_HASH_SECRET")
+MOTCUA_VNPAY_PAYMENT_URL = env_str("MOTCUA_VNPAY_PAYMENT_URL", "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html")
+MOTCUA_VNPAY_API_URL = env_str("MOTCUA_VNPAY_API_URL",
+                               "https://sandbox.vnpayment.vn/merchant_webapi/api/transaction")
+MOTCUA_VNPAY_EXPIRE_MINUTES = env_int("MOTCUA_VNPAY_EXPIRE_MINUTES", 15)
+MOTCUA_VNPAY_TIMEOUT = env_int("MOTCUA_VNPAY_TIMEOUT", 15)
+# Addresses VNPay calls the IPN from (empty: any; the signature is checked either way).
+MOTCUA_VNPAY_IPN_ALLOWED_IPS = env_list("MOTCUA_VNPAY_IPN_ALLOWED_IPS", [])
+# The national public-service portal's payment platform (stub until a province receives its specification).
+MOTCUA_PAYGOV_URL = env_str("MOTCUA_PAYGOV_URL")
+MOTCUA_PAYGOV_PARTNER_CODE = env_str("MOTCUA_PAYGOV_PARTNER_CODE")
+MOTCUA_PAYGOV_SECRET_KEY = env_secret("MOTCUA_PAYGOV_SECRET_KEY")
 
 # --- Production hardening (MOTCUA_PRODUCTION=true) ------------------------------------------------
 if env_bool("MOTCUA_PRODUCTION", default=False):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("mot-cua/", include("motcua.backoffice.urls")),
     path("tra-cuu/", include("motcua.dossiers.urls")),
     path("bao-cao/", include("motcua.reports.urls")),
+    path("thanh-toan/", include("motcua.payments.urls")),
     path("api/v1/", api.urls),
     path("dinh-danh/", include("motcua.identity.urls")),
     path("", include("motcua.portal.urls")),

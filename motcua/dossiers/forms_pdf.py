@@ -1,13 +1,22 @@
-"""The one-stop forms as PDF (Circular 03/2025/TT-VPCP set), rendered by WeasyPrint from templates.
+"""The one-stop forms as PDF, rendered by WeasyPrint from Django templates.
 
-Every form carries a QR code to the dossier's public look-up page and prints the look-up code beside it.
-Field lists and their legal sources: docs/forms.md.
+The Circular 03/2025/TT-VPCP set is the default; the Circular 01/2018/TT-VPCP numbering is kept as a legacy
+profile (`TT01_2018`, or the setting `MOTCUA_FORM_SET = "01/2018"`). Every form carries the national motto, the
+issuing agency, the place and date line (Decree 30/2020/NĐ-CP style), the form number, and a QR code to the
+dossier's public look-up page with the dossier code and look-up code printed beside it.
+
+A form printed again later shows what was true when it was issued: the receipt keeps the appointment computed at
+receipt even if a supplement later restarted the clock. Field lists and their legal sources: docs/forms.md.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import segno
 from django.conf import settings
@@ -15,122 +24,351 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from motcua.directory.models import Agency, UnitLevel
-from motcua.dossiers.deadlines import calendar_for, outcome_of, step_due
-from motcua.dossiers.models import Dossier, Notice, Outcome
+from motcua.calendar.service import WorkingCalendar
+from motcua.directory.models import Agency, AgencyLevel, UnitLevel
+from motcua.dossiers.deadlines import calendar_for, outcome_of, procedure_due, shift_after_pause, step_due
+from motcua.dossiers.models import Channel, Dossier, DossierEvent, Notice, Outcome, Status
 from motcua.dossiers.selectors import lookup_url
 
+CONTROL_SHEET = "control_sheet"
+UNKNOWN = "…"
+
+
+# --- form sets ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FormSpec:
+    number: str
+    title: str  # upper case, as printed
+
+
+@dataclass(frozen=True)
+class FormSet:
+    """The forms of one circular: which number and title each kind of form has there."""
+
+    key: str
+    circular: str
+    forms: Mapping[str, FormSpec]
+
+    def spec(self, kind: str) -> tuple[FormSet, FormSpec]:
+        """The set and form that print KIND: this set's, or the current set's for a form it does not have
+        (the 2018 set has no stop notice)."""
+        if kind in self.forms:
+            return self, self.forms[kind]
+        return TT03_2025, TT03_2025.forms[kind]
+
+
+_RECEIPT = FormSpec("01", "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ")
+_SUPPLEMENT = FormSpec("02", "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ")
+_REFUSAL = FormSpec("03", "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ")
+_CONTROL_TITLE = "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"
+
+TT03_2025 = FormSet("03/2025", "Thông tư số 03/2025/TT-VPCP", {
+    Notice.Kind.RECEIPT: _RECEIPT,
+    Notice.Kind.SUPPLEMENT: _SUPPLEMENT,
+    Notice.Kind.REFUSAL: _REFUSAL,
+    Notice.Kind.APOLOGY: FormSpec("04", "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT"),
+    Notice.Kind.STOP: FormSpec("05", "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ"),
+    CONTROL_SHEET: FormSpec("06", _CONTROL_TITLE),
+})
+TT01_2018 = FormSet("01/2018", "Thông tư số 01/2018/TT-VPCP", {
+    Notice.Kind.RECEIPT: _RECEIPT,
+    Notice.Kind.SUPPLEMENT: _SUPPLEMENT,
+    Notice.Kind.REFUSAL: _REFUSAL,
+    Notice.Kind.APOLOGY: FormSpec("04", "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ"),
+    CONTROL_SHEET: FormSpec("05", _CONTROL_TITLE),
+})
+FORM_SETS = {form_set.key: form_set for form_set in (TT03_2025, TT01_2018)}
+
 TEMPLATES = {
-    Notice.Kind.RECEIPT: ("dossiers/forms/receipt.html", "01"),
-    Notice.Kind.SUPPLEMENT: ("dossiers/forms/supplement.html", "02"),
-    Notice.Kind.REFUSAL: ("dossiers/forms/refusal.html", "03"),
-    Notice.Kind.APOLOGY: ("dossiers/forms/apology.html", "04"),
-    Notice.Kind.STOP: ("dossiers/forms/stop.html", "05"),
+    Notice.Kind.RECEIPT: "dossiers/forms/receipt.html",
+    Notice.Kind.SUPPLEMENT: "dossiers/forms/supplement.html",
+    Notice.Kind.REFUSAL: "dossiers/forms/refusal.html",
+    Notice.Kind.APOLOGY: "dossiers/forms/apology.html",
+    Notice.Kind.STOP: "dossiers/forms/stop.html",
+    CONTROL_SHEET: "dossiers/forms/control_sheet.html",
 }
-FORMS_OF = {
-    "original": "Bản chính", "copy": "Bản sao", "certified_copy": "Bản sao chứng thực",
+
+
+def default_form_set() -> FormSet:
+    """The set named by the optional setting MOTCUA_FORM_SET ("03/2025" unless set)."""
+    key = str(getattr(settings, "MOTCUA_FORM_SET", TT03_2025.key))
+    try:
+        return FORM_SETS[key]
+    except KeyError:
+        raise ValueError(f"MOTCUA_FORM_SET must be one of {sorted(FORM_SETS)}, not {key!r}") from None
+
+
+# --- wording -----------------------------------------------------------------------------------------
+
+DOCUMENT_FORMS = {
+    "original": "Bản chính", "copy": "Bản sao", "certified_copy": "Bản sao có chứng thực",
     "original_or_copy": "Bản chính hoặc bản sao", "electronic": "Bản điện tử",
 }
-ENDINGS = {"return_result", "refuse", "stop", "withdraw", "cancel"}
-HOP_RESULT = {Outcome.EARLY: "Trước hạn", Outcome.ON_TIME: "Đúng hạn", Outcome.LATE: "Quá hạn"}
+RETURN_METHODS = {
+    "counter": "Trực tiếp tại nơi nộp hồ sơ",
+    "postal": "Qua dịch vụ bưu chính công ích",
+    "online": "Trực tuyến",
+}
+CHANNELS = {
+    Channel.COUNTER: "Trực tiếp",
+    Channel.POSTAL: "Qua dịch vụ bưu chính công ích",
+    Channel.ONLINE: "Trực tuyến",
+    Channel.NATIONAL_PORTAL: "Trực tuyến qua Cổng Dịch vụ công quốc gia",
+}
+HOP_RESULTS = {Outcome.EARLY: "Trước hạn", Outcome.ON_TIME: "Đúng hạn", Outcome.LATE: "Quá hạn"}
+# Endings that hand something to the applicant (a row of the control sheet), with the note's lead words.
+HAND_BACKS = {"return_result": "Trả kết quả", "refuse": "Từ chối", "stop": "Dừng giải quyết"}
 
 
 def qr_svg(url: str) -> str:
-    """A QR code of URL as an inline SVG data URI (medium error correction, survives a photocopy)."""
-    return str(segno.make(url, error="m").svg_data_uri(scale=4, border=2))
+    """A QR code of URL as an SVG data URI, for an <img> (error correction M: survives a photocopy)."""
+    return str(segno.make(url, error="m").svg_data_uri(scale=4, border=4))
 
 
-def _local(value: dt.datetime | None) -> dt.datetime | None:
-    return timezone.localtime(value) if value else None
+def _local(value: dt.datetime) -> dt.datetime:
+    # The forms are legal documents of the province: always its time zone, whatever a request activated.
+    return value.astimezone(ZoneInfo(settings.TIME_ZONE))
+
+
+def long_date(day: dt.date) -> str:
+    """"ngày 05 tháng 3 năm 2026": Decree 30/2020 writes days below 10 and the months 1 and 2 with a 0."""
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
 def long_time(value: dt.datetime | None) -> str:
-    """"09 giờ 05 phút, ngày 30 tháng 11 năm 2026" (Decree 30/2020 style)."""
+    """"09 giờ 05 phút, ngày 30 tháng 11 năm 2026"."""
+    if value is None:
+        return UNKNOWN
     local = _local(value)
-    if local is None:
-        return "…"
-    return f"{local:%H} giờ {local:%M} phút, ngày {local:%d} tháng {local:%m} năm {local:%Y}"
+    return f"{local:%H} giờ {local:%M} phút, {long_date(local.date())}"
+
+
+def short_time(value: dt.datetime | None) -> str:
+    """"09 giờ 05 phút, ngày 30/11/2026" (the control sheet's columns)."""
+    if value is None:
+        return UNKNOWN
+    local = _local(value)
+    return f"{local:%H} giờ {local:%M} phút, ngày {local:%d/%m/%Y}"
+
+
+def place_name(agency: Agency) -> str:
+    """The place of the date line: the administrative unit the agency sits in (a provincial agency writes the
+    province, a commune's People's Committee the commune); a name that starts with a number keeps its kind
+    ("Phường 1 Bảo Lộc")."""
+    unit = agency.admin_unit
+    if unit.level == UnitLevel.DISTRICT and unit.parent is not None:
+        unit = unit.parent  # a district no longer exists: the province
+    return unit.name if unit.short_name[:1].isdigit() else unit.short_name
 
 
 def date_line(agency: Agency, when: dt.datetime) -> str:
-    local = _local(when) or when
-    return f"{_place(agency)}, ngày {local:%d} tháng {local:%m} năm {local:%Y}"
+    """"Đồng Nai, ngày 30 tháng 11 năm 2026"."""
+    return f"{place_name(agency)}, {long_date(_local(when).date())}"
 
 
-def _place(agency: Agency) -> str:
-    unit = agency.admin_unit
-    while unit.level != UnitLevel.PROVINCE and unit.parent is not None:
-        unit = unit.parent
-    return unit.short_name
+def superior_name(agency: Agency) -> str:
+    """The directly managing agency printed above the agency's name; People's Committees print none."""
+    if agency.parent is None or agency.level in (AgencyLevel.PROVINCE, AgencyLevel.COMMUNE):
+        return ""
+    return agency.parent.name.upper()
 
 
-def _superior(agency: Agency) -> str:
-    return agency.parent.name.upper() if agency.parent else ""
-
-
-def _common(dossier: Dossier, agency: Agency, when: dt.datetime, number: str) -> dict[str, Any]:
-    return {
-        "dossier": dossier, "agency": agency, "superior": _superior(agency), "form_number": number,
-        "date_line": date_line(agency, when), "qr": qr_svg(lookup_url(dossier)),
-        "lookup_base": settings.MOTCUA_PUBLIC_URL.rstrip("/") + reverse("dossiers:lookup"),
-        "received": long_time(dossier.received_at), "due": long_time(dossier.effective_due_at),
-        "documents": [{**d, "form_label": FORMS_OF.get(d.get("form", ""), d.get("form", ""))}
-                      for d in dossier.procedure_version.required_documents],
-        "statutory": _statutory(dossier),
-    }
-
-
-def _statutory(dossier: Dossier) -> str:
+def statutory_time(dossier: Dossier) -> str:
     version = dossier.procedure_version
-    days = format(version.statutory_days.normalize(), "f").replace(".", ",")
-    if version.statutory_days == 0:
-        return "Trong ngày tiếp nhận"
+    days = Decimal(version.statutory_days)
+    if days == 0:
+        return "Trong ngày làm việc"
+    number = format(days.normalize(), "f").replace(".", ",")
     unit = "ngày" if version.statutory_unit == "calendar_days" else "ngày làm việc"
-    return f"{days} {unit}"
+    return f"{number} {unit}"
 
+
+# --- the forms ---------------------------------------------------------------------------------------
 
 def _pdf(html: str) -> bytes:
-    from weasyprint import HTML  # imported here: Pango is only needed when a form is printed
+    # Imported here: WeasyPrint loads Pango, which only the processes that print need.
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
 
-    result: bytes = HTML(string=html).write_pdf()
+    # The templates embed everything (the QR code is a data URI): never read a file or the network.
+    fetcher = URLFetcher(allowed_protocols={"data"})
+    result: bytes = HTML(string=html, url_fetcher=fetcher).write_pdf()
     return result
 
 
-def render_notice_pdf(notice: Notice) -> bytes:
-    template, number = TEMPLATES[Notice.Kind(notice.kind)]
+def _context(dossier: Dossier, agency: Agency, when: dt.datetime, kind: str,
+             form_set: FormSet | None) -> dict[str, Any]:
+    used_set, spec = (form_set or default_form_set()).spec(kind)
+    return {
+        "dossier": dossier, "agency": agency, "agency_name": agency.name.upper(), "superior": superior_name(agency),
+        "form": spec, "circular": used_set.circular, "date_line": date_line(agency, when),
+        "qr": qr_svg(lookup_url(dossier)),
+        "lookup_page": settings.MOTCUA_PUBLIC_URL.rstrip("/") + reverse("dossiers:lookup"),
+        "procedure_name": dossier.procedure_version.name, "procedure_code": dossier.procedure.national_code,
+    }
+
+
+def render_notice_pdf(notice: Notice, *, form_set: FormSet | None = None) -> bytes:
+    """The PDF of a notice issued on a dossier (forms 01 to 05)."""
     dossier = notice.dossier
-    context = {**_common(dossier, notice.issued_agency, notice.issued_at, number), "notice": notice,
-               "new_due": long_time(notice.new_due_at), "issued": long_time(notice.issued_at),
-               "original_due": long_time(dossier.due_at)}
-    return _pdf(render_to_string(template, context))
+    kind = Notice.Kind(notice.kind)
+    context = _context(dossier, notice.issued_agency, notice.issued_at, kind, form_set)
+    context.update({"notice": notice, "issued": long_time(notice.issued_at), "signer": notice.issued_by or ""})
+    if kind == Notice.Kind.RECEIPT:
+        context.update(_receipt(notice))
+    elif kind == Notice.Kind.APOLOGY:
+        context.update(_apology(notice))
+    return _pdf(render_to_string(TEMPLATES[kind], context))
 
 
-def control_rows(dossier: Dossier) -> list[dict[str, Any]]:
-    """One row per hand-over: who gave it, who took it, when, and whether the step was done before, on or
-    after its due time (its days of working time from when it started; pauses are not deducted here)."""
-    calendar = calendar_for(dossier)
-    rows: list[dict[str, Any]] = []
-    entered_at: dt.datetime | None = None  # when the dossier entered its current step (from receipt on)
-    for event in dossier.events.select_related("actor", "actor_agency", "to_agency").order_by("seq"):
-        if entered_at is None:
-            if event.action == "receive":
-                entered_at = event.created_at
-            continue
-        if event.from_step is None or (event.to_step == event.from_step and event.action not in ENDINGS):
-            continue
-        due = step_due(calendar, dossier, entered_at, index=event.from_step)
-        rows.append({
-            "step": dossier.steps[event.from_step]["name"],
-            "giver": " – ".join(filter(None, [str(event.actor or ""), getattr(event.actor_agency, "name", "")])),
-            "receiver": event.to_agency.name if event.to_agency else "",
-            "time": long_time(event.created_at), "result": HOP_RESULT[outcome_of(calendar, due, event.created_at)],
-            "note": event.note,
-        })
-        entered_at = event.created_at
+def _receipt(notice: Notice) -> dict[str, Any]:
+    dossier = notice.dossier
+    # As issued: received when the slip was issued, and the appointment the engine computed then.
+    appointment = procedure_due(calendar_for(dossier), dossier, notice.issued_at)
+    return {
+        "documents": receipt_documents(dossier), "statutory": statutory_time(dossier),
+        "received": long_time(notice.issued_at), "appointment": long_time(appointment),
+        "channel": CHANNELS.get(Channel(dossier.channel), dossier.channel),
+        "return_method": RETURN_METHODS.get(dossier.return_method, dossier.return_method),
+        "online": dossier.channel in (Channel.ONLINE, Channel.NATIONAL_PORTAL),
+    }
+
+
+def receipt_documents(dossier: Dossier) -> list[dict[str, Any]]:
+    """The rows of the receipt's table: every mandatory document of the procedure (intake refuses a dossier
+    without them), the optional ones that were handed in, and any handed-in paper that is not on the list."""
+    handed_in = list(dossier.documents.filter(is_supplement=False).order_by("pk").values_list("slot", "name"))
+    slots = {slot for slot, _name in handed_in}
+    required = dossier.procedure_version.required_documents
+    rows = [
+        {"name": document["name"], "form": DOCUMENT_FORMS.get(document.get("form", ""), document.get("form", "")),
+         "quantity": document.get("quantity", 1)}
+        for document in required
+        if document.get("mandatory", True) or document.get("code") in slots
+    ]
+    known = {document.get("code") for document in required}
+    extra = dict.fromkeys(name for slot, name in handed_in if slot not in known)
+    rows += [{"name": name, "form": "", "quantity": 1} for name in extra]
     return rows
 
 
-def render_control_sheet_pdf(dossier: Dossier) -> bytes:
+def _apology(notice: Notice) -> dict[str, Any]:
+    dossier = notice.dossier
+    earlier = (dossier.notices.filter(kind=Notice.Kind.APOLOGY, issued_at__lt=notice.issued_at)
+               .exclude(pk=notice.pk).order_by("-issued_at").first())
+    receipt = dossier.notices.filter(kind=Notice.Kind.RECEIPT).order_by("issued_at").first()
+    return {
+        "received": long_time(receipt.issued_at if receipt else dossier.received_at),
+        "previous_appointment": long_time(earlier.new_due_at if earlier else dossier.due_at),
+        "new_appointment": long_time(notice.new_due_at),
+    }
+
+
+# --- the control sheet -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Hop:
+    """One row of the control sheet: who handed the dossier to whom, when, and whether in time."""
+
+    step: str
+    giver_agency: str
+    giver: str
+    receiver: str
+    time: str
+    due: str  # "Hạn của bước: …" (or the appointment, for the return of the result); empty when not running
+    result: str
+    note: str
+
+
+def control_rows(dossier: Dossier) -> list[Hop]:
+    """The hand-overs of DOSSIER, replaying its events with the engine's clock rules: a step is due its days of
+    working time after it was entered; a supplement restarts the current step in full (as it restarts the
+    statutory time); a pause for the financial obligation moves the due time by the paused working time.
+
+    The result of a hand-over compares it with the due time of the step being left. The return of the result
+    to the applicant carries the dossier's own result (against the appointment), as the engine recorded it.
+    Pauses and apology letters during a step are noted on the hand-over that ends it."""
+    calendar = calendar_for(dossier)
+    events = dossier.events.select_related("actor", "to_agency").order_by("seq")
+    rows: list[Hop] = []
+    holder: Agency | None = None  # where the dossier was before the event
+    due: dt.datetime | None = None  # the due time of the running step; None while the clock does not run
+    fee_pause: tuple[dt.datetime, dt.datetime | None] | None = None
+    notes: list[str] = []  # what happened during the running step
+    for event in events:
+        now = event.created_at
+        moved = event.from_step is not None and event.to_step is not None and event.from_step != event.to_step
+        if event.action == "receive":
+            due = step_due(calendar, dossier, now, index=event.to_step)
+        elif event.action == "request_supplement":
+            due = None
+            notes.append(f"Yêu cầu bổ sung hồ sơ lúc {short_time(now)}")
+        elif event.action == "supplement":
+            resumed = event.to_status != Status.SUBMITTED
+            due = step_due(calendar, dossier, now, index=event.to_step) if resumed else None
+            notes.append(f"Nhận hồ sơ bổ sung lúc {short_time(now)}"
+                         + (", thời gian của bước được tính lại" if resumed else ""))
+        elif event.action == "pause_for_fees":
+            fee_pause, due = (now, due), None
+            notes.append(f"Tạm dừng để thực hiện nghĩa vụ tài chính từ {short_time(now)}")
+        elif event.action == "record_payment" and fee_pause is not None:
+            paused_at, before = fee_pause
+            due, fee_pause = shift_after_pause(calendar, before, paused_at, now), None
+            notes.append(f"Hoàn thành nghĩa vụ tài chính lúc {short_time(now)}")
+        elif event.action == "extend" and event.data.get("new_due_at"):
+            new_due = dt.datetime.fromisoformat(str(event.data["new_due_at"]))
+            notes.append(f"Văn bản xin lỗi, hẹn lại ngày trả kết quả: {short_time(new_due)}")
+        elif moved or event.action in HAND_BACKS:
+            rows.append(_hop(dossier, event, holder, due, calendar, notes))
+            due = step_due(calendar, dossier, now, index=event.to_step) if moved else None
+            notes = []
+        holder = event.to_agency
+    return rows
+
+
+def _hop(dossier: Dossier, event: DossierEvent, holder: Agency | None, due: dt.datetime | None,
+         calendar: WorkingCalendar, notes: list[str]) -> Hop:
+    result = HOP_RESULTS[outcome_of(calendar, due, event.created_at)] if due is not None else ""
+    due_text = f"Hạn của bước: {short_time(due)}" if due is not None else ""
+    receiver = event.to_agency.name if event.to_agency else ""
+    note = event.note
+    if event.action == "send_back":
+        note = "Trả lại bước trước" + (f": {event.note}" if event.note else "")
+    elif event.action == "return_result":
+        receiver, note = f"Tổ chức, cá nhân: {dossier.applicant_name}", HAND_BACKS[event.action]
+        outcome = event.data.get("outcome") or dossier.outcome
+        result = HOP_RESULTS[Outcome(outcome)] if outcome else result
+        due_text = f"Hẹn trả: {short_time(dossier.effective_due_at)}"
+    elif event.action in HAND_BACKS:
+        receiver = f"Tổ chức, cá nhân: {dossier.applicant_name}"
+        note = HAND_BACKS[event.action] + (f": {event.note}" if event.note else "")
+    step_index = event.from_step if event.from_step is not None else dossier.step_index
+    return Hop(step=str(dossier.steps[step_index]["name"]), giver_agency=holder.name if holder else "",
+               giver=str(event.actor or ""), receiver=receiver, time=short_time(event.created_at), due=due_text,
+               result=result, note="; ".join([*notes, note] if note else notes))
+
+
+def coordinating_agencies(dossier: Dossier) -> list[str]:
+    """The agencies the dossier went through besides the receiving and the competent one, in order."""
+    own = {dossier.receiving_agency_id, dossier.competent_agency_id}
+    names: dict[str, None] = {}
+    for event in dossier.events.select_related("to_agency").order_by("seq"):
+        if event.to_agency is not None and event.to_agency_id not in own:
+            names[event.to_agency.name] = None
+    return list(names)
+
+
+def render_control_sheet_pdf(dossier: Dossier, *, form_set: FormSet | None = None,
+                             at: dt.datetime | None = None) -> bytes:
+    """Form 06 (05 in the 2018 set): the dossier's hand-overs so far, dated AT (default: now)."""
     agency = dossier.competent_agency
-    context = {**_common(dossier, agency, timezone.now(), "06"), "rows": control_rows(dossier)}
-    return _pdf(render_to_string("dossiers/forms/control_sheet.html", context))
+    context = _context(dossier, agency, at or timezone.now(), CONTROL_SHEET, form_set)
+    receipt = dossier.events.filter(action="receive").order_by("seq").first()
+    context.update({
+        "rows": control_rows(dossier), "coordinating": coordinating_agencies(dossier),
+        "received": short_time(receipt.created_at if receipt else dossier.received_at),
+        "appointment": short_time(dossier.effective_due_at),
+    })
+    return _pdf(render_to_string(TEMPLATES[CONTROL_SHEET], context))

@@ -32,6 +32,7 @@ from motcua.dossiers.models import (
     Status,
 )
 from motcua.identity.models import User
+from motcua.notifications.actions import enqueue_for_event
 from motcua.reports.rollups import record_event
 
 S = Status
@@ -242,6 +243,7 @@ def transition(
         _check_actor(dossier, rule, action, actor)
 
         from_status, from_step = dossier.status, dossier.step_index
+        actor_agency = _agency_of(actor, dossier)  # before the move: a forward is taken by the sending agency
         change = Change(target=rule.target)
         if apply is not None:
             apply(dossier, change)
@@ -270,9 +272,10 @@ def transition(
         event = DossierEvent.objects.create(
             dossier=dossier, seq=dossier.version, action=action, from_status=from_status, to_status=dossier.status,
             from_step=from_step, to_step=dossier.step_index, actor=actor,
-            actor_agency=_agency_of(actor, dossier), to_agency=dossier.current_agency, note=note,
+            actor_agency=actor_agency, to_agency=dossier.current_agency, note=note,
             is_public=rule.public, data=change.data, created_at=now,
         )
+        enqueue_for_event(event)
         if rule.public:
             PortalSync.objects.create(dossier=dossier, event=event, payload=portal_payload(dossier, event))
         record_event(event, dossier)
@@ -318,6 +321,7 @@ def record_creation(
         to_step=dossier.step_index, actor=actor, actor_agency=_agency_of(actor, dossier),
         to_agency=dossier.current_agency, note=note, is_public=True, created_at=at,
     )
+    enqueue_for_event(event)
     PortalSync.objects.create(dossier=dossier, event=event, payload=portal_payload(dossier, event))
     record_event(event, dossier)
     return event

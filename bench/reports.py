@@ -1,0 +1,78 @@
+"""Report page time over generated dossiers, read from the monthly rollups.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/motcua_bench .venv/bin/python bench/reports.py --dossiers 1000000
+
+Creates the database content if needed (setup_demo, then generate_dossiers up to --dossiers), then times the
+report figures for a 12-month range over all agencies and the rendered report page, and prints p50/p95/max in ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
+os.environ.setdefault("MOTCUA_MANIFEST_STATIC", "false")  # no collectstatic needed to time the page
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dossiers", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=50)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+    from django.utils import timezone
+
+    from motcua.directory.models import Agency
+    from motcua.dossiers.models import Dossier
+    from motcua.identity.models import User
+    from motcua.reports.selectors import figures_by_agency
+
+    call_command("migrate", verbosity=0)
+    call_command("setup_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    have = Dossier.objects.filter(code__startswith="SIM-").count()
+    if have < args.dossiers:
+        began = time.perf_counter()
+        call_command("generate_dossiers", count=args.dossiers, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        print(f"generated {args.dossiers - have} dossiers in {time.perf_counter() - began:.1f} s")
+    agencies = list(Agency.objects.all())
+    last = timezone.localdate().replace(day=1)
+    first = (last - dt.timedelta(days=330)).replace(day=1)
+
+    def timed(fn: Callable[[], object]) -> list[float]:
+        samples = []
+        for _ in range(args.repeat):
+            began = time.perf_counter()
+            fn()
+            samples.append((time.perf_counter() - began) * 1000)
+        return samples
+
+    figures = timed(lambda: figures_by_agency(first, last, agencies))
+    setup_test_environment()
+    client = Client()
+    client.force_login(User.objects.get(username="quantri.tinh"))
+    query = {"tu": f"{first:%Y-%m}", "den": f"{last:%Y-%m}"}
+    page = timed(lambda: client.get("/bao-cao/", query))
+    print(f"database: {connection.vendor}; dossiers: {Dossier.objects.count()}; agencies: {len(agencies)}")
+    for name, samples in (("report figures (rollups)", figures), ("report page (rendered)", page)):
+        ordered = sorted(samples)
+        p95 = ordered[int(len(ordered) * 0.95) - 1]
+        print(f"{name}: p50 {statistics.median(samples):.1f} ms, p95 {p95:.1f} ms, max {max(samples):.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
