@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from ninja import Header, Router, Schema
 from ninja.responses import Status
 
@@ -30,6 +31,9 @@ from motcua.dossiers.models import Channel, Dossier
 from motcua.dossiers.workflow import WorkflowError
 from motcua.identity.models import User
 from motcua.identity.tokens import TokenAuth
+from motcua.payments.actions import PaymentError, start_online_payment
+from motcua.payments.models import Invoice, Provider
+from motcua.payments.selectors import invoices_of
 
 router = Router(tags=["me"], auth=TokenAuth())
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -98,6 +102,37 @@ class ReasonIn(Schema):
 class SurveyIn(Schema):
     answers: dict[str, int]
     comment: str = ""
+
+
+class InvoiceLineOut(Schema):
+    name: str
+    unit_amount: int
+    quantity: int
+    amount: int
+    exemption: str
+
+
+class InvoiceOut(Schema):
+    number: str
+    purpose: str
+    total: int
+    paid_amount: int
+    outstanding: int
+    state: str
+    lines: list[InvoiceLineOut]
+    receipts: list[str]
+
+
+class PaymentStartIn(Schema):
+    invoice: str
+    provider: str = "vnpay"
+
+
+class PaymentStartOut(Schema):
+    payment_url: str
+    order_reference: str
+    amount: int
+    expires_at: dt.datetime | None
 
 
 class StoredOut(Schema):
@@ -250,6 +285,47 @@ def survey(request: HttpRequest, code: str, payload: SurveyIn) -> Status[Any]:
     except WorkflowError as exc:
         return _workflow_error(exc)
     return Status(201, {"overall": response.overall})
+
+
+def _invoice(invoice: Invoice) -> dict[str, Any]:
+    return {
+        "number": invoice.number, "purpose": invoice.purpose, "total": invoice.total,
+        "paid_amount": invoice.paid_amount, "outstanding": invoice.outstanding, "state": invoice.state,
+        "lines": [{"name": line.name, "unit_amount": line.unit_amount, "quantity": line.quantity,
+                   "amount": line.amount, "exemption": line.exemption} for line in invoice.lines.all()],
+        "receipts": [p.receipt.number for p in invoice.payments.all() if hasattr(p, "receipt")],
+    }
+
+
+@router.get("/dossiers/{code}/invoices", response={200: list[InvoiceOut], 404: ErrorOut},
+            summary="What I owe on one of my dossiers (fees, financial obligation) and what I paid")
+def invoices(request: HttpRequest, code: str) -> Status[Any]:
+    dossier = _own(request, code)
+    if dossier is None:
+        return Status(404, NOT_FOUND)
+    rows = invoices_of(dossier).prefetch_related("lines", "payments__receipt")
+    return Status(200, [_invoice(invoice) for invoice in rows])
+
+
+@router.post("/dossiers/{code}/payments", response={201: PaymentStartOut, 404: ErrorOut, 409: ErrorOut},
+             summary="Start paying an invoice online: open the returned payment_url in the browser; the gateway's "
+                     "server notification (IPN) confirms the payment")
+def start_payment(request: HttpRequest, code: str, payload: PaymentStartIn) -> Status[Any]:
+    dossier = _own(request, code)
+    invoice = Invoice.objects.filter(dossier=dossier, number=payload.invoice).first() if dossier else None
+    if invoice is None:
+        return Status(404, {"code": "not_found", "message_vi": "Không tìm thấy hồ sơ hoặc hóa đơn.",
+                            "message_en": "No such dossier or invoice."})
+    return_name = "payments:paygov_return" if payload.provider == Provider.PAYGOV else "payments:vnpay_return"
+    try:
+        payment, url = start_online_payment(
+            invoice, provider=payload.provider, return_url=request.build_absolute_uri(reverse(return_name)),
+            client_ip=str(request.META.get("REMOTE_ADDR") or "127.0.0.1"),
+        )
+    except PaymentError as exc:
+        return Status(409, {"code": exc.code, "message_vi": exc.message_vi, "message_en": exc.message_en})
+    return Status(201, {"payment_url": url, "order_reference": payment.txn_ref, "amount": payment.amount,
+                        "expires_at": payment.expires_at})
 
 
 @router.get("/documents", response=list[StoredOut], summary="My personal data store")

@@ -75,7 +75,7 @@ def test_openapi_schema_is_served_and_covers_the_app(client, db):
     document = client.get("/api/v1/openapi.json").json()
     for path in ("/api/v1/catalog/procedures", "/api/v1/auth/zalo", "/api/v1/me/dossiers",
                  "/api/v1/me/dossiers/{code}/supplement", "/api/v1/me/dossiers/{code}/survey",
-                 "/api/v1/dossiers/lookup"):
+                 "/api/v1/me/dossiers/{code}/payments", "/api/v1/dossiers/lookup"):
         assert path in document["paths"], path
 
 
