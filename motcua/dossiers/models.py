@@ -110,6 +110,9 @@ class Dossier(models.Model):
         indexes = [
             models.Index(fields=["current_agency", "status", "due_at"], name="dossier_queue"),
             models.Index(fields=["applicant", "-submitted_at"], name="dossier_applicant"),
+            # "Overdue now" in the reports: only open dossiers, read from the index alone.
+            models.Index(fields=["competent_agency", "due_at", "extended_due_at", "paused_at"],
+                         condition=models.Q(finished_at__isnull=True), name="dossier_open_due"),
         ]
 
     def __str__(self) -> str:

@@ -372,17 +372,22 @@ def settle(invoice: Invoice, *, actor: User | None = None, reference: str = "",
     """Bring INVOICE up to date with its successful payments. Once it is fully paid, a dossier waiting for its
     financial obligation with nothing left unpaid resumes (`dossiers.actions.record_payment`)."""
     from motcua.dossiers.actions import record_payment
+    from motcua.reports.rollups import record_invoice_paid
 
     now = at or timezone.now()
     with transaction.atomic():
         invoice = Invoice.objects.select_for_update().select_related("dossier").get(pk=invoice.pk)
         paid = invoice.payments.filter(state=Payment.State.SUCCEEDED).aggregate(total=Sum("amount"))["total"] or 0
         invoice.paid_amount = paid
-        if invoice.state == Invoice.State.UNPAID and paid >= invoice.total:
+        newly_paid = invoice.state == Invoice.State.UNPAID and paid >= invoice.total
+        if newly_paid:
             invoice.state = Invoice.State.PAID
             invoice.paid_at = now
         invoice.save()
         dossier = Dossier.objects.get(pk=invoice.dossier_id)
+        if newly_paid:
+            online = invoice.payments.filter(state=Payment.State.SUCCEEDED, method=Payment.Method.ONLINE).exists()
+            record_invoice_paid(dossier, online=online, when=now)
         if (invoice.state == Invoice.State.PAID and dossier.status == Status.PAUSED_FOR_FEES
                 and not Invoice.objects.filter(dossier=dossier, state=Invoice.State.UNPAID).exists()):
             try:

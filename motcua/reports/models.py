@@ -6,6 +6,7 @@ rows; `manage.py rebuild_rollups` recomputes them from the events and must agree
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,8 @@ class Metric(models.TextChoices):
     REUSED = "reused", _("Received reusing stored documents")
     SURVEYED = "surveyed", _("Rated by the applicant")
     SATISFIED = "satisfied", _("Rated satisfied or very satisfied")
+    PAID = "paid", _("Fees or obligations paid")
+    PAID_ONLINE = "paid_online", _("Paid online")
 
 
 class MonthlyRollup(models.Model):
@@ -63,3 +66,43 @@ class Scorecard(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.effective_from:%d/%m/%Y})"
+
+
+class ExportJob(models.Model):
+    """A long export (e.g. every dossier behind a figure, to Excel) made by the job worker, with its progress."""
+
+    class Kind(models.TextChoices):
+        DOSSIERS_XLSX = "dossiers_xlsx", _("Dossier list (Excel)")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.CASCADE,
+                                     related_name="+")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    params = models.JSONField(_("parameters"), default=dict)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    done = models.PositiveIntegerField(_("rows written"), default=0)
+    total = models.PositiveIntegerField(_("rows in all"), default=0)
+    file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} {self.state}"
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        return min(99, int(100 * self.done / self.total)) if self.total else 0

@@ -73,6 +73,32 @@ def record_survey(dossier: Dossier, overall: int, when: dt.datetime) -> None:
     add([(*base, Metric.SURVEYED)] + ([(*base, Metric.SATISFIED)] if overall >= 4 else []))
 
 
+def record_invoice_paid(dossier: Dossier, *, online: bool, when: dt.datetime) -> None:
+    """Called by the payments app inside the transaction that marks an invoice paid."""
+    base = (month_of(when), dossier.competent_agency_id, dossier.procedure_id, dossier.channel)
+    add([(*base, Metric.PAID)] + ([(*base, Metric.PAID_ONLINE)] if online else []))
+
+
+def _paid_invoices() -> Counter[Cell]:
+    from django.db.models import Exists, OuterRef
+
+    from motcua.payments.models import Invoice, Payment
+
+    counts: Counter[Cell] = Counter()
+    online = Payment.objects.filter(invoice=OuterRef("pk"), state=Payment.State.SUCCEEDED,
+                                    method=Payment.Method.ONLINE)
+    paid = (Invoice.objects.filter(state=Invoice.State.PAID, paid_at__isnull=False)
+            .annotate(online=Exists(online)).select_related("dossier"))
+    for invoice in paid.iterator(chunk_size=2000):
+        assert invoice.paid_at is not None  # noqa: S101 - filtered above
+        d = invoice.dossier
+        base = (month_of(invoice.paid_at), d.competent_agency_id, d.procedure_id, d.channel)
+        counts[(*base, Metric.PAID)] += 1
+        if invoice.online:
+            counts[(*base, Metric.PAID_ONLINE)] += 1
+    return counts
+
+
 def recompute() -> Counter[Cell]:
     """Every figure, computed afresh from the events and surveys (nothing is written)."""
     from motcua.dossiers.models import SurveyResponse
@@ -89,6 +115,7 @@ def recompute() -> Counter[Cell]:
         counts[(*base, Metric.SURVEYED)] += 1
         if survey.overall >= 4:
             counts[(*base, Metric.SATISFIED)] += 1
+    counts.update(_paid_invoices())
     return counts
 
 

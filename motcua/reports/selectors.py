@@ -7,12 +7,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Sum
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from motcua.directory.models import Agency
-from motcua.dossiers.models import Channel
+from motcua.catalog.models import ServiceLevel
+from motcua.directory.models import Agency, Role
+from motcua.dossiers.models import Channel, Dossier, DossierEvent
 from motcua.reports.models import Metric, MonthlyRollup
 
+REPORT_ROLES = (Role.LEADER, Role.AGENCY_ADMIN, Role.PROVINCE_ADMIN)
 ONLINE_CHANNELS = {Channel.ONLINE, Channel.NATIONAL_PORTAL}
 FINISHING = {Metric.RESOLVED_EARLY, Metric.RESOLVED_ON_TIME, Metric.RESOLVED_LATE, Metric.REFUSED,
              Metric.WITHDRAWN, Metric.ENDED_OTHERWISE}
@@ -29,6 +33,8 @@ class Figures:
     received: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # by channel
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # by metric, in the period
     in_progress: int = 0  # received and not finished by the end of the period
+    overdue_now: int = 0  # open, not paused, past its (extended) due date, now
+    fully_online: int = 0  # received online for a procedure offered fully online (toàn trình)
 
     @property
     def received_total(self) -> int:
@@ -55,6 +61,14 @@ class Figures:
         return rate(self.counts[Metric.REUSED], self.received_total)
 
     @property
+    def fully_online_rate(self) -> Decimal | None:
+        return rate(self.fully_online, self.received_total)
+
+    @property
+    def online_payment_rate(self) -> Decimal | None:
+        return rate(self.counts[Metric.PAID_ONLINE], self.counts[Metric.PAID])
+
+    @property
     def satisfaction_rate(self) -> Decimal | None:
         return rate(self.counts[Metric.SATISFIED], self.counts[Metric.SURVEYED])
 
@@ -77,13 +91,35 @@ def figures_by_agency(first_month: dt.date, last_month: dt.date, agencies: list[
         if row["metric"] == Metric.RECEIVED:
             figures.received[row["channel"]] += row["total"]
         figures.counts[row["metric"]] += row["total"]
+    fully_online = rows.filter(month__gte=first, metric=Metric.RECEIVED, channel__in=ONLINE_CHANNELS,
+                               procedure__service_level=ServiceLevel.FULL_ONLINE)
+    for row in fully_online.values("agency_id").annotate(total=Sum("value")).order_by():
+        result[row["agency_id"]].fully_online += row["total"]
     up_to_end = rows.values("agency_id", "metric").annotate(total=Sum("value"))
     for row in up_to_end:
         if row["metric"] == Metric.RECEIVED:
             result[row["agency_id"]].in_progress += row["total"]
         elif row["metric"] in FINISHING:
             result[row["agency_id"]].in_progress -= row["total"]
+    for agency_id, count in overdue_now(agencies, field_code).items():
+        result[agency_id].overdue_now = count
     return result
+
+
+def overdue_now_filter(at: dt.datetime | None = None) -> Q:
+    """Open dossiers whose clock runs and whose due date (or new appointment) has passed."""
+    return Q(finished_at__isnull=True, paused_at__isnull=True, due_at__isnull=False) & (
+        Q(extended_due_at__lt=at or timezone.now()) | Q(extended_due_at__isnull=True, due_at__lt=at or timezone.now()))
+
+
+def overdue_now(agencies: list[Agency], field_code: str = "") -> dict[int, int]:
+    """How many dossiers of each agency are overdue right now (a live count over the open dossiers' index:
+    "now" moves without events, so it cannot be a rollup)."""
+    rows = Dossier.objects.filter(overdue_now_filter(), competent_agency__in=agencies)
+    if field_code:
+        rows = rows.filter(procedure__field__code=field_code)
+    counted = rows.values("competent_agency_id").annotate(n=Count("id")).order_by()
+    return {row["competent_agency_id"]: row["n"] for row in counted}
 
 
 def total(figures: dict[int, Figures]) -> Figures:
@@ -94,4 +130,33 @@ def total(figures: dict[int, Figures]) -> Figures:
         for metric, value in f.counts.items():
             combined.counts[metric] += value
         combined.in_progress += f.in_progress
+        combined.overdue_now += f.overdue_now
+        combined.fully_online += f.fully_online
     return combined
+
+
+# Which events stand behind a figure (for the drill-down list and its export).
+DRILL = {
+    Metric.RECEIVED: {"action": "receive"},
+    Metric.RESOLVED_EARLY: {"action": "return_result", "data__outcome": "early"},
+    Metric.RESOLVED_ON_TIME: {"action": "return_result", "data__outcome": "on_time"},
+    Metric.RESOLVED_LATE: {"action": "return_result", "data__outcome": "late"},
+    Metric.REFUSED: {"action": "refuse"},
+    Metric.WITHDRAWN: {"action": "withdraw"},
+}
+OVERDUE_NOW = "overdue_now"
+
+
+def dossiers_behind(metric: str, first: dt.date, last: dt.date, agency_ids: list[int]) -> tuple[str, QuerySet[Dossier]]:
+    """The label and the dossiers behind one figure of the report (received in the period by default)."""
+    if metric == OVERDUE_NOW:
+        return (str(_("Overdue now")),
+                Dossier.objects.filter(overdue_now_filter(), competent_agency_id__in=agency_ids).order_by("due_at"))
+    chosen = Metric(metric) if metric in DRILL else Metric.RECEIVED
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(month_start(first), dt.time.min, tzinfo=tz)
+    end_month = (month_start(last).replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    end = dt.datetime.combine(end_month, dt.time.min, tzinfo=tz)
+    events = DossierEvent.objects.filter(created_at__gte=start, created_at__lt=end,
+                                         dossier__competent_agency_id__in=agency_ids, **DRILL[chosen])
+    return str(chosen.label), Dossier.objects.filter(pk__in=events.values("dossier_id")).order_by("-submitted_at")

@@ -7,32 +7,36 @@ import io
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from motcua.catalog.models import Field
-from motcua.directory.models import Agency, Role
+from motcua.directory.models import Agency
 from motcua.directory.selectors import agencies_in_scope
-from motcua.dossiers.models import Dossier, DossierEvent
-from motcua.reports.models import Metric
+from motcua.dossiers.models import Dossier
+from motcua.identity.models import User
+from motcua.reports.actions import request_export
+from motcua.reports.models import ExportJob
 from motcua.reports.scorecard import compute, current_scorecard
-from motcua.reports.selectors import Figures, figures_by_agency, total
+from motcua.reports.selectors import REPORT_ROLES, Figures, dossiers_behind, figures_by_agency, total
 
-REPORT_ROLES = (Role.LEADER, Role.AGENCY_ADMIN, Role.PROVINCE_ADMIN)
-# Which events stand behind a figure (for the drill-down list).
-DRILL = {
-    Metric.RECEIVED: {"action": "receive"},
-    Metric.RESOLVED_EARLY: {"action": "return_result", "data__outcome": "early"},
-    Metric.RESOLVED_ON_TIME: {"action": "return_result", "data__outcome": "on_time"},
-    Metric.RESOLVED_LATE: {"action": "return_result", "data__outcome": "late"},
-    Metric.REFUSED: {"action": "refuse"},
-    Metric.WITHDRAWN: {"action": "withdraw"},
-}
+DRILL_SHOWN = 500
+REPORT_COLUMNS = [
+    "Cơ quan", "Tiếp nhận", "Trực tuyến", "Trực tiếp", "Bưu chính", "Cổng DVCQG", "Đang giải quyết",
+    "Quá hạn hiện tại", "Trước hạn", "Đúng hạn", "Quá hạn", "Từ chối", "Rút", "Tỷ lệ đúng hạn (%)",
+    "Tỷ lệ trực tuyến (%)", "Tỷ lệ số hóa (%)", "Tỷ lệ tái sử dụng (%)", "Tỷ lệ hài lòng (%)",
+    "Tỷ lệ trực tuyến toàn trình (%)", "Tỷ lệ thanh toán trực tuyến (%)",
+]
 
 
 def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
@@ -62,7 +66,7 @@ def _rows(request: HttpRequest) -> tuple[dt.date, dt.date, list[tuple[Agency, Fi
     field_code = request.GET.get("linh_vuc", "")
     figures = figures_by_agency(first, last, agencies, field_code)
     rows = [(a, figures[a.pk]) for a in agencies if figures[a.pk].received_total or figures[a.pk].counts
-            or figures[a.pk].in_progress]
+            or figures[a.pk].in_progress or figures[a.pk].overdue_now]
     return first, last, rows, total(figures), field_code
 
 
@@ -75,25 +79,22 @@ def report(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/report.html", context)
 
 
-@login_required(login_url="backoffice:login")
-def drill_down(request: HttpRequest) -> HttpResponse:
-    """The dossiers behind one figure of the report."""
+def _drill(request: HttpRequest) -> tuple[str, QuerySet[Dossier]]:
     first, last = _period(request)
-    agencies = _scope(request)
-    metric = request.GET.get("so_lieu", "")
-    lookup = DRILL.get(Metric(metric) if metric in Metric.values else Metric.RECEIVED, DRILL[Metric.RECEIVED])
-    agency_ids = [a.pk for a in agencies]
+    agency_ids = [a.pk for a in _scope(request)]
     if request.GET.get("co_quan", "").isdigit() and int(request.GET["co_quan"]) in agency_ids:
         agency_ids = [int(request.GET["co_quan"])]
-    start = dt.datetime.combine(first, dt.time.min, tzinfo=timezone.get_current_timezone())
-    end_month = (last.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    end = dt.datetime.combine(end_month, dt.time.min, tzinfo=timezone.get_current_timezone())
-    events = DossierEvent.objects.filter(created_at__gte=start, created_at__lt=end,
-                                         dossier__competent_agency_id__in=agency_ids, **lookup)
-    dossiers = (Dossier.objects.filter(pk__in=events.values("dossier_id"))
-                .select_related("procedure_version", "competent_agency").order_by("-submitted_at")[:500])
-    return render(request, "reports/drill_down.html", {"dossiers": dossiers, "metric": Metric(metric).label
-                                                       if metric in Metric.values else Metric.RECEIVED.label})
+    return dossiers_behind(request.GET.get("so_lieu", ""), first, last, agency_ids)
+
+
+@login_required(login_url="backoffice:login")
+def drill_down(request: HttpRequest) -> HttpResponse:
+    """The dossiers behind one figure of the report (the first 500; all of them by a background export)."""
+    label, dossiers = _drill(request)
+    shown = list(dossiers.select_related("procedure_version", "competent_agency")[:DRILL_SHOWN + 1])
+    return render(request, "reports/drill_down.html", {
+        "dossiers": shown[:DRILL_SHOWN], "more": len(shown) > DRILL_SHOWN, "metric": label,
+        "query": request.GET.urlencode()})
 
 
 @login_required(login_url="backoffice:login")
@@ -104,9 +105,7 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
     assert sheet is not None  # noqa: S101 - a new workbook has one sheet
     sheet.title = "Bao cao"
     sheet.append([f"Báo cáo tình hình giải quyết TTHC từ {first:%m/%Y} đến {last:%m/%Y}"])
-    headers = ["Cơ quan", "Tiếp nhận", "Trực tuyến", "Trực tiếp", "Bưu chính", "Cổng DVCQG", "Đang giải quyết",
-               "Trước hạn", "Đúng hạn", "Quá hạn", "Từ chối", "Rút", "Tỷ lệ đúng hạn (%)",
-               "Tỷ lệ trực tuyến (%)", "Tỷ lệ số hóa (%)", "Tỷ lệ tái sử dụng (%)", "Tỷ lệ hài lòng (%)"]
+    headers = REPORT_COLUMNS
     sheet.append(headers)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
@@ -125,22 +124,91 @@ def _line(name: str, f: Figures) -> list[Any]:
         return float(value) if value is not None else None
 
     return [name, f.received_total, f.received.get("online", 0), f.received.get("counter", 0),
-            f.received.get("postal", 0), f.received.get("national_portal", 0), f.in_progress,
+            f.received.get("postal", 0), f.received.get("national_portal", 0), f.in_progress, f.overdue_now,
             f.counts.get("resolved_early", 0), f.counts.get("resolved_on_time", 0), f.counts.get("resolved_late", 0),
             f.counts.get("refused", 0), f.counts.get("withdrawn", 0), number(f.on_time_rate),
-            number(f.online_rate), number(f.digitisation_rate), number(f.reuse_rate), number(f.satisfaction_rate)]
+            number(f.online_rate), number(f.digitisation_rate), number(f.reuse_rate), number(f.satisfaction_rate),
+            number(f.fully_online_rate), number(f.online_payment_rate)]
 
 
 @login_required(login_url="backoffice:login")
 def scorecard(request: HttpRequest) -> HttpResponse:
     """The Decision 766 scorecard for the agencies in the user's scope (the whole province for its admin)."""
+    return render(request, "reports/scorecard.html", _scorecard_context(request))
+
+
+def _scorecard_context(request: HttpRequest) -> dict[str, Any]:
     first, last = _period(request)
     agencies = _scope(request)
     card = current_scorecard(last)
     lines = compute(card, first, last, agencies) if card else []
     scored = [line for line in lines if line.points is not None]
-    context = {"card": card, "lines": lines, "first": first, "last": last,
-               "score": sum((line.points for line in scored if line.points is not None), Decimal(0)),
-               "available": sum((line.max_points for line in scored), Decimal(0)),
-               "maximum": sum((line.max_points for line in lines), Decimal(0))}
-    return render(request, "reports/scorecard.html", context)
+    return {"card": card, "lines": lines, "first": first, "last": last, "query": request.GET.urlencode(),
+            "score": sum((line.points for line in scored if line.points is not None), Decimal(0)),
+            "available": sum((line.max_points for line in scored), Decimal(0)),
+            "maximum": sum((line.max_points for line in lines), Decimal(0))}
+
+
+EXPORT_PARAMS = ("tu", "den", "so_lieu", "co_quan", "linh_vuc")
+
+
+@login_required(login_url="backoffice:login")
+@require_POST
+def export_start(request: HttpRequest) -> HttpResponse:
+    """Queue the export of every dossier behind a figure; the page that follows shows its progress."""
+    _scope(request)
+    params = {name: request.POST.get(name, "")[:20] for name in EXPORT_PARAMS if request.POST.get(name)}
+    assert isinstance(request.user, User)  # noqa: S101 - login_required
+    job = request_export(request.user, ExportJob.Kind.DOSSIERS_XLSX, params)
+    return redirect("reports:export_status", job_id=job.pk)
+
+
+def _own_job(request: HttpRequest, job_id: int) -> ExportJob:
+    return get_object_or_404(ExportJob, pk=job_id, requested_by_id=request.user.pk)
+
+
+@login_required(login_url="backoffice:login")
+def export_status(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = _own_job(request, job_id)
+    if request.GET.get("format") == "json":
+        return JsonResponse({"state": job.state, "done": job.done, "total": job.total, "percent": job.percent,
+                             "download": reverse("reports:export_download", args=[job.pk])
+                             if job.state == ExportJob.State.DONE else None})
+    return render(request, "reports/export_status.html", {"job": job})
+
+
+@login_required(login_url="backoffice:login")
+def export_download(request: HttpRequest, job_id: int) -> FileResponse:
+    job = _own_job(request, job_id)
+    if job.state != ExportJob.State.DONE or not job.file:
+        raise Http404
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
+
+
+def _pdf(template: str, context: dict[str, Any], filename: str) -> HttpResponse:
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    html = render_to_string(template, context)
+    document: bytes = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf()
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required(login_url="backoffice:login")
+def report_pdf(request: HttpRequest) -> HttpResponse:
+    first, last, rows, summary, _field = _rows(request)
+    return _pdf("reports/report_pdf.html", {
+        "first": first, "last": last, "columns": REPORT_COLUMNS,
+        "lines": [_line(a.name, f) for a, f in rows] + [_line("Tổng cộng", summary)],
+        "made_at": timezone.localtime(), "site_name": settings.MOTCUA_SITE_NAME,
+    }, f"bao-cao-{first:%Y%m}-{last:%Y%m}.pdf")
+
+
+@login_required(login_url="backoffice:login")
+def scorecard_pdf(request: HttpRequest) -> HttpResponse:
+    context = _scorecard_context(request)
+    context.update(made_at=timezone.localtime(), site_name=settings.MOTCUA_SITE_NAME)
+    return _pdf("reports/scorecard_pdf.html", context,
+                f"chi-so-766-{context['first']:%Y%m}-{context['last']:%Y%m}.pdf")

@@ -115,3 +115,32 @@ def test_decision_766_scorecard_from_the_figures(client, demo_catalog, demo_agen
     client.force_login(province_admin)
     page = client.get(reverse("reports:scorecard"), {"tu": "2026-11", "den": "2026-11"}).content.decode()
     assert "Tỷ lệ hồ sơ xử lý trước hạn, đúng hạn" in page
+
+
+def test_overdue_now_counts_open_running_dossiers_past_their_date(client, demo_catalog, demo_agencies, clerk,
+                                                                  leader, specialist):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from motcua.reports.selectors import overdue_now_filter
+
+    # January dossiers are long past their due date today; one is waiting for a supplement (clock stopped), one
+    # was refused, one has a new appointment still ahead, two are simply overdue.
+    made = [land_dossier(demo_catalog, demo_agencies, clerk, at(2026, 1, day)) for day in (5, 6, 7, 8, 9)]
+    actions.request_supplement(made[0], actor=clerk, items=["Sổ đỏ bản gốc"], note="Thiếu", at=at(2026, 1, 6))
+    actions.refuse_dossier(made[1], actor=clerk, reason="Không đủ điều kiện", at=at(2026, 1, 7, 10))
+    moved = actions.forward_dossier(made[2], actor=clerk, at=at(2026, 1, 8))
+    actions.issue_apology(moved, actor=leader, reason="Chờ xác minh", at=at(2026, 1, 30),
+                          new_due_at=timezone.now() + dt.timedelta(days=3))
+    land = demo_agencies["land_office"]
+    direct = [d.code for d in Dossier.objects.all()
+              if d.finished_at is None and d.paused_at is None and d.effective_due_at < timezone.now()]
+    assert sorted(direct) == sorted(d.code for d in made[3:])
+    figures = figures_by_agency(dt.date(2026, 1, 1), dt.date(2026, 1, 1), [land])[land.pk]
+    assert figures.overdue_now == 2 == Dossier.objects.filter(overdue_now_filter()).count()
+
+    client.force_login(leader)
+    page = client.get(reverse("reports:report"), {"tu": "2026-01", "den": "2026-01"})
+    assert page.context["summary"].overdue_now == 2
+    drill = client.get(reverse("reports:drill_down"), {"so_lieu": "overdue_now", "co_quan": land.pk})
+    assert sorted(d.code for d in drill.context["dossiers"]) == sorted(direct)
