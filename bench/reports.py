@@ -3,7 +3,9 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/motcua_bench .venv/bin/python bench/reports.py --dossiers 1000000
 
 Creates the database content if needed (setup_demo, then generate_dossiers up to --dossiers), then times the
-report figures for a 12-month range over all agencies and the rendered report page, and prints p50/p95/max in ms.
+report figures for a 12-month range over all agencies, the live "overdue now" count, the rendered report and
+scorecard pages and the Excel export (as the province administrator, all agencies), and prints p50/p95/max in ms
+after one warm-up call each. Figures are in docs/reports.md.
 """
 
 from __future__ import annotations
@@ -38,9 +40,10 @@ def main() -> None:
     from django.utils import timezone
 
     from motcua.directory.models import Agency
-    from motcua.dossiers.models import Dossier
+    from motcua.dossiers.models import Dossier, DossierEvent
     from motcua.identity.models import User
-    from motcua.reports.selectors import figures_by_agency
+    from motcua.reports.models import MonthlyRollup
+    from motcua.reports.selectors import figures_by_agency, overdue_now
 
     call_command("migrate", verbosity=0)
     call_command("setup_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
@@ -48,6 +51,10 @@ def main() -> None:
     if have < args.dossiers:
         began = time.perf_counter()
         call_command("generate_dossiers", count=args.dossiers, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        call_command("migrate", verbosity=0)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
         print(f"generated {args.dossiers - have} dossiers in {time.perf_counter() - began:.1f} s")
     agencies = list(Agency.objects.all())
     last = timezone.localdate().replace(day=1)
@@ -55,6 +62,7 @@ def main() -> None:
 
     def timed(fn: Callable[[], object]) -> list[float]:
         samples = []
+        fn()  # warm-up (first request compiles templates and loads translations)
         for _ in range(args.repeat):
             began = time.perf_counter()
             fn()
@@ -62,13 +70,25 @@ def main() -> None:
         return samples
 
     figures = timed(lambda: figures_by_agency(first, last, agencies))
+    overdue = timed(lambda: overdue_now(agencies))
     setup_test_environment()
     client = Client()
     client.force_login(User.objects.get(username="quantri.tinh"))
     query = {"tu": f"{first:%Y-%m}", "den": f"{last:%Y-%m}"}
-    page = timed(lambda: client.get("/bao-cao/", query))
-    print(f"database: {connection.vendor}; dossiers: {Dossier.objects.count()}; agencies: {len(agencies)}")
-    for name, samples in (("report figures (rollups)", figures), ("report page (rendered)", page)):
+
+    def get(path: str) -> None:
+        response = client.get(path, query)
+        assert response.status_code == 200, (path, response.status_code)  # noqa: S101
+
+    page = timed(lambda: get("/bao-cao/"))
+    card = timed(lambda: get("/bao-cao/chi-so-766/"))
+    excel = timed(lambda: get("/bao-cao/excel/"))
+    print(f"database: {connection.vendor}; dossiers: {Dossier.objects.count():,}; "
+          f"events: {DossierEvent.objects.count():,}; rollup rows: {MonthlyRollup.objects.count():,}; "
+          f"agencies: {len(agencies)}; months: {first:%m/%Y}–{last:%m/%Y}; runs: {args.repeat}")
+    for name, samples in (("report figures (rollups)", figures), ("overdue now (open-dossier index)", overdue),
+                          ("report page (rendered)", page), ("766 scorecard page", card),
+                          ("report Excel export", excel)):
         ordered = sorted(samples)
         p95 = ordered[int(len(ordered) * 0.95) - 1]
         print(f"{name}: p50 {statistics.median(samples):.1f} ms, p95 {p95:.1f} ms, max {max(samples):.1f} ms")
