@@ -28,6 +28,7 @@ class Metric(models.TextChoices):
     SATISFIED = "satisfied", _("Rated satisfied or very satisfied")
     PAID = "paid", _("Fees or obligations paid")
     PAID_ONLINE = "paid_online", _("Paid online")
+    RESULT_ONLINE = "result_online", _("Result returned electronically")
 
 
 class MonthlyRollup(models.Model):

@@ -32,11 +32,13 @@ def metrics_of(event: DossierEvent, dossier: Dossier) -> list[Metric]:
         documents = [d for d in dossier.documents.all() if not d.is_supplement]
         if any(d.reused_from_id for d in documents):
             found.append(Metric.REUSED)
-        if any(d.file and not d.reused_from_id for d in documents):
+        if any(d.counts_as_digitised for d in documents):  # uploads and counter scans, not rejected by the scan
             found.append(Metric.DIGITISED)
         return found
     if event.action == "return_result" and event.data.get("outcome") in _OUTCOMES:
-        return [_OUTCOMES[event.data["outcome"]]]
+        # A signed e-result in the citizen's data store makes the return online (indicator 3b).
+        online = [Metric.RESULT_ONLINE] if dossier.return_method == "online" else []
+        return [_OUTCOMES[event.data["outcome"]], *online]
     if event.action in _ENDINGS and event.from_status != "submitted":
         return [_ENDINGS[event.action]]
     return []

@@ -112,6 +112,7 @@ def test_decision_766_scorecard_from_the_figures(client, demo_catalog, demo_agen
     # Birth, death and household-business registration: 3 of the 9 demo procedures are fully online.
     assert lines["4a"].rate == Decimal("33.3")
     assert lines["1d"].points is None and lines["1d"].note
+    assert lines["3b"].rate == 0  # returned at the counter, on paper
     client.force_login(province_admin)
     page = client.get(reverse("reports:scorecard"), {"tu": "2026-11", "den": "2026-11"}).content.decode()
     assert "Tỷ lệ hồ sơ xử lý trước hạn, đúng hạn" in page
@@ -144,3 +145,27 @@ def test_overdue_now_counts_open_running_dossiers_past_their_date(client, demo_c
     assert page.context["summary"].overdue_now == 2
     drill = client.get(reverse("reports:drill_down"), {"so_lieu": "overdue_now", "co_quan": land.pk})
     assert sorted(d.code for d in drill.context["dossiers"]) == sorted(direct)
+
+
+def test_a_result_returned_online_counts_for_indicator_3b(demo_catalog, demo_agencies, clerk, specialist, leader,
+                                                          tax_specialist, treasury_specialist):
+    from decimal import Decimal
+
+    from motcua.reports.scorecard import compute, current_scorecard
+
+    people = (clerk, specialist, tax_specialist, treasury_specialist, leader)
+    for day, online in ((2, True), (3, False)):
+        dossier = walk(land_dossier(demo_catalog, demo_agencies, clerk, at(2026, 11, day)), people, at(2026, 11, 4))
+        if online:  # what the signing app records when the signed e-result reaches the citizen's data store
+            Dossier.objects.filter(pk=dossier.pk).update(return_method="online")
+            dossier.refresh_from_db()
+        actions.return_result(dossier, actor=clerk, at=at(2026, 11, 5))
+    land = demo_agencies["land_office"]
+    figures = figures_by_agency(dt.date(2026, 11, 1), dt.date(2026, 11, 1), [land])[land.pk]
+    assert figures.counts["result_online"] == 1 == Dossier.objects.filter(return_method="online").count()
+    card = current_scorecard(dt.date(2026, 11, 1))
+    line = {x.code: x for x in compute(card, dt.date(2026, 11, 1), dt.date(2026, 11, 1), [land])}["3b"]
+    assert line.rate == Decimal(50)
+    incremental = snapshot()
+    rebuild()
+    assert snapshot() == incremental
