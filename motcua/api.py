@@ -6,6 +6,7 @@ from motcua.catalog.api import router as catalog_router
 from motcua.dossiers.api import router as dossiers_router
 from motcua.identity.api import router as auth_router
 from motcua.portal.api import router as me_router
+from motcua.signing.api import router as signing_router
 
 api = NinjaAPI(title="motcua API", version="1", urls_namespace="api", description=(
     "API của hệ thống một cửa điện tử motcua (cho ứng dụng Zalo Mini App và tích hợp) / REST API of the motcua "
@@ -15,3 +16,4 @@ api.add_router("/catalog", catalog_router)
 api.add_router("/auth", auth_router)
 api.add_router("/me", me_router)
 api.add_router("/dossiers", dossiers_router)
+api.add_router("/signing", signing_router)

@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.env import env_bool, env_int, env_list, env_secret, env_str
+from motcua.documents.storage import default_storage_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("MOTCUA_VAR_DIR", str(BASE_DIR / "var")))
@@ -43,6 +44,8 @@ INSTALLED_APPS = [
     "motcua.reports",
     "motcua.notifications",
     "motcua.payments",
+    "motcua.audit",
+    "motcua.signing",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.admin",
@@ -56,6 +59,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "motcua.core.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -111,6 +115,11 @@ CACHES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "identity.User"
 LOGIN_URL = "backoffice:login"
+# Password sign-in is rate-limited (motcua/identity/throttling.py); the plain backend serves existing sessions.
+AUTHENTICATION_BACKENDS = [
+    "motcua.identity.throttling.ThrottledModelBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -132,7 +141,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded files (docs/uploads.md): MEDIA_ROOT, or an S3-compatible bucket with MOTCUA_STORAGE=s3. They are
+    # never exposed under a URL of their own (no MEDIA_URL route): downloads go through views that check access.
+    "default": default_storage_from_env(),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -165,6 +176,12 @@ MOTCUA_RECEIPT_CUTOFF = env_str("MOTCUA_RECEIPT_CUTOFF", "15:00")
 MOTCUA_DOSSIER_CODE_PATTERN = env_str("MOTCUA_DOSSIER_CODE_PATTERN", "{agency}-{date:%y%m%d}-{seq:04d}")
 # Public look-up: attempts per client address (django-ratelimit rate syntax).
 MOTCUA_LOOKUP_RATE = env_str("MOTCUA_LOOKUP_RATE", "20/m")
+# Password sign-in attempts per client address and per user name (docs/security.md).
+MOTCUA_SIGN_IN_RATE_PER_IP = env_str("MOTCUA_SIGN_IN_RATE_PER_IP", "30/10m")
+MOTCUA_SIGN_IN_RATE_PER_USER = env_str("MOTCUA_SIGN_IN_RATE_PER_USER", "10/15m")
+# Behind a reverse proxy: the request header holding the client's address (e.g. HTTP_X_REAL_IP), set by the proxy.
+# Empty: REMOTE_ADDR. Every per-address limit (look-up, sign-in) uses it.
+RATELIMIT_IP_META_KEY = env_str("MOTCUA_CLIENT_IP_HEADER") or None
 # Shared bearer token of the national public-service portal's push API (empty: the endpoint refuses all).
 MOTCUA_NATIONAL_PORTAL_TOKEN = env_secret("MOTCUA_NATIONAL_PORTAL_TOKEN")
 # Citizen sign-in (OpenID Connect). JSON in MOTCUA_OIDC_PROVIDERS_JSON overrides these entries key by key; a
@@ -261,6 +278,45 @@ MOTCUA_VNPAY_IPN_ALLOWED_IPS = env_list("MOTCUA_VNPAY_IPN_ALLOWED_IPS", [])
 MOTCUA_PAYGOV_URL = env_str("MOTCUA_PAYGOV_URL")
 MOTCUA_PAYGOV_PARTNER_CODE = env_str("MOTCUA_PAYGOV_PARTNER_CODE")
 MOTCUA_PAYGOV_SECRET_KEY = env_secret("MOTCUA_PAYGOV_SECRET_KEY")
+
+# --- Digital signatures of results (docs/signing.md) ---------------------------------------------
+# "pkcs12" (a .p12/.pfx file) or "pkcs11" (a token / HSM); empty: results cannot be signed, so a dossier with a
+# draft result cannot be approved.
+MOTCUA_SIGNING_BACKEND = env_str("MOTCUA_SIGNING_BACKEND")
+MOTCUA_SIGNING_PKCS12_FILE = env_str("MOTCUA_SIGNING_PKCS12_FILE")
+MOTCUA_SIGNING_PKCS12_PASSWORD = env_secret("MOTCUA_SIGNING_PKCS12_PASSWORD")
+MOTCUA_SIGNING_PKCS11_LIB = env_str("MOTCUA_SIGNING_PKCS11_LIB")
+MOTCUA_SIGNING_PKCS11_TOKEN_LABEL = env_str("MOTCUA_SIGNING_PKCS11_TOKEN_LABEL")
+MOTCUA_SIGNING_PKCS11_PIN = env_secret("MOTCUA_SIGNING_PKCS11_PIN")
+MOTCUA_SIGNING_PKCS11_KEY_LABEL = env_str("MOTCUA_SIGNING_PKCS11_KEY_LABEL")
+MOTCUA_SIGNING_PKCS11_CERT_LABEL = env_str("MOTCUA_SIGNING_PKCS11_CERT_LABEL")
+MOTCUA_SIGNING_PKCS11_CERT_FILE = env_str("MOTCUA_SIGNING_PKCS11_CERT_FILE")  # when the token holds no certificate
+MOTCUA_SIGNING_CHAIN_FILE = env_str("MOTCUA_SIGNING_CHAIN_FILE")  # PEM intermediates embedded in the signature
+# RFC 3161 timestamp authority (empty: no timestamp).
+MOTCUA_SIGNING_TSA_URL = env_str("MOTCUA_SIGNING_TSA_URL")
+MOTCUA_SIGNING_TSA_TIMEOUT = env_int("MOTCUA_SIGNING_TSA_TIMEOUT", 10)
+# Directory of PEM/DER CA certificates the verifier trusts (nothing else: no OS store).
+MOTCUA_SIGNING_TRUST_ROOTS_DIR = env_str("MOTCUA_SIGNING_TRUST_ROOTS_DIR")
+# The visible signature block on the last page: x1,y1,x2,y2 in PDF points from the bottom-left corner.
+MOTCUA_SIGNING_STAMP_BOX = env_str("MOTCUA_SIGNING_STAMP_BOX", "300,30,565,120")
+MOTCUA_SIGNING_STAMP_FONT = env_str("MOTCUA_SIGNING_STAMP_FONT", "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf")
+
+# --- Uploads (docs/uploads.md) --------------------------------------------------------------------
+# Size limits: one file, and all files of one dossier together.
+MOTCUA_UPLOAD_MAX_FILE_BYTES = env_int("MOTCUA_UPLOAD_MAX_FILE_MB", 10) * 1024 * 1024
+MOTCUA_UPLOAD_MAX_DOSSIER_BYTES = env_int("MOTCUA_UPLOAD_MAX_DOSSIER_MB", 50) * 1024 * 1024
+# Allowed types, recognised from the content (not the name): any of pdf, jpeg, png, docx, xlsx.
+MOTCUA_UPLOAD_ALLOWED_TYPES = env_list("MOTCUA_UPLOAD_ALLOWED_TYPES", ["pdf", "jpeg", "png", "docx", "xlsx"])
+# Virus scanning with ClamAV's clamd: a Unix socket, or a host and port. Unset: files are stored "not scanned".
+MOTCUA_CLAMD_SOCKET = env_str("MOTCUA_CLAMD_SOCKET")
+MOTCUA_CLAMD_HOST = env_str("MOTCUA_CLAMD_HOST")
+MOTCUA_CLAMD_PORT = env_int("MOTCUA_CLAMD_PORT", 3310)
+MOTCUA_CLAMD_TIMEOUT = env_int("MOTCUA_CLAMD_TIMEOUT", 120)
+MOTCUA_CLAMD_MAX_ATTEMPTS = env_int("MOTCUA_CLAMD_MAX_ATTEMPTS", 5)  # then the file is "failed" (fail closed)
+MOTCUA_CLAMD_RETRY_SECONDS = env_int("MOTCUA_CLAMD_RETRY_SECONDS", 300)  # times the attempt number
+# The REST APIs carry files as base64 inside JSON: let a whole dossier's worth through (Django's 2.5 MB default
+# would refuse it before any check of ours).
+DATA_UPLOAD_MAX_MEMORY_SIZE = MOTCUA_UPLOAD_MAX_DOSSIER_BYTES * 4 // 3 + 1024 * 1024
 
 # --- Production hardening (MOTCUA_PRODUCTION=true) ------------------------------------------------
 if env_bool("MOTCUA_PRODUCTION", default=False):

@@ -3,12 +3,16 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from motcua.api import api
+from motcua.core.health import healthz, readyz
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("", RedirectView.as_view(pattern_name="catalog:list", permanent=False), name="home"),
     path("thu-tuc/", include("motcua.catalog.urls")),
     path("mot-cua/", include("motcua.backoffice.urls")),
     path("tra-cuu/", include("motcua.dossiers.urls")),
+    path("xac-thuc/", include("motcua.signing.urls")),
     path("bao-cao/", include("motcua.reports.urls")),
     path("thanh-toan/", include("motcua.payments.urls")),
     path("api/v1/", api.urls),

@@ -19,12 +19,13 @@ from django.utils.translation import gettext_lazy as _
 from motcua.backoffice.selectors import current_step_staff, next_step_staff
 from motcua.catalog.models import ProcedureVersion
 from motcua.directory.models import Agency
+from motcua.documents.digitise import combine_pages
+from motcua.documents.uploads import UploadError, too_large
 from motcua.dossiers.actions import Applicant, Upload
 from motcua.dossiers.eforms import read_values
 from motcua.dossiers.models import Channel, Dossier
 from motcua.identity.models import User
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 ALLOWED_CHANNELS = (Channel.COUNTER, Channel.POSTAL)
 RETURN_METHODS = ("counter", "postal")
 Errors = dict[str, tuple[str, str]]
@@ -85,13 +86,20 @@ def parse_intake(post: QueryDict, files: MultiValueDict[str, UploadedFile], vers
     paper = [code for code in codes if post.get(f"paper__{code}")]
     uploads = []
     for code in codes:
-        upload = files.get(f"doc__{code}")
-        if upload is None:
+        # One or more scanned pages (images or PDFs) per required document: combined into one PDF, digitised.
+        pages = files.getlist(f"doc__{code}")
+        if not pages:
             continue
-        if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
-            errors[f"documents/{code}"] = ("Tệp lớn hơn 10 MB.", "The file is larger than 10 MB.")
+        try:
+            for page in pages:
+                error = too_large(page.name or code, page.size or 0)
+                if error is not None:
+                    raise error
+            name, content = combine_pages(code, [(p.name or f"{code}.pdf", p.read()) for p in pages])
+        except UploadError as exc:
+            errors[f"documents/{code}"] = exc.pair
             continue
-        uploads.append(Upload(slot=code, name=upload.name or f"{code}.pdf", content=upload.read()))
+        uploads.append(Upload(slot=code, name=name, content=content, digitised=True))
     return Intake(values=values, form_data=read_values(version.eform_schema, post), paper=paper, uploads=uploads,
                   competent_agency=competent_agency, receiving_agency=receiving_agency, channel=channel,
                   errors=errors)
@@ -113,9 +121,10 @@ class MultipleFileField(forms.FileField):
         cleaned = []
         for item in items:
             cleaned.append(super().clean(item, initial))
-        too_big = [f for f in cleaned if f is not None and f.size is not None and f.size > MAX_UPLOAD_BYTES]
-        if too_big:
-            raise forms.ValidationError(_("A file is larger than 10 MB."), code="too_big")
+        for upload in cleaned:
+            error = too_large(upload.name or "tep", upload.size or 0) if upload is not None else None
+            if error is not None:
+                raise forms.ValidationError(f"{error.message_vi} ({error.message_en})", code="too_big")
         return [f for f in cleaned if f is not None]
 
 

@@ -2,11 +2,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from motcua.backoffice import views
+from motcua.identity.views import ThrottledLoginView
+from motcua.signing import views as signing_views
 
 app_name = "backoffice"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("dang-nhap/", auth_views.LoginView.as_view(template_name="backoffice/login.html",
+    path("dang-nhap/", ThrottledLoginView.as_view(template_name="backoffice/login.html",
                                                     next_page="backoffice:home"), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(next_page="backoffice:login"), name="logout"),
     path("tiep-nhan/", views.intake_choose, name="intake_choose"),
@@ -19,4 +21,6 @@ urlpatterns = [
     path("ho-so/<str:code>/giay-to/<int:document_id>/", views.document_download, name="document"),
     path("ho-so/<str:code>/thong-bao/<int:notice_id>/", views.notice_pdf, name="notice_pdf"),
     path("ho-so/<str:code>/phieu-kiem-soat/", views.control_sheet_pdf, name="control_sheet_pdf"),
+    path("ho-so/<str:code>/ket-qua/", signing_views.upload_draft, name="upload_result"),
+    path("ho-so/<str:code>/ket-qua/<int:result_id>/", signing_views.result_file, name="result_file"),
 ]

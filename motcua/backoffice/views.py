@@ -13,7 +13,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import update_wrapper
-from pathlib import PurePath
 from typing import Any, Concatenate, ParamSpec
 
 from django.contrib import messages
@@ -21,7 +20,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -266,7 +265,8 @@ def _render_detail(request: HttpRequest, scope: StaffScope, dossier: Dossier, *,
         "remaining": _working_time(remaining),
         "clock_running": clock_running,
         "form_fields": build_fields(version.eform_schema, dossier.form_data),
-        "documents": [(d, document_names.get(d.slot, "")) for d in dossier.documents.order_by("created_at", "pk")],
+        "documents": [(d, document_names.get(d.slot, ""))
+                      for d in dossier.documents.select_related("blob").order_by("created_at", "pk")],
         "notices": dossier.notices.select_related("issued_agency").order_by("issued_at", "pk"),
         "history": [
             (event, str(ACTION_LABELS.get(event.action, event.action)),
@@ -323,8 +323,10 @@ def _take(action: str, dossier: Dossier, user: User, data: dict[str, Any]) -> Do
     if action == "forward":
         return actions.forward_dossier(dossier, actor=user, expected_version=version, note=note,
                                        assignee=data.get("assignee"))
-    if action == "approve":
-        return actions.approve_dossier(dossier, actor=user, expected_version=version, note=note)
+    if action == "approve":  # signs the draft result, if there is one, together with the approval
+        from motcua.signing.actions import approve_with_result
+
+        return approve_with_result(dossier, actor=user, expected_version=version, note=note)
     if action == "return_result":
         return actions.return_result(dossier, actor=user, expected_version=version, note=note)
     if action == "send_back":
@@ -333,7 +335,8 @@ def _take(action: str, dossier: Dossier, user: User, data: dict[str, Any]) -> Do
         return actions.request_supplement(dossier, actor=user, items=data["items"], note=note,
                                           expected_version=version)
     if action == "supplement":
-        uploads = [Upload(slot="", name=f.name or "bo-sung.pdf", content=f.read()) for f in data.get("scans", [])]
+        uploads = [Upload(slot="", name=f.name or "bo-sung.pdf", content=f.read(), digitised=True)
+                   for f in data.get("scans", [])]
         return actions.provide_supplement(dossier, actor=user, uploads=uploads, note=note, expected_version=version)
     if action == "pause_for_fees":
         return actions.pause_for_fees(dossier, actor=user, note=note, amount=data.get("amount"),
@@ -398,15 +401,15 @@ def dossier_action(request: HttpRequest, scope: StaffScope, code: str, action: s
 # --- files -----------------------------------------------------------------------------------------
 
 @staff_view
-def document_download(request: HttpRequest, scope: StaffScope, code: str, document_id: int) -> FileResponse:
+def document_download(request: HttpRequest, scope: StaffScope, code: str, document_id: int) -> HttpResponseBase:
+    """A file of a dossier this officer sees; not while it is being scanned, nor if the scan rejected it."""
+    from motcua.documents.downloads import file_response
+
     dossier = _visible_or_404(scope, code)
-    document = get_object_or_404(dossier.documents, pk=document_id)
+    document = get_object_or_404(dossier.documents.select_related("blob"), pk=document_id)
     if not document.file:
         raise Http404
-    filename = document.name or PurePath(document.file.name or "tep").name
-    response = FileResponse(document.file.open("rb"), as_attachment=True, filename=filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(document)
 
 
 def _pdf_renderer(name: str) -> Callable[[Any], bytes] | None:

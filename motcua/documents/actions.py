@@ -3,31 +3,37 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
-from django.core.files.base import ContentFile
 from django.db.models import Q, QuerySet
 
-from motcua.documents.models import StoredDocument
+from motcua.documents.models import Blob, ScanState, StoredDocument
+from motcua.documents.uploads import check_upload, store_blob
 from motcua.identity.models import User
 
+UNUSABLE_STATES = (ScanState.INFECTED, ScanState.FAILED)
 
-def store_document(*, owner: User, kind: str, name: str, content: bytes, source: str, dossier_id: int | None = None,
+
+def store_document(*, owner: User, kind: str, name: str, source: str, content: bytes | None = None,
+                   blob: Blob | None = None, dossier_id: int | None = None,
                    valid_until: dt.date | None = None) -> StoredDocument:
-    """Keep CONTENT in OWNER's store under KIND; the same file stored twice is kept once."""
-    digest = hashlib.sha256(content).hexdigest()
-    existing = StoredDocument.objects.filter(owner=owner, kind=kind, sha256=digest).first()
+    """Keep a file in OWNER's store under KIND: either CONTENT (checked and stored here; raises
+    `motcua.documents.uploads.UploadError` when refused) or a BLOB already stored. The same file stored twice
+    under the same kind is kept once."""
+    if blob is None:
+        checked = check_upload(name, content or b"")
+        blob, name = store_blob(checked), checked.name
+    existing = StoredDocument.objects.filter(owner=owner, kind=kind, sha256=blob.sha256).first()
     if existing is not None:
         return existing
-    document = StoredDocument(owner=owner, kind=kind, name=name, sha256=digest, size=len(content), source=source,
-                              dossier_id=dossier_id, valid_until=valid_until)
-    document.file.save(name, ContentFile(content), save=False)
+    document = StoredDocument(owner=owner, kind=kind, name=name, sha256=blob.sha256, size=blob.size, source=source,
+                              blob=blob, dossier_id=dossier_id, valid_until=valid_until)
+    document.file.name = blob.storage_name
     document.save()
     return document
 
 
 def reusable_documents(owner: User, kinds: list[str], today: dt.date) -> QuerySet[StoredDocument]:
-    """OWNER's stored documents of these KINDS that are still valid."""
-    return StoredDocument.objects.filter(owner=owner, kind__in=kinds).filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gte=today)
-    )
+    """OWNER's stored documents of these KINDS that are still valid (and not rejected by the virus scan)."""
+    return (StoredDocument.objects.filter(owner=owner, kind__in=kinds)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+            .exclude(blob__scan_state__in=UNUSABLE_STATES).select_related("blob"))

@@ -12,8 +12,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from jsonschema import Draft202012Validator, FormatChecker
 
@@ -21,7 +21,8 @@ from motcua.catalog.models import Procedure
 from motcua.directory.models import Agency, Role
 from motcua.directory.selectors import has_role
 from motcua.documents.actions import store_document
-from motcua.documents.models import StoredDocument
+from motcua.documents.models import Blob, ScanState, StoredDocument
+from motcua.documents.uploads import CheckedFile, UploadError, check_total, check_upload, infected_error, store_blob
 from motcua.dossiers.codes import draw_code, new_lookup_secret
 from motcua.dossiers.deadlines import calendar_for, outcome_of, procedure_due, shift_after_pause, step_due
 from motcua.dossiers.models import (
@@ -53,6 +54,8 @@ class Upload:
     slot: str
     name: str
     content: bytes
+    # Scanned from paper by a clerk at the counter (counts towards the digitisation rate).
+    digitised: bool = False
 
 
 @dataclass(frozen=True)
@@ -136,6 +139,9 @@ def submit_dossier(
 
     errors = _intake_errors(procedure, channel, applicant, competent_agency, actor, receiving_agency, form_data,
                             uploads, paper_documents + [d.kind for d in reused], postal_tracking)
+    checked, upload_errors = check_uploads(uploads, already=sum(d.size for d in reused))
+    for key, pair in upload_errors.items():
+        errors.setdefault(key, pair)
     if reuse and len(reused) != len(set(reuse)):
         errors["documents/reuse"] = ("Giấy tờ chọn từ kho dữ liệu không hợp lệ.",
                                      "A document chosen from the data store is not valid.")
@@ -148,12 +154,15 @@ def submit_dossier(
     try:
         with transaction.atomic():
             dossier = _create(procedure, channel, applicant, competent_agency, receiving, actor, form_data, uploads,
-                              idempotency_key, fingerprint, postal_tracking, external_id, return_method, now)
+                              checked, idempotency_key, fingerprint, postal_tracking, external_id, return_method,
+                              now)
             if organisation is not None:
                 dossier.organisation = organisation
                 dossier.save(update_fields=["organisation"])
-            _reuse_and_store(dossier, actor, uploads, reused)
+            _reuse_and_store(dossier, actor, reused)
             _record_paper(dossier, actor, paper_documents, {u.slot for u in uploads})
+    except UploadError as exc:  # content found infected by a concurrent scan since the check: nothing was saved
+        raise IntakeError({"documents": exc.pair}) from exc
     except IntegrityError:
         # A concurrent retry with the same key won the race: answer with its dossier.
         if idempotency_key:
@@ -168,19 +177,56 @@ def _stored_for_reuse(actor: User | None, ids: list[int], channel: Channel) -> l
     """The chosen stored documents that belong to the signed-in applicant (others are silently not found)."""
     if not ids or actor is None or channel != Channel.ONLINE:
         return []
-    return list(StoredDocument.objects.filter(owner=actor, pk__in=set(ids)))
+    return list(StoredDocument.objects.filter(owner=actor, pk__in=set(ids))
+                .exclude(blob__scan_state__in=(ScanState.INFECTED, ScanState.FAILED)).select_related("blob"))
 
 
-def _reuse_and_store(dossier: Dossier, actor: User | None, uploads: list[Upload],
-                     reused: list[StoredDocument]) -> None:
-    """Attach reused documents to the dossier, and keep new uploads in the applicant's data store."""
+def check_uploads(uploads: list[Upload], *, already: int = 0
+                  ) -> tuple[list[CheckedFile | None], dict[str, tuple[str, str]]]:
+    """Run every upload through the pipeline's checks (size, type from content, content known to be infected)
+    and the dossier's total size (ALREADY: bytes the dossier holds besides these). Errors are keyed
+    `documents/<slot>` (`documents` for the total)."""
+    checked: list[CheckedFile | None] = []
+    errors: dict[str, tuple[str, str]] = {}
+    for upload in uploads:
+        key = f"documents/{upload.slot}" if upload.slot else "documents"
+        try:
+            item = check_upload(upload.name, upload.content)
+            if Blob.objects.filter(sha256=item.sha256, scan_state=ScanState.INFECTED).exists():
+                raise infected_error(item.name)
+        except UploadError as exc:
+            errors.setdefault(key, exc.pair)
+            checked.append(None)
+        else:
+            checked.append(item)
+    try:
+        check_total([already, *(len(u.content) for u in uploads)])
+    except UploadError as exc:
+        errors.setdefault("documents", exc.pair)
+    return checked, errors
+
+
+def _reuse_and_store(dossier: Dossier, actor: User | None, reused: list[StoredDocument]) -> None:
+    """Attach reused documents to the dossier, and keep new files in the applicant's data store: an online
+    applicant's uploads, and the documents a clerk digitised at the counter for an applicant with an account
+    (found by the personal ID number on the dossier)."""
     for stored in reused:
         DossierDocument.objects.create(dossier=dossier, slot=stored.kind, name=stored.name, file=stored.file.name,
+                                       blob=stored.blob, content_type=stored.blob.content_type if stored.blob else "",
                                        uploaded_by=actor, reused_from=stored)
-    if dossier.channel == Channel.ONLINE and actor is not None:
-        for upload in uploads:
-            store_document(owner=actor, kind=upload.slot, name=upload.name, content=upload.content,
-                           source=StoredDocument.Source.SUBMITTED, dossier_id=dossier.pk)
+    owner, source = None, StoredDocument.Source.SUBMITTED
+    if dossier.channel == Channel.ONLINE:
+        owner = actor
+    elif dossier.applicant_id_number:
+        owner = User.objects.filter(national_id=dossier.applicant_id_number, is_active=True).first()
+        source = StoredDocument.Source.DIGITISED
+    if owner is None:
+        return
+    for document in dossier.documents.filter(blob__isnull=False, reused_from__isnull=True).select_related("blob"):
+        if source == StoredDocument.Source.DIGITISED and not document.is_digitised:
+            continue
+        store_document(owner=owner, kind=document.slot, name=document.name, blob=document.blob,
+                       source=source, dossier_id=dossier.pk)
 
 
 def _record_paper(dossier: Dossier, actor: User | None, paper: list[str], scanned: set[str]) -> None:
@@ -247,8 +293,9 @@ def _intake_errors(
 
 def _create(
     procedure: Procedure, channel: Channel, applicant: Applicant, competent: Agency, receiving: Agency,
-    actor: User | None, form_data: dict[str, Any], uploads: list[Upload], idempotency_key: str | None,
-    fingerprint: str, postal_tracking: str, external_id: str, return_method: str, now: dt.datetime,
+    actor: User | None, form_data: dict[str, Any], uploads: list[Upload], checked: list[CheckedFile | None],
+    idempotency_key: str | None, fingerprint: str, postal_tracking: str, external_id: str, return_method: str,
+    now: dt.datetime,
 ) -> Dossier:
     version = procedure.current_version
     if version is None:  # checked by _intake_errors; kept for the type checker
@@ -270,8 +317,8 @@ def _create(
     if received_now:
         _start_clock(dossier, now)
     dossier.save()
-    for upload in uploads:
-        _attach(dossier, upload, actor, is_supplement=False)
+    for upload, item in zip(uploads, checked, strict=True):
+        _attach(dossier, upload, item, actor, is_supplement=False)
     record_creation(dossier, action="receive" if received_now else "submit", actor=actor, at=now)
     if received_now:
         _issue(dossier, Notice.Kind.RECEIPT, actor, now)
@@ -286,12 +333,23 @@ def _start_clock(dossier: Dossier, now: dt.datetime) -> None:
     dossier.step_due_at = step_due(calendar, dossier, now)
 
 
-def _attach(dossier: Dossier, upload: Upload, actor: User | None, *, is_supplement: bool) -> DossierDocument:
-    document = DossierDocument(dossier=dossier, slot=upload.slot, name=upload.name, uploaded_by=actor,
-                               is_supplement=is_supplement)
-    document.file.save(upload.name, ContentFile(upload.content), save=False)
+def _attach(dossier: Dossier, upload: Upload, checked: CheckedFile | None, actor: User | None, *,
+            is_supplement: bool) -> DossierDocument:
+    """Store the (checked) upload by its content and attach it; its virus scan is queued after commit."""
+    if checked is None:  # every caller checks first (check_uploads); kept for the type checker
+        checked = check_upload(upload.name, upload.content)
+    blob = store_blob(checked)
+    document = DossierDocument(dossier=dossier, slot=upload.slot, name=checked.name, uploaded_by=actor, blob=blob,
+                               content_type=checked.file_type.content_type, is_supplement=is_supplement,
+                               is_digitised=upload.digitised)
+    document.file.name = blob.storage_name
     document.save()
     return document
+
+
+def dossier_file_bytes(dossier: Dossier) -> int:
+    """What the dossier's stored files weigh together (for the per-dossier limit)."""
+    return int(dossier.documents.filter(blob__isnull=False).aggregate(total=Sum("blob__size"))["total"] or 0)
 
 
 def _issue(dossier: Dossier, kind: str, actor: User | None, now: dt.datetime, *, reason: str = "",
@@ -384,14 +442,21 @@ def request_supplement(dossier: Dossier, *, actor: User, items: list[str], note:
 def provide_supplement(dossier: Dossier, *, actor: User, uploads: list[Upload] | None = None, note: str = "",
                        expected_version: int | None = None, at: dt.datetime | None = None) -> Dossier:
     now = at or timezone.now()
+    checked, errors = check_uploads(uploads or [], already=dossier_file_bytes(dossier))
+    if errors:
+        raise WorkflowError("bad_upload", " ".join(vi for vi, _en in errors.values()),
+                            " ".join(en for _vi, en in errors.values()))
 
     def apply(d: Dossier, change: Change) -> None:
         request = d.events.filter(action="request_supplement").order_by("-seq").first()
         resume = (request.data.get("resume_status") if request else None) or Status.RECEIVED
         PauseInterval.objects.filter(dossier=d, ended_at__isnull=True).update(ended_at=now)
         d.paused_at = None
-        for upload in uploads or []:
-            _attach(d, upload, actor, is_supplement=True)
+        for upload, item in zip(uploads or [], checked, strict=True):
+            try:
+                _attach(d, upload, item, actor, is_supplement=True)
+            except UploadError as exc:  # found infected by a concurrent scan since the check
+                raise WorkflowError("bad_upload", exc.message_vi, exc.message_en) from exc
         if resume == Status.SUBMITTED:
             change.target = Status.SUBMITTED  # asked before receipt: the clock has not started yet
             return

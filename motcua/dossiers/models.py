@@ -10,10 +10,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.directory.models import Agency
+from motcua.documents.models import ScannedFileMixin, ScanState
 
 
 class Channel(models.TextChoices):
@@ -110,9 +112,12 @@ class Dossier(models.Model):
         indexes = [
             models.Index(fields=["current_agency", "status", "due_at"], name="dossier_queue"),
             models.Index(fields=["applicant", "-submitted_at"], name="dossier_applicant"),
-            # "Overdue now" in the reports: only open dossiers, read from the index alone.
-            models.Index(fields=["competent_agency", "due_at", "extended_due_at", "paused_at"],
-                         condition=models.Q(finished_at__isnull=True), name="dossier_open_due"),
+            # "Overdue now" in the reports: open dossiers whose clock runs, by the date that binds them (the new
+            # appointment of an apology letter, else the due date); a range scan reads only the overdue ones.
+            models.Index(Coalesce("extended_due_at", "due_at"), "competent_agency",
+                         condition=models.Q(finished_at__isnull=True, paused_at__isnull=True),
+                         include=["extended_due_at", "due_at"],  # so that the count reads the index alone
+                         name="dossier_running_deadline"),
         ]
 
     def __str__(self) -> str:
@@ -167,12 +172,17 @@ class DossierEvent(models.Model):
         return str(Status(self.to_status).label)
 
 
-class DossierDocument(models.Model):
+class DossierDocument(ScannedFileMixin, models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
     slot = models.CharField(_("required document"), max_length=50, blank=True)
     name = models.CharField(_("name"), max_length=255)
     file = models.FileField(_("file"), upload_to="dossiers/%Y/%m/", blank=True)
+    # The stored content (content-addressed, with its virus-scan state); empty for a paper-only entry.
+    blob = models.ForeignKey("documents.Blob", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
     is_supplement = models.BooleanField(default=False)
+    # Scanned from paper at the counter by a clerk (the digitisation rate of the reports counts these).
+    is_digitised = models.BooleanField(_("digitised at the counter"), default=False)
     # Taken from the citizen's personal data store instead of a new upload (a national KPI counts these).
     reused_from = models.ForeignKey("documents.StoredDocument", null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="reuses")
@@ -186,6 +196,14 @@ class DossierDocument(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def counts_as_digitised(self) -> bool:
+        """An electronic copy that came with the dossier (an upload or a counter scan, not a reuse from the data
+        store), not rejected by the virus scan."""
+        if self.scan_state in (ScanState.INFECTED, ScanState.FAILED):
+            return False
+        return self.is_digitised or (bool(self.file) and not self.reused_from_id)
 
 
 class PauseInterval(models.Model):

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
+from motcua.audit.actions import seal_event
 from motcua.directory.models import Agency, Role
 from motcua.directory.selectors import has_role
 from motcua.dossiers.models import (
@@ -275,6 +276,7 @@ def transition(
             actor_agency=actor_agency, to_agency=dossier.current_agency, note=note,
             is_public=rule.public, data=change.data, created_at=now,
         )
+        seal_event(event)
         enqueue_for_event(event)
         if rule.public:
             PortalSync.objects.create(dossier=dossier, event=event, payload=portal_payload(dossier, event))
@@ -321,6 +323,7 @@ def record_creation(
         to_step=dossier.step_index, actor=actor, actor_agency=_agency_of(actor, dossier),
         to_agency=dossier.current_agency, note=note, is_public=True, created_at=at,
     )
+    seal_event(event)
     enqueue_for_event(event)
     PortalSync.objects.create(dossier=dossier, event=event, payload=portal_payload(dossier, event))
     record_event(event, dossier)

@@ -1,9 +1,12 @@
-"""OIDC sign-in: redirect to the provider, and the callback that signs the citizen in."""
+"""Sign-in: the rate-limited password page, the redirect to an OIDC provider and its callback."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from authlib.integrations.base_client.errors import OAuthError
 from django.contrib.auth import login
+from django.contrib.auth.views import LoginView
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +15,18 @@ from requests.exceptions import RequestException
 
 from motcua.identity.actions import SignInError, sign_in_citizen
 from motcua.identity.oidc import client_for, map_claims, providers
+from motcua.identity.throttling import MESSAGE_EN, MESSAGE_VI
+
+
+class ThrottledLoginView(LoginView):
+    """Django's sign-in page, answering 429 with a bilingual message once the sign-in limits are used up
+    (the counting itself is done by `motcua.identity.throttling.ThrottledModelBackend`)."""
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        if getattr(self.request, "sign_in_throttled", False):
+            context = self.get_context_data(form=form, sign_in_throttled=f"{MESSAGE_VI} ({MESSAGE_EN})")
+            return self.render_to_response(context, status=429)
+        return super().form_invalid(form)
 
 
 def oidc_login(request: HttpRequest, provider: str) -> HttpResponse:

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -25,7 +26,7 @@ import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -257,14 +258,37 @@ def deliver(message_id: int, *, now: dt.datetime | None = None) -> str:
             logger.exception("Unexpected error sending message %s", message.pk)
         return _retry_or_fail(message, token, now, detail)
     finished = timezone.now()
-    with transaction.atomic():
-        OutboundMessage.objects.filter(
-            pk=message.pk, status__in=[MessageStatus.SENDING, MessageStatus.PENDING],
-        ).update(status=MessageStatus.SENT, sent_at=finished, provider_message_id=accepted.provider_message_id[:100],
-                 claim_token=None, last_error="", updated_at=finished)
-        DeliveryAttempt.objects.create(message=message, number=message.attempts, outcome=DeliveryAttempt.Outcome.SENT,
-                                       detail=accepted.provider_message_id, started_at=now, finished_at=finished)
+
+    def record_sent() -> None:
+        with transaction.atomic():
+            OutboundMessage.objects.filter(
+                pk=message.pk, status__in=[MessageStatus.SENDING, MessageStatus.PENDING],
+            ).update(status=MessageStatus.SENT, sent_at=finished,
+                     provider_message_id=accepted.provider_message_id[:100], claim_token=None, last_error="",
+                     updated_at=finished)
+            DeliveryAttempt.objects.create(message=message, number=message.attempts,
+                                           outcome=DeliveryAttempt.Outcome.SENT,
+                                           detail=accepted.provider_message_id, started_at=now, finished_at=finished)
+
+    _through_outage(record_sent)
     return "sent"
+
+
+def _through_outage(write: Callable[[], None], *, seconds: float = 30.0) -> None:
+    """Run WRITE (one transaction), again while the database is unreachable (a restart, a fail-over), for up to
+    SECONDS. The provider has accepted the message: if "sent" were not written, the sweep would send it again
+    (an email twice). Found by bench/reliability.py restarting PostgreSQL."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            write()
+            return
+        except (OperationalError, InterfaceError):
+            if connection.in_atomic_block or time.monotonic() > deadline:
+                raise
+            logger.warning("Database unreachable while recording a delivery; trying again")
+            connection.close()
+            time.sleep(0.5)
 
 
 def _retry_or_fail(message: OutboundMessage, token: uuid.UUID, now: dt.datetime, detail: str) -> str:

@@ -18,6 +18,7 @@ from ninja.responses import Status
 
 from motcua.catalog.models import Procedure
 from motcua.documents.models import StoredDocument
+from motcua.documents.uploads import too_large
 from motcua.dossiers.actions import (
     Applicant,
     IntakeError,
@@ -36,7 +37,6 @@ from motcua.payments.models import Invoice, Provider
 from motcua.payments.selectors import invoices_of
 
 router = Router(tags=["me"], auth=TokenAuth())
-MAX_FILE_BYTES = 10 * 1024 * 1024
 
 
 class ErrorOut(Schema):
@@ -142,6 +142,7 @@ class StoredOut(Schema):
     source: str
     created_at: dt.datetime
     valid_until: dt.date | None
+    scan_state: str
 
 
 NOT_FOUND = {"code": "not_found", "message_vi": "Không tìm thấy hồ sơ.", "message_en": "No such dossier."}
@@ -172,7 +173,8 @@ def _detail(d: Dossier) -> dict[str, Any]:
                     "agency": e.to_agency.name if e.to_agency else None}
                    for e in d.events.filter(is_public=True).select_related("to_agency").order_by("seq")],
         "documents": [{"slot": doc.slot, "name": doc.name, "reused": doc.reused_from_id is not None,
-                       "supplement": doc.is_supplement} for doc in d.documents.all()],
+                       "supplement": doc.is_supplement, "scan_state": doc.scan_state if doc.file else None}
+                      for doc in d.documents.select_related("blob")],
         "supplement_request": {"items": notice.items, "reason": notice.reason, "issued_at": notice.issued_at}
         if notice and d.status == "awaiting_supplement" else None,
     }
@@ -186,9 +188,9 @@ def _decode(files: list[FileIn]) -> list[Upload] | ErrorOut:
         except (binascii.Error, ValueError):
             return ErrorOut(code="bad_file", message_vi=f"Tệp {item.name} không đúng định dạng base64.",
                             message_en=f"File {item.name} is not valid base64.")
-        if len(content) > MAX_FILE_BYTES:
-            return ErrorOut(code="too_large", message_vi=f"Tệp {item.name} lớn hơn 10 MB.",
-                            message_en=f"File {item.name} is larger than 10 MB.")
+        error = too_large(item.name, len(content))
+        if error is not None:
+            return ErrorOut(code="too_large", message_vi=error.message_vi, message_en=error.message_en)
         uploads.append(Upload(slot=item.slot, name=item.name[:200] or "tep", content=content))
     return uploads
 
@@ -256,6 +258,8 @@ def supplement(request: HttpRequest, code: str, payload: SupplementIn) -> Status
     try:
         dossier = provide_supplement(dossier, actor=_user(request), uploads=uploads, note=payload.note[:500])
     except WorkflowError as exc:
+        if exc.code == "bad_upload":
+            return Status(422, {"code": exc.code, "message_vi": exc.message_vi, "message_en": exc.message_en})
         return _workflow_error(exc)
     return Status(200, _detail(dossier))
 
@@ -328,6 +332,46 @@ def start_payment(request: HttpRequest, code: str, payload: PaymentStartIn) -> S
                         "expires_at": payment.expires_at})
 
 
+class ResultOut(Schema):
+    id: int
+    name: str
+    sha256: str
+    signed_at: dt.datetime | None
+    certificate_subject: str
+    download_url: str
+
+
+@router.get("/dossiers/{code}/results", response={200: list[ResultOut], 404: ErrorOut},
+            summary="The digitally signed e-results of one of my dossiers")
+def results(request: HttpRequest, code: str) -> Status[Any]:
+    from motcua.signing.selectors import signed_results
+
+    dossier = _own(request, code)
+    if dossier is None:
+        return Status(404, NOT_FOUND)
+    return Status(200, [{"id": r.pk, "name": r.name, "sha256": r.sha256, "signed_at": r.signed_at,
+                         "certificate_subject": r.certificate_subject,
+                         "download_url": reverse("api:result_file", args=[code, r.pk])}
+                        for r in signed_results(dossier)])
+
+
+@router.get("/dossiers/{code}/results/{result_id}/file", url_name="result_file",
+            response={200: bytes, 404: ErrorOut}, summary="Download a signed e-result (PDF) of one of my dossiers")
+def result_file(request: HttpRequest, code: str, result_id: int) -> Any:
+    from django.http import FileResponse
+
+    from motcua.signing.selectors import signed_result_of_owner
+
+    result = signed_result_of_owner(_user(request), code, result_id)
+    if result is None:
+        return Status(404, NOT_FOUND)
+    response = FileResponse(result.signed_file.open("rb"), as_attachment=True, content_type="application/pdf",
+                            filename=f"{code}-ket-qua.pdf")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @router.get("/documents", response=list[StoredOut], summary="My personal data store")
 def documents(request: HttpRequest) -> list[StoredDocument]:
-    return list(StoredDocument.objects.filter(owner=_user(request)).order_by("-created_at")[:500])
+    return list(StoredDocument.objects.filter(owner=_user(request)).select_related("blob")
+                .order_by("-created_at")[:500])

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from motcua.portal import views, wizard_views
+from motcua.signing import views as signing_views
 
 app_name = "portal"
 urlpatterns = [
@@ -19,4 +20,7 @@ urlpatterns = [
     path("ho-so-cua-toi/<str:code>/rut/", views.withdraw, name="withdraw"),
     path("ho-so-cua-toi/<str:code>/danh-gia/", views.survey, name="survey"),
     path("ho-so-cua-toi/<str:code>/van-ban/<int:notice_id>/", views.notice_pdf, name="notice_pdf"),
+    path("ho-so-cua-toi/<str:code>/giay-to/<int:document_id>/", views.my_document, name="my_document"),
+    path("kho-du-lieu/<int:document_id>/", views.stored_document, name="stored_document"),
+    path("ho-so-cua-toi/<str:code>/ket-qua/<int:result_id>/", signing_views.my_result, name="result"),
 ]

@@ -7,13 +7,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from motcua.catalog.models import Procedure
 from motcua.documents.actions import reusable_documents
+from motcua.documents.downloads import file_response
+from motcua.documents.models import StoredDocument
+from motcua.documents.uploads import accept_attribute, too_large
 from motcua.dossiers.actions import (
     Applicant,
     IntakeError,
@@ -29,12 +31,11 @@ from motcua.dossiers.selectors import lookup_path
 from motcua.dossiers.workflow import WorkflowError, legal_actions
 from motcua.identity.actions import SignInError, organisations_of, register_organisation
 from motcua.identity.oidc import enabled_providers
+from motcua.identity.views import ThrottledLoginView
 from motcua.portal.models import FormDraft
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
-
-class SignInView(LoginView):
+class SignInView(ThrottledLoginView):
     """Sign-in page: VNeID / national portal buttons first, then user name and password (demo, staff)."""
 
     template_name = "portal/login.html"
@@ -79,9 +80,9 @@ def submit(request: HttpRequest, national_code: str) -> HttpResponse:
                 reuse.append(int(chosen))
             if upload is None:
                 continue
-            if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
-                errors[f"documents/{document.get('code')}"] = (
-                    "Tệp lớn hơn 10 MB.", "The file is larger than 10 MB.")
+            error = too_large(upload.name or "tep", upload.size or 0)
+            if error is not None:  # refused before reading it into memory; the rest of the form is kept
+                errors[f"documents/{document.get('code')}"] = error.pair
                 continue
             uploads.append(Upload(slot=str(document.get("code")), name=upload.name or "tep", content=upload.read()))
         if agency is None:
@@ -105,6 +106,7 @@ def submit(request: HttpRequest, national_code: str) -> HttpResponse:
         "fields": build_fields(version.eform_schema, form_data, field_errors),
         "errors": errors, "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
         "stored": {code: [d for d in stored if d.kind == code] for code in codes}, "reuse": reuse,
+        "accept": accept_attribute(),
     }
     return render(request, "portal/submit.html", context, status=400 if errors else 200)
 
@@ -140,7 +142,9 @@ def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
                "questions": SURVEY_QUESTIONS, "scale": SURVEY_SCALE,
                "can_withdraw": "withdraw" in legal_actions(dossier),
                "can_supplement": dossier.status == Status.AWAITING_SUPPLEMENT,
-               "slots": dossier.procedure_version.required_documents}
+               "slots": dossier.procedure_version.required_documents,
+               "documents": dossier.documents.exclude(file="").select_related("blob").order_by("created_at", "pk"),
+               "accept": accept_attribute()}
     return render(request, "portal/my_dossier.html", context)
 
 
@@ -152,8 +156,13 @@ def supplement(request: HttpRequest, code: str) -> HttpResponse:
     uploads = []
     for document in dossier.procedure_version.required_documents:
         upload = request.FILES.get(f"doc__{document.get('code')}")
-        if upload is not None and (upload.size or 0) <= MAX_UPLOAD_BYTES:
-            uploads.append(Upload(slot=str(document.get("code")), name=upload.name or "tep", content=upload.read()))
+        if upload is None:
+            continue
+        error = too_large(upload.name or "tep", upload.size or 0)
+        if error is not None:
+            messages.error(request, f"{error.message_vi} ({error.message_en})")
+            return redirect("portal:my_dossier", code=code)
+        uploads.append(Upload(slot=str(document.get("code")), name=upload.name or "tep", content=upload.read()))
     if not uploads:
         messages.error(request, "Vui lòng đính kèm giấy tờ cần bổ sung. (Please attach the missing documents.)")
         return redirect("portal:my_dossier", code=code)
@@ -226,3 +235,17 @@ def notice_pdf(request: HttpRequest, code: str, notice_id: int) -> HttpResponse:
     response["Content-Disposition"] = f'inline; filename="{dossier.code}-{notice.kind}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required(login_url="portal:login")
+def my_document(request: HttpRequest, code: str, document_id: int) -> HttpResponseBase:
+    """A file of one of my dossiers (anyone else's dossier is a 404)."""
+    dossier = _own_dossier(request, code)
+    return file_response(get_object_or_404(dossier.documents.select_related("blob"), pk=document_id))
+
+
+@login_required(login_url="portal:login")
+def stored_document(request: HttpRequest, document_id: int) -> HttpResponseBase:
+    """A file of my personal data store (anyone else's is a 404)."""
+    return file_response(get_object_or_404(StoredDocument.objects.select_related("blob"), pk=document_id,
+                                           owner_id=request.user.pk))

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.documents.actions import reusable_documents, store_document
-from motcua.documents.models import StoredDocument
+from motcua.documents.models import ScanState, StoredDocument
+from motcua.documents.uploads import UploadError, accept_attribute, too_large
 from motcua.dossiers.actions import Applicant, IntakeError, Upload, submit_dossier
 from motcua.dossiers.eforms import build_fields, ordered_properties, read_values
 from motcua.dossiers.models import Channel
@@ -21,7 +22,6 @@ from motcua.identity.models import User
 from motcua.portal.models import FormDraft
 from motcua.portal.wizard import page_errors, pages_for
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 APPLICANT_FIELDS = ("name", "id_number", "phone", "email", "address", "agency", "organisation")
 
 
@@ -89,7 +89,7 @@ def page(request: HttpRequest, national_code: str, index: int) -> HttpResponse:
         "procedure": procedure, "version": version, "pages": pages, "page": current, "index": index,
         "agencies": agencies, "draft": draft, "errors": errors, "organisations": organisations_of(user),
         "fields": build_fields(current.schema, draft.form_data, errors) if current.schema else [],
-        "stored": {code: [d for d in stored if d.kind == code] for code in codes},
+        "stored": {code: [d for d in stored if d.kind == code] for code in codes}, "accept": accept_attribute(),
     }
     return render(request, "portal/apply_page.html", context, status=400 if errors else 200)
 
@@ -104,11 +104,15 @@ def _save_documents(request: HttpRequest, user: User, draft: FormDraft, version:
         upload = request.FILES.get(f"doc__{code}")
         chosen = request.POST.get(f"reuse__{code}", "")
         if upload is not None:
-            if (upload.size or 0) > MAX_UPLOAD_BYTES:
-                errors[code] = "Tệp lớn hơn 10 MB."
+            try:
+                error = too_large(upload.name or "tep", upload.size or 0)
+                if error is not None:
+                    raise error
+                stored = store_document(owner=user, kind=code, name=upload.name or "tep", content=upload.read(),
+                                        source=StoredDocument.Source.SUBMITTED)
+            except UploadError as exc:  # the other documents of the page are kept
+                errors[code] = f"{exc.message_vi} ({exc.message_en})"
                 continue
-            stored = store_document(owner=user, kind=code, name=upload.name or "tep", content=upload.read(),
-                                    source=StoredDocument.Source.SUBMITTED)
             documents[code] = stored.pk
             reused.discard(code)
         elif (chosen.isdigit() and documents.get(code) != int(chosen)
@@ -129,10 +133,17 @@ def check(request: HttpRequest, national_code: str) -> HttpResponse:
     intake_errors: dict[str, tuple[str, str]] = {}
     if request.method == "POST":
         agency = procedure.competent_agencies.active().filter(pk=int(draft.applicant.get("agency") or 0)).first()
-        stored = {d.pk: d for d in StoredDocument.objects.filter(owner=user, pk__in=list(draft.documents.values()))}
+        stored = {d.pk: d for d in StoredDocument.objects.filter(owner=user, pk__in=list(draft.documents.values()))
+                  .select_related("blob")}
         uploads, reuse = [], []
+        rejected: dict[str, tuple[str, str]] = {}
         for code, pk in draft.documents.items():
             if pk not in stored:
+                continue
+            if stored[pk].scan_state in (ScanState.INFECTED, ScanState.FAILED):
+                rejected[f"documents/{code}"] = (
+                    f"Tệp {stored[pk].name} bị từ chối khi quét virus; vui lòng đính kèm tệp khác.",
+                    f"The file {stored[pk].name} was rejected by the virus scan; please attach another file.")
                 continue
             if code in draft.reused:
                 reuse.append(pk)
@@ -140,6 +151,8 @@ def check(request: HttpRequest, national_code: str) -> HttpResponse:
                 with stored[pk].file.open("rb") as fh:
                     uploads.append(Upload(slot=code, name=stored[pk].name, content=fh.read()))
         try:
+            if rejected:
+                raise IntakeError(rejected)
             if agency is None:
                 raise IntakeError({"competent_agency": ("Vui lòng chọn nơi giải quyết.", "Choose the agency.")})
             applicant = draft.applicant

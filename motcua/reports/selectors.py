@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Case, Count, Q, QuerySet, Sum, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -105,15 +106,20 @@ def figures_by_agency(first_month: dt.date, last_month: dt.date, agencies: list[
 
 
 def overdue_now_filter(at: dt.datetime | None = None) -> Q:
-    """Open dossiers whose clock runs and whose due date (or new appointment) has passed."""
-    return Q(finished_at__isnull=True, paused_at__isnull=True, due_at__isnull=False) & (
-        Q(extended_due_at__lt=at or timezone.now()) | Q(extended_due_at__isnull=True, due_at__lt=at or timezone.now()))
+    """Open dossiers whose clock runs and whose binding date (new appointment, else due date) has passed; the
+    same expression as the partial index `dossier_running_deadline`, so PostgreSQL reads only the overdue ones."""
+    return Q(finished_at__isnull=True, paused_at__isnull=True) & Q(
+        **{"running_deadline__lt": at or timezone.now()})
+
+
+def overdue_dossiers(at: dt.datetime | None = None) -> QuerySet[Dossier]:
+    return Dossier.objects.alias(running_deadline=Coalesce("extended_due_at", "due_at")).filter(overdue_now_filter(at))
 
 
 def overdue_now(agencies: list[Agency], field_code: str = "") -> dict[int, int]:
     """How many dossiers of each agency are overdue right now (a live count over the open dossiers' index:
     "now" moves without events, so it cannot be a rollup)."""
-    rows = Dossier.objects.filter(overdue_now_filter(), competent_agency__in=agencies)
+    rows = overdue_dossiers().filter(competent_agency__in=agencies)
     if field_code:
         rows = rows.filter(procedure__field__code=field_code)
     # Count a column of the index, so that PostgreSQL can answer from the index alone.
@@ -149,8 +155,8 @@ OVERDUE_NOW = "overdue_now"
 def dossiers_behind(metric: str, first: dt.date, last: dt.date, agency_ids: list[int]) -> tuple[str, QuerySet[Dossier]]:
     """The label and the dossiers behind one figure of the report (received in the period by default)."""
     if metric == OVERDUE_NOW:
-        return (str(_("Overdue now")),
-                Dossier.objects.filter(overdue_now_filter(), competent_agency_id__in=agency_ids).order_by("due_at"))
+        overdue = overdue_dossiers().filter(competent_agency_id__in=agency_ids)
+        return str(_("Overdue now")), overdue.order_by("due_at")
     chosen = Metric(metric) if metric in DRILL else Metric.RECEIVED
     tz = timezone.get_current_timezone()
     start = dt.datetime.combine(month_start(first), dt.time.min, tzinfo=tz)

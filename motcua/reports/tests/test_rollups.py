@@ -123,7 +123,7 @@ def test_overdue_now_counts_open_running_dossiers_past_their_date(client, demo_c
     from django.urls import reverse
     from django.utils import timezone
 
-    from motcua.reports.selectors import overdue_now_filter
+    from motcua.reports.selectors import overdue_dossiers
 
     # January dossiers are long past their due date today; one is waiting for a supplement (clock stopped), one
     # was refused, one has a new appointment still ahead, two are simply overdue.
@@ -138,7 +138,7 @@ def test_overdue_now_counts_open_running_dossiers_past_their_date(client, demo_c
               if d.finished_at is None and d.paused_at is None and d.effective_due_at < timezone.now()]
     assert sorted(direct) == sorted(d.code for d in made[3:])
     figures = figures_by_agency(dt.date(2026, 1, 1), dt.date(2026, 1, 1), [land])[land.pk]
-    assert figures.overdue_now == 2 == Dossier.objects.filter(overdue_now_filter()).count()
+    assert figures.overdue_now == 2 == overdue_dossiers().count()
 
     client.force_login(leader)
     page = client.get(reverse("reports:report"), {"tu": "2026-01", "den": "2026-01"})
@@ -164,6 +164,7 @@ def test_a_result_returned_online_counts_for_indicator_3b(demo_catalog, demo_age
     figures = figures_by_agency(dt.date(2026, 11, 1), dt.date(2026, 11, 1), [land])[land.pk]
     assert figures.counts["result_online"] == 1 == Dossier.objects.filter(return_method="online").count()
     card = current_scorecard(dt.date(2026, 11, 1))
+    assert card is not None
     line = {x.code: x for x in compute(card, dt.date(2026, 11, 1), dt.date(2026, 11, 1), [land])}["3b"]
     assert line.rate == Decimal(50)
     incremental = snapshot()

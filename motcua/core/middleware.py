@@ -1,0 +1,30 @@
+"""Request hygiene that every view relies on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+
+_NUL_MARKERS = (b"%00", b"\\u0000", b"\x00")
+
+
+class RejectNulMiddleware:
+    """Answer 400 to a NUL character in the path, the query string or a non-file body (URL-encoded or JSON).
+
+    No legitimate text contains one, and PostgreSQL cannot store or even compare it: a query with one raises
+    DataError (a 500) wherever a parameter reaches the database. File uploads (multipart) are left alone."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = request.META.get("QUERY_STRING", "").encode("latin-1", "replace")
+        suspicious = "\x00" in request.path or b"%00" in query
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if not suspicious and content_type.startswith(("application/x-www-form-urlencoded", "application/json")):
+            suspicious = any(marker in request.body for marker in _NUL_MARKERS)
+        if suspicious:
+            return HttpResponseBadRequest("Yêu cầu chứa ký tự NUL. / The request contains a NUL character.",
+                                          content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

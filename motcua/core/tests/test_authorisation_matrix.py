@@ -1,0 +1,290 @@
+"""Every URL and API endpoint, for every member of the cast: nobody reads or writes citizen A's dossier (or agency
+A's work) without the right to.
+
+The URLs come from the resolver (the admin and the Ninja API included), so a new URL fails this test until it is
+classified below: PUBLIC (with the reason it may be public) or RULES (who may use it, who may see A's data).
+Path parameters are filled with citizen A's dossier, handled by agency A (the provincial service centre receives,
+the land registration office decides). For each role:
+- GET: anyone outside `access` gets 401/403/404/405 or a redirect to a sign-in page, never a 2xx;
+- every response (public ones too) to anyone outside `see` is free of A's data (look-up secret, name, file);
+- POST by anyone outside `access` (rich form and JSON bodies, CSRF not enforced) changes nothing in the database.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.contrib.sessions.models import Session
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from motcua.core.tests.authz_urls import Route, all_routes, fill
+from motcua.core.tests.authz_world import World, build_world
+from motcua.documents.models import StoredDocument
+from motcua.dossiers.models import Dossier
+from motcua.identity.models import ApiToken
+from motcua.payments.models import Invoice
+
+CITIZENS = frozenset({"citizen", "other_citizen"})
+STAFF_A = frozenset({"clerk", "specialist", "leader"})          # the agencies handling A's dossier
+STAFF = STAFF_A | {"other_clerk"}
+SIGNED_IN = CITIZENS | STAFF
+ROLES = (*sorted(SIGNED_IN), "anonymous")
+
+# Public by design, each with its reason. Nobody may see A's data on them without A's secret (checked below).
+PUBLIC: dict[str, str] = {
+    "home": "redirects to the public catalog",
+    "healthz": "liveness probe for the load balancer, no data",
+    "readyz": "readiness probe for the load balancer, no data",
+    "catalog:list": "public procedure catalog",
+    "catalog:detail": "public procedure catalog",
+    "api:procedures": "public procedure catalog (API)",
+    "api:procedure": "public procedure catalog (API)",
+    "api:openapi-json": "API schema, no data",
+    "api:openapi-view": "API documentation page, no data",
+    "api:api-root": "404 page of the API root",
+    "backoffice:login": "sign-in form (rate-limited)",
+    "portal:login": "sign-in form (rate-limited)",
+    "admin:login": "admin sign-in form",
+    "backoffice:logout": "signs out the caller's own session",
+    "portal:logout": "signs out the caller's own session",
+    "admin:logout": "signs out the caller's own session",
+    "set_language": "stores the caller's language choice",
+    "dossiers:lookup": "look-up form; redirects code+secret to the detail page",
+    "dossiers:lookup_detail": "needs the dossier's secret (≥ 40 bits), throttled per address",
+    "api:lookup": "needs the dossier's secret, throttled per address",
+    "identity:oidc_login": "redirect to the national identity provider",
+    "identity:oidc_callback": "OIDC callback: state, nonce and token checked by Authlib",
+    "api:zalo": "Zalo token exchange, verified with Zalo; throttled per address",
+    "payments:vnpay_ipn": "gateway callback, HMAC-SHA512 signature checked in constant time",
+    "payments:paygov_ipn": "gateway callback, signature checked",
+    "payments:vnpay_return": "browser return from the gateway: signature checked, display only",
+    "payments:paygov_return": "browser return from the gateway: signature checked, display only",
+    "signing:verify": "public verification of a signed result (the citizen or a third party uploads the PDF)",
+    "signing:verify_code": "public verification by the code printed on a signed result",
+    "api:verify": "public verification of a signed result (API)",
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    access: frozenset[str]             # may get a 2xx (and may POST: not checked for them)
+    see: frozenset[str] = frozenset()  # may see citizen A's data
+    get: bool = True                   # False: POST-only (GET is 405 for everyone)
+    sanity: bool = True                # someone in ACCESS must get a 200 (proves the path was filled right)
+
+
+OWNER = Rule(access=frozenset({"citizen"}), see=frozenset({"citizen"}))
+OWNER_WRITE = Rule(access=frozenset({"citizen"}), see=frozenset({"citizen"}), sanity=False)  # GET redirects
+OWNER_POST = Rule(access=frozenset({"citizen"}), see=frozenset({"citizen"}), get=False)
+SELF = Rule(access=SIGNED_IN, see=frozenset({"citizen"}))   # the caller's own things: only A sees A's
+DOSSIER_STAFF = Rule(access=STAFF_A, see=STAFF_A)
+LEADER = Rule(access=frozenset({"leader"}), see=frozenset({"leader"}))
+NOBODY_IN_CAST = Rule(access=frozenset(), get=False)
+NO_RESULT_YET_OWNER = Rule(access=frozenset({"citizen"}), see=frozenset({"citizen"}), sanity=False)
+
+RULES: dict[str, Rule] = {
+    # Citizen web (portal) and API (bearer token): A's dossier only for A.
+    "portal:my_dossier": OWNER,
+    "portal:submitted": OWNER,
+    "portal:notice_pdf": OWNER,
+    "portal:my_document": OWNER,
+    "portal:stored_document": OWNER,  # A's personal data store
+    # The world has no signed result yet (result_id names none): the denials are checked, the owner's 200 is not.
+    "portal:result": NO_RESULT_YET_OWNER,
+    "api:results": OWNER,
+    "api:result_file": NO_RESULT_YET_OWNER,
+    # Offers the upload form only at a step that produces the result; A's dossier is at the tax office.
+    "backoffice:upload_result": Rule(access=STAFF_A, see=STAFF_A, sanity=False),
+    "backoffice:result_file": Rule(access=STAFF_A, see=STAFF_A, sanity=False),
+    "portal:supplement": OWNER_WRITE,
+    "portal:withdraw": OWNER_WRITE,
+    "portal:survey": OWNER_WRITE,
+    "portal:my_dossiers": SELF,
+    "portal:organisations": SELF,
+    "portal:apply": Rule(access=SIGNED_IN, see=frozenset({"citizen"}), sanity=False),  # redirects to page 1
+    "portal:apply_page": SELF,
+    "portal:apply_check": SELF,
+    "portal:submit": SELF,
+    "payments:dossier": OWNER,   # or anyone holding the look-up secret
+    "payments:receipt": OWNER,   # or anyone holding the look-up secret
+    "api:my_dossiers": SELF,
+    "api:submit": SELF,
+    "api:documents": SELF,
+    "api:my_dossier": OWNER,
+    "api:invoices": OWNER,
+    "api:supplement": OWNER_POST,
+    "api:withdraw": OWNER_POST,
+    "api:survey": OWNER_POST,
+    "api:start_payment": OWNER_POST,
+    # The national portal pushes dossiers with its own bearer token, which no member of the cast holds.
+    "api:receive_from_portal": NOBODY_IN_CAST,
+    # Back office: staff of the agencies handling the dossier.
+    "backoffice:home": Rule(access=STAFF, see=STAFF_A),
+    "backoffice:intake_choose": Rule(access=frozenset({"clerk", "other_clerk"}), see=frozenset({"clerk"})),
+    "backoffice:intake": Rule(access=frozenset({"clerk", "other_clerk"}), see=frozenset({"clerk"})),
+    "backoffice:awaiting_receipt": Rule(access=frozenset({"clerk", "other_clerk"}), see=frozenset({"clerk"})),
+    "backoffice:queue": Rule(access=frozenset({"specialist"}), see=frozenset({"specialist"})),
+    "backoffice:approvals": LEADER,
+    "backoffice:dossier": DOSSIER_STAFF,
+    "backoffice:document": DOSSIER_STAFF,
+    "backoffice:notice_pdf": DOSSIER_STAFF,
+    "backoffice:control_sheet_pdf": DOSSIER_STAFF,
+    "backoffice:dossier_action": Rule(access=STAFF_A, see=STAFF_A, get=False),
+    "payments:counter": Rule(access=frozenset({"clerk"}), see=frozenset({"clerk"})),  # the receiving clerk
+    # Statistics: leaders, scoped to their agencies.
+    "reports:report": LEADER,
+    "reports:drill_down": LEADER,
+    "reports:export_xlsx": LEADER,
+    "reports:report_pdf": LEADER,
+    "reports:scorecard": LEADER,
+    "reports:scorecard_pdf": LEADER,
+    "reports:export_start": Rule(access=frozenset({"leader"}), see=frozenset({"leader"}), get=False),
+    # An export job belongs to the leader who asked for it; the world has none, so nobody gets a 200 here.
+    "reports:export_status": Rule(access=frozenset({"leader"}), see=frozenset({"leader"}), sanity=False),
+    "reports:export_download": Rule(access=frozenset({"leader"}), see=frozenset({"leader"}), sanity=False),
+}
+# The Django admin (every model's pages, present and future): staff flag plus per-model permissions, which none
+# of the cast holds. Staff may open the empty index; nobody in the cast may see A's data or change anything.
+ADMIN = Rule(access=STAFF, sanity=False)
+DENIED = {401, 403, 404, 405}
+SIGN_IN_PAGES = ("/dang-nhap/", "/mot-cua/dang-nhap/", "/quan-tri/login/")
+
+
+def _rule(route: Route) -> Rule | None:
+    if route.key in PUBLIC:
+        return Rule(access=frozenset(ROLES), sanity=False)
+    if route.name.startswith("admin:") and route.key not in PUBLIC:
+        return ADMIN
+    return RULES.get(route.key)
+
+
+@pytest.fixture
+def world(demo_catalog, demo_agencies, citizen, other_citizen, clerk, specialist, leader, other_clerk,
+          tax_specialist) -> World:
+    cast = {"citizen": citizen, "other_citizen": other_citizen, "clerk": clerk, "specialist": specialist,
+            "leader": leader, "other_clerk": other_clerk, "anonymous": None}
+    return build_world(demo_catalog, demo_agencies, cast, tax_specialist)
+
+
+def _path(route: Route, world: World, agencies: dict[str, Any]) -> str:
+    dossier = world.dossier
+    stored = StoredDocument.objects.filter(owner=world.users["citizen"]).order_by("pk").first()
+    values = {
+        "code": dossier.code, "national_code": dossier.procedure.national_code,
+        "document_id": (str(stored.pk if stored else 999999) if route.route.startswith("kho-du-lieu/")
+                        else str(dossier.documents.order_by("pk").first().pk)),
+        "notice_id": str(dossier.notices.order_by("pk").first().pk),
+        "number": world.invoice.number if "quay/" in route.route else world.receipt.number,
+        "agency_id": str(agencies["land_office"].pk), "role": "specialist", "action": "forward", "index": "0",
+        "provider": "vneid", "job_id": "999999", "result_id": "999999", "object_id": str(world.invoice.pk),
+        "id": str(citizen_pk(world)),
+        "content_type_id": "1",
+    }
+    return fill(route.route, values)
+
+
+def citizen_pk(world: World) -> int:
+    user = world.users["citizen"]
+    assert user is not None
+    return user.pk
+
+
+def _client(world: World, role: str) -> tuple[Client, dict[str, str]]:
+    client = Client()
+    user = world.users[role]
+    if user is None:
+        return client, {}
+    client.force_login(user)
+    return client, {"HTTP_AUTHORIZATION": f"Bearer {world.tokens[role]}"}
+
+
+def _body(response: Any) -> str:
+    content = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
+    return bytes(content).decode(errors="replace")
+
+
+def _snapshot() -> tuple[Any, ...]:
+    counts = tuple(
+        (model._meta.label, model._default_manager.count()) for model in apps.get_models()
+        if model not in (Session, ApiToken) and not model._meta.proxy
+    )
+    return (counts, tuple(Dossier.objects.order_by("pk").values_list("pk", "status", "version", "assignee_id")),
+            tuple(Invoice.objects.order_by("pk").values_list("pk", "state", "paid_amount")))
+
+
+def _denied(response: Any) -> bool:
+    if response.status_code in DENIED:
+        return True
+    return bool(response.status_code == 302 and response["Location"].split("?")[0].endswith(SIGN_IN_PAGES))
+
+
+def test_every_url_is_classified():
+    unclassified = sorted({r.key for r in all_routes() if _rule(r) is None})
+    assert not unclassified, f"classify these URLs in PUBLIC or RULES: {unclassified}"
+    stale = sorted((set(RULES) | set(PUBLIC)) - {r.key for r in all_routes()})
+    assert not stale, f"classified URLs that no longer exist: {stale}"
+
+
+# Hundreds of requests from one address: the look-up and sign-in limits (tested elsewhere) must not hide the answers.
+@override_settings(MOTCUA_LOOKUP_RATE="100000/m", MOTCUA_SIGN_IN_RATE_PER_IP="100000/m",
+                   MOTCUA_SIGN_IN_RATE_PER_USER="100000/m")
+def test_nobody_reads_or_writes_what_is_not_theirs(world, demo_agencies):
+    problems: list[str] = []
+    for route in all_routes():
+        rule = _rule(route)
+        if rule is None:
+            continue  # reported by test_every_url_is_classified
+        path = _path(route, world, demo_agencies)
+        someone_ok = False
+        for role in ROLES:
+            client, headers = _client(world, role)
+            response = client.get(path, **headers)  # type: ignore[arg-type]
+            body = _body(response)
+            where = f"GET {path} as {role} → {response.status_code}"
+            if response.status_code >= 500:
+                problems.append(f"{where}: server error")
+            if role not in rule.see and any(secret in body for secret in world.secrets):
+                problems.append(f"{where}: shows citizen A's data")
+            if role in rule.access:
+                someone_ok |= response.status_code == 200
+            elif route.key not in PUBLIC and not _denied(response):
+                problems.append(f"{where}: not denied")
+            if role in rule.access:
+                continue
+            before = _snapshot()
+            form = {"note": "x", "reason": "x", "comment": "x", "method": "cash", "amount": "1", "key": "authz",
+                    "invoice": world.invoice.number, "provider": "vnpay", "version": str(world.dossier.version),
+                    "idempotency_key": "authz", "q1": "5", "s": ""}
+            if route.route.startswith("api/"):
+                payload = {**form, "answers": {"q1": 5}, "documents": [], "procedure_code": "1.013831",
+                           "agency_eid": demo_agencies["land_office"].eid_code, "access_token": "x",
+                           "phone_code": "x"}
+                response = client.post(path, json.dumps(payload), content_type="application/json",
+                                       **headers)  # type: ignore[arg-type]
+            else:
+                response = client.post(path, form, **headers)  # type: ignore[arg-type]
+            where = f"POST {path} as {role} → {response.status_code}"
+            if response.status_code >= 500:
+                problems.append(f"{where}: server error")
+            if _snapshot() != before:
+                problems.append(f"{where}: changed the database")
+            if role not in rule.see and any(secret in _body(response) for secret in world.secrets):
+                problems.append(f"{where}: shows citizen A's data")
+        if rule.get and rule.sanity and not someone_ok:
+            problems.append(f"GET {path}: nobody allowed got a 200 (path parameters wrong?)")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_matrix_catches_a_leak(world, demo_agencies):
+    """The check itself bites: the owner's page shows the markers, another citizen's answer does not."""
+    owner, _ = _client(world, "citizen")
+    page = _body(owner.get(reverse("portal:my_dossier", args=[world.dossier.code])))
+    assert world.dossier.lookup_secret in page
+    intruder, _ = _client(world, "other_citizen")
+    response = intruder.get(reverse("portal:my_dossier", args=[world.dossier.code]))
+    assert _denied(response) and world.dossier.lookup_secret not in _body(response)

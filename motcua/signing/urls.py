@@ -1,0 +1,9 @@
+from django.urls import path
+
+from motcua.signing import views
+
+app_name = "signing"
+urlpatterns = [
+    path("", views.verify_page, name="verify"),
+    path("<str:code>/", views.verify_code, name="verify_code"),
+]
