@@ -24,7 +24,7 @@ def _locked_head() -> ChainHead:
 def seal_event(event: DossierEvent) -> EventSeal:
     """Append EVENT to the chain. Call it right after the event is written, in the same transaction: the head
     stays locked until that transaction commits, so chain order is commit order and nothing can fork it."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # part of the event's own transaction: no savepoint needed
         head = _locked_head()
         # Hash what the database holds (JSON and times after their round trip), exactly as verification reads it.
         values = DossierEvent.objects.filter(pk=event.pk).values(*EVENT_FIELDS).get()

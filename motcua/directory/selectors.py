@@ -53,7 +53,23 @@ def agencies_in_scope(user: Any, *roles: Role) -> AgencyQuerySet:
 
 
 def has_role(user: Any, agency: Agency, role: Role) -> bool:
-    return agencies_in_scope(user, role).filter(pk=agency.pk).exists()
+    """Whether AGENCY is in `agencies_in_scope(user, role)`, decided from the user's cached assignments (no query:
+    the workflow asks this several times per transition)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    for assignment in _active_assignments(user):
+        if assignment.role != role:
+            continue
+        if role == Role.PROVINCE_ADMIN:
+            return True
+        if role in SUBTREE_ROLES:
+            if agency.path.startswith(assignment.agency.path):
+                return True
+        elif assignment.agency_id == agency.pk:
+            return True
+    return False
 
 
 def is_province_admin(user: Any) -> bool:

@@ -1,0 +1,187 @@
+"""Workflow engines side by side: the same 5-step sequential process, N instances, each step a transaction that
+reloads the instance's state, moves it one step and persists it.
+
+    .venv/bin/uv pip install --python .venv/bin/python -e ".[bench]"     # SpiffWorkflow and django-viewflow
+    .venv/bin/python bench/workflow.py                                    # SQLite and PostgreSQL, 2,000 instances
+
+- motcua: real land-transfer dossiers received at the counter, moved by the real actions (`forward_dossier`
+  five times: clerk → land office → tax → treasury → land office → leader). Each step is
+  `workflow.transition()`: the dossier row locked, the transition table checked, the step's agency, role and
+  deadline (working-hours calendar) computed, one DossierEvent, the monthly figures, the notification outbox,
+  the sync record for the national portal and the audit-chain seal, all in one transaction.
+- SpiffWorkflow (BPMN, five manual tasks): the workflow is JSON-serialised into a row; each step locks the row,
+  deserialises, completes the ready task, runs the engine steps, serialises and writes the row back.
+- django-viewflow 2: a flow of five `Handle` tasks; each step runs the next task with its select-for-update lock
+  (the process row), which completes it and creates the next task.
+
+Instances are made before the clock starts; the steps run round-robin (step 1 of every instance, then step 2 …),
+so every step reloads its state from the database. Each database gets a fresh database (PostgreSQL:
+`motcua_bench_wf` on 127.0.0.1, dropped and made again). Prints instances/s and the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+PG_URL = "postgres://postgres@127.0.0.1:5432/motcua_bench_wf"
+STEPS = 5
+
+
+def _spiff_spec() -> Any:
+    from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser  # type: ignore[import-untyped]
+
+    tasks = "".join(f'<bpmn:manualTask id="s{i}" name="step {i}"/>' for i in range(1, STEPS + 1))
+    flows = "".join(
+        f'<bpmn:sequenceFlow id="f{i}" sourceRef="{"start" if i == 0 else f"s{i}"}" '
+        f'targetRef="{"end" if i == STEPS else f"s{i + 1}"}"/>' for i in range(STEPS + 1))
+    xml = ('<?xml version="1.0" encoding="UTF-8"?><bpmn:definitions '
+           'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="motcua">'
+           f'<bpmn:process id="five" isExecutable="true"><bpmn:startEvent id="start"/>{tasks}'
+           f'<bpmn:endEvent id="end"/>{flows}</bpmn:process></bpmn:definitions>')
+    parser = BpmnParser()
+    parser.add_bpmn_str(xml.encode())
+    return parser.get_spec("five")
+
+
+def run_engines(instances: int) -> dict[str, Any]:
+    """In a process set up for one database: make the instances, then time the steps of each engine."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    call_command("migrate", verbosity=0)
+    call_command("setup_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+    # --- motcua ---------------------------------------------------------------------------------------------
+    from motcua.catalog.models import Procedure
+    from motcua.directory.models import Agency
+    from motcua.dossiers.actions import Applicant, forward_dossier, submit_dossier
+    from motcua.dossiers.models import Channel, Dossier
+    from motcua.dossiers.tests.helpers import LAND_FORM, LAND_PAPERS
+    from motcua.identity.models import User
+
+    people = [User.objects.get(username=name) for name in (
+        "tiepnhan.ttpvhcc", "chuyenvien.vpdkdd", "chuyenvien.thue", "chuyenvien.khobac", "chuyenvien.vpdkdd")]
+    procedure = Procedure.objects.get(national_code="1.013831")
+    land_office = Agency.objects.get(eid_code="000.01.16.H19")
+    centre = Agency.objects.get(eid_code="000.00.01.H19")  # the provincial public service centre
+    dossier_ids = [submit_dossier(
+        procedure=procedure, channel=Channel.COUNTER, competent_agency=land_office, receiving_agency=centre,
+        actor=people[0], applicant=Applicant(name="Trần Thị Bình", id_number="075195004321", phone="0987654321"),
+        form_data=LAND_FORM, paper_documents=LAND_PAPERS).pk for _ in range(instances)]
+
+    def motcua_step(step: int, pk: int) -> None:
+        forward_dossier(Dossier.objects.get(pk=pk), actor=people[step])
+
+    # --- SpiffWorkflow ---------------------------------------------------------------------------------------
+    from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer  # type: ignore[import-untyped]
+    from SpiffWorkflow.bpmn.workflow import BpmnWorkflow  # type: ignore[import-untyped]
+    from SpiffWorkflow.util.task import TaskState  # type: ignore[import-untyped]
+
+    spec = _spiff_spec()
+    serializer = BpmnWorkflowSerializer()
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_spiff_instance")
+        cursor.execute("CREATE TABLE bench_spiff_instance (id integer PRIMARY KEY, state text NOT NULL)")
+        for number in range(instances):
+            workflow = BpmnWorkflow(spec)
+            workflow.do_engine_steps()
+            cursor.execute("INSERT INTO bench_spiff_instance VALUES (%s, %s)",
+                           [number, serializer.serialize_json(workflow)])
+    lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
+
+    def spiff_step(step: int, pk: int) -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SELECT state FROM bench_spiff_instance WHERE id = %s{lock}", [pk])  # noqa: S608
+            workflow = serializer.deserialize_json(cursor.fetchone()[0])
+            task = workflow.get_next_task(state=TaskState.READY, manual=True)
+            task.run()
+            workflow.do_engine_steps()
+            cursor.execute("UPDATE bench_spiff_instance SET state = %s WHERE id = %s",
+                           [serializer.serialize_json(workflow), pk])
+
+    # --- django-viewflow -------------------------------------------------------------------------------------
+    from viewflow.workflow.models import Task  # type: ignore[import-untyped]
+    from viewflow.workflow.status import STATUS  # type: ignore[import-untyped]
+
+    from bench.workflow_app.flows import FiveSteps
+
+    nodes = [FiveSteps.step1, FiveSteps.step2, FiveSteps.step3, FiveSteps.step4, FiveSteps.step5]
+    process_ids = [FiveSteps.start.run().pk for _ in range(instances)]
+
+    def viewflow_step(step: int, pk: int) -> None:
+        with transaction.atomic():
+            task = Task.objects.get(process_id=pk, flow_task=nodes[step], status=STATUS.NEW)
+            nodes[step].run(task)
+
+    def timed(step_fn: Callable[[int, int], None], ids: list[int]) -> float:
+        began = time.perf_counter()
+        for step in range(STEPS):
+            for pk in ids:
+                step_fn(step, pk)
+        return time.perf_counter() - began
+
+    results = {
+        "motcua": timed(motcua_step, dossier_ids),
+        "SpiffWorkflow": timed(spiff_step, list(range(instances))),
+        "django-viewflow": timed(viewflow_step, process_ids),
+    }
+    # Every engine finished every instance.
+    assert Dossier.objects.filter(pk__in=dossier_ids, step_index=5).count() == instances  # noqa: S101
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT state FROM bench_spiff_instance")
+        assert all(serializer.deserialize_json(s).completed for (s,) in cursor.fetchall())  # noqa: S101
+    assert Task.objects.filter(flow_task=FiveSteps.end, status=STATUS.DONE).count() == instances  # noqa: S101
+    return {"vendor": connection.vendor, "instances": instances,
+            "per_second": {name: instances / seconds for name, seconds in results.items()}}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--instances", type=int, default=2000)
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        sys.path.insert(0, str(ROOT))
+        print(json.dumps(run_engines(args.instances)))
+        return
+    for vendor in args.databases.split(","):
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings_workflow", "MOTCUA_MANIFEST_STATIC": "false",
+               "MOTCUA_SMS_BACKEND": "log", "LOG_LEVEL": "WARNING"}
+        with tempfile.TemporaryDirectory() as var:
+            env["MOTCUA_VAR_DIR"] = var
+            if vendor == "postgresql":
+                env["DATABASE_URL"] = PG_URL
+                for sql in ("DROP DATABASE IF EXISTS motcua_bench_wf", "CREATE DATABASE motcua_bench_wf"):
+                    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql], check=True)  # noqa: S603,S607
+            else:
+                env["DATABASE_URL"] = f"sqlite:///{var}/bench.sqlite3"
+            done = subprocess.run([sys.executable, __file__, "--child", "--instances", str(args.instances)],  # noqa: S603
+                                  env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+        if done.returncode:
+            print(done.stdout, done.stderr, file=sys.stderr)
+            raise SystemExit(f"{vendor}: the benchmark failed")
+        figures = json.loads(done.stdout.strip().splitlines()[-1])
+        rate = figures["per_second"]
+        print(f"{figures['vendor']}: {figures['instances']} instances × {STEPS} steps")
+        for name, value in rate.items():
+            print(f"  {name:16} {value:8.1f} instances/s")
+        print(f"  motcua / SpiffWorkflow = {rate['motcua'] / rate['SpiffWorkflow']:.2f}×   "
+              f"motcua / django-viewflow = {rate['motcua'] / rate['django-viewflow']:.2f}×")
+
+
+if __name__ == "__main__":
+    main()
