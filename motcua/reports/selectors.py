@@ -79,12 +79,15 @@ def month_start(day: dt.date) -> dt.date:
 
 
 def figures_by_agency(first_month: dt.date, last_month: dt.date, agencies: list[Agency],
-                      field_code: str = "") -> dict[int, Figures]:
-    """Figures for each agency over [first_month, last_month] (months given by any day in them)."""
+                      field_code: str = "", procedure_code: str = "") -> dict[int, Figures]:
+    """Figures for each agency over [first_month, last_month] (months given by any day in them), for one field
+    or one procedure (national code) when given."""
     first, last = month_start(first_month), month_start(last_month)
     rows = MonthlyRollup.objects.filter(agency__in=agencies, month__lte=last)
     if field_code:
         rows = rows.filter(procedure__field__code=field_code)
+    if procedure_code:
+        rows = rows.filter(procedure__national_code=procedure_code)
     result: dict[int, Figures] = {a.pk: Figures() for a in agencies}
     # One pass over the rollups: the period's figures, and everything up to its end (for "in progress").
     cells = rows.values("agency_id", "channel", "metric", "procedure__service_level").annotate(
@@ -100,7 +103,7 @@ def figures_by_agency(first_month: dt.date, last_month: dt.date, agencies: list[
         elif metric in FINISHING:
             figures.in_progress -= row["to_end"]
         figures.counts[metric] += in_period
-    for agency_id, count in overdue_now(agencies, field_code).items():
+    for agency_id, count in overdue_now(agencies, field_code, procedure_code).items():
         result[agency_id].overdue_now = count
     return result
 
@@ -116,12 +119,14 @@ def overdue_dossiers(at: dt.datetime | None = None) -> QuerySet[Dossier]:
     return Dossier.objects.alias(running_deadline=Coalesce("extended_due_at", "due_at")).filter(overdue_now_filter(at))
 
 
-def overdue_now(agencies: list[Agency], field_code: str = "") -> dict[int, int]:
+def overdue_now(agencies: list[Agency], field_code: str = "", procedure_code: str = "") -> dict[int, int]:
     """How many dossiers of each agency are overdue right now (a live count over the open dossiers' index:
     "now" moves without events, so it cannot be a rollup)."""
     rows = overdue_dossiers().filter(competent_agency__in=agencies)
     if field_code:
         rows = rows.filter(procedure__field__code=field_code)
+    if procedure_code:
+        rows = rows.filter(procedure__national_code=procedure_code)
     # Count a column of the index, so that PostgreSQL can answer from the index alone.
     counted = rows.values("competent_agency_id").annotate(n=Count("competent_agency_id")).order_by()
     return {row["competent_agency_id"]: row["n"] for row in counted}

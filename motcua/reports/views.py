@@ -21,7 +21,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from motcua.catalog.models import Field
-from motcua.directory.models import Agency
+from motcua.directory.models import Agency, AgencyLevel
 from motcua.directory.selectors import agencies_in_scope
 from motcua.dossiers.models import Dossier
 from motcua.identity.models import User
@@ -64,7 +64,10 @@ def _rows(request: HttpRequest) -> tuple[dt.date, dt.date, list[tuple[Agency, Fi
     first, last = _period(request)
     agencies = _scope(request)
     field_code = request.GET.get("linh_vuc", "")
-    figures = figures_by_agency(first, last, agencies, field_code)
+    level = request.GET.get("cap", "")
+    if level in AgencyLevel.values:  # province departments, communes …
+        agencies = [a for a in agencies if a.level == level]
+    figures = figures_by_agency(first, last, agencies, field_code, request.GET.get("thu_tuc", "").strip()[:20])
     rows = [(a, figures[a.pk]) for a in agencies if figures[a.pk].received_total or figures[a.pk].counts
             or figures[a.pk].in_progress or figures[a.pk].overdue_now]
     return first, last, rows, total(figures), field_code
@@ -74,6 +77,8 @@ def _rows(request: HttpRequest) -> tuple[dt.date, dt.date, list[tuple[Agency, Fi
 def report(request: HttpRequest) -> HttpResponse:
     first, last, rows, summary, field_code = _rows(request)
     context = {"first": first, "last": last, "rows": rows, "summary": summary, "field_code": field_code,
+               "levels": AgencyLevel.choices, "level": request.GET.get("cap", ""),
+               "procedure_code": request.GET.get("thu_tuc", ""),
                "fields": Field.objects.all(), "query": request.GET.urlencode(),
                "chart": [(a.short_name or a.name, f.on_time_rate) for a, f in rows if f.on_time_rate is not None]}
     return render(request, "reports/report.html", context)

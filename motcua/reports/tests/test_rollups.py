@@ -170,3 +170,26 @@ def test_a_result_returned_online_counts_for_indicator_3b(demo_catalog, demo_age
     incremental = snapshot()
     rebuild()
     assert snapshot() == incremental
+
+
+def test_report_by_level_and_by_procedure(client, demo_catalog, demo_agencies, clerk, province_admin):
+    from django.urls import reverse
+
+    from motcua.directory.models import AgencyLevel
+
+    for day in (2, 3):
+        land_dossier(demo_catalog, demo_agencies, clerk, at(2026, 11, day))
+    client.force_login(province_admin)
+    query = {"tu": "2026-11", "den": "2026-11"}
+    land = demo_agencies["land_office"]
+
+    def received(**extra):
+        page = client.get(reverse("reports:report"), {**query, **extra})
+        return page.context["summary"].received_total, {a.pk for a, _f in page.context["rows"]}
+
+    assert received() == (2, {land.pk})
+    assert received(thu_tuc="1.013831") == (2, {land.pk})
+    assert received(thu_tuc="1.001193") == (0, set())  # birth registration: none
+    assert received(cap=land.level) == (2, {land.pk})
+    other_level = next(v for v in AgencyLevel.values if v != land.level)
+    assert received(cap=other_level) == (0, set())
