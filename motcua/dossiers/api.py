@@ -20,6 +20,7 @@ from motcua.directory.models import Agency
 from motcua.dossiers import lookup as lookups
 from motcua.dossiers.actions import Applicant, IntakeError, Upload, submit_dossier
 from motcua.dossiers.models import Channel
+from motcua.dossiers.models import Status as DossierStatus
 
 router = Router(tags=["dossiers"])
 
@@ -61,17 +62,16 @@ def lookup(request: HttpRequest, code: str, secret: str) -> Status[Any]:
     if lookups.throttled(request):
         return Status(429, {"code": "throttled", "message_vi": "Tra cứu quá nhiều lần; vui lòng thử lại sau một phút.",
                             "message_en": "Too many look-ups; try again in a minute."})
-    found = lookups.find(code, secret)
+    found = lookups.find_status(code, secret)
     if found is None:
         return Status(404, NOT_FOUND)
-    d = found.dossier
     return Status(200, {
-        "code": d.code, "status": d.status, "status_label": d.get_status_display(),
-        "procedure_code": d.procedure.national_code, "procedure_name": d.procedure_version.name,
-        "applicant": lookups.masked_name(d.applicant_name), "received_at": d.received_at,
-        "due_at": d.effective_due_at, "outcome": d.outcome or None,
-        "events": [{"time": e.created_at, "status": e.to_status, "status_label": e.get_to_status_label(),
-                    "agency": e.to_agency.name if e.to_agency else None} for e in found.events],
+        "code": found.code, "status": found.status, "status_label": str(DossierStatus(found.status).label),
+        "procedure_code": found.procedure_code, "procedure_name": found.procedure_name,
+        "applicant": lookups.masked_name(found.applicant_name), "received_at": found.received_at,
+        "due_at": found.due_at, "outcome": found.outcome or None,
+        "events": [{"time": time, "status": status, "status_label": str(DossierStatus(status).label), "agency": agency}
+                   for time, status, agency in found.events],
     })
 
 

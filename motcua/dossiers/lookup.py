@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -26,20 +28,69 @@ def throttled(request: HttpRequest) -> bool:
                                increment=True))
 
 
+def _normalised(code: str, secret: str) -> tuple[str, str]:
+    # Codes are issued in upper case (agency code, date, number): compare exactly, so the unique index on the
+    # code answers (a case-insensitive match scanned the whole table).
+    return code.strip().upper()[:60], secret.strip().upper().replace(" ", "").replace("-", "")[:32]
+
+
+def _secret_matches(expected: str | None, secret: str) -> bool:
+    # Compared in constant time even when the code is unknown, so timing does not tell which codes exist.
+    matches = hmac.compare_digest((expected or _DUMMY_SECRET).encode(), secret.encode())
+    return expected is not None and matches and bool(secret)
+
+
 def find(code: str, secret: str) -> LookupResult | None:
     """The dossier with CODE if SECRET matches, else None — whether the code exists or not."""
-    code = code.strip().upper()[:60]
-    secret = secret.strip().upper().replace(" ", "").replace("-", "")[:32]
+    code, secret = _normalised(code, secret)
     dossier = (
-        Dossier.objects.select_related("procedure_version", "current_agency", "receiving_agency")
-        .filter(code__iexact=code).first()
+        Dossier.objects.select_related("procedure", "procedure_version", "current_agency", "receiving_agency")
+        .filter(code=code).first()
     )
-    expected = dossier.lookup_secret if dossier else _DUMMY_SECRET
-    matches = hmac.compare_digest(expected.encode(), secret.encode())
-    if dossier is None or not matches or not secret:
+    if not _secret_matches(dossier.lookup_secret if dossier else None, secret):
         return None
+    assert dossier is not None  # noqa: S101 - _secret_matches is False without one
     events = list(dossier.events.filter(is_public=True).select_related("to_agency").order_by("seq"))
     return LookupResult(dossier=dossier, events=events)
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    """What the public look-up API shows: the columns it needs, read in two narrow queries."""
+
+    code: str
+    status: str
+    procedure_code: str
+    procedure_name: str
+    applicant_name: str
+    received_at: dt.datetime | None
+    due_at: dt.datetime | None
+    outcome: str
+    events: list[tuple[dt.datetime, str, str | None]]  # (time, status, agency name)
+
+
+def find_status(code: str, secret: str) -> PublicStatus | None:
+    """Like find(), for the API: only the public columns, no model instances (the busiest public endpoint)."""
+    code, secret = _normalised(code, secret)
+    row: dict[str, Any] | None = (
+        Dossier.objects.filter(code=code)
+        .values("id", "code", "lookup_secret", "status", "procedure__national_code", "procedure_version__name",
+                "applicant_name", "received_at", "due_at", "extended_due_at", "outcome")
+        .first()
+    )
+    if not _secret_matches(row["lookup_secret"] if row else None, secret):
+        return None
+    assert row is not None  # noqa: S101
+    events = list(
+        DossierEvent.objects.filter(dossier_id=row["id"], is_public=True).order_by("seq")
+        .values_list("created_at", "to_status", "to_agency__name")
+    )
+    return PublicStatus(
+        code=row["code"], status=row["status"], procedure_code=row["procedure__national_code"],
+        procedure_name=row["procedure_version__name"], applicant_name=row["applicant_name"],
+        received_at=row["received_at"], due_at=row["extended_due_at"] or row["due_at"], outcome=row["outcome"],
+        events=events,
+    )
 
 
 def masked_name(name: str) -> str:

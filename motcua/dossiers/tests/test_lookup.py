@@ -56,6 +56,22 @@ def test_api_lookup(client, dossier):
     assert wrong.json() == unknown.json()
 
 
+def test_api_lookup_answers_from_two_narrow_queries(client, dossier, django_assert_max_num_queries):
+    """Typed in lower case, with spaces and a dash in the secret, it still finds the dossier; the answer carries
+    the appointment and each public event's agency, and takes two queries (dossier, events) — by the unique
+    code, never a scan of the table."""
+    secret = dossier.lookup_secret
+    with django_assert_max_num_queries(2):
+        found = client.get("/api/v1/dossiers/lookup",
+                           {"code": f" {dossier.code.lower()} ", "secret": f"{secret[:5].lower()}-{secret[5:]} "})
+    assert found.status_code == 200
+    body = found.json()
+    assert body["code"] == dossier.code and body["applicant"] == "Trần T** B***"
+    assert body["status_label"] == "Đã tiếp nhận"  # Vietnamese first
+    assert body["due_at"].startswith("2026-12-10")
+    assert body["events"][0]["agency"] == dossier.current_agency.name
+
+
 @override_settings(MOTCUA_LOOKUP_RATE="5/m")
 def test_enumeration_is_throttled(client, dossier):
     codes = [client.get(reverse("dossiers:lookup_detail", args=[f"X-{i}"]), {"s": "AAAAAAAAAA"}).status_code
