@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from typing import Any
+
 from django.db import transaction
 
 from motcua.audit.chain import EVENT_FIELDS, link_hash
@@ -26,14 +30,35 @@ def seal_event(event: DossierEvent) -> EventSeal:
     stays locked until that transaction commits, so chain order is commit order and nothing can fork it."""
     with transaction.atomic(savepoint=False):  # part of the event's own transaction: no savepoint needed
         head = _locked_head()
-        # Hash what the database holds (JSON and times after their round trip), exactly as verification reads it.
-        values = DossierEvent.objects.filter(pk=event.pk).values(*EVENT_FIELDS).get()
+        values = _as_stored(event)
         position = head.position + 1
         digest = link_hash(values, position, head.hash)
         seal = EventSeal.objects.create(position=position, event_id=event.pk, prev_hash=head.hash, hash=digest)
         head.position, head.hash = position, digest
         head.save(update_fields=["position", "hash", "updated_at"])
     return seal
+
+
+def _has_float(value: Any) -> bool:
+    if isinstance(value, float):
+        return True
+    if isinstance(value, dict):
+        return any(_has_float(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_float(v) for v in value)
+    return False
+
+
+def _as_stored(event: DossierEvent) -> dict[str, Any]:
+    """EVENT's values as verification will read them back from the database. Taken from the instance just
+    written — its JSON put through the same JSON round trip — instead of reading the row again; read back
+    only where a round trip could change a value (a naive time, a float the database may print otherwise)."""
+    values = {name: getattr(event, name) for name in EVENT_FIELDS}
+    created = values["created_at"]
+    if not isinstance(created, dt.datetime) or created.tzinfo is None or _has_float(values["data"]):
+        return dict(DossierEvent.objects.filter(pk=event.pk).values(*EVENT_FIELDS).get())
+    values["data"] = json.loads(json.dumps(values["data"]))
+    return values
 
 
 def seal_backlog() -> int:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -56,6 +58,20 @@ def national_makeup_working_days() -> dict[dt.date, str]:
     return result
 
 
+# Seconds a process keeps a province's calendar before reading it again.
+CALENDAR_CACHE_SECONDS = 60.0
+_calendars: dict[str, tuple[float, WorkingCalendar]] = {}
+_calendars_lock = threading.Lock()
+_clock = time.monotonic
+
+
+def forget_calendars(**_: Any) -> None:
+    """Drop the calendars this process keeps (on an edit of the calendar tables or of the settings they
+    default to)."""
+    with _calendars_lock:
+        _calendars.clear()
+
+
 @dataclass
 class WorkingCalendar:
     sessions: list[Session]
@@ -68,7 +84,22 @@ class WorkingCalendar:
 
     @classmethod
     def for_province(cls, province_code: str | None = None) -> WorkingCalendar:
+        """The province's calendar, kept in this process for CALENDAR_CACHE_SECONDS (every deadline of every
+        transition needs it; its tables change a few times a year). An edit in this process is seen at once
+        (see `forget_calendars`); other processes see it within the cache time."""
         code = province_code or settings.MOTCUA_PROVINCE_CODE
+        now = _clock()
+        cached = _calendars.get(code)
+        if cached is not None and now - cached[0] < CALENDAR_CACHE_SECONDS:
+            return cached[1]
+        calendar = cls.load(code)
+        with _calendars_lock:
+            _calendars[code] = (now, calendar)
+        return calendar
+
+    @classmethod
+    def load(cls, code: str) -> WorkingCalendar:
+        """The calendar of province CODE read from the database now."""
         schedule = WorkSchedule.objects.filter(province_code=code).first() or default_schedule()
         calendar = cls(sessions=parse_sessions(schedule.sessions), receipt_cutoff=schedule.receipt_cutoff)
         exceptions = CalendarException.objects.filter(Q(province_code="") | Q(province_code=code))

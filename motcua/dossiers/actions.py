@@ -383,8 +383,8 @@ def forward_dossier(dossier: Dossier, *, actor: User, expected_version: int | No
         change.step_index = d.step_index + 1
         from motcua.dossiers.workflow import resolve_step_agency
 
-        agency = resolve_step_agency(d, change.step_index)
-        change.target = status_at_step(d, change.step_index, agency)
+        change.agency = resolve_step_agency(d, change.step_index)
+        change.target = status_at_step(d, change.step_index, change.agency)
         change.assignee = assignee
         change.data["step"] = d.steps[change.step_index]["key"]
 
@@ -398,7 +398,8 @@ def send_back(dossier: Dossier, *, actor: User, note: str, expected_version: int
         from motcua.dossiers.workflow import resolve_step_agency
 
         change.step_index = d.step_index - 1
-        change.target = status_at_step(d, change.step_index, resolve_step_agency(d, change.step_index))
+        change.agency = resolve_step_agency(d, change.step_index)
+        change.target = status_at_step(d, change.step_index, change.agency)
 
     return transition(dossier.pk, "send_back", actor=actor, expected_version=expected_version, note=note, at=at,
                       apply=apply)[0]
@@ -413,7 +414,8 @@ def approve_dossier(dossier: Dossier, *, actor: User, expected_version: int | No
             change.target = Status.RESULT_READY  # the approving step also returns the result
             return
         change.step_index = d.step_index + 1
-        change.target = status_at_step(d, change.step_index, resolve_step_agency(d, change.step_index))
+        change.agency = resolve_step_agency(d, change.step_index)
+        change.target = status_at_step(d, change.step_index, change.agency)
 
     return transition(dossier.pk, "approve", actor=actor, expected_version=expected_version, note=note, at=at,
                       apply=apply)[0]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -66,13 +66,13 @@ class PublicStatus:
     received_at: dt.datetime | None
     due_at: dt.datetime | None
     outcome: str
-    events: list[tuple[dt.datetime, str, str | None]]  # (time, status, agency name)
+    events: Sequence[tuple[dt.datetime, str, str | None]]  # (time, status, agency name)
 
 
 def find_status(code: str, secret: str) -> PublicStatus | None:
     """Like find(), for the API: only the public columns, no model instances (the busiest public endpoint)."""
     code, secret = _normalised(code, secret)
-    row: dict[str, Any] | None = (
+    row = (
         Dossier.objects.filter(code=code)
         .values("id", "code", "lookup_secret", "status", "procedure__national_code", "procedure_version__name",
                 "applicant_name", "received_at", "due_at", "extended_due_at", "outcome")

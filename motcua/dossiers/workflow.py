@@ -11,6 +11,7 @@ action goes through `transition()`, which
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -132,6 +133,7 @@ class Change:
     target: Status | None = None
     step_index: int | None = None
     assignee: User | None = None  # a named officer at the step being entered
+    agency: Agency | None = None  # the agency of step_index, when the action has already resolved it
     data: dict[str, Any] = field(default_factory=dict)
 
 
@@ -226,9 +228,11 @@ def transition(
     with transaction.atomic():
         dossier = (
             Dossier.objects.select_for_update(of=("self",))
-            .select_related("procedure_version", "receiving_agency", "competent_agency", "current_agency")
+            .select_related("procedure", "procedure_version", "receiving_agency", "competent_agency",
+                            "current_agency")
             .get(pk=dossier_id)
         )
+        before = _columns(dossier)
         if expected_version is not None and dossier.version != expected_version:
             raise WorkflowError(
                 "stale", "Hồ sơ vừa được người khác xử lý; vui lòng tải lại trang.",
@@ -249,7 +253,7 @@ def transition(
         if apply is not None:
             apply(dossier, change)
         if change.step_index is not None and change.step_index != dossier.step_index:
-            _enter_step(dossier, change.step_index, now)
+            _enter_step(dossier, change.step_index, now, change.agency)
         if change.assignee is not None:
             if not has_role(change.assignee, dossier.current_agency, Role(dossier.current_role)):
                 raise WorkflowError("bad_assignee", "Người được giao không có vai trò phù hợp tại cơ quan này.",
@@ -269,7 +273,9 @@ def transition(
             dossier.result_ready_at = None  # sent back: the result is not ready any more
         dossier.status = change.target
         dossier.version += 1
-        dossier.save()
+        # Only the columns this action changed: the statement is shorter and cannot overwrite a column that
+        # another writer (not holding this row's lock, e.g. a scan result) changed meanwhile.
+        dossier.save(update_fields=_changed(dossier, before))
         event = DossierEvent.objects.create(
             dossier=dossier, seq=dossier.version, action=action, from_status=from_status, to_status=dossier.status,
             from_step=from_step, to_step=dossier.step_index, actor=actor,
@@ -289,10 +295,20 @@ def _status_vi(dossier: Dossier) -> str:
         return str(dossier.get_status_display())
 
 
-def _enter_step(dossier: Dossier, index: int, now: dt.datetime) -> None:
+def _columns(dossier: Dossier) -> dict[str, Any]:
+    """The dossier's column values, JSON ones copied deeply (an action may change them in place)."""
+    return {f.attname: copy.deepcopy(value) if isinstance(value := getattr(dossier, f.attname), dict | list)
+            else value for f in Dossier._meta.concrete_fields}
+
+
+def _changed(dossier: Dossier, before: dict[str, Any]) -> list[str]:
+    return [name for name, value in before.items() if getattr(dossier, name) != value]
+
+
+def _enter_step(dossier: Dossier, index: int, now: dt.datetime, agency: Agency | None = None) -> None:
     from motcua.dossiers.deadlines import calendar_for, step_due
 
-    agency = resolve_step_agency(dossier, index)
+    agency = agency or resolve_step_agency(dossier, index)
     dossier.step_index = index
     dossier.current_agency = agency
     dossier.current_role = dossier.steps[index]["role"]
