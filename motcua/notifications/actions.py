@@ -183,7 +183,9 @@ def schedule(message_ids: Iterable[int], at: dt.datetime | None = None) -> None:
             return
         task = task.using(run_after=at)
     for pk in message_ids:
-        task.enqueue(pk)
+        job = task.enqueue(pk)
+        # Remembered so that the sweep can tell a message still waiting in the queue from a lost one.
+        OutboundMessage.objects.filter(pk=pk).update(job_id=str(job.id)[:64])
     ensure_sweeping()
 
 
@@ -391,15 +393,41 @@ def sweep(*, now: dt.datetime | None = None, batch: int = 500) -> SweepReport:
                     detail=detail, started_at=message.claimed_at or now, finished_at=now)
                 recovered += 1
     requeue_after = dt.timedelta(seconds=settings.MOTCUA_NOTIFY_SWEEP_SECONDS)
-    overdue = list(
+    candidates = list(
         OutboundMessage.objects.filter(status=MessageStatus.PENDING, next_attempt_at__lte=now)
         .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=now - requeue_after))
-        .order_by("next_attempt_at").values_list("pk", flat=True)[:batch]
+        .order_by("next_attempt_at").values_list("pk", "job_id")[:batch]
     )
+    # A message whose job is still waiting in the queue is not lost, only behind others: queueing it again
+    # would add to the very backlog that delays it (seen at 10,000 submissions: half a million copies).
+    waiting = {pk for pk, job_id in candidates if _job_waiting(job_id, now, lease)}
+    if waiting:
+        OutboundMessage.objects.filter(pk__in=waiting, status=MessageStatus.PENDING).update(enqueued_at=now)
+    overdue = [pk for pk, _job_id in candidates if pk not in waiting]
     if overdue:
         OutboundMessage.objects.filter(pk__in=overdue, status=MessageStatus.PENDING).update(enqueued_at=now)
         transaction.on_commit(partial(schedule, overdue), robust=True)
     return SweepReport(recovered=recovered, failed=failed, requeued=len(overdue))
+
+
+def _job_waiting(job_id: str, now: dt.datetime, lease: dt.timedelta) -> bool:
+    """Whether the delivery job JOB_ID is still queued, or running and young enough for its worker to be alive.
+    False when the backend cannot tell: the message is then queued again, which delivery tolerates."""
+    from django_tasks import TaskResultStatus
+    from django_tasks.exceptions import TaskException
+
+    from motcua.notifications.tasks import deliver_message
+
+    if not job_id:
+        return False
+    try:
+        result = deliver_message.get_result(job_id)
+    except (TaskException, NotImplementedError):
+        return False
+    if result.status == TaskResultStatus.READY:
+        return True
+    started = result.started_at
+    return result.status == TaskResultStatus.RUNNING and started is not None and started > now - lease
 
 
 def ensure_sweeping(now: dt.datetime | None = None) -> None:

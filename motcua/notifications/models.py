@@ -91,6 +91,7 @@ class OutboundMessage(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt at"))
     enqueued_at = models.DateTimeField(_("handed to the job engine at"), null=True, blank=True)
+    job_id = models.CharField(_("job id"), max_length=64, blank=True, editable=False)  # its last delivery job
     claim_token = models.UUIDField(null=True, blank=True, editable=False)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
