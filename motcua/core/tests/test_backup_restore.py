@@ -87,6 +87,12 @@ def test_backup_destroy_restore_elsewhere_keeps_the_dossier_and_its_files(tmp_pa
     run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], source)
     made = scenario(source, "seed")
     assert made["code"] and len(made["files"]) == 3
+    if place.postgres is None:
+        # The embedded database runs in WAL mode: the backup must copy what the log holds, not just the file.
+        import sqlite3
+
+        with sqlite3.connect(source["DATABASE_URL"].removeprefix("sqlite:///")) as check:
+            assert check.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
     backup = Path(run(["bash", "scripts/backup.sh", str(tmp_path / "backups")], source).stdout.strip().splitlines()[-1])
     manifest = json.loads((backup / "manifest.json").read_text())
@@ -95,7 +101,8 @@ def test_backup_destroy_restore_elsewhere_keeps_the_dossier_and_its_files(tmp_pa
 
     # Destroy the original: its database and every uploaded file.
     if place.postgres is None:
-        Path(source["DATABASE_URL"].removeprefix("sqlite:///")).unlink()
+        for suffix in ("", "-wal", "-shm"):
+            Path(source["DATABASE_URL"].removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
     else:
         place.postgres.drop(source["DATABASE_URL"].rsplit("/", 1)[1])
     shutil.rmtree(source["MEDIA_ROOT"])
