@@ -627,7 +627,8 @@ def main() -> None:
     parser.add_argument("--web-processes", type=int, default=3, help="gunicorn worker processes")
     parser.add_argument("--workers", type=int, default=3, help="db_worker processes")
     parser.add_argument("--clerks", type=int, default=2, help="clerk threads receiving dossiers")
-    parser.add_argument("--kill-every", type=float, default=2.0, help="seconds between worker SIGKILLs")
+    parser.add_argument("--kill-every", type=float, default=15.0,
+                        help="seconds between worker SIGKILLs (above a worker's start-up time)")
     parser.add_argument("--max-kills", type=int, default=-1, help="stop killing after this many (-1: never)")
     parser.add_argument("--no-restart", dest="restart", action="store_false", help="do not restart PostgreSQL")
     parser.add_argument("--restart-at", type=float, default=0.4, help="restart after this share was acknowledged")
