@@ -230,6 +230,9 @@ def transition(
             Dossier.objects.select_for_update(of=("self",))
             .select_related("procedure", "procedure_version", "receiving_agency", "competent_agency",
                             "current_agency")
+            # A transition needs the process definition, not the procedure's e-form, documents, fees and legal
+            # basis (large JSON, decoded for nothing); an action that needs one reads it when it asks.
+            .defer(*(f"procedure_version__{name}" for name in _VERSION_FIELDS_NOT_NEEDED))
             .get(pk=dossier_id)
         )
         before = _columns(dossier)
@@ -293,6 +296,9 @@ def transition(
 def _status_vi(dossier: Dossier) -> str:
     with override("vi"):
         return str(dossier.get_status_display())
+
+
+_VERSION_FIELDS_NOT_NEEDED = ("eform_schema", "required_documents", "fees", "legal_basis", "time_rule")
 
 
 def _columns(dossier: Dossier) -> dict[str, Any]:
