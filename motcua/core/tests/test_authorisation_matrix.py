@@ -4,10 +4,13 @@ A's work) without the right to.
 The URLs come from the resolver (the admin and the Ninja API included), so a new URL fails this test until it is
 classified below: PUBLIC (with the reason it may be public) or RULES (who may use it, who may see A's data).
 Path parameters are filled with citizen A's dossier, handled by agency A (the provincial service centre receives,
-the land registration office decides). For each role:
+the land registration office decides); the result routes with A's approved dossier and its signed e-result, the draft
+upload with A's dossier at the step that produces the result, the export routes with the leader's export. For each
+role:
 - GET: anyone outside `access` gets 401/403/404/405 or a redirect to a sign-in page, never a 2xx;
 - every response (public ones too) to anyone outside `see` is free of A's data (look-up secret, name, file);
-- POST by anyone outside `access` (rich form and JSON bodies, CSRF not enforced) changes nothing in the database.
+- POST by anyone outside `access` (rich form with a draft result PDF, and JSON bodies; CSRF not enforced) changes
+  nothing in the database.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.contrib.sessions.models import Session
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -28,6 +32,10 @@ from motcua.documents.models import StoredDocument
 from motcua.dossiers.models import Dossier
 from motcua.identity.models import ApiToken
 from motcua.payments.models import Invoice
+from motcua.signing.models import ResultDocument
+
+# The signing tests' fixtures: their throw-away PKI, the agency's PKCS#12 file, the loopback timestamp authority.
+from motcua.signing.tests.conftest import agency_signing, draft, pki, trust_dir, tsa  # noqa: F401
 
 CITIZENS = frozenset({"citizen", "other_citizen"})
 STAFF_A = frozenset({"clerk", "specialist", "leader"})          # the agencies handling A's dossier
@@ -85,7 +93,6 @@ SELF = Rule(access=SIGNED_IN, see=frozenset({"citizen"}))   # the caller's own t
 DOSSIER_STAFF = Rule(access=STAFF_A, see=STAFF_A)
 LEADER = Rule(access=frozenset({"leader"}), see=frozenset({"leader"}))
 NOBODY_IN_CAST = Rule(access=frozenset(), get=False)
-NO_RESULT_YET_OWNER = Rule(access=frozenset({"citizen"}), see=frozenset({"citizen"}), sanity=False)
 
 RULES: dict[str, Rule] = {
     # Citizen web (portal) and API (bearer token): A's dossier only for A.
@@ -94,13 +101,14 @@ RULES: dict[str, Rule] = {
     "portal:notice_pdf": OWNER,
     "portal:my_document": OWNER,
     "portal:stored_document": OWNER,  # A's personal data store
-    # The world has no signed result yet (result_id names none): the denials are checked, the owner's 200 is not.
-    "portal:result": NO_RESULT_YET_OWNER,
+    # The signed e-result of A's approved dossier.
+    "portal:result": OWNER,
     "api:results": OWNER,
-    "api:result_file": NO_RESULT_YET_OWNER,
-    # Offers the upload form only at a step that produces the result; A's dossier is at the tax office.
-    "backoffice:upload_result": Rule(access=STAFF_A, see=STAFF_A, sanity=False),
-    "backoffice:result_file": Rule(access=STAFF_A, see=STAFF_A, sanity=False),
+    "api:result_file": OWNER,
+    "backoffice:result_file": DOSSIER_STAFF,
+    # POST-only, on A's dossier at the step that produces the result: only the specialist acting there may attach
+    # the draft (the form is offered to them alone: test_the_result_step_offers_the_draft_upload_to_its_staff).
+    "backoffice:upload_result": Rule(access=frozenset({"specialist"}), see=STAFF_A, get=False),
     "portal:supplement": OWNER_WRITE,
     "portal:withdraw": OWNER_WRITE,
     "portal:survey": OWNER_WRITE,
@@ -144,9 +152,9 @@ RULES: dict[str, Rule] = {
     "reports:scorecard": LEADER,
     "reports:scorecard_pdf": LEADER,
     "reports:export_start": Rule(access=frozenset({"leader"}), see=frozenset({"leader"}), get=False),
-    # An export job belongs to the leader who asked for it; the world has none, so nobody gets a 200 here.
-    "reports:export_status": Rule(access=frozenset({"leader"}), see=frozenset({"leader"}), sanity=False),
-    "reports:export_download": Rule(access=frozenset({"leader"}), see=frozenset({"leader"}), sanity=False),
+    # An export job belongs to the leader who asked for it (the world's finished export).
+    "reports:export_status": LEADER,
+    "reports:export_download": LEADER,
 }
 # The Django admin (every model's pages, present and future): staff flag plus per-model permissions, which none
 # of the cast holds. Staff may open the empty index; nobody in the cast may see A's data or change anything.
@@ -164,15 +172,30 @@ def _rule(route: Route) -> Rule | None:
 
 
 @pytest.fixture
-def world(demo_catalog, demo_agencies, citizen, other_citizen, clerk, specialist, leader, other_clerk,
-          tax_specialist) -> World:
+def world(request, demo_catalog, demo_agencies, citizen, other_citizen, clerk, specialist, leader, other_clerk,
+          tax_specialist, treasury_specialist) -> World:
+    request.getfixturevalue("agency_signing")  # the deployment signs results with the test PKI's agency key
     cast = {"citizen": citizen, "other_citizen": other_citizen, "clerk": clerk, "specialist": specialist,
             "leader": leader, "other_clerk": other_clerk, "anonymous": None}
-    return build_world(demo_catalog, demo_agencies, cast, tax_specialist)
+    return build_world(demo_catalog, demo_agencies, cast, tax_specialist=tax_specialist,
+                       treasury_specialist=treasury_specialist, draft=request.getfixturevalue("draft"))
+
+
+# Routes whose `code` names another of A's dossiers than the one at the tax office.
+SIGNED_DOSSIER_ROUTES = frozenset({"portal:result", "api:results", "api:result_file", "backoffice:result_file"})
+RESULT_STEP_ROUTES = frozenset({"backoffice:upload_result"})
+
+
+def _dossier(route: Route, world: World) -> Dossier:
+    if route.key in SIGNED_DOSSIER_ROUTES:
+        return world.signed
+    if route.key in RESULT_STEP_ROUTES:
+        return world.at_result_step
+    return world.dossier
 
 
 def _path(route: Route, world: World, agencies: dict[str, Any]) -> str:
-    dossier = world.dossier
+    dossier = _dossier(route, world)
     stored = StoredDocument.objects.filter(owner=world.users["citizen"]).order_by("pk").first()
     values = {
         "code": dossier.code, "national_code": dossier.procedure.national_code,
@@ -181,8 +204,8 @@ def _path(route: Route, world: World, agencies: dict[str, Any]) -> str:
         "notice_id": str(dossier.notices.order_by("pk").first().pk),
         "number": world.invoice.number if "quay/" in route.route else world.receipt.number,
         "agency_id": str(agencies["land_office"].pk), "role": "specialist", "action": "forward", "index": "0",
-        "provider": "vneid", "job_id": "999999", "result_id": "999999", "object_id": str(world.invoice.pk),
-        "id": str(citizen_pk(world)),
+        "provider": "vneid", "job_id": str(world.export.pk), "result_id": str(world.result.pk),
+        "object_id": str(world.invoice.pk), "id": str(citizen_pk(world)),
         "content_type_id": "1",
     }
     return fill(route.route, values)
@@ -258,8 +281,8 @@ def test_nobody_reads_or_writes_what_is_not_theirs(world, demo_agencies):
                 continue
             before = _snapshot()
             form = {"note": "x", "reason": "x", "comment": "x", "method": "cash", "amount": "1", "key": "authz",
-                    "invoice": world.invoice.number, "provider": "vnpay", "version": str(world.dossier.version),
-                    "idempotency_key": "authz", "q1": "5", "s": ""}
+                    "invoice": world.invoice.number, "provider": "vnpay",
+                    "version": str(_dossier(route, world).version), "idempotency_key": "authz", "q1": "5", "s": ""}
             if route.route.startswith("api/"):
                 payload = {**form, "answers": {"q1": 5}, "documents": [], "procedure_code": "1.013831",
                            "agency_eid": demo_agencies["land_office"].eid_code, "access_token": "x",
@@ -267,7 +290,8 @@ def test_nobody_reads_or_writes_what_is_not_theirs(world, demo_agencies):
                 response = client.post(path, json.dumps(payload), content_type="application/json",
                                        **headers)  # type: ignore[arg-type]
             else:
-                response = client.post(path, form, **headers)  # type: ignore[arg-type]
+                draft_result = SimpleUploadedFile("ket-qua.pdf", world.draft, "application/pdf")
+                response = client.post(path, {**form, "draft": draft_result}, **headers)  # type: ignore[arg-type]
             where = f"POST {path} as {role} → {response.status_code}"
             if response.status_code >= 500:
                 problems.append(f"{where}: server error")
@@ -288,3 +312,27 @@ def test_the_matrix_catches_a_leak(world, demo_agencies):
     intruder, _ = _client(world, "other_citizen")
     response = intruder.get(reverse("portal:my_dossier", args=[world.dossier.code]))
     assert _denied(response) and world.dossier.lookup_secret not in _body(response)
+
+
+def test_the_result_step_offers_the_draft_upload_to_its_staff(world):
+    """The draft upload is POST-only (the matrix checks its denials): at the step that produces the result, the
+    specialist acting there is offered the form and attaches the draft; the other staff of A's dossier are not."""
+    dossier = world.at_result_step
+    page_url = reverse("backoffice:dossier", args=[dossier.code])
+    upload_url = reverse("backoffice:upload_result", args=[dossier.code])
+    for role in ("clerk", "leader"):
+        client, _ = _client(world, role)
+        response = client.get(page_url)
+        assert response.status_code == 200 and upload_url not in _body(response)
+    specialist, _ = _client(world, "specialist")
+    response = specialist.get(page_url)
+    assert response.status_code == 200 and upload_url in _body(response)
+    response = specialist.post(upload_url, {"draft": SimpleUploadedFile("ket-qua.pdf", world.draft, "application/pdf")})
+    assert response.status_code == 302 and response["Location"] == page_url
+    result = ResultDocument.objects.get(dossier=dossier, state=ResultDocument.State.DRAFT)
+    file_url = reverse("backoffice:result_file", args=[dossier.code, result.pk])
+    page = specialist.get(page_url)
+    assert page.status_code == 200 and file_url in _body(page)
+    download = specialist.get(file_url)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == world.draft  # type: ignore[attr-defined]
