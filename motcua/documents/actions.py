@@ -32,6 +32,20 @@ def store_document(*, owner: User, kind: str, name: str, source: str, content: b
     return document
 
 
+def store_documents(*, owner: User, entries: list[tuple[str, str, Blob]], source: str,
+                    dossier_id: int | None = None) -> None:
+    """Keep already stored blobs in OWNER's store, each ENTRY as (kind, name, blob), in one statement; as
+    `store_document`, a file already in the store under the same kind is kept once (the existing entry stays)."""
+    rows: dict[tuple[str, str], StoredDocument] = {}
+    for kind, name, blob in entries:
+        document = StoredDocument(owner=owner, kind=kind, name=name, sha256=blob.sha256, size=blob.size,
+                                  source=source, blob=blob, dossier_id=dossier_id)
+        document.file.name = blob.storage_name
+        rows.setdefault((kind, blob.sha256), document)
+    if rows:
+        StoredDocument.objects.bulk_create(list(rows.values()), ignore_conflicts=True)
+
+
 def reusable_documents(owner: User, kinds: list[str], today: dt.date) -> QuerySet[StoredDocument]:
     """OWNER's stored documents of these KINDS that are still valid (and not rejected by the virus scan)."""
     return (StoredDocument.objects.filter(owner=owner, kind__in=kinds)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -20,9 +21,9 @@ from jsonschema import Draft202012Validator, FormatChecker
 from motcua.catalog.models import Procedure
 from motcua.directory.models import Agency, Role
 from motcua.directory.selectors import has_role
-from motcua.documents.actions import store_document
+from motcua.documents.actions import store_documents
 from motcua.documents.models import Blob, ScanState, StoredDocument
-from motcua.documents.uploads import CheckedFile, UploadError, check_total, check_upload, infected_error, store_blob
+from motcua.documents.uploads import CheckedFile, UploadError, check_total, check_upload, infected_error, store_blobs
 from motcua.dossiers.codes import draw_code, new_lookup_secret
 from motcua.dossiers.deadlines import calendar_for, outcome_of, procedure_due, shift_after_pause, step_due
 from motcua.dossiers.models import (
@@ -30,6 +31,7 @@ from motcua.dossiers.models import (
     Channel,
     Dossier,
     DossierDocument,
+    DossierEvent,
     Notice,
     PauseInterval,
     Status,
@@ -57,6 +59,11 @@ class Upload:
     # Scanned from paper by a clerk at the counter (counts towards the digitisation rate).
     digitised: bool = False
 
+    @cached_property
+    def sha256(self) -> str:
+        """The content's digest (hex), computed once for the request fingerprint and the content address."""
+        return hashlib.sha256(self.content).hexdigest()
+
 
 @dataclass(frozen=True)
 class Applicant:
@@ -65,6 +72,16 @@ class Applicant:
     phone: str = ""
     email: str = ""
     address: str = ""
+
+
+@dataclass
+class Written:
+    """The rows `submit_dossier` wrote for a new dossier (its events and documents, in the order written), for a
+    caller that answers with them instead of reading them back. Left empty when the request was answered with the
+    dossier an earlier request made (same idempotency key)."""
+
+    events: list[DossierEvent] = field(default_factory=list)
+    documents: list[DossierDocument] = field(default_factory=list)
 
 
 def _fingerprint(**parts: Any) -> str:
@@ -114,12 +131,14 @@ def submit_dossier(
     external_id: str = "",
     return_method: str = "counter",
     at: dt.datetime | None = None,
+    written: Written | None = None,
 ) -> Dossier:
     """Create a dossier. Online and national-portal dossiers wait for a clerk to receive them; counter and
     postal dossiers are received at once (the clerk has checked them against the required-documents list).
 
     A repeated request with the same IDEMPOTENCY_KEY returns the dossier the first one made (and is refused if
-    its content differs), so a retried submission never makes two dossiers.
+    its content differs), so a retried submission never makes two dossiers. WRITTEN, when given, receives the
+    rows a new dossier was written with.
     """
     now = at or timezone.now()
     form_data = form_data or {}
@@ -128,7 +147,7 @@ def submit_dossier(
     reused = _stored_for_reuse(actor, reuse or [], channel)
     fingerprint = _fingerprint(
         procedure=procedure.pk, channel=channel, applicant=applicant.__dict__, agency=competent_agency.pk,
-        form=form_data, uploads=[(u.slot, u.name, hashlib.sha256(u.content).hexdigest()) for u in uploads],
+        form=form_data, uploads=[(u.slot, u.name, u.sha256) for u in uploads],
         paper=sorted(paper_documents), reuse=sorted(d.pk for d in reused),
         organisation=organisation.pk if organisation else None,
     )
@@ -153,14 +172,12 @@ def submit_dossier(
     receiving = receiving_agency or receiving_agency_for(procedure, competent_agency)
     try:
         with transaction.atomic():
-            dossier = _create(procedure, channel, applicant, competent_agency, receiving, actor, form_data, uploads,
-                              checked, idempotency_key, fingerprint, postal_tracking, external_id, return_method,
-                              now)
-            if organisation is not None:
-                dossier.organisation = organisation
-                dossier.save(update_fields=["organisation"])
-            _reuse_and_store(dossier, actor, reused)
-            _record_paper(dossier, actor, paper_documents, {u.slot for u in uploads})
+            dossier, attached, event = _create(
+                procedure, channel, applicant, competent_agency, receiving, actor, form_data, uploads, checked,
+                idempotency_key, fingerprint, postal_tracking, external_id, return_method, now, organisation,
+            )
+            documents = attached + _reuse_and_store(dossier, actor, reused, attached)
+            documents += _record_paper(dossier, actor, paper_documents, {u.slot for u in uploads})
     except UploadError as exc:  # content found infected by a concurrent scan since the check: nothing was saved
         raise IntakeError({"documents": exc.pair}) from exc
     except IntegrityError:
@@ -170,6 +187,8 @@ def submit_dossier(
             if existing is not None:
                 return _replay(existing, fingerprint)
         raise
+    if written is not None:
+        written.events[:], written.documents[:] = [event], documents
     return dossier
 
 
@@ -183,19 +202,25 @@ def _stored_for_reuse(actor: User | None, ids: list[int], channel: Channel) -> l
 
 def check_uploads(uploads: list[Upload], *, already: int = 0
                   ) -> tuple[list[CheckedFile | None], dict[str, tuple[str, str]]]:
-    """Run every upload through the pipeline's checks (size, type from content, content known to be infected)
-    and the dossier's total size (ALREADY: bytes the dossier holds besides these). Errors are keyed
-    `documents/<slot>` (`documents` for the total)."""
+    """Run every upload through the pipeline's checks (size, type from content, content known to be infected: one
+    query for all) and the dossier's total size (ALREADY: bytes the dossier holds besides these). Errors are keyed
+    `documents/<slot>` (`documents` for the total), in the order of the uploads."""
+    results: list[CheckedFile | UploadError] = []
+    for upload in uploads:
+        try:
+            results.append(check_upload(upload.name, upload.content, digest=upload.sha256))
+        except UploadError as exc:
+            results.append(exc)
+    digests = {item.sha256 for item in results if isinstance(item, CheckedFile)}
+    infected = set(Blob.objects.filter(sha256__in=digests, scan_state=ScanState.INFECTED)
+                   .values_list("sha256", flat=True)) if digests else set()
     checked: list[CheckedFile | None] = []
     errors: dict[str, tuple[str, str]] = {}
-    for upload in uploads:
-        key = f"documents/{upload.slot}" if upload.slot else "documents"
-        try:
-            item = check_upload(upload.name, upload.content)
-            if Blob.objects.filter(sha256=item.sha256, scan_state=ScanState.INFECTED).exists():
-                raise infected_error(item.name)
-        except UploadError as exc:
-            errors.setdefault(key, exc.pair)
+    for upload, item in zip(uploads, results, strict=True):
+        if isinstance(item, CheckedFile) and item.sha256 in infected:
+            item = infected_error(item.name)
+        if isinstance(item, UploadError):
+            errors.setdefault(f"documents/{upload.slot}" if upload.slot else "documents", item.pair)
             checked.append(None)
         else:
             checked.append(item)
@@ -206,14 +231,19 @@ def check_uploads(uploads: list[Upload], *, already: int = 0
     return checked, errors
 
 
-def _reuse_and_store(dossier: Dossier, actor: User | None, reused: list[StoredDocument]) -> None:
-    """Attach reused documents to the dossier, and keep new files in the applicant's data store: an online
-    applicant's uploads, and the documents a clerk digitised at the counter for an applicant with an account
-    (found by the personal ID number on the dossier)."""
-    for stored in reused:
-        DossierDocument.objects.create(dossier=dossier, slot=stored.kind, name=stored.name, file=stored.file.name,
-                                       blob=stored.blob, content_type=stored.blob.content_type if stored.blob else "",
-                                       uploaded_by=actor, reused_from=stored)
+def _reuse_and_store(dossier: Dossier, actor: User | None, reused: list[StoredDocument],
+                     attached: list[DossierDocument]) -> list[DossierDocument]:
+    """Attach reused documents to the dossier (returned), and keep new files (ATTACHED: the uploads just attached)
+    in the applicant's data store: an online applicant's uploads, and the documents a clerk digitised at the
+    counter for an applicant with an account (found by the personal ID number on the dossier)."""
+    documents = []
+    if reused:
+        documents = DossierDocument.objects.bulk_create([
+            DossierDocument(dossier=dossier, slot=stored.kind, name=stored.name, file=stored.file.name,
+                            blob=stored.blob, content_type=stored.blob.content_type if stored.blob else "",
+                            uploaded_by=actor, reused_from=stored)
+            for stored in reused
+        ])
     owner, source = None, StoredDocument.Source.SUBMITTED
     if dossier.channel == Channel.ONLINE:
         owner = actor
@@ -221,21 +251,22 @@ def _reuse_and_store(dossier: Dossier, actor: User | None, reused: list[StoredDo
         owner = User.objects.filter(national_id=dossier.applicant_id_number, is_active=True).first()
         source = StoredDocument.Source.DIGITISED
     if owner is None:
-        return
-    for document in dossier.documents.filter(blob__isnull=False, reused_from__isnull=True).select_related("blob"):
-        if source == StoredDocument.Source.DIGITISED and not document.is_digitised:
-            continue
-        store_document(owner=owner, kind=document.slot, name=document.name, blob=document.blob,
-                       source=source, dossier_id=dossier.pk)
+        return documents
+    store_documents(owner=owner, source=source, dossier_id=dossier.pk, entries=[
+        (document.slot, document.name, document.blob) for document in attached
+        if document.blob is not None and (source != StoredDocument.Source.DIGITISED or document.is_digitised)
+    ])
+    return documents
 
 
-def _record_paper(dossier: Dossier, actor: User | None, paper: list[str], scanned: set[str]) -> None:
+def _record_paper(dossier: Dossier, actor: User | None, paper: list[str], scanned: set[str]
+                  ) -> list[DossierDocument]:
     """The paper documents the clerk ticked on the checklist, kept as file-less entries (the control sheet and
-    the dossier page show what was handed in; a scan of the same slot already stands for it)."""
+    the dossier page show what was handed in; a scan of the same slot already stands for it). Returns them."""
     names = {str(d.get("code")): d["name"] for d in dossier.procedure_version.required_documents}
-    for slot in dict.fromkeys(paper):
-        if slot in names and slot not in scanned:
-            DossierDocument.objects.create(dossier=dossier, slot=slot, name=names[slot], uploaded_by=actor)
+    entries = [DossierDocument(dossier=dossier, slot=slot, name=names[slot], uploaded_by=actor)
+               for slot in dict.fromkeys(paper) if slot in names and slot not in scanned]
+    return DossierDocument.objects.bulk_create(entries) if entries else []
 
 
 def _replay(existing: Dossier, fingerprint: str) -> Dossier:
@@ -295,8 +326,9 @@ def _create(
     procedure: Procedure, channel: Channel, applicant: Applicant, competent: Agency, receiving: Agency,
     actor: User | None, form_data: dict[str, Any], uploads: list[Upload], checked: list[CheckedFile | None],
     idempotency_key: str | None, fingerprint: str, postal_tracking: str, external_id: str, return_method: str,
-    now: dt.datetime,
-) -> Dossier:
+    now: dt.datetime, organisation: Organisation | None,
+) -> tuple[Dossier, list[DossierDocument], DossierEvent]:
+    """The dossier, its uploads attached and its first event."""
     version = procedure.current_version
     if version is None:  # checked by _intake_errors; kept for the type checker
         raise IntakeError({"procedure": ("Thủ tục chưa có phiên bản.", "The procedure has no version.")})
@@ -312,17 +344,16 @@ def _create(
         applicant_address=applicant.address.strip(), form_data=form_data, return_method=return_method,
         postal_tracking=postal_tracking.strip(), external_id=external_id, idempotency_key=idempotency_key or None,
         request_fingerprint=fingerprint, receiving_agency=receiving, competent_agency=competent,
-        current_agency=receiving, current_role=version.steps[0]["role"], submitted_at=now,
+        current_agency=receiving, current_role=version.steps[0]["role"], submitted_at=now, organisation=organisation,
     )
     if received_now:
         _start_clock(dossier, now)
     dossier.save()
-    for upload, item in zip(uploads, checked, strict=True):
-        _attach(dossier, upload, item, actor, is_supplement=False)
-    record_creation(dossier, action="receive" if received_now else "submit", actor=actor, at=now)
+    attached = _attach(dossier, uploads, checked, actor, is_supplement=False)
+    event = record_creation(dossier, action="receive" if received_now else "submit", actor=actor, at=now)
     if received_now:
         _issue(dossier, Notice.Kind.RECEIPT, actor, now)
-    return dossier
+    return dossier, attached, event
 
 
 def _start_clock(dossier: Dossier, now: dt.datetime) -> None:
@@ -333,18 +364,21 @@ def _start_clock(dossier: Dossier, now: dt.datetime) -> None:
     dossier.step_due_at = step_due(calendar, dossier, now)
 
 
-def _attach(dossier: Dossier, upload: Upload, checked: CheckedFile | None, actor: User | None, *,
-            is_supplement: bool) -> DossierDocument:
-    """Store the (checked) upload by its content and attach it; its virus scan is queued after commit."""
-    if checked is None:  # every caller checks first (check_uploads); kept for the type checker
-        checked = check_upload(upload.name, upload.content)
-    blob = store_blob(checked)
-    document = DossierDocument(dossier=dossier, slot=upload.slot, name=checked.name, uploaded_by=actor, blob=blob,
-                               content_type=checked.file_type.content_type, is_supplement=is_supplement,
-                               is_digitised=upload.digitised)
-    document.file.name = blob.storage_name
-    document.save()
-    return document
+def _attach(dossier: Dossier, uploads: list[Upload], checked: list[CheckedFile | None], actor: User | None, *,
+            is_supplement: bool) -> list[DossierDocument]:
+    """Store the (checked) uploads by their content and attach them, in one statement for the documents; the new
+    contents' virus scan is queued after commit (one job for all)."""
+    items = [item if item is not None else check_upload(upload.name, upload.content, digest=upload.sha256)
+             # every caller checks first (check_uploads); checking here again is kept for the type checker
+             for upload, item in zip(uploads, checked, strict=True)]
+    documents = []
+    for upload, item, blob in zip(uploads, items, store_blobs(items), strict=True):
+        document = DossierDocument(dossier=dossier, slot=upload.slot, name=item.name, uploaded_by=actor, blob=blob,
+                                   content_type=item.file_type.content_type, is_supplement=is_supplement,
+                                   is_digitised=upload.digitised)
+        document.file.name = blob.storage_name
+        documents.append(document)
+    return DossierDocument.objects.bulk_create(documents) if documents else []
 
 
 def dossier_file_bytes(dossier: Dossier) -> int:
@@ -454,11 +488,10 @@ def provide_supplement(dossier: Dossier, *, actor: User, uploads: list[Upload] |
         resume = (request.data.get("resume_status") if request else None) or Status.RECEIVED
         PauseInterval.objects.filter(dossier=d, ended_at__isnull=True).update(ended_at=now)
         d.paused_at = None
-        for upload, item in zip(uploads or [], checked, strict=True):
-            try:
-                _attach(d, upload, item, actor, is_supplement=True)
-            except UploadError as exc:  # found infected by a concurrent scan since the check
-                raise WorkflowError("bad_upload", exc.message_vi, exc.message_en) from exc
+        try:
+            _attach(d, uploads or [], checked, actor, is_supplement=True)
+        except UploadError as exc:  # found infected by a concurrent scan since the check
+            raise WorkflowError("bad_upload", exc.message_vi, exc.message_en) from exc
         if resume == Status.SUBMITTED:
             change.target = Status.SUBMITTED  # asked before receipt: the clock has not started yet
             return

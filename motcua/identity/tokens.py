@@ -19,6 +19,9 @@ from motcua.identity.actions import SignInError
 from motcua.identity.models import ApiToken, User, ZaloLink
 
 TOKEN_LIFETIME = dt.timedelta(days=30)
+# `ApiToken.last_used_at` is kept to this precision: a token used again within it is not written again (one UPDATE
+# a minute at most instead of one per request).
+LAST_USED_PRECISION = dt.timedelta(minutes=1)
 
 
 def _digest(key: str) -> str:
@@ -40,7 +43,9 @@ class TokenAuth(HttpBearer):
                .filter(key_hash=_digest(token), expires_at__gt=timezone.now(), user__is_active=True).first())
         if row is None:
             return None
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        if row.last_used_at is None or not now - LAST_USED_PRECISION < row.last_used_at <= now:
+            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
         return row.user
 

@@ -23,6 +23,7 @@ from motcua.dossiers.actions import (
     Applicant,
     IntakeError,
     Upload,
+    Written,
     answer_survey,
     provide_supplement,
     submit_dossier,
@@ -165,18 +166,24 @@ def _summary(d: Dossier) -> dict[str, Any]:
             "submitted_at": d.submitted_at, "due_at": d.effective_due_at, "outcome": d.outcome or None}
 
 
-def _detail(d: Dossier) -> dict[str, Any]:
-    notice = d.notices.filter(kind="supplement").order_by("-issued_at").first()
+def _detail(d: Dossier, written: Written | None = None) -> dict[str, Any]:
+    """WRITTEN: the rows a submission has just written for D (used as they are instead of being read back)."""
+    if written is not None and written.events:
+        events, documents = [e for e in written.events if e.is_public], written.documents
+    else:
+        events = list(d.events.filter(is_public=True).select_related("to_agency").order_by("seq"))
+        documents = list(d.documents.select_related("blob"))
+    awaiting = d.status == "awaiting_supplement"
+    notice = d.notices.filter(kind="supplement").order_by("-issued_at").first() if awaiting else None
     return {
         **_summary(d),
         "events": [{"time": e.created_at, "status": e.to_status, "status_label": e.get_to_status_label(),
-                    "agency": e.to_agency.name if e.to_agency else None}
-                   for e in d.events.filter(is_public=True).select_related("to_agency").order_by("seq")],
+                    "agency": e.to_agency.name if e.to_agency else None} for e in events],
         "documents": [{"slot": doc.slot, "name": doc.name, "reused": doc.reused_from_id is not None,
                        "supplement": doc.is_supplement, "scan_state": doc.scan_state if doc.file else None}
-                      for doc in d.documents.select_related("blob")],
+                      for doc in documents],
         "supplement_request": {"items": notice.items, "reason": notice.reason, "issued_at": notice.issued_at}
-        if notice and d.status == "awaiting_supplement" else None,
+        if notice else None,
     }
 
 
@@ -218,7 +225,8 @@ def submit(request: HttpRequest, payload: SubmitIn,
            idempotency_key: str = Header("", alias="Idempotency-Key")  # type: ignore[type-arg]
            ) -> Status[Any]:
     user = _user(request)
-    procedure = Procedure.objects.published().filter(national_code=payload.procedure_code).first()
+    procedure = (Procedure.objects.published().select_related("current_version")
+                 .filter(national_code=payload.procedure_code).first())
     agency = procedure.competent_agencies.active().filter(eid_code=payload.agency_eid).first() if procedure else None
     if procedure is None or agency is None:
         return Status(422, {"code": "unknown", "message_vi": "Không có thủ tục hoặc nơi giải quyết này.",
@@ -226,9 +234,10 @@ def submit(request: HttpRequest, payload: SubmitIn,
     uploads = _decode(payload.documents)
     if isinstance(uploads, ErrorOut):
         return Status(422, uploads)
+    written = Written()
     try:
         dossier = submit_dossier(
-            procedure=procedure, channel=Channel.ONLINE, competent_agency=agency, actor=user,
+            procedure=procedure, channel=Channel.ONLINE, competent_agency=agency, actor=user, written=written,
             applicant=Applicant(name=payload.applicant_name or user.full_name,
                                 id_number=payload.applicant_id_number or (user.national_id or ""),
                                 phone=payload.applicant_phone or user.phone,
@@ -239,7 +248,7 @@ def submit(request: HttpRequest, payload: SubmitIn,
     except IntakeError as exc:
         return Status(422, {"code": "invalid", "message_vi": "Hồ sơ chưa hợp lệ.", "message_en": "Invalid dossier.",
                             "errors": {k: [vi, en] for k, (vi, en) in exc.errors.items()}})
-    return Status(201, _detail(dossier))
+    return Status(201, _detail(dossier, written))
 
 
 @router.post("/dossiers/{code}/supplement", response={200: DossierDetailOut, 404: ErrorOut, 409: ErrorOut,

@@ -43,3 +43,20 @@ def test_another_citizens_stored_document_cannot_be_reused(client, citizen, othe
                                  "reuse__giay_to_tuy_than": foreign.pk})
     assert response.status_code == 400
     assert Dossier.objects.filter(applicant=other_citizen).count() == 0
+
+
+def test_the_store_keeps_a_file_once_per_kind_in_one_statement(citizen, django_assert_num_queries):
+    from motcua.documents.actions import store_document, store_documents
+    from motcua.documents.tests.samples import pdf
+    from motcua.documents.uploads import check_upload, store_blobs
+
+    old, new = store_blobs([check_upload("a.pdf", pdf("a")), check_upload("b.pdf", pdf("b"))])
+    store_document(owner=citizen, kind="giay_to_tuy_than", name="cu.pdf", blob=old, source="submitted")
+    with django_assert_num_queries(1):
+        store_documents(owner=citizen, source="submitted", entries=[
+            ("giay_to_tuy_than", "lai.pdf", old), ("giay_to_tuy_than", "moi.pdf", new),
+            ("giay_to_tuy_than", "moi-lan-2.pdf", new), ("giay_chung_sinh", "gcs.pdf", old)])
+    rows = sorted(StoredDocument.objects.filter(owner=citizen).values_list("kind", "name", "sha256"))
+    assert rows == [("giay_chung_sinh", "gcs.pdf", old.sha256), ("giay_to_tuy_than", "cu.pdf", old.sha256),
+                    ("giay_to_tuy_than", "moi.pdf", new.sha256)]
+    assert {d.file.name for d in StoredDocument.objects.filter(blob=new)} == {new.storage_name}

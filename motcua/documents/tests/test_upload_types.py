@@ -62,3 +62,47 @@ def test_an_empty_file_is_refused():
     with pytest.raises(UploadError) as refused:
         check_upload("a.pdf", b"")
     assert refused.value.pair == ("Tệp a.pdf rỗng.", "The file a.pdf is empty.")
+
+
+def _as_puremagic_decides(content):
+    """The decision as it was made before the signature check came first: the type puremagic names, confirmed
+    by the signature at offset 0, and what puremagic found for the message."""
+    import puremagic
+
+    from motcua.documents.uploads import FILE_TYPES, detect_type
+
+    if content.startswith(b"PK\x03\x04"):
+        return detect_type(content)  # Office packages: decided from the zip structure, unchanged
+    try:
+        matches = puremagic.magic_string(content)
+    except puremagic.PureError:
+        return None, ""
+    mime = {m.mime_type for m in matches}
+    best = max(matches, key=lambda m: (bool(m.mime_type), m.confidence))
+    for key, mime_type, signature in (("pdf", "application/pdf", b"%PDF"),
+                                      ("png", "image/png", b"\x89PNG\r\n\x1a\n"),
+                                      ("jpeg", "image/jpeg", b"\xff\xd8\xff")):
+        if mime_type in mime and content.startswith(signature):
+            return FILE_TYPES[key], key
+    return None, best.extension.lstrip(".")
+
+
+@pytest.mark.parametrize("content", [
+    pdf(), png(), jpeg(), ooxml("word"), xlsx(), EXE, EICAR, zipped("a.txt", b"hello"),
+    b"%PDF", b"%PD", b"\r\n%PDF-1.4", b"\x89PNG\r\n\x1a\n", b"\x89PNG\r\n", b"\xff\xd8\xff", b"\xff\xd8",
+    b"GIF89a\x01\x00\x01\x00", b"<html><script>alert(1)</script></html>", b"\x00" * 16,
+], ids=lambda c: repr(c[:12]))
+def test_the_signature_check_decides_as_puremagic(content):
+    from motcua.documents.uploads import detect_type
+
+    assert detect_type(content) == _as_puremagic_decides(content)
+
+
+def test_allowed_types_are_recognised_without_walking_puremagics_table(monkeypatch):
+    import puremagic
+
+    def walked(content):
+        raise AssertionError("puremagic is only needed to name a refused type")
+
+    monkeypatch.setattr(puremagic, "magic_string", walked)
+    assert [check_upload("a", content).file_type.key for content in (pdf(), png(), jpeg())] == ["pdf", "png", "jpeg"]
