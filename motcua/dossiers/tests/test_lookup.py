@@ -1,11 +1,13 @@
 """Public look-up: by code and secret or QR; unknown code and wrong secret look the same; throttled."""
 
+import datetime as dt
 import re
 
 import pytest
 from django.test import override_settings
 from django.urls import reverse
 
+from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import lookup_path
 from motcua.dossiers.tests.helpers import at, land_dossier
 
@@ -89,3 +91,16 @@ def test_secret_has_at_least_40_bits(dossier):
 
     assert SECRET_LENGTH * math.log2(len(set(_SECRET_ALPHABET))) >= 40
     assert len(dossier.lookup_secret) == SECRET_LENGTH
+
+
+def test_api_lookup_times_are_the_stored_ones(client, dossier):
+    """The look-up reads its columns without the ORM: its times must still be the stored instants (SQLite hands
+    back text in UTC), and an extended appointment replaces the first one."""
+    extended = dossier.due_at + dt.timedelta(days=3, minutes=7)
+    Dossier.objects.filter(pk=dossier.pk).update(extended_due_at=extended)
+    body = client.get("/api/v1/dossiers/lookup", {"code": dossier.code, "secret": dossier.lookup_secret}).json()
+    assert dt.datetime.fromisoformat(body["received_at"]) == dossier.received_at
+    assert dt.datetime.fromisoformat(body["due_at"]) == extended
+    first = dossier.events.order_by("seq").first()
+    assert dt.datetime.fromisoformat(body["events"][0]["time"]) == first.created_at
+    assert body["events"][0]["status"] == first.to_status

@@ -105,7 +105,7 @@ class Command(BaseCommand):
                 WITH g AS (
                     SELECT n, random() AS r_choice, random() AS r_channel, random() AS r_time,
                            random() AS r_end, random() AS r_hours, random() AS r_outcome
-                    FROM generate_series(%(first)s, %(last)s) AS n
+                    FROM generate_series(%(first)s::bigint, %(last)s::bigint) AS n
                 ), t AS (
                     SELECT g.*, c.procedure_id, c.version_id, c.agency_id,
                            {_case("g.r_channel", CHANNELS)} AS channel,
