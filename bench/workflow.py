@@ -15,6 +15,9 @@ reloads the instance's state, moves it one step and persists it.
   (the process row), which completes it and creates the next task.
 - floor (not an engine): each step locks one row and writes it back, nothing else — the least a durable
   step can cost on that database, the ceiling no engine can pass.
+- writes floor (not an engine): the statements a motcua step has to make, hand-written with no domain logic —
+  lock and update the instance row, insert its event, lock and move the audit-chain head, insert the seal and
+  the national-portal record — the ceiling for any implementation of motcua's step, however it were written.
 
 Instances are made before the clock starts; the steps run round-robin (step 1 of every instance, then step 2 …),
 so every step reloads its state from the database. Each database gets a fresh database (PostgreSQL:
@@ -127,6 +130,44 @@ def run_engines(instances: int) -> dict[str, Any]:
             cursor.execute(f"SELECT step FROM bench_floor WHERE id = %s{lock}", [pk])  # noqa: S608
             cursor.execute("UPDATE bench_floor SET step = %s WHERE id = %s", [cursor.fetchone()[0] + 1, pk])
 
+    # --- writes floor: the statements a motcua step has to make, hand-written, no domain logic -----------------
+    import hashlib
+
+    with connection.cursor() as cursor:
+        for table in ("bench_wf_row", "bench_wf_event", "bench_wf_head", "bench_wf_seal", "bench_wf_sync"):
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        cursor.execute("CREATE TABLE bench_wf_row (id integer PRIMARY KEY, step integer NOT NULL, "
+                       "status varchar(20) NOT NULL, due text NOT NULL)")
+        cursor.execute("CREATE TABLE bench_wf_event (id integer PRIMARY KEY, row_id integer NOT NULL, "
+                       "seq integer NOT NULL, action varchar(30) NOT NULL, at text NOT NULL, data text NOT NULL)")
+        cursor.execute("CREATE TABLE bench_wf_head (id integer PRIMARY KEY, position integer NOT NULL, "
+                       "hash varchar(64) NOT NULL)")
+        cursor.execute("CREATE TABLE bench_wf_seal (position integer PRIMARY KEY, event_id integer NOT NULL, "
+                       "prev_hash varchar(64) NOT NULL, hash varchar(64) NOT NULL)")
+        cursor.execute("CREATE TABLE bench_wf_sync (id integer PRIMARY KEY, row_id integer NOT NULL, "
+                       "event_id integer NOT NULL, payload text NOT NULL)")
+        cursor.execute("INSERT INTO bench_wf_head VALUES (1, 0, %s)", ["0" * 64])
+        for number in range(instances):
+            cursor.execute("INSERT INTO bench_wf_row VALUES (%s, 0, 'received', '')", [number])
+    next_event = iter(range(1, STEPS * instances + 1))
+
+    def writes_floor_step(step: int, pk: int) -> None:
+        event_id, at = next(next_event), time.time()
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SELECT step, status, due FROM bench_wf_row WHERE id = %s{lock}", [pk])  # noqa: S608
+            cursor.execute("UPDATE bench_wf_row SET step = %s, status = 'processing', due = %s WHERE id = %s",
+                           [cursor.fetchone()[0] + 1, str(at + 86400), pk])
+            cursor.execute("INSERT INTO bench_wf_event VALUES (%s, %s, %s, 'forward', %s, '{}')",
+                           [event_id, pk, step + 2, str(at)])
+            cursor.execute(f"SELECT position, hash FROM bench_wf_head WHERE id = 1{lock}")  # noqa: S608
+            position, previous = cursor.fetchone()
+            digest = hashlib.sha256(f"{previous}|{event_id}|{pk}|forward|{at}".encode()).hexdigest()
+            cursor.execute("INSERT INTO bench_wf_seal VALUES (%s, %s, %s, %s)",
+                           [position + 1, event_id, previous, digest])
+            cursor.execute("UPDATE bench_wf_head SET position = %s, hash = %s WHERE id = 1", [position + 1, digest])
+            cursor.execute("INSERT INTO bench_wf_sync VALUES (%s, %s, %s, %s)",
+                           [event_id, pk, event_id, json.dumps({"MaHoSo": pk, "TrangThaiHoSo": "processing"})])
+
     # --- django-viewflow -------------------------------------------------------------------------------------
     from viewflow.workflow.models import Task  # type: ignore[import-untyped]
     from viewflow.workflow.status import STATUS  # type: ignore[import-untyped]
@@ -153,6 +194,7 @@ def run_engines(instances: int) -> dict[str, Any]:
         "SpiffWorkflow": timed(spiff_step, list(range(instances))),
         "django-viewflow": timed(viewflow_step, process_ids),
         "floor": timed(floor_step, list(range(instances))),
+        "writes floor": timed(writes_floor_step, list(range(instances))),
     }
     # Every engine finished every instance.
     assert Dossier.objects.filter(pk__in=dossier_ids, step_index=5).count() == instances  # noqa: S101
@@ -160,6 +202,11 @@ def run_engines(instances: int) -> dict[str, Any]:
         cursor.execute("SELECT state FROM bench_spiff_instance")
         assert all(serializer.deserialize_json(s).completed for (s,) in cursor.fetchall())  # noqa: S101
     assert Task.objects.filter(flow_task=FiveSteps.end, status=STATUS.DONE).count() == instances  # noqa: S101
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT position FROM bench_wf_head")
+        assert cursor.fetchone()[0] == STEPS * instances  # noqa: S101
+        cursor.execute("SELECT count(*) FROM bench_wf_row WHERE step = %s", [STEPS])
+        assert cursor.fetchone()[0] == instances  # noqa: S101
     return {"vendor": connection.vendor, "instances": instances,
             "per_second": {name: instances / seconds for name, seconds in results.items()}}
 
@@ -200,6 +247,8 @@ def main() -> None:
         print(f"  floor / SpiffWorkflow = {rate['floor'] / rate['SpiffWorkflow']:.2f}×   "
               f"floor / django-viewflow = {rate['floor'] / rate['django-viewflow']:.2f}×   "
               f"motcua / floor = {rate['motcua'] / rate['floor']:.2f}×")
+        print(f"  writes floor / SpiffWorkflow = {rate['writes floor'] / rate['SpiffWorkflow']:.2f}×   "
+              f"writes floor / django-viewflow = {rate['writes floor'] / rate['django-viewflow']:.2f}×")
 
 
 if __name__ == "__main__":
