@@ -490,9 +490,12 @@ def clerk_loop(number: int, count: int, submitting: threading.Event, received: s
         try:
             if clerk is None:
                 clerk = User.objects.get(username=CLERK)
+            # Read the flag before the query: every submission was committed before the flag was cleared, so
+            # an empty answer read after that means none is left (read after the query, it could miss the last).
+            still_submitting = submitting.is_set()
             pending = list(Dossier.objects.filter(status=Status.SUBMITTED).annotate(share=Mod("id", count))
                            .filter(share=number).order_by("pk")[:200])
-            if not pending and not submitting.is_set():
+            if not pending and not still_submitting:
                 return
             for dossier in pending:
                 with contextlib.suppress(WorkflowError):  # received by an earlier try whose answer was lost
@@ -539,6 +542,9 @@ def check(figures: Figures, acknowledged: dict[str, str], sent_keys: set[str], s
         figures.attachments_checked += 1
         figures.attachments_mismatched += not same
     figures.attachments_mismatched += sum(max(len(DOCUMENTS) - seen[key], 0) for key in acknowledged)
+    # What the clerk threads counted can miss a dossier whose receipt committed just before the database went
+    # away (the thread saw an error, and the dossier is no longer waiting); the database is the record.
+    figures.received_by_clerk = Dossier.objects.filter(status=Status.RECEIVED).count()
     not_received = Dossier.objects.exclude(status=Status.RECEIVED).count()
     if not_received:
         figures.errors.append(f"{not_received} dossiers not received by the clerk")
