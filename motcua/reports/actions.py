@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from openpyxl import Workbook
 
+from motcua.core.spreadsheet import safe_row
 from motcua.directory.selectors import agencies_in_scope
 from motcua.identity.models import User
 from motcua.reports.models import ExportJob
@@ -89,9 +90,10 @@ def _write_dossiers(job: ExportJob) -> None:
     rows = dossiers.select_related("procedure_version", "competent_agency").order_by("pk")
     done = 0
     for d in rows.iterator(chunk_size=2000):
-        sheet.append([d.code, d.procedure_version.name, d.competent_agency.name, d.get_channel_display(),
-                      d.get_status_display(), d.applicant_name, _local(d.received_at), _local(d.effective_due_at),
-                      _local(d.finished_at), d.get_outcome_display() if d.outcome else ""])
+        sheet.append(safe_row([
+            d.code, d.procedure_version.name, d.competent_agency.name, d.get_channel_display(),
+            d.get_status_display(), d.applicant_name, _local(d.received_at), _local(d.effective_due_at),
+            _local(d.finished_at), d.get_outcome_display() if d.outcome else ""]))
         done += 1
         if done % PROGRESS_EVERY == 0:
             ExportJob.objects.filter(pk=job.pk).update(done=done)

@@ -21,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from motcua.catalog.models import Field
+from motcua.core.spreadsheet import safe_row
 from motcua.directory.models import Agency, AgencyLevel
 from motcua.directory.selectors import agencies_in_scope
 from motcua.dossiers.models import Dossier
@@ -115,7 +116,7 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for name, f in [(a.name, f) for a, f in rows] + [("Tổng cộng", summary)]:
-        sheet.append(_line(name, f))
+        sheet.append(safe_row(_line(name, f)))
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(buffer.getvalue(),
