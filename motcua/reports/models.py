@@ -29,6 +29,10 @@ class Metric(models.TextChoices):
     PAID = "paid", _("Fees or obligations paid")
     PAID_ONLINE = "paid_online", _("Paid online")
     RESULT_ONLINE = "result_online", _("Result returned electronically")
+    # Sums, not counts (indicator 2b): working minutes each resolved dossier took, and the working minutes the law
+    # allowed it, added up over the resolved dossiers of the cell.
+    RESOLUTION_MINUTES = "resolution_minutes", _("Working minutes taken to resolve (sum)")
+    ALLOWED_MINUTES = "allowed_minutes", _("Working minutes allowed by law (sum)")
 
 
 class MonthlyRollup(models.Model):
@@ -37,7 +41,7 @@ class MonthlyRollup(models.Model):
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
     channel = models.CharField(_("channel"), max_length=20)
     metric = models.CharField(_("metric"), max_length=30, choices=Metric.choices)
-    value = models.IntegerField(default=0)
+    value = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("monthly figure")

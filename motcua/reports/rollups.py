@@ -25,7 +25,8 @@ def month_of(instant: dt.datetime) -> dt.date:
 
 
 def metrics_of(event: DossierEvent, dossier: Dossier) -> list[Metric]:
-    """The figures EVENT adds one to (the dossier is the state after the event)."""
+    """The figures EVENT adds one to (the dossier is the state after the event); the time sums of a resolved
+    dossier are added by `cells_of`."""
     if event.action == "receive":
         found = [Metric.RECEIVED]
         # Documents of the dossier as submitted (supplements come later and are marked as such).
@@ -44,15 +45,45 @@ def metrics_of(event: DossierEvent, dossier: Dossier) -> list[Metric]:
     return []
 
 
-def cells_of(event: DossierEvent, dossier: Dossier) -> list[Cell]:
+def resolution_minutes(dossier: Dossier) -> tuple[int, int] | None:
+    """Working minutes a resolved dossier took and the working minutes the law allowed it (indicator 2b).
+
+    Taken = allowed − the working time still left at the due instant when the result was ready (negative when
+    late). Measured against the due instant, it leaves out what the workflow left out of the deadline: receipt
+    after the cut-off, pauses for financial obligations and a supplement's restart of the clock.
+    """
+    from motcua.dossiers.deadlines import calendar_for
+
+    if dossier.result_ready_at is None or dossier.due_at is None or dossier.received_at is None:
+        return None
+    calendar = calendar_for(dossier)
+    version = dossier.procedure_version
+    if version.statutory_unit == "working_days" and version.statutory_days > 0:
+        allowed = calendar.day_length * float(version.statutory_days)
+    else:  # same-day and calendar-day procedures: what the calendar gave from the counting start
+        allowed = calendar.working_time_between(calendar.counting_start(dossier.received_at), dossier.due_at)
+    left = calendar.working_time_between(dossier.result_ready_at, dossier.due_at)
+    taken = max(allowed - left, dt.timedelta(0))
+    return int(taken.total_seconds()) // 60, int(allowed.total_seconds()) // 60
+
+
+def cells_of(event: DossierEvent, dossier: Dossier) -> Counter[Cell]:
     month = month_of(event.created_at)
-    return [(month, dossier.competent_agency_id, dossier.procedure_id, dossier.channel, metric)
-            for metric in metrics_of(event, dossier)]
+    base = (month, dossier.competent_agency_id, dossier.procedure_id, dossier.channel)
+    cells: Counter[Cell] = Counter((*base, metric) for metric in metrics_of(event, dossier))
+    if (*base, Metric.RESOLVED_EARLY) in cells or (*base, Metric.RESOLVED_ON_TIME) in cells \
+            or (*base, Metric.RESOLVED_LATE) in cells:
+        minutes = resolution_minutes(dossier)
+        if minutes is not None:
+            cells[(*base, Metric.RESOLUTION_MINUTES)] += minutes[0]
+            cells[(*base, Metric.ALLOWED_MINUTES)] += minutes[1]
+    return +cells  # without the cells a zero was added to
 
 
-def add(cells: Iterable[Cell]) -> None:
-    """Add one to each cell (several app servers at once: the rows are created idempotently, then incremented)."""
-    counts = Counter(cells)
+def add(cells: Iterable[Cell] | Counter[Cell]) -> None:
+    """Add each cell's amount (one for a plain iterable of cells; several app servers at once: the rows are
+    created idempotently, then incremented)."""
+    counts = +cells if isinstance(cells, Counter) else Counter(cells)
     if not counts:
         return
     MonthlyRollup.objects.bulk_create(
@@ -107,7 +138,7 @@ def recompute() -> Counter[Cell]:
 
     counts: Counter[Cell] = Counter()
     events = DossierEvent.objects.filter(action__in=["receive", "return_result", *_ENDINGS]).select_related(
-        "dossier").order_by("pk")
+        "dossier__procedure_version").order_by("pk")
     for event in events.iterator(chunk_size=2000):
         counts.update(cells_of(event, event.dossier))
     for survey in SurveyResponse.objects.select_related("dossier"):

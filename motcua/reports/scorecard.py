@@ -3,7 +3,11 @@
 Each indicator is configuration: `{"code", "group", "name", "points", "formula"}` where the formula is one of
 - `{"ratio": [numerator metrics], "over": [denominator metrics]}` over the rollups (metrics, or `received:<channel>`);
 - `{"catalog": "toan_trinh"}`: share of offered procedures that are fully online;
+- `{"average_time": "working_days"}`: indicator 2b, the average working days a resolved dossier took, scored as
+  the time allowed by law over the time taken (capped at 100 %);
 - `{"unavailable": "why"}`: shown, not scored, until the data exists.
+Each indicator may also say, for the page: `"definition"` (the formula in words), `"source"` (where its points and
+formula come from) and `"legal_reference"` (the legal text it rests on).
 Points = maximum points × the rate (linear), the method provinces use for rate indicators.
 """
 
@@ -13,6 +17,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+
+from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Procedure, ServiceLevel
 from motcua.directory.models import Agency
@@ -29,6 +35,10 @@ class Line:
     rate: Decimal | None
     points: Decimal | None
     note: str
+    definition: str = ""
+    source: str = ""
+    legal_reference: str = ""
+    value: str = ""  # a figure that is not a rate (2b: the average time), shown beside the rate
 
 
 def _count(figures: Figures, names: list[str]) -> int:
@@ -47,6 +57,8 @@ def _rate(indicator: dict[str, Any], figures: Figures, agencies: list[Agency]) -
     formula = indicator["formula"]
     if "ratio" in formula:
         return rate(_count(figures, formula["ratio"]), _count(figures, formula["over"])), ""
+    if "average_time" in formula:
+        return figures.time_used_rate, ""
     if formula.get("catalog") == "toan_trinh":
         offered = Procedure.objects.published().filter(competent_agencies__in=agencies).distinct()
         return rate(offered.filter(service_level=ServiceLevel.FULL_ONLINE).count(), offered.count()), ""
@@ -60,7 +72,12 @@ def compute(card: Scorecard, first: dt.date, last: dt.date, agencies: list[Agenc
         value, note = _rate(indicator, figures, agencies)
         points = Decimal(str(indicator["points"]))
         scored = None if value is None else (points * value / 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
-        lines.append(Line(indicator["code"], indicator["group"], indicator["name"], points, value, scored, note))
+        shown = ""
+        if "average_time" in indicator["formula"] and figures.average_resolution_days is not None:
+            shown = _("%(days)s working days on average") % {"days": figures.average_resolution_days}
+        lines.append(Line(indicator["code"], indicator["group"], indicator["name"], points, value, scored, note,
+                          indicator.get("definition", ""), indicator.get("source", ""),
+                          indicator.get("legal_reference", ""), shown))
     return lines
 
 

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.calendar.service import WorkingCalendar
 from motcua.catalog.models import ServiceLevel
 from motcua.directory.models import Agency, Role
 from motcua.dossiers.models import Channel, Dossier, DossierEvent
@@ -68,6 +69,24 @@ class Figures:
     @property
     def online_payment_rate(self) -> Decimal | None:
         return rate(self.counts[Metric.PAID_ONLINE], self.counts[Metric.PAID])
+
+    @property
+    def average_resolution_days(self) -> Decimal | None:
+        """Indicator 2b: working days a resolved dossier took on average (None when none was resolved)."""
+        if not self.resolved:
+            return None
+        day_minutes = Decimal(WorkingCalendar.for_province().day_length.total_seconds()) / 60
+        days = Decimal(self.counts[Metric.RESOLUTION_MINUTES]) / self.resolved / day_minutes
+        return days.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @property
+    def time_used_rate(self) -> Decimal | None:
+        """Indicator 2b scored: the time the law allowed over the time taken, capped at 100 % (resolving within
+        the statutory time on average scores in full; taking twice as long scores half)."""
+        taken, allowed = self.counts[Metric.RESOLUTION_MINUTES], self.counts[Metric.ALLOWED_MINUTES]
+        if not self.resolved or not allowed:
+            return None
+        return Decimal(100) if taken <= allowed else rate(allowed, taken)
 
     @property
     def satisfaction_rate(self) -> Decimal | None:
