@@ -43,13 +43,15 @@ def test_generated_dates_follow_the_working_calendar(demo_catalog):
     now = timezone.now()
     checked = {"early": 0, "on_time": 0, "late": 0}
     for d in Dossier.objects.select_related("procedure_version"):
+        assert d.received_at is not None and d.due_at is not None
         received = d.received_at.astimezone(calendar.tz)
         assert calendar.is_working_day(received.date()), d.code
         assert any(start <= received.time() < end for start, end in calendar.sessions), (d.code, received)
         version = d.procedure_version
         assert d.due_at == calendar.due_at(d.received_at, version.statutory_days, version.statutory_unit), d.code
         if d.status == Status.RETURNED:
-            assert d.result_ready_at is not None and d.received_at < d.result_ready_at <= d.finished_at <= now
+            assert d.result_ready_at is not None and d.finished_at is not None
+            assert d.received_at < d.result_ready_at <= d.finished_at <= now
             assert d.outcome == outcome_of(calendar, d.due_at, d.result_ready_at), d.code
             checked[d.outcome] += 1
             if d.outcome == "late":

@@ -125,7 +125,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         procedures = list(Procedure.objects.published().prefetch_related("competent_agencies")
                           .select_related("current_version"))
-        choices = [Choice(p.pk, p.current_version_id, a.pk, p.current_version.statutory_days,
+        choices = [Choice(p.pk, p.current_version.pk, a.pk, p.current_version.statutory_days,
                           p.current_version.statutory_unit)
                    for p in procedures if p.current_version is not None for a in p.competent_agencies.all()]
         if not choices:
@@ -321,6 +321,7 @@ class Command(BaseCommand):
                 status = ENDING_STATUS[plan.ending] if plan.ending else Status.PROCESSING
                 received = line.opening(plan.received)
                 late = plan.outcome == Outcome.LATE and plan.ready is not None
+                finished = line.closing(plan.finished) if plan.finished is not None else None
                 dossiers.append(Dossier(
                     code=f"SIM-{number:09d}", lookup_secret="SIMULATED0",  # noqa: S106 - simulated rows
                     procedure_id=choice.procedure_id, procedure_version_id=choice.version_id, channel=channel,
@@ -331,20 +332,20 @@ class Command(BaseCommand):
                     result_ready_at=line.closing(plan.ready) if plan.ready is not None else None,
                     extended_due_at=line.closing(math.ceil(plan.ready / line.day_length) * line.day_length)
                     if late and plan.ready is not None else None,
-                    finished_at=line.closing(plan.finished) if plan.finished is not None else None,
+                    finished_at=finished,
                     outcome=plan.outcome, version=2 if plan.ending else 1, step_index=1,
                 ))
-                plans.append(plan)
+                plans.append((plan, received, finished))
             Dossier.objects.bulk_create(dossiers, batch_size=2000)
             events = []
-            for dossier, plan in zip(dossiers, plans, strict=True):
+            for dossier, (plan, received, finished) in zip(dossiers, plans, strict=True):
                 events.append(DossierEvent(dossier=dossier, seq=1, action="receive", from_status="",
                                            to_status=Status.RECEIVED, from_step=None, to_step=0,
-                                           to_agency_id=dossier.competent_agency_id, created_at=dossier.received_at))
-                if plan.ending:
+                                           to_agency_id=dossier.competent_agency_id, created_at=received))
+                if plan.ending and finished is not None:
                     events.append(DossierEvent(dossier=dossier, seq=2, action=plan.ending,
                                                from_status=Status.PROCESSING, to_status=dossier.status, from_step=1,
                                                to_step=1, to_agency_id=dossier.competent_agency_id,
-                                               created_at=dossier.finished_at,
+                                               created_at=finished,
                                                data={"outcome": plan.outcome} if plan.outcome else {}))
             DossierEvent.objects.bulk_create(events, batch_size=2000)
