@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Procedure, ServiceLevel
@@ -74,7 +75,8 @@ def compute(card: Scorecard, first: dt.date, last: dt.date, agencies: list[Agenc
         scored = None if value is None else (points * value / 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
         shown = ""
         if "average_time" in indicator["formula"] and figures.average_resolution_days is not None:
-            shown = _("%(days)s working days on average") % {"days": figures.average_resolution_days}
+            days = number_format(figures.average_resolution_days, 1)
+            shown = _("%(days)s working days on average") % {"days": days}
         lines.append(Line(indicator["code"], indicator["group"], indicator["name"], points, value, scored, note,
                           indicator.get("definition", ""), indicator.get("source", ""),
                           indicator.get("legal_reference", ""), shown))
