@@ -483,7 +483,7 @@ def request_supplement(dossier: Dossier, *, actor: User, items: list[str], note:
 
 
 def _utc(instant: dt.datetime) -> str:
-    return instant.astimezone(dt.timezone.utc).isoformat()
+    return instant.astimezone(dt.UTC).isoformat()
 
 
 def provide_supplement(dossier: Dossier, *, actor: User, uploads: list[Upload] | None = None, note: str = "",

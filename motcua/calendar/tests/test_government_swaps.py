@@ -88,7 +88,8 @@ ACROSS_SWAPS = [
 ]
 
 
-@pytest.mark.parametrize(("received", "days", "due"), ACROSS_SWAPS, ids=[f"{r:%Y-%m-%d}+{n}" for r, n, _ in ACROSS_SWAPS])
+@pytest.mark.parametrize(("received", "days", "due"), ACROSS_SWAPS,
+                         ids=[f"{r:%Y-%m-%d}+{n}" for r, n, _ in ACROSS_SWAPS])
 def test_deadlines_across_each_swap(calendar, received, days, due):
     assert calendar.due_at(received, days) == due
 

@@ -9,9 +9,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from motcua.dossiers import actions
+from motcua.dossiers import actions, forms_pdf
 from motcua.dossiers.actions import Applicant, Upload, submit_dossier
-from motcua.dossiers import forms_pdf
 from motcua.dossiers.forms_pdf import control_rows, render_control_sheet_pdf, render_notice_pdf
 from motcua.dossiers.models import Channel, Notice, Status
 from motcua.dossiers.selectors import lookup_path
