@@ -1,7 +1,9 @@
 """Working-day and working-hour arithmetic for statutory deadlines.
 
 A day is a working day when, in this order of precedence:
-1. the editable `CalendarException` table says so (a make-up working day, or an extra day off);
+1. the editable `CalendarException` table says so (a make-up working day, or an extra day off); it ships seeded
+   with the Government's announced swaps of 2024-2026, each with its legal source (`government_days.py`), e.g.
+   Friday 02/01/2026 off and Saturday 10/01/2026 worked (Công văn 12729/VPCP-KGVX), which `holidays` lacks;
 2. it is a make-up working day of a Government swap known to the `holidays` package
    (e.g. Saturday 26/04/2025, worked in exchange for Friday 02/05/2025);
 3. otherwise it is not a public holiday of `holidays.VN` (observed days included) and not a Saturday/Sunday.

@@ -20,7 +20,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from motcua.catalog.models import Procedure
 from motcua.directory.models import Agency, Role
-from motcua.directory.selectors import has_role
+from motcua.directory.selectors import has_role, roles_of
 from motcua.documents.actions import store_documents
 from motcua.documents.models import Blob, ScanState, StoredDocument
 from motcua.documents.uploads import CheckedFile, UploadError, check_total, check_upload, infected_error, store_blobs
@@ -352,13 +352,20 @@ def _create(
     attached = _attach(dossier, uploads, checked, actor, is_supplement=False)
     event = record_creation(dossier, action="receive" if received_now else "submit", actor=actor, at=now)
     if received_now:
-        _issue(dossier, Notice.Kind.RECEIPT, actor, now)
+        _issue(dossier, Notice.Kind.RECEIPT, actor, now, new_due_at=dossier.due_at)
     return dossier, attached, event
 
 
 def _start_clock(dossier: Dossier, now: dt.datetime) -> None:
-    calendar = calendar_for(dossier)
+    """The dossier is received at NOW: the receipt time, and the statutory clock starts."""
     dossier.received_at = now
+    _run_clock_from(dossier, now)
+
+
+def _run_clock_from(dossier: Dossier, now: dt.datetime) -> None:
+    """The statutory time (and the current step's) runs in full from NOW: at receipt, and again when a supplement
+    completes the dossier. The receipt time is not touched: the dossier was received when it was received."""
+    calendar = calendar_for(dossier)
     dossier.due_at = procedure_due(calendar, dossier, now)
     dossier.step_started_at = now
     dossier.step_due_at = step_due(calendar, dossier, now)
@@ -402,7 +409,7 @@ def receive_dossier(dossier: Dossier, *, actor: User, expected_version: int | No
 
     def apply(d: Dossier, change: Change) -> None:
         _start_clock(d, now)
-        _issue(d, Notice.Kind.RECEIPT, actor, now)
+        _issue(d, Notice.Kind.RECEIPT, actor, now, new_due_at=d.due_at)
 
     return transition(dossier.pk, "receive", actor=actor, expected_version=expected_version, at=now, apply=apply)[0]
 
@@ -475,6 +482,10 @@ def request_supplement(dossier: Dossier, *, actor: User, items: list[str], note:
                       at=now, apply=apply)[0]
 
 
+def _utc(instant: dt.datetime) -> str:
+    return instant.astimezone(dt.UTC).isoformat()
+
+
 def provide_supplement(dossier: Dossier, *, actor: User, uploads: list[Upload] | None = None, note: str = "",
                        expected_version: int | None = None, at: dt.datetime | None = None) -> Dossier:
     now = at or timezone.now()
@@ -495,7 +506,15 @@ def provide_supplement(dossier: Dossier, *, actor: User, uploads: list[Upload] |
         if resume == Status.SUBMITTED:
             change.target = Status.SUBMITTED  # asked before receipt: the clock has not started yet
             return
-        _start_clock(d, now)  # the statutory time restarts on the complete dossier
+        previous_due = d.effective_due_at
+        _run_clock_from(d, now)  # the statutory time restarts on the complete dossier; received_at stays
+        # The restart, on its event (the append-only record of each one): when, and the appointment it replaced.
+        change.data["clock_restarted_at"] = _utc(now)
+        change.data["previous_due_at"] = _utc(previous_due) if previous_due else None
+        change.data["due_at"] = _utc(d.due_at) if d.due_at else None
+        # A new receipt-and-appointment slip for the complete dossier, with the new appointment; the first slip
+        # stays as issued. Signed by the officer who took the supplement in, unsigned when the applicant sent it.
+        _issue(d, Notice.Kind.RECEIPT, actor if roles_of(actor) else None, now, new_due_at=d.due_at)
         change.target = Status(resume)
 
     return transition(dossier.pk, "supplement", actor=actor, note=note, expected_version=expected_version, at=now,

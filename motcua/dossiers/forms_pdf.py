@@ -225,11 +225,19 @@ def render_notice_pdf(notice: Notice, *, form_set: FormSet | None = None) -> byt
 
 def _receipt(notice: Notice) -> dict[str, Any]:
     dossier = notice.dossier
-    # As issued: received when the slip was issued, and the appointment the engine computed then.
-    appointment = procedure_due(calendar_for(dossier), dossier, notice.issued_at)
+    # As issued: received when the slip was issued, and the appointment it gave (slips issued before the
+    # appointment was kept on them: the one the engine computes from that time).
+    appointment = notice.new_due_at or procedure_due(calendar_for(dossier), dossier, notice.issued_at)
+    first = (dossier.notices.filter(kind=Notice.Kind.RECEIPT).exclude(pk=notice.pk)
+             .filter(issued_at__lte=notice.issued_at).order_by("issued_at", "pk").first())
+    documents = receipt_documents(dossier)
+    if first is not None:  # issued when a supplement completed the dossier: its papers are handed in too
+        documents += [{"name": name, "form": "Bổ sung", "quantity": 1} for name in dossier.documents.filter(
+            is_supplement=True, created_at__lte=notice.issued_at).order_by("pk").values_list("name", flat=True)]
     return {
-        "documents": receipt_documents(dossier), "statutory": statutory_time(dossier),
+        "documents": documents, "statutory": statutory_time(dossier),
         "received": long_time(notice.issued_at), "appointment": long_time(appointment),
+        "first_received": long_time(first.issued_at) if first is not None else "",
         "channel": CHANNELS.get(Channel(dossier.channel), dossier.channel),
         "return_method": RETURN_METHODS.get(dossier.return_method, dossier.return_method),
         "online": dossier.channel in (Channel.ONLINE, Channel.NATIONAL_PORTAL),
@@ -325,7 +333,46 @@ def control_rows(dossier: Dossier) -> list[Hop]:
             due = step_due(calendar, dossier, now, index=event.to_step) if moved else None
             notes = []
         holder = event.to_agency
+    if notes and not dossier.is_terminal:
+        rows.append(_open_step(dossier, holder, due, notes))  # what happened in the running step, shown at once
     return rows
+
+
+def _open_step(dossier: Dossier, holder: Agency | None, due: dt.datetime | None, notes: list[str]) -> Hop:
+    """The row of the step still running, when something happened in it (a supplement asked for or received, a
+    pause): the control sheet shows it now, not only when the step ends."""
+    waiting = dossier.status == Status.AWAITING_SUPPLEMENT
+    if waiting:
+        notes = [*notes, "Đang chờ tổ chức, cá nhân bổ sung, hoàn thiện hồ sơ (thời gian giải quyết tạm dừng)"]
+    return Hop(step=str(dossier.current_step["name"]), giver_agency=holder.name if holder else "", giver="",
+               receiver=f"Tổ chức, cá nhân: {dossier.applicant_name}" if waiting else "", time="",
+               due=f"Hạn của bước: {short_time(due)}" if due is not None else "", result="",
+               note="; ".join(notes))
+
+
+def appointments(dossier: Dossier) -> list[tuple[str, str]]:
+    """The appointments the dossier was given, in order, as (label, time): the one of the receipt, the new one
+    each time a supplement completed the dossier and restarted the clock, and an apology letter's new date."""
+    calendar = calendar_for(dossier)
+    slips = {n.issued_at: n.new_due_at for n in dossier.notices.filter(kind=Notice.Kind.RECEIPT)}
+
+    def given(event: DossierEvent) -> dt.datetime:
+        kept = event.data.get("due_at")
+        if kept:
+            return dt.datetime.fromisoformat(str(kept))
+        return slips.get(event.created_at) or procedure_due(calendar, dossier, event.created_at)
+
+    found: list[tuple[str, str]] = []
+    for event in dossier.events.filter(action__in=("receive", "supplement", "extend")).order_by("seq"):
+        if event.action == "receive":
+            found.append(("Thời gian hẹn trả kết quả", short_time(given(event))))
+        elif event.action == "supplement" and event.to_status != Status.SUBMITTED:
+            found.append((f"Thời gian hẹn trả kết quả mới (nhận đủ hồ sơ bổ sung lúc {short_time(event.created_at)})",
+                          short_time(given(event))))
+        elif event.action == "extend" and event.data.get("new_due_at"):
+            found.append(("Thời gian hẹn lại ngày trả kết quả (văn bản xin lỗi)",
+                          short_time(dt.datetime.fromisoformat(str(event.data["new_due_at"])))))
+    return found or [("Thời gian hẹn trả kết quả", short_time(dossier.effective_due_at))]
 
 
 def _hop(dossier: Dossier, event: DossierEvent, holder: Agency | None, due: dt.datetime | None,
@@ -369,6 +416,6 @@ def render_control_sheet_pdf(dossier: Dossier, *, form_set: FormSet | None = Non
     context.update({
         "rows": control_rows(dossier), "coordinating": coordinating_agencies(dossier),
         "received": short_time(receipt.created_at if receipt else dossier.received_at),
-        "appointment": short_time(dossier.effective_due_at),
+        "appointments": appointments(dossier),
     })
     return _pdf(render_to_string(TEMPLATES[CONTROL_SHEET], context))

@@ -237,6 +237,8 @@ class Notice(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     reason = models.TextField(blank=True)
     items = models.JSONField(default=list, blank=True)
+    # The appointment this notice gives: a receipt's (the first one's, or the new one issued when a supplement
+    # completed the dossier and restarted the clock), or an apology letter's new date.
     new_due_at = models.DateTimeField(null=True, blank=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+")

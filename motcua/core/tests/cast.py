@@ -24,11 +24,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def units_restored(django_db_blocker):
     """A transactional test (real commits: threads, live server) empties every table when it ends; this puts the
-    shared administrative units back afterwards. List it BEFORE transactional_db/live_server in the test's
-    arguments so that it tears down after them."""
+    shared administrative units and the Government's seeded day swaps back afterwards. List it BEFORE
+    transactional_db/live_server in the test's arguments so that it tears down after them."""
+    from motcua.calendar.government_days import seed_government_days
+
     yield
     with django_db_blocker.unblock():
         load_units()
+        seed_government_days()
 
 
 @pytest.fixture

@@ -102,7 +102,8 @@ def test_supplement_request_and_the_receipt_printed_again(dossier, clerk, specia
     # The supplement restarts the statutory time; the receipt issued at the counter still reads as issued.
     dossier = actions.provide_supplement(dossier, actor=clerk, at=at(2026, 12, 2, 9))
     assert dossier.due_at == at(2026, 12, 14, 9)
-    text, codes, _pages = read_pdf(render_notice_pdf(dossier.notices.get(kind=Notice.Kind.RECEIPT)))
+    first = dossier.notices.filter(kind=Notice.Kind.RECEIPT).order_by("issued_at").first()
+    text, codes, _pages = read_pdf(render_notice_pdf(first))
     assert "Thời gian nhận hồ sơ: 09 giờ 05 phút, ngày 30 tháng 11 năm 2026" in text
     assert "Thời gian trả kết quả giải quyết hồ sơ: 09 giờ 05 phút, ngày 10 tháng 12 năm 2026" in text
     assert codes == [lookup_url(dossier)]
