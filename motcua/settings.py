@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "motcua.core.middleware.RejectNulMiddleware",
+    "motcua.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -342,3 +343,12 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Sent on every response (motcua/core/middleware.py, docs/security.md). Scripts and styles come from this site
+# only: no inline script, handler attribute or style attribute in any page. Images may be data: URIs (QR codes).
+MOTCUA_CSP = env_str("MOTCUA_CSP", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+                     "frame-ancestors 'none'; form-action 'self' https:")
+MOTCUA_PERMISSIONS_POLICY = env_str(
+    "MOTCUA_PERMISSIONS_POLICY",
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=()")

@@ -18,9 +18,28 @@ from motcua.identity.oidc import client_for, map_claims, providers
 from motcua.identity.throttling import MESSAGE_EN, MESSAGE_VI
 
 
+def landing_url(user: Any) -> str:
+    """Where a sign-in without `next` leads: staff with a working role (clerk, specialist, leader) to the back
+    office, administrators without one to the administration, citizens to their dossiers."""
+    from motcua.directory.models import Role, StaffAssignment
+
+    roles = set(StaffAssignment.objects.filter(user_id=user.pk, is_active=True).values_list("role", flat=True))
+    if roles & {Role.CLERK, Role.SPECIALIST, Role.LEADER}:
+        return reverse("backoffice:home")
+    if roles or user.is_staff or user.is_superuser:
+        return reverse("admin:index")
+    return reverse("portal:my_dossiers")
+
+
 class ThrottledLoginView(LoginView):
     """Django's sign-in page, answering 429 with a bilingual message once the sign-in limits are used up
-    (the counting itself is done by `motcua.identity.throttling.ThrottledModelBackend`)."""
+    (the counting itself is done by `motcua.identity.throttling.ThrottledModelBackend`). Without a `next`
+    it leads to the user's own start page (`landing_url`), never to Django's /accounts/profile/."""
+
+    def get_default_redirect_url(self) -> str:
+        if self.next_page:
+            return str(super().get_default_redirect_url())
+        return landing_url(self.request.user)
 
     def form_invalid(self, form: Any) -> HttpResponse:
         if getattr(self.request, "sign_in_throttled", False):
@@ -64,7 +83,7 @@ def oidc_callback(request: HttpRequest, provider: str) -> HttpResponse:
         return _failed(request, exc.message_vi, exc.message_en)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session["oidc_provider"] = provider
-    return redirect(request.session.pop("oidc_next", "") or reverse("home"))
+    return redirect(request.session.pop("oidc_next", "") or landing_url(user))
 
 
 def _failed(request: HttpRequest, message_vi: str, message_en: str) -> HttpResponse:
