@@ -188,9 +188,13 @@ MOTCUA_RECEIPT_CUTOFF = env_str("MOTCUA_RECEIPT_CUTOFF", "15:00")
 MOTCUA_DOSSIER_CODE_PATTERN = env_str("MOTCUA_DOSSIER_CODE_PATTERN", "{agency}-{date:%y%m%d}-{seq:04d}")
 # Public look-up: attempts per client address (django-ratelimit rate syntax).
 MOTCUA_LOOKUP_RATE = env_str("MOTCUA_LOOKUP_RATE", "20/m")
-# Password sign-in attempts per client address and per user name (docs/security.md).
+# Password sign-in (docs/security.md): attempts per client address; and per (account, address) a few free
+# failures, then a delay that doubles after every further failure, up to a maximum; forgotten after a quiet day.
 MOTCUA_SIGN_IN_RATE_PER_IP = env_str("MOTCUA_SIGN_IN_RATE_PER_IP", "30/10m")
-MOTCUA_SIGN_IN_RATE_PER_USER = env_str("MOTCUA_SIGN_IN_RATE_PER_USER", "10/15m")
+MOTCUA_SIGN_IN_FREE_FAILURES = env_int("MOTCUA_SIGN_IN_FREE_FAILURES", 5)
+MOTCUA_SIGN_IN_DELAY_SECONDS = env_int("MOTCUA_SIGN_IN_DELAY_SECONDS", 30)
+MOTCUA_SIGN_IN_DELAY_MAX_SECONDS = env_int("MOTCUA_SIGN_IN_DELAY_MAX_SECONDS", 3600)
+MOTCUA_SIGN_IN_FORGET_SECONDS = env_int("MOTCUA_SIGN_IN_FORGET_SECONDS", 86400)
 # Behind a reverse proxy: the request header holding the client's address (e.g. HTTP_X_REAL_IP), set by the proxy.
 # Empty: REMOTE_ADDR. Every per-address limit (look-up, sign-in) uses it.
 RATELIMIT_IP_META_KEY = env_str("MOTCUA_CLIENT_IP_HEADER") or None

@@ -11,11 +11,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from requests.exceptions import RequestException
 
 from motcua.identity.actions import SignInError, sign_in_citizen
 from motcua.identity.oidc import client_for, map_claims, providers
-from motcua.identity.throttling import MESSAGE_EN, MESSAGE_VI
 
 
 def landing_url(user: Any) -> str:
@@ -43,7 +43,8 @@ class ThrottledLoginView(LoginView):
 
     def form_invalid(self, form: Any) -> HttpResponse:
         if getattr(self.request, "sign_in_throttled", False):
-            context = self.get_context_data(form=form, sign_in_throttled=f"{MESSAGE_VI} ({MESSAGE_EN})")
+            context = self.get_context_data(
+                form=form, sign_in_throttled=_("Too many sign-in attempts; please try again in a few minutes."))
             return self.render_to_response(context, status=429)
         return super().form_invalid(form)
 

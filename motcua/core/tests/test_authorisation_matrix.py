@@ -255,7 +255,7 @@ def test_every_url_is_classified():
 
 # Hundreds of requests from one address: the look-up and sign-in limits (tested elsewhere) must not hide the answers.
 @override_settings(MOTCUA_LOOKUP_RATE="100000/m", MOTCUA_SIGN_IN_RATE_PER_IP="100000/m",
-                   MOTCUA_SIGN_IN_RATE_PER_USER="100000/m")
+                   MOTCUA_SIGN_IN_FREE_FAILURES=100000)
 def test_nobody_reads_or_writes_what_is_not_theirs(world, demo_agencies):
     problems: list[str] = []
     for route in all_routes():
