@@ -32,6 +32,11 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    # Two-factor sign-in for staff (docs/security.md); listed first so that identity/admin.py can take their
+    # admin pages back (the device keys stay out of the admin).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "motcua.core",
     "motcua.identity",
     "motcua.directory",
@@ -67,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "motcua.identity.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -195,6 +202,14 @@ MOTCUA_SIGN_IN_FREE_FAILURES = env_int("MOTCUA_SIGN_IN_FREE_FAILURES", 5)
 MOTCUA_SIGN_IN_DELAY_SECONDS = env_int("MOTCUA_SIGN_IN_DELAY_SECONDS", 30)
 MOTCUA_SIGN_IN_DELAY_MAX_SECONDS = env_int("MOTCUA_SIGN_IN_DELAY_MAX_SECONDS", 3600)
 MOTCUA_SIGN_IN_FORGET_SECONDS = env_int("MOTCUA_SIGN_IN_FORGET_SECONDS", 86400)
+# Two-factor sign-in (TOTP, with backup codes) for staff: leaders and administrators (and superusers) always;
+# add other roles (clerk, specialist) here. MOTCUA_TWO_FACTOR_OPTIONAL=true stops requiring enrolment (staff who
+# enrolled still give a code): for a local demo only, production refuses to start with it.
+MOTCUA_TWO_FACTOR_ROLES = env_list("MOTCUA_TWO_FACTOR_ROLES", ["leader", "agency_admin", "province_admin"])
+MOTCUA_TWO_FACTOR_OPTIONAL = env_bool("MOTCUA_TWO_FACTOR_OPTIONAL", default=False)
+if MOTCUA_TWO_FACTOR_OPTIONAL and env_bool("MOTCUA_PRODUCTION", default=False):
+    raise ImproperlyConfigured("MOTCUA_TWO_FACTOR_OPTIONAL is for a local demo; production requires two-factor.")
+OTP_TOTP_ISSUER = MOTCUA_SITE_NAME
 # Behind a reverse proxy: the request header holding the client's address (e.g. HTTP_X_REAL_IP), set by the proxy.
 # Empty: REMOTE_ADDR. Every per-address limit (look-up, sign-in) uses it.
 RATELIMIT_IP_META_KEY = env_str("MOTCUA_CLIENT_IP_HEADER") or None
