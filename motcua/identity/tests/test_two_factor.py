@@ -49,6 +49,7 @@ def test_a_leader_must_enrol_then_reaches_the_pages(client, leader):
         assert blocked["Location"].startswith(reverse("identity:two_factor_enrol") + "?next=")
     page = client.get(reverse("identity:two_factor_enrol") + "?next=/bao-cao/")
     assert page.status_code == 200 and 'src="data:image/svg+xml' in page.content.decode()
+    assert "Thiết lập xác thực hai bước" in page.content.decode()
     device = TOTPDevice.objects.get(user=leader, confirmed=False)
     assert client.post(reverse("identity:two_factor_enrol"), {"token": "000000"}).status_code == 400
     device.refresh_from_db()
