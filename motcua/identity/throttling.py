@@ -68,7 +68,7 @@ def delay_after(failures: int) -> float:
 def seconds_to_wait(request: HttpRequest, username: str) -> float:
     """How long this address must still wait before trying USERNAME again (0: it may try now)."""
     failures, last = cache.get(_pair_key(request, username), (0, 0.0))
-    return max(0.0, last + delay_after(failures) - time.time())
+    return max(0.0, float(last) + delay_after(int(failures)) - time.time())
 
 
 def record_failure(request: HttpRequest, username: str) -> None:
