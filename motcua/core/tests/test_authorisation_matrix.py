@@ -215,7 +215,7 @@ def _path(route: Route, world: World, agencies: dict[str, Any]) -> str:
         "agency_id": str(agencies["land_office"].pk), "role": "specialist", "action": "forward", "index": "0",
         "provider": "vneid", "job_id": str(world.export.pk), "result_id": str(world.result.pk),
         "object_id": str(world.invoice.pk), "id": str(citizen_pk(world)),
-        "content_type_id": "1", "user_id": str(world.users["specialist"].pk),  # type: ignore[union-attr]
+        "content_type_id": "1", "user_id": str(world.users["specialist"].pk),
     }
     return fill(route.route, values)
 
