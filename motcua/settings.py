@@ -32,6 +32,11 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    # Two-factor sign-in for staff (docs/security.md); listed first so that identity/admin.py can take their
+    # admin pages back (the device keys stay out of the admin).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "motcua.core",
     "motcua.identity",
     "motcua.directory",
@@ -60,12 +65,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "motcua.core.middleware.RejectNulMiddleware",
+    "motcua.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "motcua.identity.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -187,9 +195,21 @@ MOTCUA_RECEIPT_CUTOFF = env_str("MOTCUA_RECEIPT_CUTOFF", "15:00")
 MOTCUA_DOSSIER_CODE_PATTERN = env_str("MOTCUA_DOSSIER_CODE_PATTERN", "{agency}-{date:%y%m%d}-{seq:04d}")
 # Public look-up: attempts per client address (django-ratelimit rate syntax).
 MOTCUA_LOOKUP_RATE = env_str("MOTCUA_LOOKUP_RATE", "20/m")
-# Password sign-in attempts per client address and per user name (docs/security.md).
+# Password sign-in (docs/security.md): attempts per client address; and per (account, address) a few free
+# failures, then a delay that doubles after every further failure, up to a maximum; forgotten after a quiet day.
 MOTCUA_SIGN_IN_RATE_PER_IP = env_str("MOTCUA_SIGN_IN_RATE_PER_IP", "30/10m")
-MOTCUA_SIGN_IN_RATE_PER_USER = env_str("MOTCUA_SIGN_IN_RATE_PER_USER", "10/15m")
+MOTCUA_SIGN_IN_FREE_FAILURES = env_int("MOTCUA_SIGN_IN_FREE_FAILURES", 5)
+MOTCUA_SIGN_IN_DELAY_SECONDS = env_int("MOTCUA_SIGN_IN_DELAY_SECONDS", 30)
+MOTCUA_SIGN_IN_DELAY_MAX_SECONDS = env_int("MOTCUA_SIGN_IN_DELAY_MAX_SECONDS", 3600)
+MOTCUA_SIGN_IN_FORGET_SECONDS = env_int("MOTCUA_SIGN_IN_FORGET_SECONDS", 86400)
+# Two-factor sign-in (TOTP, with backup codes) for staff: leaders and administrators (and superusers) always;
+# add other roles (clerk, specialist) here. MOTCUA_TWO_FACTOR_OPTIONAL=true stops requiring enrolment (staff who
+# enrolled still give a code): for a local demo only, production refuses to start with it.
+MOTCUA_TWO_FACTOR_ROLES = env_list("MOTCUA_TWO_FACTOR_ROLES", ["leader", "agency_admin", "province_admin"])
+MOTCUA_TWO_FACTOR_OPTIONAL = env_bool("MOTCUA_TWO_FACTOR_OPTIONAL", default=False)
+if MOTCUA_TWO_FACTOR_OPTIONAL and env_bool("MOTCUA_PRODUCTION", default=False):
+    raise ImproperlyConfigured("MOTCUA_TWO_FACTOR_OPTIONAL is for a local demo; production requires two-factor.")
+OTP_TOTP_ISSUER = MOTCUA_SITE_NAME
 # Behind a reverse proxy: the request header holding the client's address (e.g. HTTP_X_REAL_IP), set by the proxy.
 # Empty: REMOTE_ADDR. Every per-address limit (look-up, sign-in) uses it.
 RATELIMIT_IP_META_KEY = env_str("MOTCUA_CLIENT_IP_HEADER") or None
@@ -342,3 +362,12 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Sent on every response (motcua/core/middleware.py, docs/security.md). Scripts and styles come from this site
+# only: no inline script, handler attribute or style attribute in any page. Images may be data: URIs (QR codes).
+MOTCUA_CSP = env_str("MOTCUA_CSP", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+                     "frame-ancestors 'none'; form-action 'self' https:")
+MOTCUA_PERMISSIONS_POLICY = env_str(
+    "MOTCUA_PERMISSIONS_POLICY",
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=()")

@@ -8,8 +8,7 @@ from motcua.signing import views as signing_views
 app_name = "backoffice"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("dang-nhap/", ThrottledLoginView.as_view(template_name="backoffice/login.html",
-                                                    next_page="backoffice:home"), name="login"),
+    path("dang-nhap/", ThrottledLoginView.as_view(template_name="backoffice/login.html"), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(next_page="backoffice:login"), name="logout"),
     path("tiep-nhan/", views.intake_choose, name="intake_choose"),
     path("tiep-nhan/<str:national_code>/", views.intake, name="intake"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 
 _NUL_MARKERS = (b"%00", b"\\u0000", b"\x00")
@@ -28,3 +29,21 @@ class RejectNulMiddleware:
             return HttpResponseBadRequest("Yêu cầu chứa ký tự NUL. / The request contains a NUL character.",
                                           content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy and Permissions-Policy on every response (settings `MOTCUA_CSP` and
+    `MOTCUA_PERMISSIONS_POLICY`). The policy allows scripts and styles from this site only: no inline `<script>`,
+    no `on…=` handler attributes, no `style=` attributes in pages (tests/test_security_headers.py checks the
+    templates). A response that already carries a policy keeps it (the API documentation page sets its own)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if settings.MOTCUA_CSP and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = settings.MOTCUA_CSP
+        if settings.MOTCUA_PERMISSIONS_POLICY and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = settings.MOTCUA_PERMISSIONS_POLICY
+        return response

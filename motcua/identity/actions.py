@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.vn import mst as stdnum_mst
 
 from motcua.identity.models import Organisation, Representation, User
@@ -79,3 +82,66 @@ def organisations_of(user: User) -> list[Organisation]:
     return list(Organisation.objects.filter(
         representations__user=user).filter(
         Q(representations__valid_until__isnull=True) | Q(representations__valid_until__gte=today)).distinct())
+
+
+# --- Two-factor sign-in and sign-in delays (docs/security.md) --------------------------------------------------
+
+BACKUP_CODE_COUNT = 10
+security_log = logging.getLogger("motcua.security")
+
+
+class AccountAdminError(Exception):
+    """The actor may not manage this account."""
+
+
+def start_totp_enrolment(user: User) -> TOTPDevice:
+    """The device USER is setting up: a new secret, not usable until a code from it is confirmed."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        return TOTPDevice.objects.create(user=user, name="Ứng dụng xác thực", confirmed=False)
+
+
+def confirm_totp_device(user: User, device: TOTPDevice, token: str) -> list[str] | None:
+    """Confirm DEVICE with a code it produced; on success it replaces any earlier device of USER, and USER gets
+    fresh one-time backup codes (returned, shown once; stored as given by django-otp's static device)."""
+    if device.user_id != user.pk or device.confirmed or not device.verify_token(token.strip()):
+        return None
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        backup = StaticDevice.objects.create(user=user, name="Mã dự phòng", confirmed=True)
+        codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
+        StaticToken.objects.bulk_create(StaticToken(device=backup, token=code) for code in codes)
+    security_log.info("two-factor device enrolled for user %s", user.pk)
+    return codes
+
+
+def _check_manages(actor: User, user: User) -> None:
+    from motcua.identity.selectors import accounts_managed_by
+
+    if actor.pk == user.pk or not accounts_managed_by(actor).filter(pk=user.pk).exists():
+        raise AccountAdminError
+
+
+def reset_two_factor(*, actor: User, user: User) -> None:
+    """An administrator of one of USER's agencies removes USER's devices and backup codes (a lost phone): USER
+    enrols a new device at the next sign-in."""
+    _check_manages(actor, user)
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+    security_log.warning("two-factor devices of user %s reset by user %s", user.pk, actor.pk)
+
+
+def unlock_sign_in(*, actor: User, user: User) -> None:
+    """An administrator of one of USER's agencies lifts USER's sign-in delays (every address) and the wait
+    between wrong codes on USER's devices."""
+    from motcua.identity.throttling import unlock_account
+
+    _check_manages(actor, user)
+    unlock_account(user.get_username())
+    for device in list(TOTPDevice.objects.filter(user=user)) + list(StaticDevice.objects.filter(user=user)):
+        device.throttle_reset()
+    security_log.warning("sign-in of user %s unlocked by user %s", user.pk, actor.pk)
