@@ -8,7 +8,8 @@ Each indicator is configuration: `{"code", "group", "name", "points", "formula"}
 - `{"unavailable": "why"}`: shown, not scored, until the data exists.
 Each indicator may also say, for the page: `"definition"` (the formula in words), `"source"` (where its points and
 formula come from) and `"legal_reference"` (the legal text it rests on).
-Points = maximum points × the rate (linear), the method provinces use for rate indicators.
+Points = maximum points × the rate (linear), the method provinces use for rate indicators; with `"full_at": P` the
+maximum is reached at P % (the national portal's rule for several indicators, e.g. online dossiers at 50 %).
 """
 
 from __future__ import annotations
@@ -72,7 +73,9 @@ def compute(card: Scorecard, first: dt.date, last: dt.date, agencies: list[Agenc
     for indicator in card.indicators:
         value, note = _rate(indicator, figures, agencies)
         points = Decimal(str(indicator["points"]))
-        scored = None if value is None else (points * value / 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        full_at = Decimal(str(indicator.get("full_at", 100)))
+        scored = None if value is None else (points * min(value / full_at, Decimal(1))).quantize(
+            Decimal("0.01"), ROUND_HALF_UP)
         shown = ""
         if "average_time" in indicator["formula"] and figures.average_resolution_days is not None:
             days = number_format(figures.average_resolution_days, 1)

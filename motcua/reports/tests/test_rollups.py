@@ -107,7 +107,7 @@ def test_decision_766_scorecard_from_the_figures(client, demo_catalog, demo_agen
     assert sum(Decimal(str(i["points"])) for i in card.indicators) == 100
     lines = {line.code: line for line in compute(card, dt.date(2026, 11, 1), dt.date(2026, 11, 1),
                                                   list(demo_agencies.values()))}
-    assert (lines["2a"].rate, lines["2a"].points) == (Decimal(100), Decimal("10.00"))
+    assert (lines["2a"].rate, lines["2a"].points) == (Decimal(100), Decimal("20.00"))
     assert lines["4b"].rate == 0 and lines["3c"].rate == 0
     # Birth, death and household-business registration: 3 of the 9 demo procedures are fully online.
     assert lines["4a"].rate == Decimal("33.3")

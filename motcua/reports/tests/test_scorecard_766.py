@@ -23,7 +23,8 @@ def test_group_maxima_and_indicator_points():
         groups[indicator["code"][0]] = groups.get(indicator["code"][0], Decimal(0)) + Decimal(str(indicator["points"]))
     assert groups == {"1": 18, "2": 20, "3": 22, "4": 22, "5": 18}
     points = {i["code"]: Decimal(str(i["points"])) for i in card.indicators}
-    assert [points[code] for code in ("1a", "1b", "1c", "1d")] == [Decimal(4), Decimal(4), Decimal(4), Decimal(6)]
+    assert [points[code] for code in ("1a", "1b", "1c", "1d")] == [Decimal(6), Decimal(4), Decimal(2), Decimal(6)]
+    assert points["2a"] == 20 and points["2b"] == 0 and points["5c"] == 6  # quoted from the decision
     for indicator in card.indicators:
         assert indicator["definition"] and indicator["source"] and indicator["legal_reference"], indicator["code"]
         assert "766/QĐ-TTg" in indicator["legal_reference"]
@@ -42,10 +43,25 @@ def test_average_resolution_time_is_computed(client, demo_catalog, demo_agencies
     assert card is not None
     lines = {line.code: line for line in compute(card, dt.date(2026, 11, 1), dt.date(2026, 11, 1),
                                                   list(demo_agencies.values()))}
-    assert lines["2b"].rate == 100 and lines["2b"].points == lines["2b"].max_points
+    assert lines["2b"].rate == 100 and lines["2b"].points == lines["2b"].max_points == 0  # followed, not scored
     assert "1,5" in lines["2b"].value or "1.5" in lines["2b"].value
 
     client.force_login(province_admin)
     page = client.get(reverse("reports:scorecard"), {"tu": "2026-11", "den": "2026-11"}).content.decode()
     assert "1,5 ngày làm việc" in page
     assert "cần đối chiếu" not in page and "Quyết định 766/QĐ-TTg, Phụ lục" in page
+
+
+def test_indicators_reaching_their_threshold_score_in_full(demo_catalog, demo_agencies, clerk):
+    """4b (online dossiers) is scored in full from 50 %: one online dossier of two gives all 6 points."""
+    from motcua.dossiers.models import Channel
+
+    land_dossier(demo_catalog, demo_agencies, clerk, at(2026, 11, 2))
+    online = land_dossier(demo_catalog, demo_agencies, clerk, at(2026, 11, 3), channel=Channel.ONLINE)
+    actions.receive_dossier(online, actor=clerk, at=at(2026, 11, 3, 10))
+    card = current_scorecard(dt.date(2026, 11, 1))
+    assert card is not None
+    lines = {line.code: line for line in compute(card, dt.date(2026, 11, 1), dt.date(2026, 11, 1),
+                                                  list(demo_agencies.values()))}
+    assert lines["4b"].rate == 50 and lines["4b"].points == lines["4b"].max_points == 6
+    assert lines["3a"].points == 0  # nothing digitised: 0 of 4
