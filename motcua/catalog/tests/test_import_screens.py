@@ -23,7 +23,8 @@ def test_admin_import_shows_every_error_and_imports_nothing(client, province_adm
     response = upload(client, "thu-tuc.json", payload)
     assert response.status_code == 400
     text = response.content.decode()
-    assert "Thời hạn giải quyết phải là số ngày làm việc" in text and "record 2" in text
+    assert "Thời hạn giải quyết phải là số ngày làm việc" in text and "Thủ tục thứ 2" in text
+    assert "The statutory time" not in text  # one language at a time
     assert not Procedure.objects.exists()
 
 
