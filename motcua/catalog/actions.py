@@ -13,13 +13,13 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import get_language
 
-from motcua.catalog.models import Field, Procedure, ProcedureVersion
+from motcua.catalog.models import Field, Procedure, ProcedureVersion, split_keywords
 from motcua.catalog.schemas import Problem, validate_record
 from motcua.directory.models import Agency
 from motcua.dossiers.eforms import with_property_order
 
 # Keys of a record that describe this province's set-up rather than the procedure's content.
-_CONFIG_KEYS = frozenset({"competent_agencies"})
+_CONFIG_KEYS = frozenset({"competent_agencies", "keywords"})
 
 
 def _english() -> bool:
@@ -183,6 +183,9 @@ def _upsert(record: dict[str, Any], agencies: dict[str, Agency], report: ImportR
         report.unchanged.append(record["national_code"])
         if "competent_agencies" in record:
             procedure.competent_agencies.set([agencies[c] for c in record["competent_agencies"]])
+        if "keywords" in record and procedure.keyword_list != split_keywords(", ".join(record["keywords"])):
+            procedure.keywords = ", ".join(record["keywords"])
+            procedure.save()
         return
     else:
         report.new_versions.append(record["national_code"])
@@ -190,6 +193,8 @@ def _upsert(record: dict[str, Any], agencies: dict[str, Agency], report: ImportR
     procedure.field = field_obj
     procedure.level = record["level"]
     procedure.service_level = record["service_level"]
+    if "keywords" in record:
+        procedure.keywords = ", ".join(record["keywords"])
     procedure.save()
     number = (procedure.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     version = ProcedureVersion.objects.create(
@@ -213,7 +218,6 @@ def _upsert(record: dict[str, Any], agencies: dict[str, Agency], report: ImportR
         content_hash=digest,
     )
     procedure.current_version = version
-    procedure.refresh_search_text()
     procedure.save()
     if "competent_agencies" in record:
         procedure.competent_agencies.set([agencies[c] for c in record["competent_agencies"]])
@@ -233,6 +237,7 @@ def export_record(procedure: Procedure) -> dict[str, Any]:
         "service_level": version.service_level,
         "competent_authority": version.competent_authority,
         "competent_agencies": sorted(procedure.competent_agencies.values_list("eid_code", flat=True)),
+        "keywords": procedure.keyword_list,
         "statutory_days": _days_text(version.statutory_days),
         "statutory_unit": version.statutory_unit,
         "time_rule": version.time_rule,

@@ -40,8 +40,8 @@ class ProcedureAdmin(ProvinceAdminEditable):
     search_fields = ("national_code", "name", "search_text")
     filter_horizontal = ("competent_agencies",)
     readonly_fields = ("current_version",)
-    fields = ("national_code", "name", "field", "level", "service_level", "competent_agencies", "is_active",
-              "current_version")
+    fields = ("national_code", "name", "field", "level", "service_level", "competent_agencies", "keywords",
+              "is_active", "current_version")
     inlines = [ProcedureVersionInline]
     change_list_template = "admin/catalog/procedure/change_list.html"
 

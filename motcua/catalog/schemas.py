@@ -57,6 +57,7 @@ PROCEDURE_SCHEMA: dict[str, Any] = {
         "service_level": {"enum": list(ServiceLevel.values)},
         "competent_authority": {**_text, "maxLength": 500},
         "competent_agencies": {"type": "array", "items": _text, "uniqueItems": True},
+        "keywords": {"type": "array", "items": {**_text, "maxLength": 200}},
         "statutory_days": {"type": ["string", "number"]},
         "statutory_unit": {"enum": ["working_days", "calendar_days"]},
         "time_rule": {"type": "string"},

@@ -163,6 +163,7 @@ PROCEDURE_COLUMNS: list[Column] = [
     ("source_url", "Nguồn", str),
     ("effective_from", "Ngày hiệu lực", _date_text),
     ("eform_schema", "Biểu mẫu điện tử (JSON Schema)", _json_object),
+    ("keywords", "Từ khoá tìm kiếm", _list),  # last, so older workbooks keep their column letters
 ]
 DOCUMENT_COLUMNS: list[Column] = [
     ("national_code", "Mã thủ tục", str),
@@ -201,8 +202,8 @@ SHEETS: list[tuple[str, list[Column]]] = [
     ("Quy trình", STEP_COLUMNS),
 ]
 _SCALARS: set[Callable[[str], Any]] = {str, _int, _decimal_text, _date_text}
-_OPTIONAL_EMPTY = {"code", "unit", "note", "maximum", "exempt", "kind", "time_rule", "source_url", "online_amount",
-                   "statutory_unit"}
+_OPTIONAL_EMPTY = {"keywords", "code", "unit", "note", "maximum", "exempt", "kind", "time_rule", "source_url",
+                   "online_amount", "statutory_unit"}
 
 
 def _cell_text(value: Any) -> str:
@@ -234,7 +235,7 @@ def write_workbook(records: list[dict[str, Any]]) -> bytes:
         row: list[Any] = []
         for key, _label, _parse in PROCEDURE_COLUMNS:
             value = record.get(key, "")
-            if key == "competent_agencies":
+            if key in ("competent_agencies", "keywords"):
                 value = ", ".join(value)
             elif key == "legal_basis":
                 value = "\n".join(value)
@@ -382,6 +383,8 @@ def read_workbook(stream: BinaryIO | IO[bytes] | Any) -> CatalogWorkbook:
     for row in parsed["Thủ tục"].rows:
         record = row.values
         record.setdefault("competent_agencies", [])
+        if "keywords" in parsed["Thủ tục"].columns:  # a workbook without the column leaves keywords alone
+            record.setdefault("keywords", [])
         record.setdefault("legal_basis", [])
         record.update(required_documents=[], fees=[], process_definition={"steps": []})
         by_code.setdefault(record.get("national_code", ""), len(records))
