@@ -80,7 +80,7 @@ class _Candidate:
     sort_key: str
     name: str
     search_text: str
-    keywords: tuple[str, ...]
+    keywords: str
 
 
 def _best(term: str, words: set[str]) -> float:
@@ -91,24 +91,40 @@ def _contains_phrase(text: str, phrase: str) -> bool:
     return f" {phrase} " in f" {text} "
 
 
-def relevance(terms: list[str], candidate: _Candidate) -> float:
-    """The score of CANDIDATE for the folded query TERMS; 0 means it is not a match."""
+class _Query:
+    """Folded query terms, and for each the words of the catalog it matches with their similarity."""
+
+    def __init__(self, terms: list[str], candidates: list[_Candidate]) -> None:
+        self.terms = terms
+        vocabulary = {word for c in candidates for word in c.search_text.split()}
+        self.matches = [
+            {word: sim for word in vocabulary if (sim := word_similarity(term, word)) > 0} for term in terms
+        ]
+
+    def best(self, index: int, words: set[str]) -> float:
+        matches = self.matches[index]
+        return max((matches[word] for word in matches.keys() & words), default=0.0)
+
+
+def relevance(query: _Query, candidate: _Candidate) -> float:
+    """The score of CANDIDATE for the QUERY; 0 means it is not a match."""
+    terms = query.terms
     text_words = set(candidate.search_text.split())
-    name_words = candidate.name.split()
-    matched = [_best(term, text_words) for term in terms]
-    coverage = sum(matched) / len(terms)
+    coverage = sum(query.best(i, text_words) for i in range(len(terms))) / len(terms)
     if coverage < MINIMUM_COVERAGE:
         return 0.0
-    in_name = [_best(term, set(name_words)) for term in terms]
-    score = coverage + 0.5 * sum(in_name) / len(terms)
+    name = fold(candidate.name)
+    name_words = name.split()
+    in_name = sum(query.best(i, set(name_words)) for i in range(len(terms))) / len(terms)
+    score = coverage + 0.5 * in_name
     # Among equally good matches, the procedure whose name is mostly the query comes first.
     score += 0.2 * sum(1 for word in name_words if _best(word, set(terms)) >= 0.9) / max(len(name_words), 1)
     phrase = " ".join(terms)
-    if candidate.name == phrase:
+    if name == phrase:
         score += 3.0
-    elif _contains_phrase(candidate.name, phrase):
+    elif _contains_phrase(name, phrase):
         score += 2.0
-    elif any(keyword == phrase or _contains_phrase(keyword, phrase) for keyword in candidate.keywords):
+    elif any(_contains_phrase(fold(keyword), phrase) for keyword in split_keywords(candidate.keywords)):
         score += 1.5
     elif _contains_phrase(candidate.search_text, phrase):
         score += 0.5
@@ -130,10 +146,7 @@ def _candidates(queryset: QuerySet[Procedure], terms: list[str]) -> list[_Candid
     else:
         queryset = queryset.order_by("pk")
     rows = queryset.values_list("pk", "sort_key", "name", "search_text", "keywords")[:CANDIDATE_LIMIT]
-    return [
-        _Candidate(pk, key, fold(name), text, tuple(fold(k) for k in split_keywords(keywords)))
-        for pk, key, name, text, keywords in rows
-    ]
+    return [_Candidate(*row) for row in rows]
 
 
 def ranked_procedure_ids(queryset: QuerySet[Procedure], query: str) -> list[int]:
@@ -141,7 +154,9 @@ def ranked_procedure_ids(queryset: QuerySet[Procedure], query: str) -> list[int]
     terms = fold_terms(query)
     if not terms:
         return []
-    scored = [(relevance(terms, c), c) for c in _candidates(queryset, list(dict.fromkeys(terms)))]
+    candidates = _candidates(queryset, list(dict.fromkeys(terms)))
+    prepared = _Query(terms, candidates)
+    scored = [(relevance(prepared, c), c) for c in candidates]
     ranked = sorted(((s, c) for s, c in scored if s > 0), key=lambda sc: (-sc[0], sc[1].sort_key, sc[1].pk))
     return [c.pk for _s, c in ranked[:RESULT_LIMIT]]
 
