@@ -42,9 +42,18 @@ def dump_json(records: list[dict[str, Any]]) -> str:
 def load_json(data: bytes | str) -> list[dict[str, Any]]:
     try:
         document = json.loads(data)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except json.JSONDecodeError as exc:
         raise CatalogFileError([RowError(
-            "JSON", "", "bad_json", f"Tệp không phải JSON hợp lệ: {exc}", f"The file is not valid JSON: {exc}",
+            "JSON", "", "bad_json",
+            f"Tệp không phải JSON hợp lệ (lỗi ở dòng {exc.lineno}, cột {exc.colno}). Hãy sửa chỗ đó, hoặc xuất lại "
+            "tệp từ hệ thống.",
+            f"The file is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}). Please correct it, "
+            "or export the file again.",
+        )]) from exc
+    except UnicodeDecodeError as exc:
+        raise CatalogFileError([RowError(
+            "JSON", "", "bad_encoding", "Tệp không được mã hoá UTF-8. Hãy lưu lại tệp với mã hoá UTF-8.",
+            "The file is not UTF-8 encoded. Please save it again as UTF-8.",
         )]) from exc
     if isinstance(document, dict) and document.get("format") == EXCHANGE_FORMAT:
         procedures = document.get("procedures")

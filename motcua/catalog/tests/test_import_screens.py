@@ -28,6 +28,21 @@ def test_admin_import_shows_every_error_and_imports_nothing(client, province_adm
     assert not Procedure.objects.exists()
 
 
+def test_admin_import_errors_speak_the_chosen_language_only(client, province_admin):
+    client.force_login(province_admin)
+    bad = record(name="", statutory_days="abc")
+    client.cookies["django_language"] = "en"
+    text = upload(client, "thu-tuc.xlsx", write_workbook([bad])).content.decode()
+    assert "Sheet “Thủ tục”, row 3" in text and "column B (name)" in text and "A required value is missing" in text
+    assert "Thiếu giá trị" not in text and "dòng 3" not in text
+    client.cookies["django_language"] = "vi"
+    text = upload(client, "thu-tuc.xlsx", write_workbook([bad])).content.decode()
+    assert "Trang «Thủ tục», dòng 3" in text and "cột B «Tên thủ tục»" in text and "Thiếu giá trị bắt buộc" in text
+    assert "«abc» không phải là số" in text
+    assert "A required value" not in text and "should be non-empty" not in text
+    assert not Procedure.objects.exists()
+
+
 def test_admin_imports_a_workbook_and_exports_it_again(client, province_admin):
     client.force_login(province_admin)
     response = upload(client, "thu-tuc.xlsx", write_workbook([record()]))
