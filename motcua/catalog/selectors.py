@@ -28,8 +28,10 @@ from motcua.core.text import fold, fold_terms
 
 CANDIDATE_LIMIT = 5000
 RESULT_LIMIT = 200
-# pg_trgm word similarity a candidate word must reach; lower than any match `word_similarity` accepts below.
-TRIGRAM_THRESHOLD = 0.3
+# pg_trgm word similarity a query word must reach in a candidate's text. Exact words and words being typed score
+# 0.75 or more; one typo in a word of four letters or more 0.4 or more, except swapping its first two letters
+# ("hkai"), which only SQLite (scoring every procedure) forgives when it is the only word that matches.
+TRIGRAM_THRESHOLD = 0.4
 # Share of the query's words (weighted by how well they match) a procedure must match to be found at all.
 MINIMUM_COVERAGE = 0.6
 
@@ -141,10 +143,8 @@ def _candidates(queryset: QuerySet[Procedure], terms: list[str]) -> list[_Candid
         for term in terms:
             # The terms are parameters; only the quoted table name is put into the SQL text.
             near |= Q(RawSQL(f"%s <%% {table}.search_text", [term], output_field=BooleanField()))  # noqa: S611
-        queryset = queryset.filter(near).order_by(
-            RawSQL(f"word_similarity(%s, {table}.search_text)", [" ".join(terms)]).desc(), "pk")  # noqa: S611
-    else:
-        queryset = queryset.order_by("pk")
+        queryset = queryset.filter(near)
+    queryset = queryset.order_by("pk")
     rows = queryset.values_list("pk", "sort_key", "name", "search_text", "keywords")[:CANDIDATE_LIMIT]
     return [_Candidate(*row) for row in rows]
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from motcua.catalog.actions import import_catalog
 from motcua.catalog.models import Field, Procedure, ProcedureVersion
+from motcua.catalog.selectors import word_similarity
 from motcua.catalog.tests.factories import record
 from motcua.core.management.commands.setup_demo import DEMO_CATALOG
 
@@ -96,3 +97,14 @@ def test_api_uses_the_same_search(client, big_catalog):
     assert response.json()[0]["national_code"] == "1.013831"
     first = client.get("/api/v1/catalog/procedures", {"q": "khia sinh"}).json()[0]
     assert first["national_code"] == "1.001193"
+
+
+def test_word_matching_rules():
+    assert word_similarity("khai", "khai") == 1.0
+    assert word_similarity("giay", "giay") == 1.0
+    assert word_similarity("gia", "giay") == 0.9      # a word being typed
+    assert word_similarity("khia", "khai") == 0.75    # two letters swapped
+    assert word_similarity("sinhh", "sinh") == 0.75   # one letter too many
+    assert word_similarity("so", "son") == 0.0        # short words must be typed in full
+    assert word_similarity("ten", "tien") == 0.0      # and three-letter ones are not guessed
+    assert word_similarity("xqzw", "khai") == 0.0
