@@ -339,6 +339,10 @@ def _read_sheet(sheet: Worksheet, columns: list[Column], errors: list[RowError])
     return result
 
 
+# Parts of a record that a workbook keeps on a sheet of their own.
+_RECORD_PARTS = {"process_definition": "Quy trình", "required_documents": "Thành phần hồ sơ", "fees": "Phí lệ phí"}
+
+
 @dataclass
 class CatalogWorkbook:
     """What a workbook holds, ready for `import_catalog` (see `import_workbook`).
@@ -431,6 +435,9 @@ def read_workbook(stream: BinaryIO | IO[bytes] | Any) -> CatalogWorkbook:
         rest = path[len(best):].lstrip("/")
         vi, en = _sheet_place(sheet, row_number)
         column = parsed[sheet].columns.get(rest.split("/")[0]) if rest else None
+        if column is None and rest in _RECORD_PARTS:  # e.g. the steps' days do not add up to the time limit
+            part = _RECORD_PARTS[rest]
+            return Place(vi, en, rest, f"trang «{part}»", f"sheet “{part}”")
         if column is None:
             return Place(vi, en, rest)
         letter, label = column

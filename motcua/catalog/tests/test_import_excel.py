@@ -151,3 +151,13 @@ def test_no_raw_jsonschema_english_reaches_a_vietnamese_user(demo_agencies, raw)
     for error in caught.value.errors:
         assert "should" not in error.message_vi and "is not" not in error.message_vi and "'" not in error.message_vi
         assert error.code != "schema"
+
+
+def test_a_record_level_problem_points_at_the_sheet_that_holds_it(demo_agencies):
+    def edit(book):
+        book["Quy trình"]["F3"] = "2"               # the steps now add up to 2 days, the time limit says 0
+    with pytest.raises(CatalogImportError) as caught:
+        import_workbook(workbook_bytes([record()], edit))
+    [error] = caught.value.errors
+    assert (error.code, error.location, error.column_vi) == ("days_mismatch", "Trang «Thủ tục», dòng 3",
+                                                             "trang «Quy trình»")

@@ -3,6 +3,7 @@
 import io
 
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from motcua.catalog.actions import export_catalog, import_catalog
 from motcua.catalog.models import Procedure
@@ -53,3 +54,15 @@ def test_admin_shows_the_keywords_field(client, province_admin, demo_agencies):
     page = client.get(reverse("admin:catalog_procedure_change", args=[Procedure.objects.get().pk]))
     assert page.status_code == 200
     assert 'name="keywords"' in page.content.decode()
+
+
+def test_a_workbook_without_the_keywords_column_leaves_them_alone(demo_agencies):
+    import_catalog([record(keywords=["sổ hộ tịch"])])
+    book = load_workbook(io.BytesIO(write_workbook(export_catalog())))
+    sheet = book["Thủ tục"]
+    sheet.delete_cols(sheet.max_column)  # the keywords column is the last one
+    stream = io.BytesIO()
+    book.save(stream)
+    stream.seek(0)
+    assert import_workbook(stream).unchanged == ["1.001193"]
+    assert Procedure.objects.get().keyword_list == ["sổ hộ tịch"]
