@@ -153,9 +153,8 @@ def intake_choose(request: HttpRequest, scope: StaffScope) -> HttpResponse:
         raise PermissionDenied
     query = request.GET.get("q", "").strip()[:200]
     procedures = Procedure.objects.published().select_related("field")
-    if query:
-        procedures = procedures.search(query)
-    page = Paginator(procedures.order_by(by_sort_key(), "pk"), 20).get_page(request.GET.get("page"))
+    procedures = procedures.search(query) if query else procedures.order_by(by_sort_key(), "pk")
+    page = Paginator(procedures, 20).get_page(request.GET.get("page"))
     return render(request, "backoffice/intake_choose.html", {"page": page, "query": query})
 
 

@@ -5,34 +5,74 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import get_language
 
-from motcua.catalog.models import Field, Procedure, ProcedureVersion
+from motcua.catalog.models import Field, Procedure, ProcedureVersion, split_keywords
 from motcua.catalog.schemas import Problem, validate_record
 from motcua.directory.models import Agency
 from motcua.dossiers.eforms import with_property_order
 
 # Keys of a record that describe this province's set-up rather than the procedure's content.
-_CONFIG_KEYS = frozenset({"competent_agencies"})
+_CONFIG_KEYS = frozenset({"competent_agencies", "keywords"})
+
+
+def _english() -> bool:
+    return (get_language() or "vi").startswith("en")
 
 
 @dataclass(frozen=True)
 class RowError:
-    """A problem located where the user can find it: record N of a JSON file, or a sheet row of a workbook."""
+    """A problem located where the user can find it: record N of a JSON file, or a sheet row of a workbook.
+
+    Every text exists in Vietnamese and English; `place`, `column` and `message` give the one of the language
+    the user chose, so the screen never shows both.
+    """
 
     location: str
     field: str
     code: str
     message_vi: str
     message_en: str
+    location_en: str = ""
+    column_vi: str = ""
+    column_en: str = ""
+
+    @property
+    def place(self) -> str:
+        return (self.location_en or self.location) if _english() else self.location
+
+    @property
+    def column(self) -> str:
+        return (self.column_en or self.field) if _english() else (self.column_vi or self.field)
+
+    @property
+    def message(self) -> str:
+        return self.message_en if _english() else self.message_vi
 
     def __str__(self) -> str:
-        where = f"{self.location}, {self.field}" if self.field else self.location
-        return f"{where}: {self.message_vi} ({self.message_en})"
+        where = f"{self.place}, {self.column}" if self.column else self.place
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a value of a record came from, as the user can find it (see `Locator`)."""
+
+    location_vi: str
+    location_en: str
+    field: str
+    column_vi: str = ""
+    column_en: str = ""
+
+    def error(self, problem: Problem) -> RowError:
+        return RowError(self.location_vi, self.field, problem.code, problem.message_vi, problem.message_en,
+                        self.location_en, self.column_vi, self.column_en)
 
 
 class CatalogImportError(Exception):
@@ -48,13 +88,13 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
 
 
-# Maps a record's index and a JSON path inside it to a human location; JSON files use "record N".
-Locator = Any
+# Maps a record's index and a JSON path inside it to a place the user can find (a sheet row, record N of a file).
+Locator = Callable[[int, dict[str, Any], str], Place]
 
 
-def _default_locator(index: int, record: dict[str, Any], path: str) -> tuple[str, str]:
+def _default_locator(index: int, record: dict[str, Any], path: str) -> Place:
     code = record.get("national_code", "?") if isinstance(record, dict) else "?"
-    return f"Thủ tục thứ {index + 1} ({code}) / record {index + 1}", path
+    return Place(f"Thủ tục thứ {index + 1} ({code})", f"Record {index + 1} ({code})", path)
 
 
 def content_hash(record: dict[str, Any]) -> str:
@@ -63,8 +103,15 @@ def content_hash(record: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def import_catalog(records: list[dict[str, Any]], *, locate: Locator = _default_locator) -> ImportReport:
+def import_catalog(
+    records: list[dict[str, Any]], *, locate: Locator = _default_locator,
+    known_problems: Mapping[int, Sequence[Problem]] | None = None, file_errors: Sequence[RowError] = (),
+) -> ImportReport:
     """Create or update procedures from exchange records.
+
+    KNOWN_PROBLEMS (per record index) and FILE_ERRORS are what the file reader already found (cells that are
+    not numbers, rows for a code that is not in the file): they are reported in the same pass as the records'
+    own problems, so that the user sees everything wrong at once and fixes it in one go.
 
     A record whose content equals the procedure's current version changes nothing, so importing the same file
     twice is harmless; different content becomes a new version, and the old one stays for the dossiers
@@ -76,11 +123,12 @@ def import_catalog(records: list[dict[str, Any]], *, locate: Locator = _default_
     seen_codes: dict[str, int] = {}
     for index, record in enumerate(records):
         if not isinstance(record, dict):
-            location, _path = locate(index, {}, "")
-            errors.append(RowError(location, "", "not_object", "Bản ghi phải là một đối tượng JSON.",
-                                   "A record must be a JSON object."))
+            errors.append(locate(index, {}, "").error(Problem(
+                "", "not_object", "Bản ghi phải là một đối tượng JSON.", "A record must be a JSON object.",
+            )))
             continue
-        problems = validate_record(record, agency_codes=set(agencies), agency_functions=functions)
+        problems = validate_record(record, agency_codes=set(agencies), agency_functions=functions,
+                                   known=(known_problems or {}).get(index, ()))
         code = record.get("national_code")
         if isinstance(code, str):
             if code in seen_codes:
@@ -90,9 +138,8 @@ def import_catalog(records: list[dict[str, Any]], *, locate: Locator = _default_
                     f"Procedure code {code} appears twice (first in record {seen_codes[code] + 1}).",
                 ))
             seen_codes.setdefault(code, index)
-        for problem in problems:
-            location, field_name = locate(index, record, problem.path)
-            errors.append(RowError(location, field_name, problem.code, problem.message_vi, problem.message_en))
+        errors.extend(locate(index, record, problem.path).error(problem) for problem in problems)
+    errors.extend(file_errors)
     if errors:
         raise CatalogImportError(errors)
 
@@ -136,6 +183,9 @@ def _upsert(record: dict[str, Any], agencies: dict[str, Agency], report: ImportR
         report.unchanged.append(record["national_code"])
         if "competent_agencies" in record:
             procedure.competent_agencies.set([agencies[c] for c in record["competent_agencies"]])
+        if "keywords" in record and procedure.keyword_list != split_keywords(", ".join(record["keywords"])):
+            procedure.keywords = ", ".join(record["keywords"])
+            procedure.save()
         return
     else:
         report.new_versions.append(record["national_code"])
@@ -143,6 +193,8 @@ def _upsert(record: dict[str, Any], agencies: dict[str, Agency], report: ImportR
     procedure.field = field_obj
     procedure.level = record["level"]
     procedure.service_level = record["service_level"]
+    if "keywords" in record:
+        procedure.keywords = ", ".join(record["keywords"])
     procedure.save()
     number = (procedure.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     version = ProcedureVersion.objects.create(
@@ -166,7 +218,6 @@ def _upsert(record: dict[str, Any], agencies: dict[str, Agency], report: ImportR
         content_hash=digest,
     )
     procedure.current_version = version
-    procedure.refresh_search_text()
     procedure.save()
     if "competent_agencies" in record:
         procedure.competent_agencies.set([agencies[c] for c in record["competent_agencies"]])
@@ -186,6 +237,7 @@ def export_record(procedure: Procedure) -> dict[str, Any]:
         "service_level": version.service_level,
         "competent_authority": version.competent_authority,
         "competent_agencies": sorted(procedure.competent_agencies.values_list("eid_code", flat=True)),
+        "keywords": procedure.keyword_list,
         "statutory_days": _days_text(version.statutory_days),
         "statutory_unit": version.statutory_unit,
         "time_rule": version.time_rule,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog.actions import CatalogImportError, export_catalog, import_catalog
 from motcua.catalog.models import Field, Procedure, ProcedureVersion
-from motcua.catalog.transfer import CatalogFileError, dump_json, load_json, read_workbook, write_workbook
+from motcua.catalog.transfer import CatalogFileError, dump_json, import_workbook, load_json, write_workbook
 from motcua.core.admin import ProvinceAdminEditable
 from motcua.directory.selectors import is_province_admin
 
@@ -40,8 +40,8 @@ class ProcedureAdmin(ProvinceAdminEditable):
     search_fields = ("national_code", "name", "search_text")
     filter_horizontal = ("competent_agencies",)
     readonly_fields = ("current_version",)
-    fields = ("national_code", "name", "field", "level", "service_level", "competent_agencies", "is_active",
-              "current_version")
+    fields = ("national_code", "name", "field", "level", "service_level", "competent_agencies", "keywords",
+              "is_active", "current_version")
     inlines = [ProcedureVersionInline]
     change_list_template = "admin/catalog/procedure/change_list.html"
 
@@ -61,8 +61,7 @@ class ProcedureAdmin(ProvinceAdminEditable):
         if upload is not None:
             try:
                 if (upload.name or "").lower().endswith(".xlsx"):
-                    records, locate = read_workbook(upload)
-                    report = import_catalog(records, locate=locate)
+                    report = import_workbook(upload)
                 else:
                     report = import_catalog(load_json(upload.read()))
             except (CatalogFileError, CatalogImportError) as exc:

@@ -54,15 +54,15 @@ def _summary(p: Procedure) -> dict[str, Any]:
 def procedures(request: HttpRequest, q: str = "", field: str = "", level: str = "", limit: int = 50,
                offset: int = 0) -> list[dict[str, Any]]:
     found = Procedure.objects.published().select_related("field", "current_version")
-    if q:
-        found = found.search(q[:200])
     if field:
         found = found.filter(field__code=field)
     if level:
         found = found.filter(level=level)
+    # The same search as the public catalog page: ranked by relevance; without q, in alphabetical order.
+    found = found.search(q[:200]) if q.strip() else found.order_by(by_sort_key(), "pk")
     limit = max(1, min(limit, 100))
     offset = max(0, offset)
-    return [_summary(p) for p in found.order_by(by_sort_key(), "pk")[offset:offset + limit]]
+    return [_summary(p) for p in found[offset:offset + limit]]
 
 
 @router.get("/procedures/{national_code}", response={200: ProcedureDetailOut, 404: NotFoundOut}, auth=None,

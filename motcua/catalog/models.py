@@ -59,11 +59,13 @@ class ProcedureQuerySet(models.QuerySet["Procedure"]):
         return self.filter(is_active=True, current_version__isnull=False)
 
     def search(self, query: str) -> ProcedureQuerySet:
-        """Every folded term of QUERY must occur in the folded name, code, field or agency."""
-        result = self
-        for term in fold(query).split():
-            result = result.filter(search_text__contains=term)
-        return result
+        """The procedures matching QUERY, most relevant first (typos and everyday keywords included).
+
+        Apply other filters before this: the ranking keeps the best `selectors.RESULT_LIMIT` matches.
+        """
+        from motcua.catalog.selectors import search_procedures  # the selector imports this module
+
+        return search_procedures(self, query)  # type: ignore[return-value]
 
 
 class Procedure(models.Model):
@@ -83,6 +85,11 @@ class Procedure(models.Model):
         on_delete=models.PROTECT, related_name="+",
     )
     is_active = models.BooleanField(_("offered"), default=True)
+    keywords = models.TextField(
+        _("search keywords"), blank=True,
+        help_text=_("Everyday words people search with, separated by commas or new lines "
+                    "(e.g. sổ đỏ, sang tên, làm giấy khai sinh)."),
+    )
     search_text = models.TextField(editable=False, default="")
     sort_key = models.CharField(max_length=1200, editable=False, default="", db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -97,10 +104,32 @@ class Procedure(models.Model):
     def __str__(self) -> str:
         return f"{self.national_code} — {self.name}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Keep the folded search text (and its trigram index) in step with the name and keywords on every save."""
+        self.refresh_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text", "sort_key"}
+        super().save(*args, **kwargs)
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return split_keywords(self.keywords)
+
     def refresh_search_text(self) -> None:
         authority = self.current_version.competent_authority if self.current_version else ""
-        self.search_text = fold(f"{self.name} {self.national_code} {self.field.name} {authority}")
+        keywords = " ".join(self.keyword_list)
+        self.search_text = fold(f"{self.name} {self.national_code} {self.field.name} {authority} {keywords}")
         self.sort_key = sort_key(self.name)[:1200]
+
+
+def split_keywords(text: str) -> list[str]:
+    """Keywords written one per line or separated by commas/semicolons, stripped, without repeats."""
+    seen: dict[str, None] = {}
+    for part in text.replace(";", ",").replace("\n", ",").split(","):
+        if part.strip():
+            seen.setdefault(" ".join(part.split()), None)
+    return list(seen)
 
 
 class ProcedureVersion(models.Model):

@@ -7,12 +7,14 @@ problem found (never stops at the first), each located by a JSON path inside the
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
+from jsonschema.exceptions import SchemaError, ValidationError
 
 from motcua.catalog.models import ProcedureLevel, ServiceLevel
 
@@ -55,6 +57,7 @@ PROCEDURE_SCHEMA: dict[str, Any] = {
         "service_level": {"enum": list(ServiceLevel.values)},
         "competent_authority": {**_text, "maxLength": 500},
         "competent_agencies": {"type": "array", "items": _text, "uniqueItems": True},
+        "keywords": {"type": "array", "items": {**_text, "maxLength": 200}},
         "statutory_days": {"type": ["string", "number"]},
         "statutory_unit": {"enum": ["working_days", "calendar_days"]},
         "time_rule": {"type": "string"},
@@ -151,17 +154,87 @@ def _decimal(value: Any) -> Decimal | None:
     return result if result.is_finite() else None
 
 
-def validate_record(record: dict[str, Any], *, agency_codes: set[str], agency_functions: set[str]) -> list[Problem]:
-    """All problems of one procedure record; an empty list means it can be imported."""
-    problems = [
-        Problem(
-            "/".join(str(p) for p in error.absolute_path),
-            "schema",
-            f"Giá trị không hợp lệ: {error.message}",
-            f"Invalid value: {error.message}",
+_TYPE_NAMES = {
+    "string": ("văn bản", "text"), "number": ("một số", "a number"), "integer": ("một số nguyên", "a whole number"),
+    "boolean": ("«Có» hoặc «Không»", "yes or no"), "array": ("một danh sách", "a list"),
+    "object": ("một đối tượng JSON", "a JSON object"), "null": ("trống", "empty"),
+}
+_REQUIRED = re.compile(r"^'(?P<name>[^']+)' is a required property$")
+
+
+def _schema_problem(error: ValidationError) -> Problem:
+    """A jsonschema error said in plain words, in both languages, at the path of the value concerned.
+
+    jsonschema's own messages ("'' should be non-empty") are English and name no fix; the user sees one of these
+    instead, in the language they chose.
+    """
+    path = "/".join(str(p) for p in error.absolute_path)
+    kind = str(error.validator)
+    value: Any = error.validator_value
+    instance: Any = error.instance
+    schema: Any = error.schema
+    if kind == "required":
+        match = _REQUIRED.match(error.message)
+        if match:  # said at the missing value's own place (the column to fill in), not at the record
+            path = f"{path}/{match['name']}" if path else match["name"]
+        return Problem(path, "required", "Thiếu giá trị bắt buộc. Hãy điền giá trị này.",
+                       "A required value is missing. Please fill it in.")
+    if kind == "minLength" and error.instance == "":
+        return Problem(path, "empty", "Giá trị này đang để trống. Hãy điền giá trị này.",
+                       "This value is empty. Please fill it in.")
+    if kind == "maxLength":
+        return Problem(path, "too_long", f"Dài quá {value} ký tự. Hãy rút gọn.",
+                       f"Longer than {value} characters. Please shorten it.")
+    if kind == "enum":
+        choices = ", ".join(str(v) for v in value)
+        return Problem(path, "not_allowed", f"Giá trị «{error.instance}» không được chấp nhận. Hãy dùng một trong: "
+                       f"{choices}.", f"“{error.instance}” is not allowed. Please use one of: {choices}.")
+    if kind == "type":
+        names = [_TYPE_NAMES.get(t, (t, t)) for t in ([value] if isinstance(value, str) else value)]
+        return Problem(path, "wrong_type", "Phải là " + " hoặc ".join(vi for vi, _en in names) + ".",
+                       "Must be " + " or ".join(en for _vi, en in names) + ".")
+    if kind == "pattern" and path == "national_code":
+        return Problem(path, "bad_code", f"Mã thủ tục «{error.instance}» sai dạng. Hãy ghi như 1.001193 "
+                       "(một chữ số, dấu chấm, sáu chữ số).", f"The procedure code “{error.instance}” is malformed. "
+                       "Please write it like 1.001193 (a digit, a dot, six digits).")
+    if kind == "pattern":
+        return Problem(path, "bad_slug", f"Mã «{error.instance}» sai dạng. Hãy chỉ dùng chữ thường không dấu, chữ số "
+                       "và dấu gạch dưới, bắt đầu bằng chữ cái (ví dụ: to_khai).", f"The key “{error.instance}” is "
+                       "malformed. Please use only lower-case letters without accents, digits and underscores, "
+                       "starting with a letter (e.g. to_khai).")
+    if kind == "minimum":
+        return Problem(path, "too_small", f"Phải từ {value} trở lên.", f"Must be {value} or more.")
+    if kind == "minItems":
+        return Problem(path, "too_few", f"Cần ít nhất {value} mục.", f"At least {value} item(s) are needed.")
+    if kind == "uniqueItems":
+        return Problem(path, "repeated", "Có giá trị bị lặp lại. Hãy ghi mỗi giá trị một lần.",
+                       "A value is repeated. Please list each value once.")
+    if kind == "additionalProperties":
+        extra = ", ".join(sorted(str(k) for k in instance if k not in schema.get("properties", {})))
+        return Problem(path, "unknown_key", f"Có trường không được hỗ trợ: {extra}. Hãy xoá hoặc sửa tên.",
+                       f"Unsupported field(s): {extra}. Please remove or rename them.")
+    if kind == "format" and value == "date":
+        return Problem(path, "bad_date", "Phải là ngày dạng YYYY-MM-DD.", "Must be a date like YYYY-MM-DD.")
+    return Problem(path, "schema", "Giá trị không hợp lệ.", f"Invalid value: {error.message}")
+
+
+def validate_record(
+    record: dict[str, Any], *, agency_codes: set[str], agency_functions: set[str], known: Sequence[Problem] = (),
+) -> list[Problem]:
+    """All problems of one procedure record; an empty list means it can be imported.
+
+    KNOWN are problems already found while reading the record (a workbook cell that is not a number, say): they
+    are reported first, and nothing else is said about the values they concern.
+    """
+    problems = list(known)
+    shadowed = {problem.path for problem in known}
+    problems.extend(
+        problem for problem in (
+            _schema_problem(error)
+            for error in sorted(_VALIDATOR.iter_errors(record), key=lambda e: list(map(str, e.absolute_path)))
         )
-        for error in sorted(_VALIDATOR.iter_errors(record), key=lambda e: list(map(str, e.absolute_path)))
-    ]
+        if not any(problem.path == s or problem.path.startswith(s + "/") for s in shadowed)
+    )
     broken = {problem.path for problem in problems}
 
     def intact(path: str) -> bool:
@@ -190,7 +263,8 @@ def validate_record(record: dict[str, Any], *, agency_codes: set[str], agency_fu
             if code not in agency_codes:
                 problems.append(Problem(
                     "competent_agencies", "unknown_agency",
-                    f"Không có cơ quan mã định danh {code}.", f"No agency has the e-ID code {code}.",
+                    f"Không có cơ quan nào mang mã định danh {code}. Hãy kiểm tra lại mã, hoặc thêm cơ quan đó trước.",
+                    f"No agency has the e-ID code {code}. Please check the code, or add that agency first.",
                 ))
     schema = record.get("eform_schema") or {}
     if schema and intact("eform_schema"):

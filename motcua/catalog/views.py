@@ -20,15 +20,16 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
     agency_code = request.GET.get("agency", "")
     level = request.GET.get("level", "")
     procedures = Procedure.objects.published().select_related("field", "current_version")
-    if query:
-        procedures = procedures.search(query)
     if field_code:
         procedures = procedures.filter(field__code=field_code)
     if agency_code:
-        procedures = procedures.filter(competent_agencies__eid_code=agency_code)
+        procedures = procedures.filter(
+            pk__in=Procedure.objects.filter(competent_agencies__eid_code=agency_code).values("pk"))
     if level in ProcedureLevel.values:
         procedures = procedures.filter(level=level)
-    page = Paginator(procedures.distinct().order_by(by_sort_key(), "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    # A search is ordered by relevance, the whole list alphabetically.
+    procedures = procedures.search(query) if query else procedures.order_by(by_sort_key(), "pk")
+    page = Paginator(procedures, PAGE_SIZE).get_page(request.GET.get("page"))
     filters = request.GET.copy()
     filters.pop("page", None)
     context = {

@@ -27,10 +27,10 @@ def test_errors_in_several_records_are_all_reported_and_nothing_is_written(demo_
     with pytest.raises(CatalogImportError) as caught:
         import_catalog([good, bad_code, bad_days, unknown_agency])
     errors = caught.value.errors
-    assert [(e.location.split(" / ")[-1], e.field, e.code) for e in errors] == [
-        ("record 2", "national_code", "schema"),
-        ("record 3", "statutory_days", "bad_days"),
-        ("record 4", "competent_agencies", "unknown_agency"),
+    assert [(e.location_en, e.field, e.code) for e in errors] == [
+        ("Record 2 (KS-01)", "national_code", "bad_code"),
+        ("Record 3 (1.000002)", "statutory_days", "bad_days"),
+        ("Record 4 (1.000003)", "competent_agencies", "unknown_agency"),
     ]
     assert "999.99.99.H99" in errors[2].message_vi and "999.99.99.H99" in errors[2].message_en
     assert not Procedure.objects.exists()

@@ -23,7 +23,23 @@ def test_admin_import_shows_every_error_and_imports_nothing(client, province_adm
     response = upload(client, "thu-tuc.json", payload)
     assert response.status_code == 400
     text = response.content.decode()
-    assert "Thời hạn giải quyết phải là số ngày làm việc" in text and "record 2" in text
+    assert "Thời hạn giải quyết phải là số ngày làm việc" in text and "Thủ tục thứ 2" in text
+    assert "The statutory time" not in text  # one language at a time
+    assert not Procedure.objects.exists()
+
+
+def test_admin_import_errors_speak_the_chosen_language_only(client, province_admin):
+    client.force_login(province_admin)
+    bad = record(name="", statutory_days="abc")
+    client.cookies["django_language"] = "en"
+    text = upload(client, "thu-tuc.xlsx", write_workbook([bad])).content.decode()
+    assert "Sheet “Thủ tục”, row 3" in text and "column B (name)" in text and "A required value is missing" in text
+    assert "Thiếu giá trị" not in text and "dòng 3" not in text
+    client.cookies["django_language"] = "vi"
+    text = upload(client, "thu-tuc.xlsx", write_workbook([bad])).content.decode()
+    assert "Trang «Thủ tục», dòng 3" in text and "cột B «Tên thủ tục»" in text and "Thiếu giá trị bắt buộc" in text
+    assert "«abc» không phải là số" in text
+    assert "A required value" not in text and "should be non-empty" not in text
     assert not Procedure.objects.exists()
 
 

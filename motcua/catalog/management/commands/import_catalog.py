@@ -4,7 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from motcua.catalog.actions import CatalogImportError, import_catalog
-from motcua.catalog.transfer import CatalogFileError, load_json, read_workbook
+from motcua.catalog.transfer import CatalogFileError, import_workbook, load_json
 
 
 class Command(BaseCommand):
@@ -18,8 +18,7 @@ class Command(BaseCommand):
         try:
             if path.suffix.lower() == ".xlsx":
                 with path.open("rb") as stream:
-                    records, locate = read_workbook(stream)
-                report = import_catalog(records, locate=locate)
+                    report = import_workbook(stream)
             else:
                 report = import_catalog(load_json(path.read_bytes()))
         except (CatalogFileError, CatalogImportError) as exc:
