@@ -23,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from motcua.catalog.actions import ImportReport, Place, RowError, import_catalog
 from motcua.catalog.schemas import EXCHANGE_FORMAT, Problem
+from motcua.core.spreadsheet import safe_row, unescape_text
 from motcua.core.text import fold
 
 
@@ -224,7 +225,7 @@ def _cell_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return unescape_text(str(value).strip())  # the apostrophe `write_workbook` put before formula-like text
 
 
 def write_workbook(records: list[dict[str, Any]]) -> bytes:
@@ -251,23 +252,23 @@ def write_workbook(records: list[dict[str, Any]]) -> bytes:
             elif key == "eform_schema":
                 value = json.dumps(value, ensure_ascii=False) if value else ""
             row.append(value)
-        sheets["Thủ tục"].append(row)
+        sheets["Thủ tục"].append(safe_row(row))
         for document in record.get("required_documents", []):
-            sheets["Thành phần hồ sơ"].append([
+            sheets["Thành phần hồ sơ"].append(safe_row([
                 code, document.get("code", ""), document["name"], document["form"], document["quantity"],
                 "Có" if document.get("mandatory", True) else "Không",
                 "Có" if document.get("reusable", False) else "Không", document.get("note", ""),
-            ])
+            ]))
         for fee in record.get("fees", []):
-            sheets["Phí lệ phí"].append([
+            sheets["Phí lệ phí"].append(safe_row([
                 code, fee["name"], fee.get("kind", "fixed"), fee["amount"], fee.get("online_amount", ""),
                 fee.get("unit", ""),
                 fee.get("maximum", ""), "\n".join(fee.get("exempt", [])), fee.get("note", ""),
-            ])
+            ]))
         for step in record["process_definition"]["steps"]:
-            sheets["Quy trình"].append([
+            sheets["Quy trình"].append(safe_row([
                 code, step["key"], step["name"], step["agency"], step["role"], step["days"], ", ".join(step["actions"]),
-            ])
+            ]))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

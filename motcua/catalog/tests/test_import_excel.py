@@ -161,3 +161,19 @@ def test_a_record_level_problem_points_at_the_sheet_that_holds_it(demo_agencies)
     [error] = caught.value.errors
     assert (error.code, error.location, error.column_vi) == ("days_mismatch", "Trang «Thủ tục», dòng 3",
                                                              "trang «Quy trình»")
+
+
+def test_formula_like_text_is_written_as_text_and_read_back_as_typed(demo_agencies):
+    """A name or note beginning with = + - @ is no live formula in the exported workbook, and imports back
+    unchanged (the catalog's own files round-trip)."""
+    hostile = record(name='=HYPERLINK("http://x","Đăng ký")')
+    hostile["required_documents"][0]["note"] = "-chỉ nộp khi có thay đổi"
+    import_catalog([hostile])
+    exported = export_catalog()
+    data = write_workbook(exported)
+    book = load_workbook(io.BytesIO(data))
+    formulas = [cell.coordinate for sheet in book for row in sheet.iter_rows() for cell in row
+                if cell.data_type == "f"]
+    assert formulas == []
+    assert "'" + hostile["name"] in [cell.value for row in book["Thủ tục"].iter_rows() for cell in row]
+    assert read_workbook(io.BytesIO(data)).records == exported
