@@ -17,7 +17,8 @@ WRONG = "AAAAAAAAAA"
 
 def _everything(response, code):
     """Status, every header, the cookies set and the body, with the code the visitor typed taken out of the
-    look-up form and the language switch's return address (echoed back, which tells nothing) and the per-request CSRF token blanked."""
+    look-up form and the language switch's return address (echoed back, which tells nothing), and the
+    per-request CSRF token blanked."""
     body = re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", response.content)
     body = body.replace(f'value="{code}"'.encode(), b'value="<code>"').replace(f"/{code}/".encode(), b"/<code>/")
     headers = sorted((name.lower(), value) for name, value in response.headers.items())
