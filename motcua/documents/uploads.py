@@ -301,7 +301,7 @@ def refuse_active_pdf(shown: str, content: bytes) -> None:
 # --- storing ---------------------------------------------------------------------------------------
 
 def scanner_configured() -> bool:
-    return bool(settings.MOTCUA_CLAMD_SOCKET or settings.MOTCUA_CLAMD_HOST)
+    return settings.MOTCUA_VIRUS_SCAN and bool(settings.MOTCUA_CLAMD_SOCKET or settings.MOTCUA_CLAMD_HOST)
 
 
 def _write_once(name: str, content: bytes) -> None:
