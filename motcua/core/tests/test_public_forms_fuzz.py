@@ -95,3 +95,25 @@ def test_the_look_up_form_still_finds_the_dossier_with_a_secret_typed_loosely(cl
     assert parse_qs(urlsplit(response["Location"]).query) == {"s": [f"{secret[:5].lower()}-{secret[5:]}&x"]}
     typed_exactly = client.get("/tra-cuu/", {"ma": dossier.code.lower(), "s": f" {secret[:5].lower()}-{secret[5:]}"})
     assert client.get(typed_exactly["Location"]).status_code == 200
+
+
+@pytest.mark.parametrize("address", ["/tra-cuu/?ma=a%00&s=x", "/thanh-toan/KHONG-CO/?s=x", "/tra-cuu//?s=x"],
+                         ids=["NUL", "unknown dossier", "no route"])
+def test_a_refusal_speaks_one_language_the_visitors(client, dossier, address):
+    from django.conf import settings as django_settings
+
+    def message(response) -> str:
+        """The text/plain answer, or the page's main content (its header has the language switch)."""
+        text = response.content.decode()
+        return text.split('<main id="main"', 1)[-1].split("</main>", 1)[0]
+
+    vietnamese = client.get(address)
+    assert vietnamese.status_code in (400, 404)
+    text = message(vietnamese)
+    assert VIETNAMESE & set(text.lower()) and "The request" not in text and "not found" not in text.lower()
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(address)
+    assert english.status_code == vietnamese.status_code
+    text = message(english)
+    assert not VIETNAMESE & set(text.lower())
+    assert "The request contains a NUL character." in text or "Page not found" in text
