@@ -345,12 +345,16 @@ MOTCUA_CLAMD_PORT = env_int("MOTCUA_CLAMD_PORT", 3310)
 MOTCUA_CLAMD_TIMEOUT = env_int("MOTCUA_CLAMD_TIMEOUT", 120)
 MOTCUA_CLAMD_MAX_ATTEMPTS = env_int("MOTCUA_CLAMD_MAX_ATTEMPTS", 5)  # then the file is "failed" (fail closed)
 MOTCUA_CLAMD_RETRY_SECONDS = env_int("MOTCUA_CLAMD_RETRY_SECONDS", 300)  # times the attempt number
+# Production refuses to start with no scanner configured (system check documents.E001) unless this is false:
+# running without virus scanning must be a decision, not an omission. False also ignores a configured clamd.
+MOTCUA_VIRUS_SCAN = env_bool("MOTCUA_VIRUS_SCAN", default=True)
 # The REST APIs carry files as base64 inside JSON: let a whole dossier's worth through (Django's 2.5 MB default
 # would refuse it before any check of ours).
 DATA_UPLOAD_MAX_MEMORY_SIZE = MOTCUA_UPLOAD_MAX_DOSSIER_BYTES * 4 // 3 + 1024 * 1024
 
 # --- Production hardening (MOTCUA_PRODUCTION=true) ------------------------------------------------
-if env_bool("MOTCUA_PRODUCTION", default=False):
+MOTCUA_PRODUCTION = env_bool("MOTCUA_PRODUCTION", default=False)
+if MOTCUA_PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)

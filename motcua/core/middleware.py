@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils import translation
+from django.utils.translation import gettext
 
 _NUL_MARKERS = (b"%00", b"\\u0000", b"\x00")
 
@@ -26,8 +28,10 @@ class RejectNulMiddleware:
         if not suspicious and content_type.startswith(("application/x-www-form-urlencoded", "application/json")):
             suspicious = any(marker in request.body for marker in _NUL_MARKERS)
         if suspicious:
-            return HttpResponseBadRequest("Yêu cầu chứa ký tự NUL. / The request contains a NUL character.",
-                                          content_type="text/plain; charset=utf-8")
+            # In the visitor's language only (this runs before LocaleMiddleware has chosen it).
+            with translation.override(translation.get_language_from_request(request)):
+                message = gettext("The request contains a NUL character.")
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 
 

@@ -195,14 +195,113 @@ def check_upload(name: str, content: bytes, *, digest: str | None = None) -> Che
         raise UploadError("type_not_allowed",
                           f"Tệp {shown} không đúng định dạng cho phép{found_vi}. Chỉ nhận: {labels}.",
                           f"The file {shown} is not of an allowed type{found_en}. Accepted: {labels}.")
+    if file_type.key == "pdf":
+        refuse_active_pdf(shown, content)
     return CheckedFile(name=safe_name(name, file_type), content=content, file_type=file_type,
                        sha256=digest or hashlib.sha256(content).hexdigest())
+
+
+# --- active content in PDFs ---------------------------------------------------------------------------
+
+# Action types that run something in the reader (JavaScript, another program, an import of data, a form sent
+# somewhere, rich media) rather than show or move within the document. Links (/URI) and page jumps (/GoTo) are
+# fine. They are refused wherever they sit: /OpenAction, /AA (additional actions of the document, a page, a field
+# or an annotation), a link's /A, the document's /Names /JavaScript tree.
+ACTIVE_PDF_ACTIONS = frozenset({"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/RichMediaExecute"})
+_RAW_ACTIVE = re.compile(rb"/(?:JavaScript|JS|Launch|ImportData|SubmitForm|RichMediaExecute)(?![A-Za-z0-9])")
+_MAX_DEPTH = 64
+
+
+def _active_in(obj: object, depth: int = 0) -> str | None:
+    """The active content in OBJ and the direct objects inside it (indirect ones are walked on their own)."""
+    import pikepdf
+
+    if depth > _MAX_DEPTH:
+        return None
+    if isinstance(obj, pikepdf.Stream):
+        obj = obj.stream_dict
+    if isinstance(obj, pikepdf.Dictionary):
+        if "/JS" in obj or "/JavaScript" in obj:  # a script, or the /Names tree of document-level scripts
+            return "JavaScript"
+        action = obj.get("/S")
+        if isinstance(action, pikepdf.Name) and str(action) in ACTIVE_PDF_ACTIONS:
+            return str(action)[1:]
+        values: list[object] = [value for _key, value in obj.items()]
+    elif isinstance(obj, pikepdf.Array):
+        values = list(obj)
+    else:
+        return None
+    for value in values:
+        if isinstance(value, pikepdf.Object) and value.is_indirect:
+            continue
+        found = _active_in(value, depth + 1)
+        if found:
+            return found
+    return None
+
+
+def _raw_name(match: bytes) -> str:
+    name = match.decode("ascii").lstrip("/")
+    return "JavaScript" if name == "JS" else name
+
+
+def _walk(document: object) -> str | None:
+    for obj in document.objects:  # type: ignore[attr-defined]
+        found = _active_in(obj)
+        if found:
+            return found
+    return None
+
+
+def _named(content: bytes) -> re.Match[bytes] | None:
+    decoded = re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), content)
+    return _RAW_ACTIVE.search(decoded)
+
+
+def active_pdf_content(content: bytes) -> str | None:
+    """What active content a PDF carries ("JavaScript", "Launch", …), "password" when it cannot be opened
+    without one (so neither checked nor read by the clerk), or None.
+
+    qpdf (pikepdf) reads the file, repairing it if need be, and writes it out again with every object in the
+    open: objects packed in compressed object streams are unpacked and names lose their #-escapes, so the names
+    of active content show as plain bytes. Only when they do (they may also be chance bytes of compressed data)
+    is every object walked to be sure, which takes longer. A file qpdf cannot read at all is searched as it is,
+    since some reader may still repair and run it."""
+    import pikepdf
+
+    try:
+        with pikepdf.open(io.BytesIO(content)) as document:
+            unpacked = io.BytesIO()
+            document.save(unpacked, object_stream_mode=pikepdf.ObjectStreamMode.disable,
+                          stream_decode_level=pikepdf.StreamDecodeLevel.none, fix_metadata_version=False)
+            return _walk(document) if _named(unpacked.getvalue()) else None
+    except pikepdf.PasswordError:
+        return "password"
+    except pikepdf.PdfError:
+        match = _named(content)
+        return None if match is None else _raw_name(match.group(0))
+
+
+def refuse_active_pdf(shown: str, content: bytes) -> None:
+    """Raise `UploadError` when the PDF CONTENT carries active content or cannot be opened without a password."""
+    found = active_pdf_content(content)
+    if found == "password":
+        raise UploadError("pdf_password", f"Tệp {shown} được đặt mật khẩu nên không mở được. Vui lòng nộp bản "
+                                          "PDF không đặt mật khẩu.",
+                          f"The file {shown} is protected by a password and cannot be opened. Attach a PDF "
+                          "without a password.")
+    if found:
+        raise UploadError("active_content",
+                          f"Tệp {shown} chứa nội dung tự chạy ({found}) nên không được nhận. Vui lòng in lại "
+                          "thành PDF thường (Print to PDF) hoặc quét giấy tờ, rồi đính kèm lại.",
+                          f"The file {shown} contains active content ({found}) and is not accepted. Print it "
+                          "again as a plain PDF (Print to PDF) or scan the paper, then attach it again.")
 
 
 # --- storing ---------------------------------------------------------------------------------------
 
 def scanner_configured() -> bool:
-    return bool(settings.MOTCUA_CLAMD_SOCKET or settings.MOTCUA_CLAMD_HOST)
+    return settings.MOTCUA_VIRUS_SCAN and bool(settings.MOTCUA_CLAMD_SOCKET or settings.MOTCUA_CLAMD_HOST)
 
 
 def _write_once(name: str, content: bytes) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from motcua.dossiers import lookup as lookups
@@ -14,9 +17,11 @@ def lookup(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("ma", "").strip()
     secret = request.GET.get("s", "").strip()
     if code and secret:
-        response = redirect("dossiers:lookup_detail", code=code.upper())
-        response["Location"] += "?s=" + secret
-        return response
+        try:
+            path = reverse("dossiers:lookup_detail", args=[code.upper()])
+        except NoReverseMatch:  # no code can hold what cannot be a path segment (a "/"): no such dossier
+            return render(request, "dossiers/lookup.html", {"code": code, "not_found": True}, status=404)
+        return redirect(f"{path}?{urlencode({'s': secret})}")
     return render(request, "dossiers/lookup.html", {"code": code, "missing": bool(code or secret)})
 
 

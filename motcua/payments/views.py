@@ -37,11 +37,14 @@ def _dossier_for(request: HttpRequest, code: str) -> Dossier:
     for an unknown code and a wrong secret)."""
     if throttled(request):
         raise Http404
+    # Who asks is read before the code is looked up, whatever the code: reading it (the session) only for a real
+    # code put "Vary: Cookie" on that 404 alone, which told real codes from unknown ones.
+    user_id = request.user.pk if request.user.is_authenticated else None
     dossier = Dossier.objects.select_related("procedure_version", "receiving_agency").filter(
         code__iexact=code.strip()[:60]).first()
     secret = (request.GET.get("s") or request.POST.get("s") or "").strip().upper()
     expected = dossier.lookup_secret if dossier else _DUMMY
-    owner = dossier is not None and request.user.is_authenticated and dossier.applicant_id == request.user.pk
+    owner = dossier is not None and user_id is not None and dossier.applicant_id == user_id
     if dossier is None or not (owner or (secret and hmac.compare_digest(expected.encode(), secret.encode()))):
         raise Http404
     return dossier
