@@ -15,7 +15,8 @@ def run():
     return out.getvalue()
 
 
-def test_demo_loads_and_is_idempotent(db, client):
+def test_demo_loads_and_is_idempotent(db, client, settings, tmp_path):
+    settings.MOTCUA_DEMO_SIGNING_DIR = tmp_path / "demo-signing"  # the demo CA goes there, never into ./var
     first = run()
     assert "tiepnhan.ttpvhcc" in first
     procedures = Procedure.objects.published().count()
