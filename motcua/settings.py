@@ -217,8 +217,8 @@ for _name, _override in json.loads(env_str("MOTCUA_OIDC_PROVIDERS_JSON", "{}")).
 MOTCUA_ZALO_GRAPH_URL = env_str("MOTCUA_ZALO_GRAPH_URL", "https://graph.zalo.me")
 MOTCUA_ZALO_APP_SECRET = env_secret("MOTCUA_ZALO_APP_SECRET")
 MOTCUA_ZALO_TIMEOUT = env_int("MOTCUA_ZALO_TIMEOUT", 10)
-# Base URL printed in QR codes on the forms.
-MOTCUA_PUBLIC_URL = env_str("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000")
+# Base URL of the links in QR codes, forms, SMS and e-mails. Unset: the local server on PORT (scripts/demo.sh).
+MOTCUA_PUBLIC_URL = env_str("MOTCUA_PUBLIC_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}")
 
 # --- Background jobs (django-tasks) ---------------------------------------------------------------
 # The embedded default keeps the queue in the database: no broker; run `manage.py db_worker` (several workers,
