@@ -25,9 +25,10 @@ from motcua.dossiers.workflow import WorkflowError
 from motcua.signing import config
 from motcua.signing.actions import approve_with_result, remove_draft, upload_draft
 from motcua.signing.checks import no_demo_certificate_in_production
-from motcua.signing.demo import DEMO_MARK, demo_signing_settings
+from motcua.signing.demo import DEMO_MARK
 from motcua.signing.models import ResultDocument
 from motcua.signing.pdf import verify_pdf
+from motcua.signing.tests.helpers import run_demo_setup
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -45,14 +46,7 @@ def signed_in(username):
 @pytest.fixture
 def demo(db, settings, tmp_path):
     """The demo as scripts/demo.sh runs it: setup_demo, then the settings MOTCUA_DEMO_SIGNING=true gives."""
-    settings.MOTCUA_DEMO_SIGNING_DIR = tmp_path / "demo-signing"
-    out = StringIO()
-    call_command("setup_demo", password="demo-pass-123", stdout=out)
-    for name, value in demo_signing_settings(settings.MOTCUA_DEMO_SIGNING_DIR).items():
-        setattr(settings, name, value)
-    settings.MOTCUA_DEMO_SIGNING = True
-    settings.MOTCUA_SIGNING_TSA_URL = ""
-    return out.getvalue()
+    return run_demo_setup(settings, tmp_path / "demo-signing")
 
 
 def birth_dossier_at_specialist() -> Dossier:
