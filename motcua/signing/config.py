@@ -115,6 +115,19 @@ def stamp_box() -> tuple[int, int, int, int]:
     return (x1, y1, x2, y2)
 
 
+# TrueType fonts with Vietnamese glyphs that Debian installs commonly, tried when the configured one is missing
+# (pyHanko's built-in font cannot write Vietnamese: the block would be unreadable).
+FALLBACK_STAMP_FONTS = (
+    "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",            # fonts-noto-core
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",                # fonts-dejavu-core
+    "/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf",  # fonts-liberation2
+    "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",   # fonts-liberation
+)
+
+
 def stamp_font() -> str:
     path = str(getattr(settings, "MOTCUA_SIGNING_STAMP_FONT", ""))
-    return path if path and Path(path).is_file() else ""
+    for candidate in (path, *FALLBACK_STAMP_FONTS):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    return ""

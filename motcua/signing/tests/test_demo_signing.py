@@ -191,3 +191,12 @@ def test_the_demo_flag_configures_the_demo_signer_and_production_refuses_it(tmp_
     refused = _settings_with(tmp_path, MOTCUA_DEMO_SIGNING="true", MOTCUA_PRODUCTION="true",
                              SECRET_KEY="x" * 60, ALLOWED_HOSTS="dichvucong.dongnai.gov.vn")
     assert refused.returncode != 0 and "MOTCUA_DEMO_SIGNING" in refused.stderr
+
+
+def test_the_stamp_writes_vietnamese_even_without_the_configured_font(settings):
+    """A machine without fonts-noto-core (the demo on a fresh Debian) still gets a font with Vietnamese glyphs."""
+    settings.MOTCUA_SIGNING_STAMP_FONT = "/nonexistent/NotoSans-Regular.ttf"
+    available = [path for path in config.FALLBACK_STAMP_FONTS if Path(path).is_file()]
+    if not available:
+        pytest.skip("none of the usual TrueType fonts is installed")
+    assert config.stamp_font() == available[0]
