@@ -47,8 +47,10 @@ def draft_pdf(text: str = "Quyết định công nhận — Nguyễn Văn An") -
 
 def sign_with(issued: Issued, content: bytes, *, chain: tuple[Issued, ...] | list[Issued] = (), url: str = "http://x/xac-thuc/a/",
               timestamper=None) -> bytes:
-    stamp = Stamp(lines=("Ký bởi: %(signer)s",), verification_url=url,
-                  font_path="/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf")
+    from motcua.signing.config import FALLBACK_STAMP_FONTS
+
+    font = next((path for path in FALLBACK_STAMP_FONTS if Path(path).is_file()), "")
+    stamp = Stamp(lines=("Ký bởi: %(signer)s",), verification_url=url, font_path=font)
     return sign_pdf(content, signer=simple_signer(issued, list(chain)), stamp=stamp, timestamper=timestamper)
 
 
