@@ -237,8 +237,8 @@ for _name, _override in json.loads(env_str("MOTCUA_OIDC_PROVIDERS_JSON", "{}")).
 MOTCUA_ZALO_GRAPH_URL = env_str("MOTCUA_ZALO_GRAPH_URL", "https://graph.zalo.me")
 MOTCUA_ZALO_APP_SECRET = env_secret("MOTCUA_ZALO_APP_SECRET")
 MOTCUA_ZALO_TIMEOUT = env_int("MOTCUA_ZALO_TIMEOUT", 10)
-# Base URL printed in QR codes on the forms.
-MOTCUA_PUBLIC_URL = env_str("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000")
+# Base URL of the links in QR codes, forms, SMS and e-mails. Unset: the local server on PORT (scripts/demo.sh).
+MOTCUA_PUBLIC_URL = env_str("MOTCUA_PUBLIC_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}")
 
 # --- Background jobs (django-tasks) ---------------------------------------------------------------
 # The embedded default keeps the queue in the database: no broker; run `manage.py db_worker` (several workers,
@@ -331,6 +331,22 @@ MOTCUA_SIGNING_TRUST_ROOTS_DIR = env_str("MOTCUA_SIGNING_TRUST_ROOTS_DIR")
 # The visible signature block on the last page: x1,y1,x2,y2 in PDF points from the bottom-left corner.
 MOTCUA_SIGNING_STAMP_BOX = env_str("MOTCUA_SIGNING_STAMP_BOX", "300,30,565,120")
 MOTCUA_SIGNING_STAMP_FONT = env_str("MOTCUA_SIGNING_STAMP_FONT", "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf")
+# The demo (scripts/demo.sh sets MOTCUA_DEMO_SIGNING=true): sign with the DEMO certificate `setup_demo` makes in
+# MOTCUA_DEMO_SIGNING_DIR and trust its DEMO root, unless a real signer is configured. Refused in production.
+MOTCUA_PRODUCTION = env_bool("MOTCUA_PRODUCTION", default=False)
+MOTCUA_DEMO_SIGNING_DIR = Path(env_str("MOTCUA_DEMO_SIGNING_DIR", str(VAR_DIR / "demo-signing")))
+MOTCUA_DEMO_SIGNING = env_bool("MOTCUA_DEMO_SIGNING", default=False)
+if MOTCUA_DEMO_SIGNING and MOTCUA_PRODUCTION:
+    raise ImproperlyConfigured("MOTCUA_DEMO_SIGNING is for the demo only: production signs with a real certificate.")
+if MOTCUA_DEMO_SIGNING and not MOTCUA_SIGNING_BACKEND:
+    from motcua.signing.demo import demo_signing_settings
+
+    _demo_signing = demo_signing_settings(MOTCUA_DEMO_SIGNING_DIR)
+    MOTCUA_SIGNING_BACKEND = _demo_signing["MOTCUA_SIGNING_BACKEND"]
+    MOTCUA_SIGNING_PKCS12_FILE = _demo_signing["MOTCUA_SIGNING_PKCS12_FILE"]
+    MOTCUA_SIGNING_PKCS12_PASSWORD = _demo_signing["MOTCUA_SIGNING_PKCS12_PASSWORD"]
+    MOTCUA_SIGNING_CHAIN_FILE = _demo_signing["MOTCUA_SIGNING_CHAIN_FILE"]
+    MOTCUA_SIGNING_TRUST_ROOTS_DIR = MOTCUA_SIGNING_TRUST_ROOTS_DIR or _demo_signing["MOTCUA_SIGNING_TRUST_ROOTS_DIR"]
 
 # --- Uploads (docs/uploads.md) --------------------------------------------------------------------
 # Size limits: one file, and all files of one dossier together.

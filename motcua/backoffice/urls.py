@@ -22,4 +22,5 @@ urlpatterns = [
     path("ho-so/<str:code>/phieu-kiem-soat/", views.control_sheet_pdf, name="control_sheet_pdf"),
     path("ho-so/<str:code>/ket-qua/", signing_views.upload_draft, name="upload_result"),
     path("ho-so/<str:code>/ket-qua/<int:result_id>/", signing_views.result_file, name="result_file"),
+    path("ho-so/<str:code>/ket-qua/<int:result_id>/go-bo/", signing_views.remove_draft, name="remove_result"),
 ]

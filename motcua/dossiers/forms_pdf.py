@@ -168,6 +168,23 @@ def date_line(agency: Agency, when: dt.datetime) -> str:
     return f"{place_name(agency)}, {long_date(_local(when).date())}"
 
 
+NBSP = "\u00a0"
+
+
+def keep_place_together(text: str, agency: Agency | None) -> str:
+    """TEXT with the name of the agency's administrative unit (and of the units above it) made unbreakable:
+    "ỦY BAN NHÂN DÂN TỈNH ĐỒNG NAI" may wrap before "TỈNH", never inside "TỈNH ĐỒNG NAI"."""
+    unit = agency.admin_unit if agency is not None else None
+    names: list[str] = []
+    while unit is not None:
+        names.extend(name for name in (unit.name, unit.short_name) if name and " " in name)
+        unit = unit.parent
+    for name in sorted(names, key=len, reverse=True):  # "Tỉnh Đồng Nai" before "Đồng Nai"
+        for form in {name, name.upper()}:
+            text = text.replace(form, form.replace(" ", NBSP))
+    return text
+
+
 def superior_name(agency: Agency) -> str:
     """The directly managing agency printed above the agency's name; People's Committees print none."""
     if agency.parent is None or agency.level in (AgencyLevel.PROVINCE, AgencyLevel.COMMUNE):
@@ -187,14 +204,22 @@ def statutory_time(dossier: Dossier) -> str:
 
 # --- the forms ---------------------------------------------------------------------------------------
 
-def _pdf(html: str) -> bytes:
+def _pdf(html: str, *, one_page: bool = False) -> bytes:
+    """The PDF of HTML. ONE_PAGE: a form meant for one sheet; when it runs over at the standard sizes (a wide
+    fallback font, a long list of documents), it is laid out again at the compact sizes and that is kept if it
+    needs fewer pages."""
     # Imported here: WeasyPrint loads Pango, which only the processes that print need.
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
     # The templates embed everything (the QR code is a data URI): never read a file or the network.
     fetcher = URLFetcher(allowed_protocols={"data"})
-    result: bytes = HTML(string=html, url_fetcher=fetcher).write_pdf()
+    document = HTML(string=html, url_fetcher=fetcher).render()
+    if one_page and len(document.pages) > 1 and "<body>" in html:
+        compact = HTML(string=html.replace("<body>", '<body class="compact">', 1), url_fetcher=fetcher).render()
+        if len(compact.pages) < len(document.pages):
+            document = compact
+    result: bytes = document.write_pdf()
     return result
 
 
@@ -202,8 +227,9 @@ def _context(dossier: Dossier, agency: Agency, when: dt.datetime, kind: str,
              form_set: FormSet | None) -> dict[str, Any]:
     used_set, spec = (form_set or default_form_set()).spec(kind)
     return {
-        "dossier": dossier, "agency": agency, "agency_name": agency.name.upper(), "superior": superior_name(agency),
-        "form": spec, "circular": used_set.circular, "date_line": date_line(agency, when),
+        "dossier": dossier, "agency": agency, "agency_name": keep_place_together(agency.name.upper(), agency),
+        "superior": keep_place_together(superior_name(agency), agency.parent),
+        "form": spec, "circular": used_set.circular, "date_line": keep_place_together(date_line(agency, when), agency),
         "qr": qr_svg(lookup_url(dossier)),
         "lookup_page": settings.MOTCUA_PUBLIC_URL.rstrip("/") + reverse("dossiers:lookup"),
         "procedure_name": dossier.procedure_version.name, "procedure_code": dossier.procedure.national_code,
@@ -220,7 +246,7 @@ def render_notice_pdf(notice: Notice, *, form_set: FormSet | None = None) -> byt
         context.update(_receipt(notice))
     elif kind == Notice.Kind.APOLOGY:
         context.update(_apology(notice))
-    return _pdf(render_to_string(TEMPLATES[kind], context))
+    return _pdf(render_to_string(TEMPLATES[kind], context), one_page=True)
 
 
 def _receipt(notice: Notice) -> dict[str, Any]:

@@ -45,11 +45,40 @@ def current_draft(dossier: Dossier) -> ResultDocument | None:
     return ResultDocument.objects.filter(dossier=dossier, state=ResultDocument.State.DRAFT).first()
 
 
+def signing_configured() -> bool:
+    """Whether this deployment can sign results (a draft result could otherwise never be approved)."""
+    return config.backend() != ""
+
+
+def _acts_on_step(dossier: Dossier, user: User) -> bool:
+    return may_take(dossier, "forward", user) or may_take(dossier, "approve", user)
+
+
 def may_upload_draft(dossier: Dossier, user: User) -> bool:
     """Whoever acts on the dossier's current step (the specialist, or the leader at the approval step) while it
-    is being processed."""
-    return dossier.status in DRAFT_STATUSES and (
-        may_take(dossier, "forward", user) or may_take(dossier, "approve", user))
+    is being processed, when the deployment can sign (a draft nobody can sign would block the approval)."""
+    return signing_configured() and dossier.status in DRAFT_STATUSES and _acts_on_step(dossier, user)
+
+
+def may_remove_draft(dossier: Dossier, user: User) -> bool:
+    """Whoever acts on the dossier's current step may always take the draft away (signing configured or not),
+    so a draft that cannot be signed never blocks the approval."""
+    return _acts_on_step(dossier, user)
+
+
+def remove_draft(dossier: Dossier, *, actor: User, result_id: int) -> ResultDocument:
+    """Take the draft result RESULT_ID off DOSSIER (kept, marked removed): approval then proceeds without it."""
+    if not may_remove_draft(dossier, actor):
+        raise WorkflowError("forbidden", "Bạn không thể gỡ dự thảo kết quả của hồ sơ này.",
+                            "You may not remove the draft result of this dossier.")
+    with transaction.atomic():
+        result = ResultDocument.objects.select_for_update().filter(dossier=dossier, pk=result_id).first()
+        if result is None or result.state != ResultDocument.State.DRAFT:
+            raise WorkflowError("not_draft", "Chỉ gỡ được dự thảo chưa ký.", "Only an unsigned draft can be removed.")
+        result.state = ResultDocument.State.REMOVED
+        result.save(update_fields=["state"])
+    logger.info("Draft result %s of dossier %s removed by %s", result.pk, dossier.code, actor.pk)
+    return result
 
 
 def upload_draft(dossier: Dossier, *, actor: User, name: str, content: bytes) -> ResultDocument:

@@ -12,7 +12,18 @@ from pyhanko.sign import signers
 from pyhanko.sign.timestamps.api import TimeStamper
 from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
 
+from motcua.signing.demo import is_demo_certificate
 from motcua.signing.pdf import SigningError, certificates_in, load_certificates
+
+
+def production() -> bool:
+    return bool(getattr(settings, "MOTCUA_PRODUCTION", False))
+
+
+def _refuse_demo(certificates: list[x509.Certificate]) -> None:
+    """Production never signs with a DEMO certificate (nor embeds a DEMO chain)."""
+    if production() and any(is_demo_certificate(cert) for cert in certificates):
+        raise SigningError("a DEMO certificate cannot sign in production (MOTCUA_PRODUCTION=true)")
 
 
 def backend() -> str:
@@ -39,6 +50,7 @@ def agency_signer() -> Iterator[signers.Signer]:
             raise SigningError(f"cannot open the PKCS#12 file: {type(exc).__name__}") from exc
         if signer is None:
             raise SigningError("cannot open the PKCS#12 file (wrong password?)")
+        _refuse_demo([signer.signing_cert, *_chain()])
         yield signer
         return
     if kind == "pkcs11":
@@ -55,12 +67,19 @@ def agency_signer() -> Iterator[signers.Signer]:
         except Exception as exc:  # no module, no token, wrong PIN
             raise SigningError(f"cannot open the PKCS#11 token: {type(exc).__name__}: {exc}") from exc
         try:
-            yield PKCS11Signer(
+            pkcs11_signer = PKCS11Signer(
                 session, key_label=str(settings.MOTCUA_SIGNING_PKCS11_KEY_LABEL),
                 cert_label=str(settings.MOTCUA_SIGNING_PKCS11_CERT_LABEL) or None,
                 signing_cert=load_certificates([Path(cert_file)])[0] if cert_file else None,
                 ca_chain=_chain() or None,
             )
+            if production():
+                try:
+                    token_cert = pkcs11_signer.signing_cert
+                except Exception as exc:  # no such key or certificate on the token
+                    raise SigningError(f"cannot read the token's certificate: {type(exc).__name__}") from exc
+                _refuse_demo([token_cert, *_chain()])
+            yield pkcs11_signer
         finally:
             session.close()
         return
@@ -78,7 +97,16 @@ def timestamper() -> TimeStamper | None:
 
 
 def trust_roots() -> list[x509.Certificate]:
-    return certificates_in(str(getattr(settings, "MOTCUA_SIGNING_TRUST_ROOTS_DIR", "")))
+    """The verifier's trust anchors; in production a DEMO root in the directory is ignored."""
+    roots = certificates_in(str(getattr(settings, "MOTCUA_SIGNING_TRUST_ROOTS_DIR", "")))
+    if production():
+        roots = [cert for cert in roots if not is_demo_certificate(cert)]
+    return roots
+
+
+def demo_trusted() -> bool:
+    """Whether the verifier trusts the demo CA (the demo: signatures it accepts may be DEMO ones)."""
+    return any(is_demo_certificate(cert) for cert in trust_roots())
 
 
 def stamp_box() -> tuple[int, int, int, int]:
@@ -87,6 +115,19 @@ def stamp_box() -> tuple[int, int, int, int]:
     return (x1, y1, x2, y2)
 
 
+# TrueType fonts with Vietnamese glyphs that Debian installs commonly, tried when the configured one is missing
+# (pyHanko's built-in font cannot write Vietnamese: the block would be unreadable).
+FALLBACK_STAMP_FONTS = (
+    "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",            # fonts-noto-core
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",                # fonts-dejavu-core
+    "/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf",  # fonts-liberation2
+    "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",   # fonts-liberation
+)
+
+
 def stamp_font() -> str:
     path = str(getattr(settings, "MOTCUA_SIGNING_STAMP_FONT", ""))
-    return path if path and Path(path).is_file() else ""
+    for candidate in (path, *FALLBACK_STAMP_FONTS):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    return ""

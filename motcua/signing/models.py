@@ -22,6 +22,7 @@ class ResultDocument(models.Model):
         DRAFT = "draft", _("Draft, awaiting approval")
         SIGNED = "signed", _("Signed")
         REPLACED = "replaced", _("Replaced by a newer draft")
+        REMOVED = "removed", _("Draft removed")
 
     dossier = models.ForeignKey("dossiers.Dossier", verbose_name=_("dossier"), on_delete=models.PROTECT,
                                 related_name="result_documents")

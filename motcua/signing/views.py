@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
@@ -18,7 +19,8 @@ from motcua.backoffice.selectors import StaffScope
 from motcua.backoffice.views import _visible_or_404, staff_view
 from motcua.dossiers.workflow import WorkflowError
 from motcua.identity.models import User
-from motcua.signing import actions
+from motcua.signing import actions, config
+from motcua.signing.demo import is_demo_name
 from motcua.signing.models import ResultDocument
 from motcua.signing.pdf import Verification
 from motcua.signing.selectors import PROBLEM_LABELS, signed_result_of_owner
@@ -34,7 +36,14 @@ def _pdf(field: Any, filename: str) -> FileResponse:
 
 def _verdict_context(verdict: Verification) -> dict[str, Any]:
     return {"verdict": verdict, "problems": [str(PROBLEM_LABELS.get(p, p)) for p in verdict.problems
-                                             if not p.startswith("error:")]}
+                                             if not p.startswith("error:")],
+            "demo_signature": any(is_demo_name(s.signer_subject) or is_demo_name(s.issuer_subject)
+                                  for s in verdict.signatures)}
+
+
+def _demo_context() -> dict[str, Any]:
+    """The demo trusts its own DEMO CA: the page says so, every time."""
+    return {"demo_site": config.demo_trusted()}
 
 
 def _uploaded(request: HttpRequest) -> tuple[bytes | None, str]:
@@ -48,7 +57,7 @@ def _uploaded(request: HttpRequest) -> tuple[bytes | None, str]:
 
 def verify_page(request: HttpRequest) -> HttpResponse:
     """Anyone uploads a PDF and learns whether it carries a valid, whole-document signature we trust."""
-    context: dict[str, Any] = {}
+    context: dict[str, Any] = _demo_context()
     status = 200
     if request.method == "POST":
         if is_ratelimited(request, group="signing:verify", key="ip", rate="30/m", increment=True):
@@ -72,7 +81,8 @@ def verify_code(request: HttpRequest, code: str) -> HttpResponse:
     issued = get_object_or_404(ResultDocument.objects.select_related(
         "dossier__procedure_version", "dossier__current_agency"), verification_code=code,
         state=ResultDocument.State.SIGNED)
-    context: dict[str, Any] = {"issued": issued, "code": code}
+    context: dict[str, Any] = {**_demo_context(), "issued": issued, "code": code,
+                               "demo_signature": is_demo_name(issued.certificate_subject)}
     status = 200
     if request.method == "POST":
         if is_ratelimited(request, group="signing:verify", key="ip", rate="30/m", increment=True):
@@ -118,6 +128,22 @@ def upload_draft(request: HttpRequest, scope: StaffScope, code: str) -> HttpResp
     else:
         messages.success(request, _("The draft result has been attached. It will be signed when the leader "
                                     "approves."))
+    return redirect("backoffice:dossier", code=dossier.code)
+
+
+@require_POST
+@staff_view
+def remove_draft(request: HttpRequest, scope: StaffScope, code: str, result_id: int) -> HttpResponse:
+    """Take the draft result off the dossier (whoever acts on its step; always possible, signing or not)."""
+    dossier = _visible_or_404(scope, code)
+    user: User = scope.user
+    try:
+        actions.remove_draft(dossier, actor=user, result_id=result_id)
+    except WorkflowError as exc:
+        english = (get_language() or "vi").startswith("en")
+        messages.error(request, exc.message_en if english else exc.message_vi)
+    else:
+        messages.success(request, _("The draft result has been removed. The dossier can be approved without it."))
     return redirect("backoffice:dossier", code=dossier.code)
 
 

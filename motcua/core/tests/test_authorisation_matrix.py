@@ -109,6 +109,9 @@ RULES: dict[str, Rule] = {
     # POST-only, on A's dossier at the step that produces the result: only the specialist acting there may attach
     # the draft (the form is offered to them alone: test_the_result_step_offers_the_draft_upload_to_its_staff).
     "backoffice:upload_result": Rule(access=frozenset({"specialist"}), see=STAFF_A, get=False),
+    # POST-only, here on A's SIGNED e-result: nobody may take a signed result away (a draft is removed by whoever
+    # acts on the step: signing/tests/test_demo_signing.py).
+    "backoffice:remove_result": Rule(access=frozenset(), see=STAFF_A, get=False),
     "portal:supplement": OWNER_WRITE,
     "portal:withdraw": OWNER_WRITE,
     "portal:survey": OWNER_WRITE,
@@ -191,7 +194,8 @@ def world(request, demo_catalog, demo_agencies, citizen, other_citizen, clerk, s
 
 
 # Routes whose `code` names another of A's dossiers than the one at the tax office.
-SIGNED_DOSSIER_ROUTES = frozenset({"portal:result", "api:results", "api:result_file", "backoffice:result_file"})
+SIGNED_DOSSIER_ROUTES = frozenset({"portal:result", "api:results", "api:result_file", "backoffice:result_file",
+                                   "backoffice:remove_result"})
 RESULT_STEP_ROUTES = frozenset({"backoffice:upload_result"})
 
 

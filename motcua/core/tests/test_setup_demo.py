@@ -15,7 +15,8 @@ def run():
     return out.getvalue()
 
 
-def test_demo_loads_and_is_idempotent(db, client):
+def test_demo_loads_and_is_idempotent(db, client, settings, tmp_path):
+    settings.MOTCUA_DEMO_SIGNING_DIR = tmp_path / "demo-signing"  # the demo CA goes there, never into ./var
     first = run()
     assert "tiepnhan.ttpvhcc" in first
     procedures = Procedure.objects.published().count()
@@ -32,3 +33,14 @@ def test_demo_loads_and_is_idempotent(db, client):
     assert page.status_code == 200
     assert any("chuyển nhượng" in p.name for p in page.context["page"])
     assert client.login(username="tiepnhan.ttpvhcc", password="demo-pass-123")
+
+
+def test_the_readme_lists_every_demo_account():
+    from pathlib import Path
+
+    from motcua.directory.demo import CITIZENS, STAFF
+
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
+    table = readme[readme.index("## Tài khoản demo"):readme.index("## Đường dẫn chính")]
+    missing = [username for username, *_rest in [*STAFF, *CITIZENS] if f"`{username}`" not in table]
+    assert not missing, f"README's demo accounts table lacks {missing}"

@@ -18,9 +18,10 @@ register = template.Library()
 def staff_result_panel(context: dict[str, Any], dossier: Dossier) -> dict[str, Any]:
     request = context["request"]
     results = ResultDocument.objects.filter(dossier=dossier).exclude(
-        state=ResultDocument.State.REPLACED).select_related("signer", "uploaded_by")
+        state__in=(ResultDocument.State.REPLACED, ResultDocument.State.REMOVED)).select_related("signer", "uploaded_by")
     return {"dossier": dossier, "results": results, "csrf_token": context.get("csrf_token"),
-            "can_upload": actions.may_upload_draft(dossier, request.user)}
+            "can_upload": actions.may_upload_draft(dossier, request.user),
+            "can_remove": actions.may_remove_draft(dossier, request.user)}
 
 
 @register.inclusion_tag("signing/_badge.html")

@@ -47,8 +47,10 @@ def draft_pdf(text: str = "Quyết định công nhận — Nguyễn Văn An") -
 
 def sign_with(issued: Issued, content: bytes, *, chain: tuple[Issued, ...] | list[Issued] = (), url: str = "http://x/xac-thuc/a/",
               timestamper=None) -> bytes:
-    stamp = Stamp(lines=("Ký bởi: %(signer)s",), verification_url=url,
-                  font_path="/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf")
+    from motcua.signing.config import FALLBACK_STAMP_FONTS
+
+    font = next((path for path in FALLBACK_STAMP_FONTS if Path(path).is_file()), "")
+    stamp = Stamp(lines=("Ký bởi: %(signer)s",), verification_url=url, font_path=font)
     return sign_pdf(content, signer=simple_signer(issued, list(chain)), stamp=stamp, timestamper=timestamper)
 
 
@@ -166,3 +168,23 @@ def flip_a_content_byte(signed: bytes) -> bytes:
     data = bytearray(signed)
     data[index] ^= 0x01
     return bytes(data)
+
+
+# --- the demo, as scripts/demo.sh runs it ------------------------------------------------------------------
+
+def run_demo_setup(settings, directory: Path, password: str = "demo-pass-123") -> str:  # noqa: S107
+    """`setup_demo` with its DEMO CA made in DIRECTORY, then the settings `MOTCUA_DEMO_SIGNING=true` gives."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from motcua.signing.demo import demo_signing_settings
+
+    settings.MOTCUA_DEMO_SIGNING_DIR = directory
+    out = StringIO()
+    call_command("setup_demo", password=password, stdout=out)
+    for name, value in demo_signing_settings(directory).items():
+        setattr(settings, name, value)
+    settings.MOTCUA_DEMO_SIGNING = True
+    settings.MOTCUA_SIGNING_TSA_URL = ""
+    return out.getvalue()

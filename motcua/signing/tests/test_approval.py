@@ -136,8 +136,8 @@ def test_without_a_draft_approval_is_unchanged(at_specialist, specialist, leader
     assert not ResultDocument.objects.exists()
 
 
-def test_only_whoever_acts_on_the_dossier_may_upload_a_pdf_draft(at_specialist, specialist, leader, other_clerk,
-                                                                   draft):
+def test_only_whoever_acts_on_the_dossier_may_upload_a_pdf_draft(agency_signing, at_specialist, specialist, leader,
+                                                                   other_clerk, draft):
     with pytest.raises(WorkflowError):  # the leader is not at this step yet
         upload_draft(at_specialist, actor=leader, name="qd.pdf", content=draft)
     with pytest.raises(WorkflowError) as caught:

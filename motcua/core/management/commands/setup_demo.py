@@ -6,14 +6,16 @@ import os
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from motcua.catalog.actions import import_catalog
 from motcua.catalog.transfer import load_json
-from motcua.directory.demo import CITIZENS, STAFF, build_demo_directory
+from motcua.directory.demo import AGENCIES, CITIZENS, STAFF, build_demo_directory
 from motcua.directory.units import load_units
 from motcua.dossiers.demo import build_demo_dossiers
+from motcua.signing.demo import DEMO_MARK, ensure_demo_pki
 
 DEMO_CATALOG = Path(__file__).resolve().parents[3] / "catalog" / "fixtures" / "demo_procedures_dong_nai.json"
 DEFAULT_PASSWORD = "motcua-demo"  # noqa: S105 - the documented password of the public demo accounts
@@ -39,8 +41,21 @@ class Command(BaseCommand):
             f"thủ tục / procedures: +{len(report.created)} mới/new, {len(report.unchanged)} không đổi/unchanged; "
             f"hồ sơ mẫu / sample dossiers: +{dossiers}"
         )
+        self._demo_signing()
         self.stdout.write(f"Tài khoản demo / demo accounts (mật khẩu / password: {options['password']}):")
         for username, full_name, role, agency in STAFF:
             self.stdout.write(f"  {username:<22} {full_name} — {role.label} ({agency})")
         for username, full_name, _national_id, _phone in CITIZENS:
             self.stdout.write(f"  {username:<22} {full_name} — công dân / citizen")
+
+    def _demo_signing(self) -> None:
+        """The demo CA and agency certificate that sign e-results in the demo (never in production)."""
+        if settings.MOTCUA_PRODUCTION:
+            self.stdout.write("Chứng thư ký số demo: không tạo (MOTCUA_PRODUCTION) / demo certificate: not made")
+            return
+        pki = ensure_demo_pki(Path(settings.MOTCUA_DEMO_SIGNING_DIR), organisation=AGENCIES[0].name)
+        state = "mới tạo/created" if pki.created else "đã có/kept"
+        self.stdout.write(f"Chứng thư ký số demo / demo signing certificate ({state}, {DEMO_MARK}): {pki.pkcs12}")
+        if not settings.MOTCUA_DEMO_SIGNING:
+            self.stdout.write("  MOTCUA_DEMO_SIGNING=true (scripts/demo.sh) ký kết quả bằng chứng thư này / "
+                              "signs results with it")
