@@ -9,6 +9,10 @@ export DJANGO_SETTINGS_MODULE=motcua.settings
 export PORT="${PORT:-8000}"
 export MOTCUA_PUBLIC_URL="${MOTCUA_PUBLIC_URL:-http://127.0.0.1:${PORT}}"
 export MOTCUA_DEMO_SIGNING="${MOTCUA_DEMO_SIGNING:-true}"
+# Demo only: leaders and administrators are not made to enrol a two-step code before they can look around (any
+# staff member may enrol at /dinh-danh/hai-buoc/dang-ky/ and is asked for a code from then on). Set it to false to
+# see two-step sign-in required as in production, which refuses this setting.
+export MOTCUA_TWO_FACTOR_OPTIONAL="${MOTCUA_TWO_FACTOR_OPTIONAL:-true}"
 .venv/bin/python manage.py migrate --no-input -v 0
 .venv/bin/python manage.py setup_demo
 .venv/bin/python manage.py collectstatic --no-input -v 0
