@@ -5,6 +5,18 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class AssuranceLevel(models.IntegerChoices):
+    """How sure we are of who is signed in (the VNeID account levels of Decree 69/2024/NĐ-CP).
+
+    NONE: a self-declared identity (a Zalo-only or a password account); LEVEL_1 / LEVEL_2: the level of the
+    electronic identification account the national identity provider vouched for (its `acr` claim).
+    """
+
+    NONE = 0, _("Not identified electronically")
+    LEVEL_1 = 1, _("Electronic identification level 1")
+    LEVEL_2 = 2, _("Electronic identification level 2")
+
+
 class User(AbstractUser):
     """A person who signs in: a citizen (through VNeID / the national portal) or a member of staff.
 
@@ -15,6 +27,10 @@ class User(AbstractUser):
     # Personal identification number (số định danh cá nhân / CCCD), 12 digits; the key that links a VNeID sign-in.
     national_id = models.CharField(_("personal ID number"), max_length=12, blank=True, null=True, unique=True)
     phone = models.CharField(_("phone number"), max_length=20, blank=True)
+    # The level of the last sign-in through a national identity provider (what a sign-in proves is kept on its
+    # session or API token: `motcua.identity.assurance`).
+    assurance_level = models.PositiveSmallIntegerField(
+        _("electronic identification level"), choices=AssuranceLevel.choices, default=AssuranceLevel.NONE)
 
     class Meta:
         verbose_name = _("user")
@@ -33,6 +49,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # What the sign-in that issued the token proved (a Zalo sign-in proves no identity level).
+    assurance_level = models.PositiveSmallIntegerField(choices=AssuranceLevel.choices, default=AssuranceLevel.NONE)
 
     class Meta:
         verbose_name = _("API token")

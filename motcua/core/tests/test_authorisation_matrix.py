@@ -123,6 +123,8 @@ RULES: dict[str, Rule] = {
     "api:my_dossiers": SELF,
     "api:submit": SELF,
     "api:documents": SELF,
+    # Links a Zalo account to the caller's own account (bearer token or web session); POST only.
+    "api:zalo_link": Rule(access=SIGNED_IN, see=frozenset({"citizen"}), get=False),
     "api:my_dossier": OWNER,
     "api:invoices": OWNER,
     "api:supplement": OWNER_POST,
