@@ -141,6 +141,7 @@ PROCEDURE_COLUMNS: list[Column] = [
     ("legal_basis", "Căn cứ pháp lý", _lines),
     ("source_url", "Nguồn", str),
     ("effective_from", "Ngày hiệu lực", _date_text),
+    ("min_assurance_level", "Mức định danh điện tử tối thiểu", _int),
     ("eform_schema", "Biểu mẫu điện tử (JSON Schema)", _json_object),
 ]
 DOCUMENT_COLUMNS: list[Column] = [
@@ -180,7 +181,7 @@ SHEETS: list[tuple[str, list[Column]]] = [
     ("Quy trình", STEP_COLUMNS),
 ]
 _OPTIONAL_EMPTY = {"code", "unit", "note", "maximum", "exempt", "kind", "time_rule", "source_url", "online_amount",
-                   "statutory_unit"}
+                   "statutory_unit", "min_assurance_level"}
 
 
 def _cell_text(value: Any) -> str:

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from stdnum.vn import mst as stdnum_mst
 
-from motcua.identity.models import Organisation, Representation, User
+from motcua.identity.models import AssuranceLevel, Organisation, Representation, User
 
 NATIONAL_ID = re.compile(r"^[0-9]{12}$")
 
@@ -21,11 +21,12 @@ class SignInError(Exception):
         self.message_en = message_en
 
 
-def sign_in_citizen(profile: dict[str, str]) -> User:
+def sign_in_citizen(profile: dict[str, str], assurance_level: int = AssuranceLevel.NONE) -> User:
     """The account of the citizen the identity provider vouched for, created on first sign-in.
 
     The personal ID number links the account; name, phone and email are refreshed from the provider each time
-    (the national population database is the source of truth for them).
+    (the national population database is the source of truth for them), and so is the level of the citizen's
+    electronic identification account (ASSURANCE_LEVEL, from the provider's `acr`).
     """
     national_id = profile.get("national_id", "")
     if not NATIONAL_ID.match(national_id):
@@ -45,6 +46,9 @@ def sign_in_citizen(profile: dict[str, str]) -> User:
                     if value and getattr(user, field_name) != value:
                         setattr(user, field_name, value)
                         changed = True
+                if user.assurance_level != assurance_level:
+                    user.assurance_level = assurance_level
+                    changed = True
                 if created:
                     user.set_unusable_password()
                     changed = True
