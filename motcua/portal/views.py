@@ -30,9 +30,11 @@ from motcua.dossiers.models import SURVEY_QUESTIONS, SURVEY_SCALE, Channel, Doss
 from motcua.dossiers.selectors import lookup_path
 from motcua.dossiers.workflow import WorkflowError, legal_actions
 from motcua.identity.actions import SignInError, organisations_of, register_organisation
+from motcua.identity.assurance import level_of_request
 from motcua.identity.oidc import enabled_providers
 from motcua.identity.views import ThrottledLoginView
 from motcua.portal.models import FormDraft
+from motcua.portal.wizard_views import below_required_level
 
 
 class SignInView(ThrottledLoginView):
@@ -53,6 +55,9 @@ def submit(request: HttpRequest, national_code: str) -> HttpResponse:
     version = procedure.current_version
     if version is None:  # published() guarantees one; this keeps the type checker informed
         raise Http404
+    refusal = below_required_level(request, procedure, version)
+    if refusal is not None:
+        return refusal
     agencies = list(procedure.competent_agencies.active().order_by("name"))
     user = request.user
     errors: dict[str, tuple[str, str]] = {}
@@ -95,6 +100,7 @@ def submit(request: HttpRequest, national_code: str) -> HttpResponse:
                                         email=values["email"], address=values["address"]),
                     form_data=form_data, uploads=uploads, reuse=reuse,
                     idempotency_key=f"online:{user.pk}:{request.POST.get('idempotency_key', '')[:60]}",
+                    assurance_level=level_of_request(request),
                 )
             except IntakeError as exc:
                 errors = exc.errors
