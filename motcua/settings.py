@@ -215,6 +215,9 @@ MOTCUA_OIDC_PROVIDERS: dict[str, dict[str, Any]] = {
 }
 for _name, _override in json.loads(env_str("MOTCUA_OIDC_PROVIDERS_JSON", "{}")).items():
     MOTCUA_OIDC_PROVIDERS[_name] = {**MOTCUA_OIDC_PROVIDERS.get(_name, {}), **_override}
+# The `function` of the agency whose one-stop clerks confirm that a citizen is a business's legal representative
+# (until the national business register is checked). The provincial service centre hosts that counter by default.
+MOTCUA_REPRESENTATION_AGENCY_FUNCTION = env_str("MOTCUA_REPRESENTATION_AGENCY_FUNCTION", "service_center")
 # Zalo Mini App sign-in: the phone-number token is exchanged here with the app's secret key.
 MOTCUA_ZALO_GRAPH_URL = env_str("MOTCUA_ZALO_GRAPH_URL", "https://graph.zalo.me")
 MOTCUA_ZALO_APP_SECRET = env_secret("MOTCUA_ZALO_APP_SECRET")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -89,14 +90,32 @@ class Organisation(models.Model):
 
 
 class Representation(models.Model):
+    """USER claims to represent ORGANISATION. Typing a valid tax code proves nothing, so a claim is pending until
+    a clerk of its reviewing agency (the agency competent for business registration) confirms it; only a
+    confirmed representation may act for the organisation (`identity.actions.organisations_of`)."""
+
     class Kind(models.TextChoices):
         LEGAL = "legal", _("Legal representative")
         AUTHORISED = "authorised", _("Authorised person")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REJECTED = "rejected", _("Rejected")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="representations")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="representations")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    reviewing_agency = models.ForeignKey(
+        "directory.Agency", verbose_name=_("reviewing agency"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    decided_by = models.ForeignKey(User, verbose_name=_("decided by"), on_delete=models.PROTECT, null=True,
+                                   blank=True, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("reason"), blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="representation_unique")]
