@@ -104,7 +104,7 @@ def decide_representation(representation: Representation, *, actor: User, confir
     legal representative is refused while another person is the organisation's confirmed one."""
     with transaction.atomic():
         Organisation.objects.select_for_update().filter(pk=representation.organisation_id).first()
-        current = Representation.objects.select_for_update().select_related("reviewing_agency").get(
+        current = Representation.objects.select_for_update(of=("self",)).select_related("reviewing_agency").get(
             pk=representation.pk)
         if current.reviewing_agency is None or not has_role(actor, current.reviewing_agency, Role.CLERK):
             raise RepresentationError("Chỉ công chức Bộ phận Một cửa của cơ quan có thẩm quyền được xác nhận.",
