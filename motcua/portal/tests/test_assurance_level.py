@@ -92,3 +92,8 @@ def test_the_api_refuses_a_token_without_the_level(client, citizen, demo_agencie
     detail = client.get(f"/api/v1/catalog/procedures/{BIRTH}").json()
     assert detail["min_assurance_level"] == 2
     assert post(issue_token(citizen, "vneid", AssuranceLevel.LEVEL_2)).status_code == 201
+
+
+def test_the_procedure_page_says_which_level_is_needed(client, needs_level_2):
+    page = client.get(reverse("catalog:detail", args=[BIRTH])).content.decode()
+    assert "cần tài khoản định danh điện tử (VNeID) mức 2" in page
