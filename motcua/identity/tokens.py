@@ -110,14 +110,29 @@ def sign_in_with_zalo(access_token: str, phone_code: str) -> User:
 
 
 def link_zalo(user: User, access_token: str, phone_code: str) -> ZaloLink:
-    """Link the Zalo account of these Mini App tokens to USER, who is signed in (idempotent). A Zalo account
-    already linked to another account stays where it is."""
+    """Link the Zalo account of these Mini App tokens to USER, who is signed in (idempotent).
+
+    A Zalo account already linked to another account stays there, unless that account is the empty Zalo-only
+    account its first sign-in made (no personal ID number, no password, no dossier): whoever holds the Zalo
+    account holds that one, so moving the link gives nobody anything new.
+    """
     zalo_id, _name, phone = _zalo_identity(access_token, phone_code)
     with transaction.atomic():
-        link = ZaloLink.objects.select_for_update().filter(zalo_id=zalo_id).first()
+        link = ZaloLink.objects.select_for_update().select_related("user").filter(zalo_id=zalo_id).first()
         if link is not None and link.user_id != user.pk:
-            raise SignInError("Tài khoản Zalo này đã được liên kết với một tài khoản khác.",
-                              "This Zalo account is already linked to another account.")
+            if not _is_empty_zalo_only(link.user):
+                raise SignInError("Tài khoản Zalo này đã được liên kết với một tài khoản khác.",
+                                  "This Zalo account is already linked to another account.")
+            link.user, link.phone = user, phone
+            link.save(update_fields=["user", "phone"])
         if link is None:
             link = ZaloLink.objects.create(user=user, zalo_id=zalo_id, phone=phone)
         return link
+
+
+def _is_empty_zalo_only(user: User) -> bool:
+    from motcua.dossiers.models import Dossier  # the dossiers app builds on identity
+
+    return (user.national_id is None and not user.has_usable_password() and not user.is_staff
+            and user.zalo_links.count() == 1 and not Dossier.objects.filter(applicant=user).exists()
+            and not user.representations.exists())

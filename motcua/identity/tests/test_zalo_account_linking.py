@@ -48,3 +48,23 @@ def test_a_zalo_account_linked_elsewhere_is_not_moved(client, zalo, citizen, oth
                    HTTP_AUTHORIZATION=f"Bearer {issue_token(other_citizen)}")
     assert refused.status_code == 400 and "đã được liên kết" in refused.json()["message_vi"]
     assert ZaloLink.objects.get().user == citizen
+
+
+def test_a_citizen_who_began_with_zalo_moves_the_link_to_their_vneid_account(client, zalo, citizen):  # noqa: F811
+    first = post(client, "/api/v1/auth/zalo", TOKENS)  # an empty Zalo-only account
+    zalo_only = ApiToken.objects.get(label="zalo").user
+    assert first.status_code == 200 and zalo_only != citizen
+    moved = post(client, "/api/v1/auth/zalo/link", TOKENS, HTTP_AUTHORIZATION=f"Bearer {issue_token(citizen)}")
+    assert moved.status_code == 200 and ZaloLink.objects.get().user == citizen
+    post(client, "/api/v1/auth/zalo", TOKENS)
+    assert ApiToken.objects.filter(label="zalo").latest("pk").user == citizen
+
+
+def test_a_zalo_only_account_in_use_is_not_emptied(client, zalo, citizen):  # noqa: F811
+    from motcua.identity.actions import register_organisation
+
+    post(client, "/api/v1/auth/zalo", TOKENS)
+    zalo_only = ApiToken.objects.get(label="zalo").user
+    register_organisation(representative=zalo_only, tax_code="0100109106", name="Công ty ABC")
+    refused = post(client, "/api/v1/auth/zalo/link", TOKENS, HTTP_AUTHORIZATION=f"Bearer {issue_token(citizen)}")
+    assert refused.status_code == 400 and ZaloLink.objects.get().user == zalo_only
