@@ -217,22 +217,27 @@ RATELIMIT_IP_META_KEY = env_str("MOTCUA_CLIENT_IP_HEADER") or None
 MOTCUA_NATIONAL_PORTAL_TOKEN = env_secret("MOTCUA_NATIONAL_PORTAL_TOKEN")
 # Citizen sign-in (OpenID Connect). JSON in MOTCUA_OIDC_PROVIDERS_JSON overrides these entries key by key; a
 # provider is offered once it has a metadata URL and a client id (from the Government Office / the Ministry of
-# Public Security). Claim names are configurable because VNeID uses Vietnamese ones.
+# Public Security). Claim names are configurable because VNeID uses Vietnamese ones. `acr_levels` says which
+# electronic identification level each `acr` the provider returns proves (docs/security.md).
 MOTCUA_OIDC_PROVIDERS: dict[str, dict[str, Any]] = {
     "vneid": {
         "label": "VNeID", "server_metadata_url": "", "client_id": "", "client_secret": "",
-        "scope": "openid profile phone email", "acr_values": "LoA2", "timeout": 10,
+        "scope": "openid profile phone email", "acr_values": "LoA2", "acr_levels": {"LoA1": 1, "LoA2": 2},
+        "timeout": 10,
         "claims": {"national_id": "SoDinhDanh", "full_name": "HoVaTen", "phone": "SoDienThoai", "email": "email",
                    "birthdate": "NgaySinh"},
     },
     "dvcqg": {
         "label": "Cổng Dịch vụ công quốc gia", "server_metadata_url": "", "client_id": "", "client_secret": "",
-        "scope": "openid profile", "acr_values": "LoA1", "timeout": 10,
+        "scope": "openid profile", "acr_values": "LoA1", "acr_levels": {"LoA1": 1, "LoA2": 2}, "timeout": 10,
         "claims": {"national_id": "sub", "full_name": "name", "phone": "phone_number", "email": "email"},
     },
 }
 for _name, _override in json.loads(env_str("MOTCUA_OIDC_PROVIDERS_JSON", "{}")).items():
     MOTCUA_OIDC_PROVIDERS[_name] = {**MOTCUA_OIDC_PROVIDERS.get(_name, {}), **_override}
+# The `function` of the agency whose one-stop clerks confirm that a citizen is a business's legal representative
+# (until the national business register is checked). The provincial service centre hosts that counter by default.
+MOTCUA_REPRESENTATION_AGENCY_FUNCTION = env_str("MOTCUA_REPRESENTATION_AGENCY_FUNCTION", "service_center")
 # Zalo Mini App sign-in: the phone-number token is exchanged here with the app's secret key.
 MOTCUA_ZALO_GRAPH_URL = env_str("MOTCUA_ZALO_GRAPH_URL", "https://graph.zalo.me")
 MOTCUA_ZALO_APP_SECRET = env_secret("MOTCUA_ZALO_APP_SECRET")

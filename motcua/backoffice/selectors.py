@@ -21,7 +21,7 @@ from motcua.directory.selectors import agencies_in_scope
 from motcua.dossiers.models import CLOCK_STOPPED_STATUSES, Dossier, DossierEvent, Status
 from motcua.dossiers.workflow import ACTIVE, WorkflowError, legal_actions, resolve_step_agency
 from motcua.dossiers.workflow import may_take as workflow_may_take
-from motcua.identity.models import User
+from motcua.identity.models import Representation, User
 
 # The roles that work on dossiers; administrators administer, they do not thereby act on dossiers.
 WORK_ROLES = (Role.CLERK, Role.SPECIALIST, Role.LEADER)
@@ -303,3 +303,11 @@ def clerk_agencies(scope: StaffScope) -> QuerySet[Agency]:
 
 def with_states(dossiers: Iterable[Dossier], deadlines: Deadlines) -> list[tuple[Dossier, str]]:
     return [(dossier, deadlines.state(dossier)) for dossier in dossiers]
+
+
+def representation_requests(scope: StaffScope) -> QuerySet[Representation]:
+    """Citizens' claims to represent a business that this clerk's agencies review, pending first, then the
+    latest decided."""
+    return (Representation.objects.filter(reviewing_agency__in=scope.agencies_for(Role.CLERK))
+            .select_related("user", "organisation", "decided_by")
+            .order_by(Case(When(status=Representation.Status.PENDING, then=0), default=1), "-requested_at", "pk"))

@@ -46,7 +46,8 @@ from motcua.dossiers.deadlines import remaining_working_time
 from motcua.dossiers.eforms import build_fields
 from motcua.dossiers.models import CLOCK_STOPPED_STATUSES, Dossier, Notice, Status
 from motcua.dossiers.workflow import ACTION_LABELS, WorkflowError
-from motcua.identity.models import User
+from motcua.identity.actions import RepresentationError, decide_representation
+from motcua.identity.models import Representation, User
 
 logger = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -112,6 +113,8 @@ def home(request: HttpRequest, scope: StaffScope) -> HttpResponse:
         "is_clerk": is_clerk,
         "is_leader": is_leader,
         "awaiting_count": selectors.awaiting_receipt(scope).count() if is_clerk else 0,
+        "representation_count": (selectors.representation_requests(scope)
+                                 .filter(status=Representation.Status.PENDING).count() if is_clerk else 0),
         "approval_counts": (selectors.count_by_urgency(selectors.approval_queue(scope), deadlines)
                             if is_leader else None),
         "query": query,
@@ -444,3 +447,38 @@ def control_sheet_pdf(request: HttpRequest, scope: StaffScope, code: str) -> Htt
     dossier = _visible_or_404(scope, code)
     return _pdf_response(request, _pdf_renderer("render_control_sheet_pdf"), dossier,
                          f"{dossier.code}-phieu-kiem-soat.pdf")
+
+
+# --- business representation requests --------------------------------------------------------------
+
+@staff_view
+def representations(request: HttpRequest, scope: StaffScope) -> HttpResponse:
+    """Citizens' claims to be a business's legal representative, for the clerks of the reviewing agency."""
+    if not scope.agencies_for(Role.CLERK):
+        raise PermissionDenied
+    page = Paginator(selectors.representation_requests(scope), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "backoffice/representations.html", {"page": page})
+
+
+@require_POST
+@staff_view
+def representation_decision(request: HttpRequest, scope: StaffScope, representation_id: int) -> HttpResponse:
+    representation = selectors.representation_requests(scope).filter(pk=representation_id).first()
+    if representation is None:
+        raise Http404
+    decision = request.POST.get("decision", "")
+    if decision not in ("confirm", "reject"):
+        messages.error(request, _("Choose to confirm or to reject the request."))
+        return redirect("backoffice:representations")
+    try:
+        decide_representation(representation, actor=scope.user, confirm=decision == "confirm",
+                              note=request.POST.get("reason", "")[:1000])
+    except RepresentationError as exc:
+        english = (get_language() or "vi").startswith("en")
+        messages.error(request, exc.message_en if english else exc.message_vi)
+    else:
+        done = (_("Confirmed: %(user)s represents %(organisation)s.") if decision == "confirm"
+                else _("Rejected: %(user)s does not represent %(organisation)s."))
+        messages.success(request, done % {"user": representation.user,
+                                          "organisation": representation.organisation})
+    return redirect("backoffice:representations")

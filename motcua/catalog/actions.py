@@ -155,6 +155,8 @@ def normalize_record(record: dict[str, Any]) -> dict[str, Any]:
     result = dict(record)
     result["statutory_days"] = _days_text(Decimal(str(record["statutory_days"])))
     result.setdefault("statutory_unit", "working_days")
+    if not result.get("min_assurance_level"):
+        result.pop("min_assurance_level", None)  # 0 is the default: absent, so earlier versions hash the same
     definition = dict(record["process_definition"])
     definition["steps"] = [
         {**step, "days": _days_text(Decimal(str(step["days"])))} for step in definition["steps"]
@@ -215,6 +217,7 @@ def _upsert(record: dict[str, Any], agencies: dict[str, Agency], report: ImportR
         process_definition=record["process_definition"],
         source_url=record.get("source_url", ""),
         effective_from=dt.date.fromisoformat(record["effective_from"]),
+        min_assurance_level=record.get("min_assurance_level", 0),
         content_hash=digest,
     )
     procedure.current_version = version
@@ -228,7 +231,7 @@ def export_record(procedure: Procedure) -> dict[str, Any]:
     version = procedure.current_version
     if version is None:
         raise ValueError(f"{procedure.national_code} has no version to export")
-    return {
+    record: dict[str, Any] = {
         "national_code": procedure.national_code,
         "name": version.name,
         "field_code": procedure.field.code,
@@ -250,6 +253,9 @@ def export_record(procedure: Procedure) -> dict[str, Any]:
         "source_url": version.source_url,
         "effective_from": version.effective_from.isoformat(),
     }
+    if version.min_assurance_level:
+        record["min_assurance_level"] = version.min_assurance_level
+    return record
 
 
 def _days_text(value: Decimal) -> str:

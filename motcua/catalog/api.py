@@ -34,6 +34,7 @@ class ProcedureDetailOut(ProcedureOut):
     result_type: str
     legal_basis: list[str]
     agencies: list[dict[str, str]]
+    min_assurance_level: int  # the electronic identification level needed to apply online (0: none)
 
 
 class NotFoundOut(Schema):
@@ -77,5 +78,6 @@ def procedure(request: HttpRequest, national_code: str) -> Status[Any]:
     return Status(200, {**_summary(p), "competent_authority": v.competent_authority, "time_rule": v.time_rule,
                         "fees": v.fees, "required_documents": v.required_documents, "eform_schema": v.eform_schema,
                         "result_type": v.result_type, "legal_basis": v.legal_basis,
+                        "min_assurance_level": v.min_assurance_level,
                         "agencies": [{"eid_code": a.eid_code, "name": a.name}
                                      for a in p.competent_agencies.active().order_by("name")]})

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.core.text import fold, sort_key
 from motcua.directory.models import Agency
+from motcua.identity.models import AssuranceLevel
 
 
 class ProcedureLevel(models.TextChoices):
@@ -159,6 +160,9 @@ class ProcedureVersion(models.Model):
     process_definition = models.JSONField(_("process definition"), default=dict)
     source_url = models.URLField(_("source"), max_length=500, blank=True)
     effective_from = models.DateField(_("effective from"))
+    # The lowest electronic identification level (identity.AssuranceLevel) of a citizen applying online.
+    min_assurance_level = models.PositiveSmallIntegerField(
+        _("minimum electronic identification level"), choices=AssuranceLevel.choices, default=AssuranceLevel.NONE)
     content_hash = models.CharField(max_length=64, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

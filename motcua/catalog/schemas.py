@@ -17,6 +17,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError, ValidationError
 
 from motcua.catalog.models import ProcedureLevel, ServiceLevel
+from motcua.identity.models import AssuranceLevel
 
 EXCHANGE_FORMAT = "motcua.catalog/1"
 
@@ -128,6 +129,8 @@ PROCEDURE_SCHEMA: dict[str, Any] = {
         },
         "source_url": {"type": "string"},
         "effective_from": {"type": "string", "format": "date"},
+        # The lowest electronic identification level of a citizen applying online (absent: 0, none required).
+        "min_assurance_level": {"enum": list(AssuranceLevel.values)},
     },
 }
 _VALIDATOR = Draft202012Validator(PROCEDURE_SCHEMA)

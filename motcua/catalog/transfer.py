@@ -172,6 +172,7 @@ PROCEDURE_COLUMNS: list[Column] = [
     ("legal_basis", "Căn cứ pháp lý", _lines),
     ("source_url", "Nguồn", str),
     ("effective_from", "Ngày hiệu lực", _date_text),
+    ("min_assurance_level", "Mức định danh điện tử tối thiểu", _int),
     ("eform_schema", "Biểu mẫu điện tử (JSON Schema)", _json_object),
     ("keywords", "Từ khoá tìm kiếm", _list),  # last, so older workbooks keep their column letters
 ]
@@ -213,7 +214,7 @@ SHEETS: list[tuple[str, list[Column]]] = [
 ]
 _SCALARS: set[Callable[[str], Any]] = {str, _int, _decimal_text, _date_text}
 _OPTIONAL_EMPTY = {"keywords", "code", "unit", "note", "maximum", "exempt", "kind", "time_rule", "source_url",
-                   "online_amount", "statutory_unit"}
+                   "online_amount", "statutory_unit", "min_assurance_level"}
 
 
 def _cell_text(value: Any) -> str:

@@ -39,6 +39,7 @@ from motcua.dossiers.models import (
 )
 from motcua.dossiers.workflow import Change, WorkflowError, record_creation, status_at_step, transition
 from motcua.identity.actions import organisations_of
+from motcua.identity.assurance import shortfall_pair
 from motcua.identity.models import Organisation, User
 from motcua.reports.rollups import record_survey
 
@@ -132,9 +133,13 @@ def submit_dossier(
     return_method: str = "counter",
     at: dt.datetime | None = None,
     written: Written | None = None,
+    assurance_level: int = 0,
 ) -> Dossier:
     """Create a dossier. Online and national-portal dossiers wait for a clerk to receive them; counter and
     postal dossiers are received at once (the clerk has checked them against the required-documents list).
+
+    An online dossier needs ASSURANCE_LEVEL — what the applicant's sign-in proved (`identity.assurance`) — to
+    reach the procedure's `min_assurance_level`.
 
     A repeated request with the same IDEMPOTENCY_KEY returns the dossier the first one made (and is refused if
     its content differs), so a retried submission never makes two dossiers. WRITTEN, when given, receives the
@@ -164,6 +169,10 @@ def submit_dossier(
     if reuse and len(reused) != len(set(reuse)):
         errors["documents/reuse"] = ("Giấy tờ chọn từ kho dữ liệu không hợp lệ.",
                                      "A document chosen from the data store is not valid.")
+    if channel == Channel.ONLINE and procedure.current_version is not None:
+        shortfall = shortfall_pair(procedure.current_version.min_assurance_level, assurance_level)
+        if shortfall is not None:
+            errors["assurance_level"] = shortfall
     if organisation is not None and (actor is None or organisation not in organisations_of(actor)):
         errors["organisation"] = ("Bạn không phải người đại diện của tổ chức này.",
                                   "You do not represent this organisation.")

@@ -8,11 +8,14 @@ from django.http import HttpRequest
 from django_ratelimit.core import is_ratelimited
 from ninja import Router, Schema
 from ninja.responses import Status
+from ninja.security import django_auth
 
 from motcua.identity.actions import SignInError
-from motcua.identity.tokens import issue_token, sign_in_with_zalo
+from motcua.identity.models import AssuranceLevel, User
+from motcua.identity.tokens import TokenAuth, issue_token, link_zalo, sign_in_with_zalo
 
 router = Router(tags=["auth"])
+THROTTLED = {"code": "throttled", "message_vi": "Thử lại sau ít phút.", "message_en": "Try again in a few minutes."}
 
 
 class ZaloIn(Schema):
@@ -26,6 +29,11 @@ class TokenOut(Schema):
     full_name: str
 
 
+class LinkOut(Schema):
+    linked: bool
+    phone: str
+
+
 class ErrorOut(Schema):
     code: str
     message_vi: str
@@ -35,11 +43,26 @@ class ErrorOut(Schema):
 @router.post("/zalo", response={200: TokenOut, 400: ErrorOut, 429: ErrorOut}, auth=None,
              summary="Exchange a Zalo Mini App user token and phone-number token for an API token")
 def zalo(request: HttpRequest, payload: ZaloIn) -> Status[Any]:
+    """The account linked to this Zalo account, or a new Zalo-only one (never an account found by its phone).
+    The token proves no electronic identification level, whichever account it is for."""
     if is_ratelimited(request, group="zalo-sign-in", key="ip", rate="30/m", increment=True):
-        return Status(429, {"code": "throttled", "message_vi": "Thử lại sau ít phút.",
-                            "message_en": "Try again in a few minutes."})
+        return Status(429, THROTTLED)
     try:
         user = sign_in_with_zalo(payload.access_token, payload.phone_code)
     except SignInError as exc:
         return Status(400, {"code": "sign_in_failed", "message_vi": exc.message_vi, "message_en": exc.message_en})
-    return Status(200, {"token": issue_token(user, "zalo"), "full_name": user.full_name})
+    return Status(200, {"token": issue_token(user, "zalo", AssuranceLevel.NONE), "full_name": user.full_name})
+
+
+@router.post("/zalo/link", response={200: LinkOut, 400: ErrorOut, 429: ErrorOut}, auth=[TokenAuth(), django_auth],
+             summary="Link a Zalo account to the account signed in (bearer token or web session)")
+def zalo_link(request: HttpRequest, payload: ZaloIn) -> Status[Any]:
+    if is_ratelimited(request, group="zalo-sign-in", key="ip", rate="30/m", increment=True):
+        return Status(429, THROTTLED)
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)  # noqa: S101 - both authentications give a user
+    try:
+        link = link_zalo(user, payload.access_token, payload.phone_code)
+    except SignInError as exc:
+        return Status(400, {"code": "link_failed", "message_vi": exc.message_vi, "message_en": exc.message_en})
+    return Status(200, {"linked": True, "phone": link.phone})

@@ -2,7 +2,20 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class AssuranceLevel(models.IntegerChoices):
+    """How sure we are of who is signed in (the VNeID account levels of Decree 69/2024/NĐ-CP).
+
+    NONE: a self-declared identity (a Zalo-only or a password account); LEVEL_1 / LEVEL_2: the level of the
+    electronic identification account the national identity provider vouched for (its `acr` claim).
+    """
+
+    NONE = 0, _("Not identified electronically")
+    LEVEL_1 = 1, _("Electronic identification level 1")
+    LEVEL_2 = 2, _("Electronic identification level 2")
 
 
 class User(AbstractUser):
@@ -15,6 +28,10 @@ class User(AbstractUser):
     # Personal identification number (số định danh cá nhân / CCCD), 12 digits; the key that links a VNeID sign-in.
     national_id = models.CharField(_("personal ID number"), max_length=12, blank=True, null=True, unique=True)
     phone = models.CharField(_("phone number"), max_length=20, blank=True)
+    # The level of the last sign-in through a national identity provider (what a sign-in proves is kept on its
+    # session or API token: `motcua.identity.assurance`).
+    assurance_level = models.PositiveSmallIntegerField(
+        _("electronic identification level"), choices=AssuranceLevel.choices, default=AssuranceLevel.NONE)
 
     class Meta:
         verbose_name = _("user")
@@ -33,6 +50,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # What the sign-in that issued the token proved (a Zalo sign-in proves no identity level).
+    assurance_level = models.PositiveSmallIntegerField(choices=AssuranceLevel.choices, default=AssuranceLevel.NONE)
 
     class Meta:
         verbose_name = _("API token")
@@ -71,14 +90,32 @@ class Organisation(models.Model):
 
 
 class Representation(models.Model):
+    """USER claims to represent ORGANISATION. Typing a valid tax code proves nothing, so a claim is pending until
+    a clerk of its reviewing agency (the agency competent for business registration) confirms it; only a
+    confirmed representation may act for the organisation (`identity.actions.organisations_of`)."""
+
     class Kind(models.TextChoices):
         LEGAL = "legal", _("Legal representative")
         AUTHORISED = "authorised", _("Authorised person")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REJECTED = "rejected", _("Rejected")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="representations")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="representations")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    reviewing_agency = models.ForeignKey(
+        "directory.Agency", verbose_name=_("reviewing agency"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    decided_by = models.ForeignKey(User, verbose_name=_("decided by"), on_delete=models.PROTECT, null=True,
+                                   blank=True, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("reason"), blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="representation_unique")]

@@ -14,6 +14,8 @@ from typing import Any
 from authlib.integrations.django_client import OAuth
 from django.conf import settings
 
+# What each `acr` value a provider returns proves (identity.AssuranceLevel); a provider's `acr_levels` overrides it.
+DEFAULT_ACR_LEVELS = {"LoA1": 1, "LoA2": 2}
 DEFAULT_CLAIMS = {"national_id": "sub", "full_name": "name", "phone": "phone_number", "email": "email",
                   "birthdate": "birthdate"}
 
@@ -29,6 +31,12 @@ class ProviderConfig:
     acr_values: str = ""
     timeout: float = 10.0
     claims: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_CLAIMS))
+    acr_levels: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_ACR_LEVELS))
+
+    @property
+    def requested_level(self) -> int:
+        """The level asked for with `acr_values` (the highest of them; 0 when none is asked for)."""
+        return max((self.acr_levels.get(value, 0) for value in self.acr_values.split()), default=0)
 
     @property
     def enabled(self) -> bool:
@@ -44,6 +52,7 @@ def providers() -> dict[str, ProviderConfig]:
             client_id=raw.get("client_id", ""), client_secret=raw.get("client_secret", ""),
             scope=raw.get("scope", "openid profile"), acr_values=raw.get("acr_values", ""),
             timeout=float(raw.get("timeout", 10)), claims=claims,
+            acr_levels={str(k): int(v) for k, v in raw.get("acr_levels", DEFAULT_ACR_LEVELS).items()},
         )
     return result
 
@@ -80,3 +89,27 @@ def client_for(name: str) -> Any:
 def map_claims(config: ProviderConfig, claims: dict[str, Any]) -> dict[str, str]:
     """Our profile fields from the provider's claims, by the configured claim names."""
     return {ours: str(claims.get(theirs) or "").strip() for ours, theirs in config.claims.items()}
+
+
+@dataclass(frozen=True)
+class Assurance:
+    level: int      # what the sign-in proved (identity.AssuranceLevel)
+    acr: str        # the `acr` the provider returned ("" when none)
+    requested: int  # the level asked for with `acr_values`
+
+    @property
+    def acr_recognised(self) -> bool:
+        return bool(self.acr)
+
+    @property
+    def below_request(self) -> bool:
+        return self.level < self.requested
+
+
+def assurance_of(config: ProviderConfig, id_token_claims: dict[str, Any]) -> Assurance:
+    """The level the provider vouched for in the ID token's `acr` claim. A missing or unknown `acr` proves no
+    level (0), whatever was asked for; a lower one than asked for is what it is (the caller tells the citizen)."""
+    acr = str(id_token_claims.get("acr") or "").strip()
+    level = config.acr_levels.get(acr)
+    return Assurance(level=level if level is not None else 0, acr=acr if level is not None else "",
+                     requested=config.requested_level)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from ninja.security import HttpBearer
 
 from motcua.identity.actions import SignInError
-from motcua.identity.models import ApiToken, User, ZaloLink
+from motcua.identity.models import ApiToken, AssuranceLevel, User, ZaloLink
 
 TOKEN_LIFETIME = dt.timedelta(days=30)
 # `ApiToken.last_used_at` is kept to this precision: a token used again within it is not written again (one UPDATE
@@ -28,9 +28,10 @@ def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def issue_token(user: User, label: str = "") -> str:
+def issue_token(user: User, label: str = "", assurance_level: int = AssuranceLevel.NONE) -> str:
+    """A new bearer token of USER; ASSURANCE_LEVEL is what the sign-in that asked for it proved."""
     key = secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, key_hash=_digest(key), label=label,
+    ApiToken.objects.create(user=user, key_hash=_digest(key), label=label, assurance_level=assurance_level,
                             expires_at=timezone.now() + TOKEN_LIFETIME)
     return key
 
@@ -47,6 +48,7 @@ class TokenAuth(HttpBearer):
         if row.last_used_at is None or not now - LAST_USED_PRECISION < row.last_used_at <= now:
             ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
+        request.assurance_level = row.assurance_level  # type: ignore[attr-defined]
         return row.user
 
 
@@ -73,9 +75,9 @@ def _graph(path: str, headers: dict[str, str]) -> dict[str, Any]:
     return body
 
 
-def sign_in_with_zalo(access_token: str, phone_code: str) -> User:
-    """Validate the Mini App's user token with Zalo, exchange the phone-number token with the app's secret key
-    (kept on the server), and return the linked citizen account."""
+def _zalo_identity(access_token: str, phone_code: str) -> tuple[str, str, str]:
+    """(Zalo user id, display name, Zalo-verified phone) of the Mini App's tokens, checked with Zalo (the phone
+    token is exchanged with the app's secret key, kept on the server)."""
     if not settings.MOTCUA_ZALO_APP_SECRET:
         raise SignInError("Đăng nhập bằng Zalo chưa được cấu hình.", "Zalo sign-in is not configured.")
     me = _graph("/v2.0/me?fields=id,name", {"access_token": access_token})
@@ -85,16 +87,52 @@ def sign_in_with_zalo(access_token: str, phone_code: str) -> User:
     phone = normalise_phone(str((info.get("data") or {}).get("number") or ""))
     if not zalo_id or not phone:
         raise SignInError("Zalo không trả về số điện thoại hợp lệ.", "Zalo did not return a valid phone number.")
+    return zalo_id, str(me.get("name") or ""), phone
+
+
+def sign_in_with_zalo(access_token: str, phone_code: str) -> User:
+    """The account linked to this Zalo account, or a new Zalo-only account.
+
+    A phone number is not an identity (numbers are recycled, profile phones are self-declared), so a Zalo account
+    is never linked to an existing account by its phone: only `link_zalo`, from a session already signed in to
+    that account, links it. A Zalo-only account has the lowest assurance level.
+    """
+    zalo_id, name, phone = _zalo_identity(access_token, phone_code)
     with transaction.atomic():
         link = ZaloLink.objects.select_for_update().select_related("user").filter(zalo_id=zalo_id).first()
         if link is not None:
             return link.user
-        matches = list(User.objects.filter(phone=phone, is_active=True)[:2])
-        # Link to an existing account only when exactly one has this (Zalo-verified) phone number.
-        user = matches[0] if len(matches) == 1 else User.objects.create(
-            username=f"zalo{zalo_id}", full_name=str(me.get("name") or ""), phone=phone)
-        if len(matches) != 1:
-            user.set_unusable_password()
-            user.save()
+        user = User(username=f"zalo{zalo_id}", full_name=name, phone=phone, assurance_level=AssuranceLevel.NONE)
+        user.set_unusable_password()
+        user.save()
         ZaloLink.objects.create(user=user, zalo_id=zalo_id, phone=phone)
         return user
+
+
+def link_zalo(user: User, access_token: str, phone_code: str) -> ZaloLink:
+    """Link the Zalo account of these Mini App tokens to USER, who is signed in (idempotent).
+
+    A Zalo account already linked to another account stays there, unless that account is the empty Zalo-only
+    account its first sign-in made (no personal ID number, no password, no dossier): whoever holds the Zalo
+    account holds that one, so moving the link gives nobody anything new.
+    """
+    zalo_id, _name, phone = _zalo_identity(access_token, phone_code)
+    with transaction.atomic():
+        link = ZaloLink.objects.select_for_update().select_related("user").filter(zalo_id=zalo_id).first()
+        if link is not None and link.user_id != user.pk:
+            if not _is_empty_zalo_only(link.user):
+                raise SignInError("Tài khoản Zalo này đã được liên kết với một tài khoản khác.",
+                                  "This Zalo account is already linked to another account.")
+            link.user, link.phone = user, phone
+            link.save(update_fields=["user", "phone"])
+        if link is None:
+            link = ZaloLink.objects.create(user=user, zalo_id=zalo_id, phone=phone)
+        return link
+
+
+def _is_empty_zalo_only(user: User) -> bool:
+    from motcua.dossiers.models import Dossier  # the dossiers app builds on identity
+
+    return (user.national_id is None and not user.has_usable_password() and not user.is_staff
+            and user.zalo_links.count() == 1 and not Dossier.objects.filter(applicant=user).exists()
+            and not user.representations.exists())

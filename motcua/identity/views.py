@@ -4,6 +4,7 @@ page that unlocks and resets staff accounts, the redirect to an OIDC provider an
 from __future__ import annotations
 
 import base64
+import logging
 from typing import Any
 
 import segno
@@ -33,8 +34,9 @@ from motcua.identity.actions import (
     start_totp_enrolment,
     unlock_sign_in,
 )
+from motcua.identity.assurance import SESSION_KEY as ASSURANCE_SESSION_KEY
 from motcua.identity.models import User
-from motcua.identity.oidc import client_for, map_claims, providers
+from motcua.identity.oidc import assurance_of, client_for, map_claims, providers
 from motcua.identity.selectors import accounts_managed_by, staff_accounts_page
 
 
@@ -49,6 +51,8 @@ def landing_url(user: Any) -> str:
     if roles or user.is_staff or user.is_superuser:
         return reverse("admin:index")
     return reverse("portal:my_dossiers")
+
+logger = logging.getLogger(__name__)
 
 
 class ThrottledLoginView(LoginView):
@@ -203,12 +207,14 @@ def oidc_callback(request: HttpRequest, provider: str) -> HttpResponse:
         raise Http404
     if "error" in request.GET:
         return _failed(request, "Đăng nhập đã bị hủy hoặc bị từ chối.", "Sign-in was cancelled or refused.")
+    config = providers()[provider]
     try:
         token = client.authorize_access_token(request)
-        claims = dict(token.get("userinfo") or {})
-        if not claims or providers()[provider].claims["national_id"] not in claims:
+        claims = dict(token.get("userinfo") or {})  # the ID token's claims, checked by Authlib
+        assurance = assurance_of(config, claims)  # from the ID token only, never from the userinfo answer
+        if not claims or config.claims["national_id"] not in claims:
             claims.update(client.userinfo(token=token))
-        user = sign_in_citizen(map_claims(providers()[provider], claims))
+        user = sign_in_citizen(map_claims(config, claims), assurance_level=assurance.level)
     except (OAuthError, RequestException, KeyError):
         return _failed(request, "Không xác thực được với nhà cung cấp định danh.",
                        "Sign-in with the identity provider failed.")
@@ -216,6 +222,17 @@ def oidc_callback(request: HttpRequest, provider: str) -> HttpResponse:
         return _failed(request, exc.message_vi, exc.message_en)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session["oidc_provider"] = provider
+    request.session[ASSURANCE_SESSION_KEY] = assurance.level
+    if not assurance.acr_recognised:
+        logger.warning("OIDC provider %s returned no known acr; the sign-in proves no level", provider)
+        messages.warning(request, _("%(provider)s did not confirm the level of your electronic identification "
+                                    "account: procedures that require a level cannot be applied for online in "
+                                    "this sign-in.") % {"provider": config.label})
+    elif assurance.below_request:
+        messages.warning(request, _("You are signed in with an electronic identification account of level "
+                                    "%(level)s. Some procedures require level %(requested)s: activate it in the "
+                                    "VNeID app or at the police of your commune or ward, then sign in again.")
+                         % {"level": assurance.level, "requested": assurance.requested})
     return redirect(request.session.pop("oidc_next", "") or landing_url(user))
 
 

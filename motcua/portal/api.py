@@ -31,6 +31,7 @@ from motcua.dossiers.actions import (
 )
 from motcua.dossiers.models import Channel, Dossier
 from motcua.dossiers.workflow import WorkflowError
+from motcua.identity.assurance import level_of_request
 from motcua.identity.models import User
 from motcua.identity.tokens import TokenAuth
 from motcua.payments.actions import PaymentError, start_online_payment
@@ -244,10 +245,15 @@ def submit(request: HttpRequest, payload: SubmitIn,
                                 email=payload.applicant_email or user.email, address=payload.applicant_address),
             form_data=payload.form_data, uploads=uploads, reuse=payload.reuse,
             idempotency_key=f"api:{user.pk}:{idempotency_key[:60]}" if idempotency_key else None,
+            assurance_level=level_of_request(request),
         )
     except IntakeError as exc:
+        errors = {k: [vi, en] for k, (vi, en) in exc.errors.items()}
+        if "assurance_level" in exc.errors:  # said first and alone: the app tells the citizen how to raise it
+            vi, en = exc.errors["assurance_level"]
+            return Status(422, {"code": "assurance_level", "message_vi": vi, "message_en": en, "errors": errors})
         return Status(422, {"code": "invalid", "message_vi": "Hồ sơ chưa hợp lệ.", "message_en": "Invalid dossier.",
-                            "errors": {k: [vi, en] for k, (vi, en) in exc.errors.items()}})
+                            "errors": errors})
     return Status(201, _detail(dossier, written))
 
 

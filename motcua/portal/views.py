@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Procedure
 from motcua.documents.actions import reusable_documents
@@ -29,10 +30,12 @@ from motcua.dossiers.eforms import build_fields, read_values
 from motcua.dossiers.models import SURVEY_QUESTIONS, SURVEY_SCALE, Channel, Dossier, Status, SurveyResponse
 from motcua.dossiers.selectors import lookup_path
 from motcua.dossiers.workflow import WorkflowError, legal_actions
-from motcua.identity.actions import SignInError, organisations_of, register_organisation
+from motcua.identity.actions import SignInError, register_organisation, representations_of
+from motcua.identity.assurance import level_of_request
 from motcua.identity.oidc import enabled_providers
 from motcua.identity.views import ThrottledLoginView
 from motcua.portal.models import FormDraft
+from motcua.portal.wizard_views import below_required_level
 
 
 class SignInView(ThrottledLoginView):
@@ -53,6 +56,9 @@ def submit(request: HttpRequest, national_code: str) -> HttpResponse:
     version = procedure.current_version
     if version is None:  # published() guarantees one; this keeps the type checker informed
         raise Http404
+    refusal = below_required_level(request, procedure, version)
+    if refusal is not None:
+        return refusal
     agencies = list(procedure.competent_agencies.active().order_by("name"))
     user = request.user
     errors: dict[str, tuple[str, str]] = {}
@@ -95,6 +101,7 @@ def submit(request: HttpRequest, national_code: str) -> HttpResponse:
                                         email=values["email"], address=values["address"]),
                     form_data=form_data, uploads=uploads, reuse=reuse,
                     idempotency_key=f"online:{user.pk}:{request.POST.get('idempotency_key', '')[:60]}",
+                    assurance_level=level_of_request(request),
                 )
             except IntakeError as exc:
                 errors = exc.errors
@@ -208,7 +215,8 @@ def survey(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required(login_url="portal:login")
 def organisations(request: HttpRequest) -> HttpResponse:
-    """The organisations this citizen represents, and registering one as its legal representative."""
+    """The organisations this citizen represents or asked to (a request waits for a clerk to confirm it), and
+    asking to be one's legal representative."""
     error = ""
     if request.method == "POST":
         try:
@@ -218,9 +226,11 @@ def organisations(request: HttpRequest) -> HttpResponse:
         except SignInError as exc:
             error = f"{exc.message_vi} ({exc.message_en})"
         else:
+            messages.success(request, _("Your request was sent. You can act for the business once a clerk has "
+                                        "checked the business register and confirmed it."))
             return redirect("portal:organisations")
     return render(request, "portal/organisations.html", {
-        "organisations": organisations_of(request.user), "error": error,  # type: ignore[arg-type]
+        "representations": representations_of(request.user), "error": error,  # type: ignore[arg-type]
         "values": request.POST}, status=400 if error else 200)
 
 

@@ -18,19 +18,36 @@ from motcua.dossiers.actions import Applicant, IntakeError, Upload, submit_dossi
 from motcua.dossiers.eforms import build_fields, ordered_properties, read_values
 from motcua.dossiers.models import Channel
 from motcua.identity.actions import organisations_of
+from motcua.identity.assurance import level_of_request, shortfall_message
 from motcua.identity.models import User
+from motcua.identity.oidc import enabled_providers
 from motcua.portal.models import FormDraft
 from motcua.portal.wizard import page_errors, pages_for
 
 APPLICANT_FIELDS = ("name", "id_number", "phone", "email", "address", "agency", "organisation")
 
 
-def _context(request: HttpRequest, national_code: str) -> tuple[Procedure, ProcedureVersion, User, FormDraft]:
+def below_required_level(request: HttpRequest, procedure: Procedure, version: ProcedureVersion) -> HttpResponse | None:
+    """The page telling the citizen their sign-in's electronic identification level is below what the procedure
+    requires to apply online, and how to raise it; None when it is enough."""
+    message = shortfall_message(version.min_assurance_level, level_of_request(request))
+    if message is None:
+        return None
+    return render(request, "portal/assurance_required.html", {
+        "procedure": procedure, "message": message, "identity_providers": enabled_providers()}, status=403)
+
+
+def _published(national_code: str) -> tuple[Procedure, ProcedureVersion]:
     procedure = get_object_or_404(Procedure.objects.published().select_related("current_version"),
                                   national_code=national_code)
     version = procedure.current_version
     if version is None:
         raise Http404
+    return procedure, version
+
+
+def _context(request: HttpRequest, national_code: str) -> tuple[Procedure, ProcedureVersion, User, FormDraft]:
+    procedure, version = _published(national_code)
     user = request.user
     assert isinstance(user, User)  # noqa: S101 - login_required
     draft, created = FormDraft.objects.get_or_create(
@@ -46,12 +63,18 @@ def _context(request: HttpRequest, national_code: str) -> tuple[Procedure, Proce
 
 @login_required(login_url="portal:login")
 def start(request: HttpRequest, national_code: str) -> HttpResponse:
+    refusal = below_required_level(request, *_published(national_code))
+    if refusal is not None:
+        return refusal
     _context(request, national_code)
     return redirect("portal:apply_page", national_code=national_code, index=0)
 
 
 @login_required(login_url="portal:login")
 def page(request: HttpRequest, national_code: str, index: int) -> HttpResponse:
+    refusal = below_required_level(request, *_published(national_code))
+    if refusal is not None:
+        return refusal
     procedure, version, user, draft = _context(request, national_code)
     pages = pages_for(version.eform_schema)
     if not 0 <= index < len(pages):
@@ -128,6 +151,9 @@ def _save_documents(request: HttpRequest, user: User, draft: FormDraft, version:
 
 @login_required(login_url="portal:login")
 def check(request: HttpRequest, national_code: str) -> HttpResponse:
+    refusal = below_required_level(request, *_published(national_code))
+    if refusal is not None:
+        return refusal
     procedure, version, user, draft = _context(request, national_code)
     pages = pages_for(version.eform_schema)
     intake_errors: dict[str, tuple[str, str]] = {}
@@ -168,6 +194,7 @@ def check(request: HttpRequest, national_code: str) -> HttpResponse:
                     address=(organisation.address if organisation else "") or applicant.get("address", "")),
                 form_data=draft.form_data, uploads=uploads, reuse=reuse,
                 idempotency_key=f"online:{user.pk}:{draft.idempotency_key}",
+                assurance_level=level_of_request(request),
             )
         except IntakeError as exc:
             intake_errors = exc.errors

@@ -27,10 +27,11 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from motcua.core.tests.authz_urls import Route, all_routes, fill
-from motcua.core.tests.authz_world import World, build_world
+from motcua.core.tests.authz_world import MARKER_NAME, World, build_world
 from motcua.documents.models import StoredDocument
 from motcua.dossiers.models import Dossier
-from motcua.identity.models import ApiToken
+from motcua.identity.actions import register_organisation
+from motcua.identity.models import ApiToken, Representation
 from motcua.payments.models import Invoice
 from motcua.signing.models import ResultDocument
 
@@ -126,6 +127,8 @@ RULES: dict[str, Rule] = {
     "api:my_dossiers": SELF,
     "api:submit": SELF,
     "api:documents": SELF,
+    # Links a Zalo account to the caller's own account (bearer token or web session); POST only.
+    "api:zalo_link": Rule(access=SIGNED_IN, see=frozenset({"citizen"}), get=False),
     "api:my_dossier": OWNER,
     "api:invoices": OWNER,
     "api:supplement": OWNER_POST,
@@ -146,6 +149,10 @@ RULES: dict[str, Rule] = {
     "backoffice:notice_pdf": DOSSIER_STAFF,
     "backoffice:control_sheet_pdf": DOSSIER_STAFF,
     "backoffice:dossier_action": Rule(access=STAFF_A, see=STAFF_A, get=False),
+    # Citizen A's pending claim to represent a business: only the clerks of the reviewing agency (the provincial
+    # service centre, MOTCUA_REPRESENTATION_AGENCY_FUNCTION) see and decide it; other clerks get an empty list.
+    "backoffice:representations": Rule(access=frozenset({"clerk", "other_clerk"}), see=frozenset({"clerk"})),
+    "backoffice:representation_decision": Rule(access=frozenset({"clerk"}), see=frozenset({"clerk"}), get=False),
     "payments:counter": Rule(access=frozenset({"clerk"}), see=frozenset({"clerk"})),  # the receiving clerk
     # Statistics: leaders, scoped to their agencies.
     "reports:report": LEADER,
@@ -189,8 +196,10 @@ def world(request, demo_catalog, demo_agencies, citizen, other_citizen, clerk, s
     request.getfixturevalue("agency_signing")  # the deployment signs results with the test PKI's agency key
     cast = {"citizen": citizen, "other_citizen": other_citizen, "clerk": clerk, "specialist": specialist,
             "leader": leader, "other_clerk": other_clerk, "anonymous": None}
-    return build_world(demo_catalog, demo_agencies, cast, tax_specialist=tax_specialist,
-                       treasury_specialist=treasury_specialist, draft=request.getfixturevalue("draft"))
+    world = build_world(demo_catalog, demo_agencies, cast, tax_specialist=tax_specialist,
+                        treasury_specialist=treasury_specialist, draft=request.getfixturevalue("draft"))
+    register_organisation(representative=citizen, tax_code="0100109106", name=f"Công ty {MARKER_NAME}")
+    return world
 
 
 # Routes whose `code` names another of A's dossiers than the one at the tax office.
@@ -220,6 +229,7 @@ def _path(route: Route, world: World, agencies: dict[str, Any]) -> str:
         "provider": "vneid", "job_id": str(world.export.pk), "result_id": str(world.result.pk),
         "object_id": str(world.invoice.pk), "id": str(citizen_pk(world)),
         "content_type_id": "1", "user_id": str(world.users["specialist"].pk),
+        "representation_id": str(Representation.objects.values_list("pk", flat=True).order_by("pk").first()),
     }
     return fill(route.route, values)
 
@@ -250,6 +260,7 @@ def _snapshot() -> tuple[Any, ...]:
         if model not in (Session, ApiToken) and not model._meta.proxy
     )
     return (counts, tuple(Dossier.objects.order_by("pk").values_list("pk", "status", "version", "assignee_id")),
+            tuple(Representation.objects.order_by("pk").values_list("pk", "status")),
             tuple(Invoice.objects.order_by("pk").values_list("pk", "state", "paid_amount")))
 
 
@@ -293,8 +304,8 @@ def test_nobody_reads_or_writes_what_is_not_theirs(world, demo_agencies):
             if role in rule.access:
                 continue
             before = _snapshot()
-            form = {"note": "x", "reason": "x", "comment": "x", "method": "cash", "amount": "1", "key": "authz",
-                    "invoice": world.invoice.number, "provider": "vnpay",
+            form = {"note": "x", "reason": "x", "decision": "confirm", "comment": "x", "method": "cash", "amount": "1",
+                    "key": "authz", "invoice": world.invoice.number, "provider": "vnpay",
                     "version": str(_dossier(route, world).version), "idempotency_key": "authz", "q1": "5", "s": ""}
             if route.route.startswith("api/"):
                 payload = {**form, "answers": {"q1": 5}, "documents": [], "procedure_code": "1.013831",

@@ -104,7 +104,7 @@ def test_a_refusal_speaks_one_language_the_visitors(client, dossier, address):
 
     def message(response) -> str:
         """The text/plain answer, or the page's main content (its header has the language switch)."""
-        text = response.content.decode()
+        text: str = response.content.decode()
         return text.split('<main id="main"', 1)[-1].split("</main>", 1)[0]
 
     vietnamese = client.get(address)

@@ -1,6 +1,8 @@
 // A real OpenID Connect provider (npm oidc-provider) standing in for VNeID / the national portal in tests.
 // Loopback only. Any login is accepted by the development interactions; the login is the citizen's ID number
 // and the claims come from CITIZENS below (Vietnamese claim names, as the national providers use).
+// The login may end in ":<acr>" to choose the level the provider vouches for ("075090001234:LoA1"), or ":none" for
+// no `acr` at all; without it the account is level 2 ("LoA2").
 import Provider from 'oidc-provider';
 
 const port = Number(process.env.PORT || 0);
@@ -44,6 +46,14 @@ const configuration = {
 };
 
 const provider = new Provider(`http://${host}:${port}`, configuration);
+const finish = provider.interactionFinished.bind(provider);
+provider.interactionFinished = (req, res, result, options) => {
+  if (result?.login?.accountId) {
+    const [accountId, acr = 'LoA2'] = String(result.login.accountId).split(':');
+    result.login = { ...result.login, accountId, ...(acr === 'none' ? {} : { acr }) };
+  }
+  return finish(req, res, result, options);
+};
 const server = provider.listen(port, host, () => {
   const { port: actual } = server.address();
   // The test reads this line to learn the port when PORT=0.
