@@ -10,8 +10,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Procedure
+from motcua.core.i18n import localized
 from motcua.documents.actions import reusable_documents
 from motcua.documents.downloads import file_response
 from motcua.documents.models import StoredDocument
@@ -100,7 +102,7 @@ def submit(request: HttpRequest, national_code: str) -> HttpResponse:
                 errors = exc.errors
             else:
                 return redirect("portal:submitted", code=dossier.code)
-    field_errors = {key.removeprefix("form_data/"): vi for key, (vi, _en) in errors.items()}
+    field_errors = {key.removeprefix("form_data/"): localized(pair) for key, pair in errors.items()}
     context = {
         "procedure": procedure, "version": version, "agencies": agencies, "values": values,
         "fields": build_fields(version.eform_schema, form_data, field_errors),
@@ -160,19 +162,19 @@ def supplement(request: HttpRequest, code: str) -> HttpResponse:
             continue
         error = too_large(upload.name or "tep", upload.size or 0)
         if error is not None:
-            messages.error(request, f"{error.message_vi} ({error.message_en})")
+            messages.error(request, localized(error))
             return redirect("portal:my_dossier", code=code)
         uploads.append(Upload(slot=str(document.get("code")), name=upload.name or "tep", content=upload.read()))
     if not uploads:
-        messages.error(request, "Vui lòng đính kèm giấy tờ cần bổ sung. (Please attach the missing documents.)")
+        messages.error(request, _("Please attach the missing documents."))
         return redirect("portal:my_dossier", code=code)
     try:
         provide_supplement(dossier, actor=request.user, uploads=uploads,  # type: ignore[arg-type]
                            note=request.POST.get("note", "")[:500])
     except WorkflowError as exc:
-        messages.error(request, f"{exc.message_vi} ({exc.message_en})")
+        messages.error(request, localized(exc))
     else:
-        messages.success(request, "Đã gửi hồ sơ bổ sung. (The supplement has been sent.)")
+        messages.success(request, _("The supplement has been sent."))
     return redirect("portal:my_dossier", code=code)
 
 
@@ -184,9 +186,9 @@ def withdraw(request: HttpRequest, code: str) -> HttpResponse:
             withdraw_dossier(dossier, actor=request.user,  # type: ignore[arg-type]
                              reason=request.POST.get("reason", "").strip()[:500] or "Công dân rút hồ sơ trực tuyến")
         except WorkflowError as exc:
-            messages.error(request, f"{exc.message_vi} ({exc.message_en})")
+            messages.error(request, localized(exc))
         else:
-            messages.success(request, "Đã rút hồ sơ. (The dossier has been withdrawn.)")
+            messages.success(request, _("The dossier has been withdrawn."))
     return redirect("portal:my_dossier", code=code)
 
 
@@ -200,9 +202,9 @@ def survey(request: HttpRequest, code: str) -> HttpResponse:
             answer_survey(dossier, respondent=request.user, answers=answers,  # type: ignore[arg-type]
                           comment=request.POST.get("comment", ""))
         except WorkflowError as exc:
-            messages.error(request, f"{exc.message_vi} ({exc.message_en})")
+            messages.error(request, localized(exc))
         else:
-            messages.success(request, "Cảm ơn bạn đã đánh giá. (Thank you for your feedback.)")
+            messages.success(request, _("Thank you for your feedback."))
     return redirect("portal:my_dossier", code=code)
 
 
@@ -216,7 +218,7 @@ def organisations(request: HttpRequest) -> HttpResponse:
                                   tax_code=request.POST.get("tax_code", ""), name=request.POST.get("name", ""),
                                   address=request.POST.get("address", ""))
         except SignInError as exc:
-            error = f"{exc.message_vi} ({exc.message_en})"
+            error = localized(exc)
         else:
             return redirect("portal:organisations")
     return render(request, "portal/organisations.html", {

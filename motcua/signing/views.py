@@ -16,6 +16,7 @@ from django_ratelimit.core import is_ratelimited
 
 from motcua.backoffice.selectors import StaffScope
 from motcua.backoffice.views import _visible_or_404, staff_view
+from motcua.core.i18n import localized
 from motcua.dossiers.workflow import WorkflowError
 from motcua.identity.models import User
 from motcua.signing import actions
@@ -105,16 +106,16 @@ def upload_draft(request: HttpRequest, scope: StaffScope, code: str) -> HttpResp
     dossier = _visible_or_404(scope, code)
     upload = request.FILES.get("draft")
     if upload is None:
-        messages.error(request, "Vui lòng chọn tệp PDF dự thảo kết quả. (Choose the draft result PDF.)")
+        messages.error(request, _("Choose the draft result PDF."))
         return redirect("backoffice:dossier", code=dossier.code)
     if (upload.size or 0) > MAX_UPLOAD_BYTES:
-        messages.error(request, "Tệp lớn hơn 20 MB. (The file is larger than 20 MB.)")
+        messages.error(request, _("The file is larger than 20 MB."))
         return redirect("backoffice:dossier", code=dossier.code)
     user: User = scope.user
     try:
         actions.upload_draft(dossier, actor=user, name=upload.name or "ket-qua.pdf", content=upload.read())
     except WorkflowError as exc:
-        messages.error(request, f"{exc.message_vi} ({exc.message_en})")
+        messages.error(request, localized(exc))
     else:
         messages.success(request, _("The draft result has been attached. It will be signed when the leader "
                                     "approves."))
