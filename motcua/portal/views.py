@@ -35,6 +35,7 @@ from motcua.identity.actions import SignInError, organisations_of, register_orga
 from motcua.identity.oidc import enabled_providers
 from motcua.identity.views import ThrottledLoginView
 from motcua.portal.models import FormDraft
+from motcua.portal.selectors import most_used_procedures
 
 
 class SignInView(ThrottledLoginView):
@@ -46,6 +47,13 @@ class SignInView(ThrottledLoginView):
         context = super().get_context_data(**kwargs)
         context["identity_providers"] = enabled_providers()
         return context
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The portal's front page: search the procedures, the most used ones, look a dossier up, sign in."""
+    return render(request, "portal/home.html", {
+        "popular": most_used_procedures(), "identity_providers": enabled_providers(),
+    })
 
 
 @login_required(login_url="portal:login")

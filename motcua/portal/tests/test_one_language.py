@@ -9,7 +9,8 @@ from motcua.dossiers.workflow import WorkflowError
 from motcua.portal.tests.test_survey import ANSWERS, returned  # noqa: F401 - fixture
 
 THANKS = {"vi": "Cảm ơn bạn đã đánh giá.", "en": "Thank you for your feedback."}
-NOT_RETURNED = {"vi": "Chỉ đánh giá sau khi đã nhận kết quả.", "en": "The survey opens once the result has been returned."}
+NOT_RETURNED = {"vi": "Chỉ đánh giá sau khi đã nhận kết quả.",
+                "en": "The survey opens once the result has been returned."}
 
 
 def _page_after(client, url, data, language):
