@@ -28,7 +28,7 @@ from motcua.dossiers.actions import (
     withdraw_dossier,
 )
 from motcua.dossiers.eforms import build_fields, read_values
-from motcua.dossiers.models import SURVEY_QUESTIONS, SURVEY_SCALE, Channel, Dossier, Status, SurveyResponse
+from motcua.dossiers.models import SURVEY, Channel, Dossier, Status, SurveyResponse
 from motcua.dossiers.selectors import lookup_path
 from motcua.dossiers.workflow import WorkflowError, legal_actions
 from motcua.identity.actions import SignInError, organisations_of, register_organisation
@@ -149,7 +149,7 @@ def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
     context = {"dossier": dossier, "events": events, "supplement": supplement,
                "survey_open": dossier.status == Status.RETURNED and not SurveyResponse.objects.filter(
                    dossier=dossier).exists(),
-               "questions": SURVEY_QUESTIONS, "scale": SURVEY_SCALE,
+               "questions": SURVEY,
                "can_withdraw": "withdraw" in legal_actions(dossier),
                "can_supplement": dossier.status == Status.AWAITING_SUPPLEMENT,
                "slots": dossier.procedure_version.required_documents,
@@ -204,8 +204,8 @@ def withdraw(request: HttpRequest, code: str) -> HttpResponse:
 def survey(request: HttpRequest, code: str) -> HttpResponse:
     dossier = _own_dossier(request, code)
     if request.method == "POST":
-        answers = {key: int(v) for key, _label in SURVEY_QUESTIONS
-                   if (v := request.POST.get(key, "")).isdigit()}
+        answers = {question.key: int(v) for question in SURVEY
+                   if (v := request.POST.get(question.key, "")).isdigit()}
         try:
             answer_survey(dossier, respondent=request.user, answers=answers,  # type: ignore[arg-type]
                           comment=request.POST.get("comment", ""))

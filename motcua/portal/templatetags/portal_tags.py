@@ -48,3 +48,28 @@ def dossier_fees(dossier: Dossier) -> dict[str, Any]:
     version = dossier.procedure_version
     return {"dossier": dossier, "invoices": invoices, "owed": owed,
             "rows": [] if invoices else schedule_rows(version), "total": 0 if invoices else fixed_total(version)}
+
+
+def _working_hours() -> str:
+    from django.conf import settings
+
+    from motcua.calendar.models import WorkSchedule, default_schedule, parse_sessions
+
+    schedule = WorkSchedule.objects.filter(province_code=settings.MOTCUA_PROVINCE_CODE).first() or default_schedule()
+    return ", ".join(f"{start:%H:%M}–{end:%H:%M}" for start, end in parse_sessions(schedule.sessions))
+
+
+@register.inclusion_tag("portal/_dossier_result.html")
+def dossier_result(dossier: Dossier, owner: bool = True) -> dict[str, Any]:
+    """{% dossier_result dossier %} — once there is a result: what it is (the procedure's result type and the
+    signed e-results), whether it came on time, and how to get it (download, post, or the counter with its
+    address and hours). OWNER=False (the public look-up) leaves out the download links."""
+    from motcua.dossiers.models import Status
+    from motcua.signing.selectors import signed_results
+
+    if dossier.status not in (Status.RESULT_READY, Status.RETURNED):
+        return {"shown": False}
+    results = list(signed_results(dossier))
+    return {"shown": True, "dossier": dossier, "granted": dossier.procedure_version.result_type,
+            "results": results, "owner": owner, "counter": dossier.receiving_agency,
+            "hours": _working_hours(), "returned": dossier.status == Status.RETURNED}
