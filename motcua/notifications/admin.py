@@ -116,5 +116,5 @@ class OutboundMessageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     @admin.action(description=_("Send the failed messages again"), permissions=["send_again"])
     def send_again(self, request: HttpRequest, queryset: QuerySet[OutboundMessage]) -> None:
         count = sum(retry_now(message) for message in queryset.filter(status=MessageStatus.FAILED))
-        self.message_user(request, f"Đã xếp lại {count} tin để gửi. / {count} messages queued again.",
+        self.message_user(request, in_language(f"Đã xếp lại {count} tin để gửi.", f"{count} messages queued again."),
                           messages.SUCCESS)

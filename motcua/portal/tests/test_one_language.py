@@ -47,3 +47,19 @@ def test_localized_picks_one_of_the_pair():
     with translation.override("vi"):
         assert localized(error) == NOT_RETURNED["vi"]
         assert localized({"message_vi": "một", "message_en": "one"}) == "một"
+
+
+def test_admin_pages_show_one_language_too():
+    from django.contrib import admin
+    from django.utils import translation
+
+    from motcua.payments.models import ReconciliationReport
+
+    report = ReconciliationReport(mismatches=[{"kind": "missing", "txn_ref": "T1", "message_vi": "Thiếu giao dịch.",
+                                               "message_en": "Missing transaction."}])
+    with translation.override("vi"):
+        shown = admin.site._registry[ReconciliationReport].mismatch_list(report)
+        assert "Thiếu giao dịch." in shown and "Missing transaction." not in shown
+    with translation.override("en"):
+        shown = admin.site._registry[ReconciliationReport].mismatch_list(report)
+        assert "Missing transaction." in shown and "Thiếu giao dịch." not in shown
