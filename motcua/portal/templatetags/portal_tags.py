@@ -37,16 +37,17 @@ def fee_schedule(version: ProcedureVersion) -> dict[str, Any]:
 
 
 @register.inclusion_tag("portal/_dossier_fees.html")
-def dossier_fees(dossier: Dossier) -> dict[str, Any]:
+def dossier_fees(dossier: Dossier, with_secret: bool = False) -> dict[str, Any]:
     """{% dossier_fees dossier %} — the dossier's invoices and what is still owed, with the online-payment link;
-    before any invoice, the procedure's schedule (the counter confirms the amount when it receives the dossier)."""
+    before any invoice, the procedure's schedule (the counter confirms the amount when it receives the dossier).
+    WITH_SECRET (the public look-up, reached with the look-up code) carries the code in the link."""
     from motcua.payments.models import Invoice
 
     invoices = list(Invoice.objects.filter(dossier=dossier).exclude(state=Invoice.State.CANCELLED)
                     .order_by("created_at", "pk"))
     owed = sum(invoice.outstanding for invoice in invoices)
     version = dossier.procedure_version
-    return {"dossier": dossier, "invoices": invoices, "owed": owed,
+    return {"dossier": dossier, "invoices": invoices, "owed": owed, "with_secret": with_secret,
             "rows": [] if invoices else schedule_rows(version), "total": 0 if invoices else fixed_total(version)}
 
 

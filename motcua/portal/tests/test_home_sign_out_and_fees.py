@@ -76,3 +76,14 @@ def test_the_confirmation_and_my_dossier_show_what_is_owed_with_the_payment_link
         page = client.get(url).content.decode()
         assert "16.000" in page
         assert re.search(rf'<a class="button" href="{re.escape(pay)}">Thanh toán trực tuyến</a>', page)
+
+
+def test_the_public_look_up_links_to_payment_with_the_look_up_code(client, db, demo_catalog, demo_agencies, clerk):
+    from motcua.dossiers.selectors import lookup_path
+
+    dossier = land_dossier(demo_catalog, demo_agencies, clerk, at(2026, 11, 30))
+    create_invoice(dossier, actor=clerk)
+    page = client.get(lookup_path(dossier), follow=True).content.decode()
+    pay = f'{reverse("payments:dossier", args=[dossier.code])}?s={dossier.lookup_secret}'
+    assert f'<a class="button" href="{pay}">Thanh toán trực tuyến</a>' in page
+    assert client.get(pay).status_code == 200  # the link works without signing in
