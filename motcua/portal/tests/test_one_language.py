@@ -53,13 +53,14 @@ def test_admin_pages_show_one_language_too():
     from django.contrib import admin
     from django.utils import translation
 
+    from motcua.payments.admin import ReconciliationReportAdmin
     from motcua.payments.models import ReconciliationReport
 
     report = ReconciliationReport(mismatches=[{"kind": "missing", "txn_ref": "T1", "message_vi": "Thiếu giao dịch.",
                                                "message_en": "Missing transaction."}])
     with translation.override("vi"):
-        shown = admin.site._registry[ReconciliationReport].mismatch_list(report)
+        shown = ReconciliationReportAdmin(ReconciliationReport, admin.site).mismatch_list(report)
         assert "Thiếu giao dịch." in shown and "Missing transaction." not in shown
     with translation.override("en"):
-        shown = admin.site._registry[ReconciliationReport].mismatch_list(report)
+        shown = ReconciliationReportAdmin(ReconciliationReport, admin.site).mismatch_list(report)
         assert "Missing transaction." in shown and "Thiếu giao dịch." not in shown
