@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.backoffice.selectors import current_step_staff, next_step_staff
 from motcua.catalog.models import ProcedureVersion
+from motcua.core.i18n import localized
 from motcua.directory.models import Agency
 from motcua.documents.digitise import combine_pages
 from motcua.documents.uploads import UploadError, too_large
@@ -124,7 +125,7 @@ class MultipleFileField(forms.FileField):
         for upload in cleaned:
             error = too_large(upload.name or "tep", upload.size or 0) if upload is not None else None
             if error is not None:
-                raise forms.ValidationError(f"{error.message_vi} ({error.message_en})", code="too_big")
+                raise forms.ValidationError(localized(error), code="too_big")
         return [f for f in cleaned if f is not None]
 
 

@@ -23,7 +23,6 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -38,6 +37,7 @@ from motcua.backoffice.forms import (
 )
 from motcua.backoffice.selectors import Deadlines, StaffScope
 from motcua.catalog.models import Procedure
+from motcua.core.i18n import in_language, localized
 from motcua.core.ordering import by_sort_key
 from motcua.directory.models import Role
 from motcua.dossiers import actions
@@ -57,7 +57,7 @@ IDEMPOTENCY_KEY = re.compile(r"^[0-9a-f]{32}$")
 
 @dataclass(frozen=True)
 class ErrorItem:
-    """One line of the error summary: the message in the page's language first, the other one after it."""
+    """One line of the error summary, in the page's language only (`other` is kept for callers that set it)."""
 
     text: str
     other: str = ""
@@ -66,9 +66,7 @@ class ErrorItem:
 
     @classmethod
     def pair(cls, vi: str, en: str, anchor: str = "") -> ErrorItem:
-        if (get_language() or "vi").startswith("en"):
-            return cls(en, vi, "vi", anchor)
-        return cls(vi, en, "en", anchor)
+        return cls(in_language(vi, en), anchor=anchor)
 
 
 def staff_view(
@@ -216,8 +214,9 @@ def intake(request: HttpRequest, scope: StaffScope, national_code: str) -> HttpR
                                  % {"code": dossier.code})
                 return redirect("backoffice:dossier", code=dossier.code)
     values = posted.values if posted else blank_intake_values(competent, receiving)
-    field_errors = {k.removeprefix("form_data/"): vi for k, (vi, _en) in errors.items() if k.startswith("form_data/")}
-    document_errors = {k.removeprefix("documents/"): vi for k, (vi, _en) in errors.items()
+    field_errors = {k.removeprefix("form_data/"): localized(pair) for k, pair in errors.items()
+                    if k.startswith("form_data/")}
+    document_errors = {k.removeprefix("documents/"): localized(pair) for k, pair in errors.items()
                        if k.startswith("documents/")}
     documents = [
         {"code": str(d.get("code")), "name": d.get("name", ""), "mandatory": d.get("mandatory", True),
@@ -474,8 +473,7 @@ def representation_decision(request: HttpRequest, scope: StaffScope, representat
         decide_representation(representation, actor=scope.user, confirm=decision == "confirm",
                               note=request.POST.get("reason", "")[:1000])
     except RepresentationError as exc:
-        english = (get_language() or "vi").startswith("en")
-        messages.error(request, exc.message_en if english else exc.message_vi)
+        messages.error(request, localized(exc))
     else:
         done = (_("Confirmed: %(user)s represents %(organisation)s.") if decision == "confirm"
                 else _("Rejected: %(user)s does not represent %(organisation)s."))

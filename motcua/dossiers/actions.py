@@ -27,7 +27,7 @@ from motcua.documents.uploads import CheckedFile, UploadError, check_total, chec
 from motcua.dossiers.codes import draw_code, new_lookup_secret
 from motcua.dossiers.deadlines import calendar_for, outcome_of, procedure_due, shift_after_pause, step_due
 from motcua.dossiers.models import (
-    SURVEY_QUESTIONS,
+    SURVEY,
     Channel,
     Dossier,
     DossierDocument,
@@ -661,11 +661,10 @@ def answer_survey(dossier: Dossier, *, respondent: User | None, answers: dict[st
     if dossier.status != Status.RETURNED:
         raise WorkflowError("not_returned", "Chỉ đánh giá sau khi đã nhận kết quả.",
                             "The survey opens once the result has been returned.")
-    keys = [key for key, _label in SURVEY_QUESTIONS]
-    values = {key: answers.get(key) for key in keys}
-    if any(not isinstance(v, int) or not 1 <= v <= 5 for v in values.values()):
-        raise WorkflowError("bad_answers", "Vui lòng trả lời tất cả các câu hỏi (mức 1 đến 5).",
-                            "Please answer every question (1 to 5).")
+    values = {question.key: answers.get(question.key) for question in SURVEY}
+    if any(not isinstance(values[q.key], int) or values[q.key] not in q.values for q in SURVEY):
+        raise WorkflowError("bad_answers", "Vui lòng trả lời tất cả các câu hỏi bằng một trong các lựa chọn.",
+                            "Please answer every question with one of its answers.")
     with transaction.atomic():
         response, created = SurveyResponse.objects.get_or_create(
             dossier=dossier, defaults={"respondent": respondent, "answers": values, "overall": values["overall"],

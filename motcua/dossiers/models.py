@@ -6,6 +6,7 @@ transition table and writes exactly one `DossierEvent`. Nothing else writes `sta
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -292,15 +293,38 @@ SURVEY_SCALE = [
     (2, _("Dissatisfied")),
     (1, _("Very dissatisfied")),
 ]
+
+
+@dataclass(frozen=True)
+class SurveyQuestion:
+    """A survey question and the answers that fit it. Answers are stored as 1 to 5, higher is better, so that a
+    yes/no answer (5 / 1) and a five-level one read the same way in the figures."""
+
+    key: str
+    label: Any
+    answers: tuple[tuple[int, Any], ...]
+
+    @property
+    def values(self) -> frozenset[int]:
+        return frozenset(value for value, _label in self.answers)
+
+
 # The criteria citizens rate after the result is returned (as on the national portal's satisfaction survey,
-# Decision 766/QĐ-TTg group 5): each answered on SURVEY_SCALE.
-SURVEY_QUESTIONS = [
-    ("overall", _("Overall, how satisfied are you with how your dossier was handled?")),
-    ("information", _("Was the information about the procedure clear and complete?")),
-    ("timeliness", _("Was the result returned on time?")),
-    ("staff", _("How were the officers' attitude and guidance?")),
-    ("online", _("How easy was it to submit and follow the dossier?")),
-]
+# Decision 766/QĐ-TTg group 5), each with the answers its wording asks for.
+SURVEY = (
+    SurveyQuestion("overall", _("Overall, how satisfied are you with how your dossier was handled?"),
+                   tuple(SURVEY_SCALE)),
+    SurveyQuestion("information", _("Was the information about the procedure clear and complete?"),
+                   ((5, _("Yes, clear and complete")), (3, _("Partly")), (1, _("No")))),
+    SurveyQuestion("timeliness", _("Was the result returned on time?"),
+                   ((5, _("Yes, on time or early")), (1, _("No, it was late")))),
+    SurveyQuestion("staff", _("How were the officers' attitude and guidance?"),
+                   ((5, _("Very good")), (4, _("Good")), (3, _("Acceptable")), (2, _("Poor")), (1, _("Very poor")))),
+    SurveyQuestion("online", _("How easy was it to submit and follow the dossier?"),
+                   ((5, _("Very easy")), (4, _("Easy")), (3, _("Neither easy nor difficult")), (2, _("Difficult")),
+                    (1, _("Very difficult")))),
+)
+SURVEY_QUESTIONS = [(question.key, question.label) for question in SURVEY]
 
 
 class SurveyResponse(models.Model):

@@ -13,6 +13,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.admin import ProvinceAdminEditable, is_any_admin
+from motcua.core.i18n import in_language, localized
 from motcua.directory.models import Role
 from motcua.directory.selectors import agencies_in_scope, is_province_admin
 from motcua.notifications.actions import retry_now
@@ -31,21 +32,21 @@ class MessageTemplateForm(forms.ModelForm):  # type: ignore[type-arg]
         for field in ("subject", "body"):
             unknown = unknown_placeholders(cleaned.get(field) or "")
             if unknown:
-                self.add_error(field, TemplateError(unknown).message_vi + " / " + TemplateError(unknown).message_en)
+                self.add_error(field, localized(TemplateError(unknown)))
         params = cleaned.get("zns_params") or []
         if not isinstance(params, list) or not all(isinstance(name, str) for name in params):
-            self.add_error("zns_params", "Phải là danh sách tên biến, ví dụ [\"ma_ho_so\"]. "
-                                         "/ Must be a list of variable names, e.g. [\"ma_ho_so\"].")
+            self.add_error("zns_params", in_language("Phải là danh sách tên biến, ví dụ [\"ma_ho_so\"].",
+                                                     "Must be a list of variable names, e.g. [\"ma_ho_so\"]."))
         else:
             try:
                 check_names(params)
             except TemplateError as exc:
-                self.add_error("zns_params", f"{exc.message_vi} / {exc.message_en}")
+                self.add_error("zns_params", localized(exc))
         channel = cleaned.get("channel")
         if channel in (Channel.EMAIL, Channel.SMS) and not (cleaned.get("body") or "").strip():
-            self.add_error("body", "Vui lòng nhập nội dung tin. / Please enter the text of the message.")
+            self.add_error("body", in_language("Vui lòng nhập nội dung tin.", "Please enter the text of the message."))
         if channel == Channel.EMAIL and not (cleaned.get("subject") or "").strip():
-            self.add_error("subject", "Vui lòng nhập tiêu đề thư. / Please enter the subject.")
+            self.add_error("subject", in_language("Vui lòng nhập tiêu đề thư.", "Please enter the subject."))
         return cleaned
 
 
@@ -115,5 +116,5 @@ class OutboundMessageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     @admin.action(description=_("Send the failed messages again"), permissions=["send_again"])
     def send_again(self, request: HttpRequest, queryset: QuerySet[OutboundMessage]) -> None:
         count = sum(retry_now(message) for message in queryset.filter(status=MessageStatus.FAILED))
-        self.message_user(request, f"Đã xếp lại {count} tin để gửi. / {count} messages queued again.",
+        self.message_user(request, in_language(f"Đã xếp lại {count} tin để gửi.", f"{count} messages queued again."),
                           messages.SUCCESS)

@@ -12,6 +12,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.admin import is_any_admin
+from motcua.core.i18n import localized
 from motcua.directory.models import Role
 from motcua.directory.selectors import agencies_in_scope, is_province_admin
 from motcua.payments.models import GatewayCallback, Invoice, InvoiceLine, Payment, Receipt, ReconciliationReport
@@ -112,7 +113,7 @@ class ReconciliationReportAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("mismatches"))
     def mismatch_list(self, obj: ReconciliationReport) -> str:
-        return format_html_join("", "<p><strong>{}</strong> {} — {} / {}</p>", (
-            (m["kind"], m.get("txn_ref") or m.get("invoice", ""), m["message_vi"], m["message_en"])
+        return format_html_join("", "<p><strong>{}</strong> {} — {}</p>", (
+            (m["kind"], m.get("txn_ref") or m.get("invoice", ""), localized(m))
             for m in obj.mismatches
         )) or "—"

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Procedure
+from motcua.core.i18n import localized
 from motcua.documents.actions import reusable_documents
 from motcua.documents.downloads import file_response
 from motcua.documents.models import StoredDocument
@@ -27,7 +28,7 @@ from motcua.dossiers.actions import (
     withdraw_dossier,
 )
 from motcua.dossiers.eforms import build_fields, read_values
-from motcua.dossiers.models import SURVEY_QUESTIONS, SURVEY_SCALE, Channel, Dossier, Status, SurveyResponse
+from motcua.dossiers.models import SURVEY, Channel, Dossier, Status, SurveyResponse
 from motcua.dossiers.selectors import lookup_path
 from motcua.dossiers.workflow import WorkflowError, legal_actions
 from motcua.identity.actions import SignInError, register_organisation, representations_of
@@ -35,6 +36,7 @@ from motcua.identity.assurance import level_of_request
 from motcua.identity.oidc import enabled_providers
 from motcua.identity.views import ThrottledLoginView
 from motcua.portal.models import FormDraft
+from motcua.portal.selectors import most_used_procedures
 from motcua.portal.wizard_views import below_required_level
 
 
@@ -47,6 +49,13 @@ class SignInView(ThrottledLoginView):
         context = super().get_context_data(**kwargs)
         context["identity_providers"] = enabled_providers()
         return context
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The portal's front page: search the procedures, the most used ones, look a dossier up, sign in."""
+    return render(request, "portal/home.html", {
+        "popular": most_used_procedures(), "identity_providers": enabled_providers(),
+    })
 
 
 @login_required(login_url="portal:login")
@@ -107,7 +116,7 @@ def submit(request: HttpRequest, national_code: str) -> HttpResponse:
                 errors = exc.errors
             else:
                 return redirect("portal:submitted", code=dossier.code)
-    field_errors = {key.removeprefix("form_data/"): vi for key, (vi, _en) in errors.items()}
+    field_errors = {key.removeprefix("form_data/"): localized(pair) for key, pair in errors.items()}
     context = {
         "procedure": procedure, "version": version, "agencies": agencies, "values": values,
         "fields": build_fields(version.eform_schema, form_data, field_errors),
@@ -146,7 +155,7 @@ def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
     context = {"dossier": dossier, "events": events, "supplement": supplement,
                "survey_open": dossier.status == Status.RETURNED and not SurveyResponse.objects.filter(
                    dossier=dossier).exists(),
-               "questions": SURVEY_QUESTIONS, "scale": SURVEY_SCALE,
+               "questions": SURVEY,
                "can_withdraw": "withdraw" in legal_actions(dossier),
                "can_supplement": dossier.status == Status.AWAITING_SUPPLEMENT,
                "slots": dossier.procedure_version.required_documents,
@@ -167,19 +176,19 @@ def supplement(request: HttpRequest, code: str) -> HttpResponse:
             continue
         error = too_large(upload.name or "tep", upload.size or 0)
         if error is not None:
-            messages.error(request, f"{error.message_vi} ({error.message_en})")
+            messages.error(request, localized(error))
             return redirect("portal:my_dossier", code=code)
         uploads.append(Upload(slot=str(document.get("code")), name=upload.name or "tep", content=upload.read()))
     if not uploads:
-        messages.error(request, "Vui lòng đính kèm giấy tờ cần bổ sung. (Please attach the missing documents.)")
+        messages.error(request, _("Please attach the missing documents."))
         return redirect("portal:my_dossier", code=code)
     try:
         provide_supplement(dossier, actor=request.user, uploads=uploads,  # type: ignore[arg-type]
                            note=request.POST.get("note", "")[:500])
     except WorkflowError as exc:
-        messages.error(request, f"{exc.message_vi} ({exc.message_en})")
+        messages.error(request, localized(exc))
     else:
-        messages.success(request, "Đã gửi hồ sơ bổ sung. (The supplement has been sent.)")
+        messages.success(request, _("The supplement has been sent."))
     return redirect("portal:my_dossier", code=code)
 
 
@@ -191,9 +200,9 @@ def withdraw(request: HttpRequest, code: str) -> HttpResponse:
             withdraw_dossier(dossier, actor=request.user,  # type: ignore[arg-type]
                              reason=request.POST.get("reason", "").strip()[:500] or "Công dân rút hồ sơ trực tuyến")
         except WorkflowError as exc:
-            messages.error(request, f"{exc.message_vi} ({exc.message_en})")
+            messages.error(request, localized(exc))
         else:
-            messages.success(request, "Đã rút hồ sơ. (The dossier has been withdrawn.)")
+            messages.success(request, _("The dossier has been withdrawn."))
     return redirect("portal:my_dossier", code=code)
 
 
@@ -201,15 +210,15 @@ def withdraw(request: HttpRequest, code: str) -> HttpResponse:
 def survey(request: HttpRequest, code: str) -> HttpResponse:
     dossier = _own_dossier(request, code)
     if request.method == "POST":
-        answers = {key: int(v) for key, _label in SURVEY_QUESTIONS
-                   if (v := request.POST.get(key, "")).isdigit()}
+        answers = {question.key: int(v) for question in SURVEY
+                   if (v := request.POST.get(question.key, "")).isdigit()}
         try:
             answer_survey(dossier, respondent=request.user, answers=answers,  # type: ignore[arg-type]
                           comment=request.POST.get("comment", ""))
         except WorkflowError as exc:
-            messages.error(request, f"{exc.message_vi} ({exc.message_en})")
+            messages.error(request, localized(exc))
         else:
-            messages.success(request, "Cảm ơn bạn đã đánh giá. (Thank you for your feedback.)")
+            messages.success(request, _("Thank you for your feedback."))
     return redirect("portal:my_dossier", code=code)
 
 
@@ -224,7 +233,7 @@ def organisations(request: HttpRequest) -> HttpResponse:
                                   tax_code=request.POST.get("tax_code", ""), name=request.POST.get("name", ""),
                                   address=request.POST.get("address", ""))
         except SignInError as exc:
-            error = f"{exc.message_vi} ({exc.message_en})"
+            error = localized(exc)
         else:
             messages.success(request, _("Your request was sent. You can act for the business once a clerk has "
                                         "checked the business register and confirmed it."))

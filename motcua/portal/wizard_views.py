@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from motcua.catalog.models import Procedure, ProcedureVersion
+from motcua.core.i18n import localized
 from motcua.documents.actions import reusable_documents, store_document
 from motcua.documents.models import ScanState, StoredDocument
 from motcua.documents.uploads import UploadError, accept_attribute, too_large
@@ -134,7 +135,7 @@ def _save_documents(request: HttpRequest, user: User, draft: FormDraft, version:
                 stored = store_document(owner=user, kind=code, name=upload.name or "tep", content=upload.read(),
                                         source=StoredDocument.Source.SUBMITTED)
             except UploadError as exc:  # the other documents of the page are kept
-                errors[code] = f"{exc.message_vi} ({exc.message_en})"
+                errors[code] = localized(exc)
                 continue
             documents[code] = stored.pk
             reused.discard(code)

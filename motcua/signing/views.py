@@ -10,13 +10,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
 from motcua.backoffice.selectors import StaffScope
 from motcua.backoffice.views import _visible_or_404, staff_view
+from motcua.core.i18n import localized
 from motcua.dossiers.workflow import WorkflowError
 from motcua.identity.models import User
 from motcua.signing import actions, config
@@ -115,16 +115,16 @@ def upload_draft(request: HttpRequest, scope: StaffScope, code: str) -> HttpResp
     dossier = _visible_or_404(scope, code)
     upload = request.FILES.get("draft")
     if upload is None:
-        messages.error(request, "Vui lòng chọn tệp PDF dự thảo kết quả. (Choose the draft result PDF.)")
+        messages.error(request, _("Choose the draft result PDF."))
         return redirect("backoffice:dossier", code=dossier.code)
     if (upload.size or 0) > MAX_UPLOAD_BYTES:
-        messages.error(request, "Tệp lớn hơn 20 MB. (The file is larger than 20 MB.)")
+        messages.error(request, _("The file is larger than 20 MB."))
         return redirect("backoffice:dossier", code=dossier.code)
     user: User = scope.user
     try:
         actions.upload_draft(dossier, actor=user, name=upload.name or "ket-qua.pdf", content=upload.read())
     except WorkflowError as exc:
-        messages.error(request, f"{exc.message_vi} ({exc.message_en})")
+        messages.error(request, localized(exc))
     else:
         messages.success(request, _("The draft result has been attached. It will be signed when the leader "
                                     "approves."))
@@ -140,8 +140,7 @@ def remove_draft(request: HttpRequest, scope: StaffScope, code: str, result_id: 
     try:
         actions.remove_draft(dossier, actor=user, result_id=result_id)
     except WorkflowError as exc:
-        english = (get_language() or "vi").startswith("en")
-        messages.error(request, exc.message_en if english else exc.message_vi)
+        messages.error(request, localized(exc))
     else:
         messages.success(request, _("The draft result has been removed. The dossier can be approved without it."))
     return redirect("backoffice:dossier", code=dossier.code)

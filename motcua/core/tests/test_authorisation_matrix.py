@@ -46,7 +46,7 @@ ROLES = (*sorted(SIGNED_IN), "anonymous")
 
 # Public by design, each with its reason. Nobody may see A's data on them without A's secret (checked below).
 PUBLIC: dict[str, str] = {
-    "home": "redirects to the public catalog",
+    "home": "public home page: procedure search, most used procedures, look-up form, sign-in",
     "healthz": "liveness probe for the load balancer, no data",
     "readyz": "readiness probe for the load balancer, no data",
     "catalog:list": "public procedure catalog",
