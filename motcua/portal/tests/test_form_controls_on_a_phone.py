@@ -6,6 +6,7 @@ import asyncio
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
@@ -74,8 +75,7 @@ def phone(monkeypatch, db):
             with outside_playwrights_loop():
                 client.force_login(user)
 
-        page.sign_in = sign_in
-        yield page
+        yield SimpleNamespace(page=page, sign_in=sign_in)
         browser.close()
 
 
@@ -93,22 +93,22 @@ def check_controls(page, name, tmp_path):
 
 def test_wizard_pages_on_a_phone(demo_catalog, demo_agencies, citizen, phone, tmp_path):
     phone.sign_in(citizen)
-    phone.goto(SITE + reverse("portal:apply_page", args=[LAND, 0]))
-    check_controls(phone, "1-applicant", tmp_path)
-    phone.select_option("#f-agency", label="Văn phòng Đăng ký đất đai tỉnh Đồng Nai")
-    phone.click("text=Tiếp tục")
-    phone.click("text=Tiếp tục")  # the transferring party, left empty
-    assert phone.title().startswith("Lỗi: ")
-    check_controls(phone, "2-errors", tmp_path)
-    phone.click("text=Nhập số định danh cá nhân của bên chuyển nhượng")  # the summary link reaches its field
-    assert phone.evaluate("document.activeElement.id") == "f-ben_chuyen_nhuong__so_dinh_danh"
+    phone.page.goto(SITE + reverse("portal:apply_page", args=[LAND, 0]))
+    check_controls(phone.page, "1-applicant", tmp_path)
+    phone.page.select_option("#f-agency", label="Văn phòng Đăng ký đất đai tỉnh Đồng Nai")
+    phone.page.click("text=Tiếp tục")
+    phone.page.click("text=Tiếp tục")  # the transferring party, left empty
+    assert phone.page.title().startswith("Lỗi: ")
+    check_controls(phone.page, "2-errors", tmp_path)
+    phone.page.click("text=Nhập số định danh cá nhân của bên chuyển nhượng")  # the summary link reaches its field
+    assert phone.page.evaluate("document.activeElement.id") == "f-ben_chuyen_nhuong__so_dinh_danh"
 
     with outside_playwrights_loop():
         FormDraft.objects.filter(user=citizen).update(form_data=LAND_ANSWERS)
-    phone.goto(SITE + reverse("portal:apply_check", args=[LAND]))
-    phone.screenshot(path=str(tmp_path / "3-check.png"), full_page=True)
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
-    links = phone.evaluate("""[...document.querySelectorAll('.summary-action a')]
+    phone.page.goto(SITE + reverse("portal:apply_check", args=[LAND]))
+    phone.page.screenshot(path=str(tmp_path / "3-check.png"), full_page=True)
+    assert phone.page.evaluate("document.documentElement.scrollWidth") <= 360
+    links = phone.page.evaluate("""[...document.querySelectorAll('.summary-action a')]
                               .map(a => a.getBoundingClientRect().height)""")
     assert links and min(links) >= 44
 
@@ -117,5 +117,5 @@ def test_report_filters_on_a_phone(demo_catalog, demo_agencies, clerk, leader, p
     with outside_playwrights_loop():
         land_dossier(demo_catalog, demo_agencies, clerk, at(2026, 11, 2))
     phone.sign_in(leader)
-    phone.goto(SITE + reverse("reports:report") + "?tu=2026-11&den=2026-11")
-    check_controls(phone, "4-report", tmp_path)
+    phone.page.goto(SITE + reverse("reports:report") + "?tu=2026-11&den=2026-11")
+    check_controls(phone.page, "4-report", tmp_path)
