@@ -16,6 +16,7 @@ from django.http import QueryDict
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from jsonschema import Draft202012Validator, FormatChecker
 
 ORDER_KEY = "x-order"
@@ -91,7 +92,7 @@ def display_value(spec: dict[str, Any], value: Any) -> str:
         except ValueError:
             return str(value)
     if isinstance(value, bool):
-        return str(_("Yes") if value else _("No"))
+        return pgettext("e-form answer", "Yes") if value else pgettext("e-form answer", "No")
     if isinstance(value, (int, float)):
         number = int(value) if isinstance(value, float) and value.is_integer() else value
         shown = number_format(number, decimal_pos=0 if kind == MONEY else None, force_grouping=True)
