@@ -16,7 +16,6 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
-from jsonschema import Draft202012Validator, FormatChecker
 
 from motcua.catalog.models import Procedure
 from motcua.directory.models import Agency, Role
@@ -26,6 +25,7 @@ from motcua.documents.models import Blob, ScanState, StoredDocument
 from motcua.documents.uploads import CheckedFile, UploadError, check_total, check_upload, infected_error, store_blobs
 from motcua.dossiers.codes import draw_code, new_lookup_secret
 from motcua.dossiers.deadlines import calendar_for, outcome_of, procedure_due, shift_after_pause, step_due
+from motcua.dossiers.eforms import form_errors
 from motcua.dossiers.models import (
     SURVEY,
     Channel,
@@ -101,17 +101,12 @@ def receiving_agency_for(procedure: Procedure, competent: Agency) -> Agency:
 
 
 def validate_form(procedure: Procedure, form_data: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """One message per question of the e-form, keyed "form_data/<path of the question>" ("form_data" for the
+    form as a whole)."""
     schema = procedure.current_version.eform_schema if procedure.current_version else {}
     if not schema:
         return {}
-    errors: dict[str, tuple[str, str]] = {}
-    validator = Draft202012Validator(schema, format_checker=FormatChecker())
-    for error in validator.iter_errors(form_data):
-        path = "/".join(str(p) for p in error.absolute_path) or "form"
-        errors.setdefault(f"form_data/{path}" if path != "form" else "form_data", (
-            f"Thông tin chưa hợp lệ: {error.message}", f"Invalid value: {error.message}",
-        ))
-    return errors
+    return {f"form_data/{path}" if path else "form_data": pair for path, pair in form_errors(schema, form_data).items()}
 
 
 def submit_dossier(

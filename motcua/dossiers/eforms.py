@@ -1,15 +1,23 @@
 """Render a procedure's e-form (JSON Schema) as HTML fields, and read the posted values back into JSON.
 
-Supported: objects (as fieldsets, nested), strings (text, `format: date` → date input, `enum` → select),
-integers and numbers, arrays of strings (one item per line). Field names are JSON paths joined by "__".
+Supported: objects (as fieldsets, nested), strings (text, `format: date` → date input, `enum` or `oneOf` of
+`{const, title}` → select), integers and numbers (`"x-format": "money"` for an amount in đồng), arrays of strings
+(one item per line). Field names are JSON paths joined by "__"; the control's id is "f-" + name.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import QueryDict
+from django.utils import translation
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from jsonschema import Draft202012Validator, FormatChecker
 
 ORDER_KEY = "x-order"
 
@@ -38,18 +46,81 @@ def ordered_properties(schema: dict[str, Any]) -> list[tuple[str, dict[str, Any]
 
 ENUM_LABELS = {"nam": "Nam", "nu": "Nữ", "truc_tiep": "Nhận trực tiếp", "buu_chinh": "Qua bưu chính",
                "ho_ten": "Họ tên", "so_giay_to_tuy_than": "Số giấy tờ tùy thân", "dia_chi": "Địa chỉ"}
+FORMAT_KEY = "x-format"  # "money": an amount in đồng, shown as "1.500.000 đ"
+MONEY = "money"
+
+
+def choices_of(spec: dict[str, Any]) -> list[tuple[str, str]]:
+    """The (value, label) choices of a field: `oneOf`/`anyOf` of `{"const", "title"}`, or `enum` (labelled from
+    ENUM_LABELS, for schemas written before titles were given); [] when the field is not a choice."""
+    options = spec.get("oneOf") or spec.get("anyOf")
+    if isinstance(options, list) and options and all(isinstance(o, dict) and "const" in o for o in options):
+        return [(str(o["const"]), str(o.get("title", o["const"]))) for o in options]
+    return [(str(v), ENUM_LABELS.get(str(v), str(v))) for v in spec.get("enum", [])]
+
+
+def kind_of(spec: dict[str, Any]) -> str:
+    if spec.get("type") == "object":
+        return "group"
+    if choices_of(spec):
+        return "select"
+    if spec.get("format") == "date":
+        return "date"
+    if spec.get(FORMAT_KEY) == MONEY:
+        return "money"
+    if spec.get("type") in ("integer", "number"):
+        return "number"
+    if spec.get("type") == "array":
+        return "lines"
+    return "text"
+
+
+def display_value(spec: dict[str, Any], value: Any) -> str:
+    """An answer as a person reads it: the choice's label, a date as dd/mm/yyyy, a number grouped in the active
+    language's style ("1.500.000"), money with " đ"; text as typed. A value of the wrong type is shown as is."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, list):
+        items = spec.get("items")
+        return ", ".join(display_value(items if isinstance(items, dict) else {}, v) for v in value)
+    kind = kind_of(spec)
+    if kind == "select":
+        return dict(choices_of(spec)).get(str(value), str(value))
+    if kind == "date":
+        try:
+            return dt.date.fromisoformat(str(value)).strftime("%d/%m/%Y")
+        except ValueError:
+            return str(value)
+    if isinstance(value, bool):
+        return pgettext("e-form answer", "Yes") if value else pgettext("e-form answer", "No")
+    if isinstance(value, (int, float)):
+        number = int(value) if isinstance(value, float) and value.is_integer() else value
+        shown = number_format(number, decimal_pos=0 if kind == MONEY else None, force_grouping=True)
+        return f"{shown} đ" if kind == MONEY else shown
+    return str(value)
 
 
 @dataclass
 class FormField:
-    name: str
+    name: str  # the posted name: the JSON path joined by "__"
     label: str
-    kind: str  # text, date, number, select, lines, group
+    kind: str  # text, date, number, money, select, lines, group
     required: bool = False
     value: str = ""
     choices: list[tuple[str, str]] = field(default_factory=list)
     children: list[FormField] = field(default_factory=list)
     error: str = ""
+    display: str = ""  # the answer as shown on "check your answers" and to the clerk
+
+    @property
+    def id(self) -> str:
+        """The control's HTML id, which the error summary links to."""
+        return f"f-{self.name}"
+
+    @property
+    def path(self) -> str:
+        """The JSON path ("ben_chuyen_nhuong/so_dinh_danh"), as errors are keyed."""
+        return self.name.replace("__", "/")
 
 
 def build_fields(schema: dict[str, Any], data: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
@@ -62,28 +133,39 @@ def build_fields(schema: dict[str, Any], data: dict[str, Any] | None = None, err
         name = f"{prefix}__{key}" if prefix else key
         label = spec.get("title", key)
         value = data.get(key)
-        if spec.get("type") == "object":
+        kind = kind_of(spec)
+        if kind == "group":
             fields.append(FormField(name=name, label=label, kind="group", required=key in required,
                                     children=build_fields(spec, value if isinstance(value, dict) else {}, errors,
                                                           name)))
             continue
-        if "enum" in spec:
-            kind = "select"
-        elif spec.get("format") == "date":
-            kind = "date"
-        elif spec.get("type") in ("integer", "number"):
-            kind = "number"
-        elif spec.get("type") == "array":
-            kind = "lines"
-        else:
-            kind = "text"
-        shown = "\n".join(value) if isinstance(value, list) else ("" if value is None else str(value))
+        shown = "\n".join(map(str, value)) if isinstance(value, list) else ("" if value is None else str(value))
         fields.append(FormField(
-            name=name, label=label, kind=kind, required=key in required, value=shown,
-            choices=[(str(v), ENUM_LABELS.get(str(v), str(v))) for v in spec.get("enum", [])],
-            error=errors.get(name.replace("__", "/"), ""),
+            name=name, label=label, kind=kind, required=key in required, value=shown, choices=choices_of(spec),
+            error=errors.get(name.replace("__", "/"), ""), display=display_value(spec, value),
         ))
     return fields
+
+
+def leaf_fields(fields: list[FormField]) -> list[FormField]:
+    """The questions (not the groups), in the order they are asked."""
+    return [f for top in fields for f in (leaf_fields(top.children) if top.kind == "group" else [top])]
+
+
+@dataclass
+class AnswerSection:
+    title: str
+    rows: list[FormField]
+
+
+def answer_sections(fields: list[FormField], title: str = "") -> list[AnswerSection]:
+    """FIELDS as sections for "check your answers": the loose questions under TITLE, then one section per group
+    (and per group inside a group), each headed by the group's title."""
+    rows = [f for f in fields if f.kind != "group"]
+    sections = [AnswerSection(title, rows)] if rows else []
+    for group in (f for f in fields if f.kind == "group"):
+        sections.extend(answer_sections(group.children, group.label))
+    return sections
 
 
 def read_values(schema: dict[str, Any], post: QueryDict, prefix: str = "") -> dict[str, Any]:
@@ -116,3 +198,114 @@ def read_values(schema: dict[str, Any], post: QueryDict, prefix: str = "") -> di
         else:
             result[key] = raw
     return result
+
+
+# --- problems with the answers, one message per question -------------------------------------------------------
+
+def form_errors(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """What is wrong with DATA, one (Vietnamese, English) message per question, keyed by the question's JSON path
+    ("ben_chuyen_nhuong/so_dinh_danh") and in the order the questions are asked. The message names the question
+    by its title and says what kind of problem it is (missing, format, length, choice, date, number). A required
+    group left wholly empty reports its own required questions, so each message can point at a real field."""
+    found: dict[str, tuple[str, str]] = {}
+    filled = _with_required_groups(schema, data)
+    for error in Draft202012Validator(schema, format_checker=FormatChecker()).iter_errors(filled):
+        path = [str(p) for p in error.absolute_path]
+        missing = ([k for k in error.validator_value if isinstance(error.instance, dict) and k not in error.instance]
+                   if error.validator == "required" and isinstance(error.validator_value, list) else [None])
+        for key in missing:
+            trail = _trail(schema, [*path, key] if key is not None else path)
+            if not trail:  # the form as a whole (not an object): no question to point at
+                found.setdefault("", (f"Thông tin chưa hợp lệ: {error.message}", f"Invalid value: {error.message}"))
+                continue
+            problem = "missing" if key is not None else str(error.validator)
+            pair = _message_pair(trail, problem, error.validator_value, error.instance)
+            found.setdefault("/".join(k for k, _spec in trail), pair)
+    order = [f.path for f in leaf_fields(build_fields(schema))]
+    return {**{k: found[k] for k in order if k in found}, **{k: v for k, v in found.items() if k not in order}}
+
+
+def _with_required_groups(schema: dict[str, Any], data: Any) -> Any:
+    """DATA with every required group that is missing added empty (recursively), so that its questions report."""
+    if not isinstance(data, dict):
+        return data
+    result = dict(data)
+    required = set(schema.get("required", []))
+    for key, spec in ordered_properties(schema):
+        if spec.get("type") != "object":
+            continue
+        if key in result:
+            result[key] = _with_required_groups(spec, result[key])
+        elif key in required:
+            result[key] = _with_required_groups(spec, {})
+    return result
+
+
+def _trail(schema: dict[str, Any], path: list[str]) -> list[tuple[str, dict[str, Any]]]:
+    """The (key, schema) of each property along PATH, stopping where the path leaves the properties (an array
+    item, say), so that a problem inside an answer is reported on its question."""
+    trail: list[tuple[str, dict[str, Any]]] = []
+    spec = schema
+    for key in path:
+        properties = spec.get("properties") if isinstance(spec, dict) else None
+        if not isinstance(properties, dict) or key not in properties:
+            break
+        spec = properties[key]
+        trail.append((key, spec))
+    return trail
+
+
+def _message_pair(trail: list[tuple[str, dict[str, Any]]], problem: str, limit: Any,
+                  value: Any) -> tuple[str, str]:
+    pair = []
+    for language in ("vi", "en"):
+        with translation.override(language):
+            pair.append(_message(trail, problem, limit, value))
+    return pair[0], pair[1]
+
+
+def _title(key: str, spec: dict[str, Any], in_sentence: bool) -> str:
+    title = str(spec.get("title") or key)
+    if translation.get_language() != "vi":
+        return f"“{title}”"  # the titles are written in Vietnamese: quoted as they stand in an English sentence
+    return title[:1].lower() + title[1:] if in_sentence else title
+
+
+def _message(trail: list[tuple[str, dict[str, Any]]], problem: str, limit: Any, value: Any) -> str:
+    key, spec = trail[-1]
+    names = {"field": _title(key, spec, True), "Field": _title(key, spec, False)}
+    if len(trail) > 1:
+        group_key, group = trail[-2]
+        names = {n: _("%(field)s of %(group)s") % {"field": v, "group": _title(group_key, group, True)}
+                 for n, v in names.items()}
+    kind = kind_of(spec)
+    if problem in ("minLength", "minItems") and isinstance(limit, int) and limit <= 1:
+        problem = "missing"
+    if problem == "missing":
+        return (_("Select %(field)s") if kind == "select" else _("Enter %(field)s")) % names
+    if problem in ("enum", "oneOf", "anyOf", "const"):
+        return _("Select %(field)s from the list") % names
+    if problem == "format" and kind == "date":
+        return _("%(Field)s must be a real date") % names
+    if problem == "pattern":
+        digits = re.fullmatch(r"\^(?:\[0-9\]|\\d)\{(\d+)\}\$", str(limit))
+        if digits:
+            return _("%(Field)s must be %(count)s digits") % {**names, "count": digits.group(1)}
+        return _("%(Field)s is not in the right format") % names
+    if problem == "type" and kind in ("number", "money"):
+        integer = spec.get("type") == "integer"
+        return (_("%(Field)s must be a whole number") if integer else _("%(Field)s must be a number")) % names
+    messages = {
+        "maxLength": _("%(Field)s must be %(limit)s characters or fewer"),
+        "minLength": _("%(Field)s must be at least %(limit)s characters"),
+        "minimum": _("%(Field)s must be %(limit)s or more"),
+        "exclusiveMinimum": _("%(Field)s must be more than %(limit)s"),
+        "maximum": _("%(Field)s must be %(limit)s or less"),
+        "exclusiveMaximum": _("%(Field)s must be less than %(limit)s"),
+        "minItems": _("Enter at least %(limit)s lines for %(field)s"),
+        "maxItems": _("Enter at most %(limit)s lines for %(field)s"),
+    }
+    if problem in messages:
+        shown = number_format(limit, force_grouping=True) if isinstance(limit, (int, float)) else limit
+        return messages[problem] % {**names, "limit": shown}
+    return _("%(Field)s is not valid") % names

@@ -7,9 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from motcua.dossiers.eforms import ordered_properties
+from motcua.dossiers.eforms import form_errors, ordered_properties
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class Page:
 
 
 def pages_for(eform: dict[str, Any]) -> list[Page]:
-    pages = [Page("nguoi-nop", "Người nộp hồ sơ", {})]
+    pages = [Page("nguoi-nop", _("The applicant"), {})]
     loose = {k: v for k, v in ordered_properties(eform) if v.get("type") != "object"}
     required = set(eform.get("required", []))
     for key, spec in ordered_properties(eform):
@@ -28,24 +29,22 @@ def pages_for(eform: dict[str, Any]) -> list[Page]:
             pages.append(Page(key, spec.get("title", key), {"type": "object", "properties": {key: spec},
                                                            "required": [key] if key in required else []}))
     if loose:
-        pages.append(Page("thong-tin-khac", "Thông tin khác", {
+        pages.append(Page("thong-tin-khac", _("Other information"), {
             "type": "object", "properties": loose, "required": [k for k in loose if k in required]}))
-    pages.append(Page("giay-to", "Giấy tờ kèm theo", {}))
+    pages.append(Page("giay-to", _("Documents attached"), {}))
     return pages
 
 
 def page_errors(page: Page, form_data: dict[str, Any]) -> dict[str, str]:
-    """Problems with the answers on PAGE, keyed by field path ("tre/ho_ten"), in Vietnamese."""
+    """Problems with the answers on PAGE, one message per question in the user's language, keyed by the
+    question's path ("tre/ho_ten") in the order they are asked."""
     if not page.schema:
         return {}
     subset = {k: form_data[k] for k in page.schema["properties"] if k in form_data}
-    errors: dict[str, str] = {}
-    for error in Draft202012Validator(page.schema, format_checker=FormatChecker()).iter_errors(subset):
-        path = "/".join(str(p) for p in error.absolute_path)
-        if error.validator == "required":
-            missing = error.message.split("'")[1] if "'" in error.message else ""
-            path = f"{path}/{missing}".strip("/")
-            errors.setdefault(path, "Vui lòng trả lời câu hỏi này.")
-        else:
-            errors.setdefault(path, f"Câu trả lời chưa hợp lệ ({error.message}).")
-    return errors
+    english = not (get_language() or "vi").startswith("vi")
+    return {path: pair[1] if english else pair[0] for path, pair in form_errors(page.schema, subset).items()}
+
+
+def error_anchor(key: str) -> str:
+    """The id of the control an error keyed KEY ("tre/ho_ten", "agency") belongs to: "f-" and the posted name."""
+    return "f-" + key.replace("/", "__")

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.core.i18n import localized
@@ -16,14 +17,14 @@ from motcua.documents.actions import reusable_documents, store_document
 from motcua.documents.models import ScanState, StoredDocument
 from motcua.documents.uploads import UploadError, accept_attribute, too_large
 from motcua.dossiers.actions import Applicant, IntakeError, Upload, submit_dossier
-from motcua.dossiers.eforms import build_fields, ordered_properties, read_values
+from motcua.dossiers.eforms import answer_sections, build_fields, read_values
 from motcua.dossiers.models import Channel
 from motcua.identity.actions import organisations_of
 from motcua.identity.assurance import level_of_request, shortfall_message
 from motcua.identity.models import User
 from motcua.identity.oidc import enabled_providers
 from motcua.portal.models import FormDraft
-from motcua.portal.wizard import page_errors, pages_for
+from motcua.portal.wizard import Page, error_anchor, page_errors, pages_for
 
 APPLICANT_FIELDS = ("name", "id_number", "phone", "email", "address", "agency", "organisation")
 
@@ -88,12 +89,12 @@ def page(request: HttpRequest, national_code: str, index: int) -> HttpResponse:
         if current.key == "nguoi-nop":
             draft.applicant = {k: request.POST.get(k, "").strip() for k in APPLICANT_FIELDS}
             if not draft.applicant["name"]:
-                errors["name"] = "Vui lòng nhập họ tên người nộp."
+                errors["name"] = _("Enter the applicant’s full name")
             if not any(str(a.pk) == draft.applicant["agency"] for a in agencies):
-                errors["agency"] = "Vui lòng chọn nơi giải quyết."
+                errors["agency"] = _("Select the agency that handles the dossier")
             if draft.applicant["organisation"] and not any(
                     str(o.pk) == draft.applicant["organisation"] for o in organisations_of(user)):
-                errors["organisation"] = "Bạn không phải người đại diện của tổ chức này."
+                errors["organisation"] = _("You are not a representative of this organisation")
         elif current.key == "giay-to":
             errors.update(_save_documents(request, user, draft, version, codes))
         else:
@@ -112,6 +113,7 @@ def page(request: HttpRequest, national_code: str, index: int) -> HttpResponse:
     context = {
         "procedure": procedure, "version": version, "pages": pages, "page": current, "index": index,
         "agencies": agencies, "draft": draft, "errors": errors, "organisations": organisations_of(user),
+        "error_links": [(error_anchor(key), message) for key, message in errors.items()],
         "fields": build_fields(current.schema, draft.form_data, errors) if current.schema else [],
         "stored": {code: [d for d in stored if d.kind == code] for code in codes}, "accept": accept_attribute(),
     }
@@ -202,34 +204,40 @@ def check(request: HttpRequest, national_code: str) -> HttpResponse:
         else:
             draft.delete()
             return redirect("portal:submitted", code=dossier.code)
-    summary = _summary(version, pages, draft)
+    summary = _summary(procedure, version, pages, draft, user)
     return render(request, "portal/apply_check.html", {
-        "procedure": procedure, "version": version, "summary": summary, "draft": draft, "errors": intake_errors,
+        "procedure": procedure, "version": version, "summary": summary, "draft": draft,
+        "errors": [localized(pair) for pair in intake_errors.values()],
     }, status=400 if intake_errors else 200)
 
 
-def _summary(version: ProcedureVersion, pages: list[Any], draft: FormDraft) -> list[dict[str, Any]]:
-    """Rows for "check your answers": page, question, answer, and the page to change it on."""
-    rows: list[dict[str, Any]] = []
-    labels = {"name": "Họ và tên", "id_number": "Số định danh cá nhân", "phone": "Điện thoại", "email": "Thư điện tử",
-              "address": "Địa chỉ"}
-    for key, label in labels.items():
-        rows.append({"page": 0, "question": label, "answer": draft.applicant.get(key, "")})
-
-    def walk(schema: dict[str, Any], data: dict[str, Any], page_index: int) -> None:
-        for key, spec in ordered_properties(schema):
-            value = data.get(key)
-            if spec.get("type") == "object":
-                walk(spec, value if isinstance(value, dict) else {}, page_index)
-            else:
-                shown = ", ".join(map(str, value)) if isinstance(value, list) else ("" if value is None else value)
-                rows.append({"page": page_index, "question": spec.get("title", key), "answer": shown})
-
+def _summary(procedure: Procedure, version: ProcedureVersion, pages: list[Page], draft: FormDraft,
+             user: User) -> list[dict[str, Any]]:
+    """Sections for "check your answers": one per group of questions, headed by its title, each row with the
+    answer as a person reads it (choice labels, dd/mm/yyyy, "1.500.000 đ") and the page and field to change it."""
+    applicant = draft.applicant
+    agency = next((a for a in procedure.competent_agencies.active() if str(a.pk) == str(applicant.get("agency"))),
+                  None)
+    organisation = next((o for o in organisations_of(user) if str(o.pk) == str(applicant.get("organisation"))),
+                        None)
+    rows = [("name", _("Full name"), applicant.get("name", "")),
+            ("id_number", _("Personal ID number"), applicant.get("id_number", "")),
+            ("phone", _("Phone"), applicant.get("phone", "")), ("email", _("Email"), applicant.get("email", "")),
+            ("address", _("Address"), applicant.get("address", ""))]
+    if organisation is not None:
+        rows.insert(0, ("organisation", _("Who is this dossier for?"), organisation.name))
+    rows.append(("agency", _("Agency that handles it"), agency.name if agency else ""))
+    sections = [{"title": pages[0].title, "page": 0,
+                 "rows": [{"label": label, "answer": answer, "anchor": error_anchor(key)}
+                          for key, label, answer in rows]}]
     for index, page_def in enumerate(pages):
         if page_def.schema:
-            walk(page_def.schema, draft.form_data, index)
-    names = {str(d.get("code")): d["name"] for d in version.required_documents}
-    files = {d.pk: d.name for d in StoredDocument.objects.filter(pk__in=list(draft.documents.values()))}
-    for code, pk in draft.documents.items():
-        rows.append({"page": len(pages) - 1, "question": names.get(code, code), "answer": files.get(pk, "")})
-    return rows
+            sections.extend(
+                {"title": section.title, "page": index,
+                 "rows": [{"label": f.label, "answer": f.display, "anchor": f.id} for f in section.rows]}
+                for section in answer_sections(build_fields(page_def.schema, draft.form_data), page_def.title))
+    files = {d.pk: d.name for d in StoredDocument.objects.filter(owner=user, pk__in=list(draft.documents.values()))}
+    sections.append({"title": pages[-1].title, "page": len(pages) - 1, "rows": [
+        {"label": d["name"], "answer": files.get(draft.documents.get(str(d.get("code"))), ""),
+         "anchor": error_anchor(str(d.get("code")))} for d in version.required_documents]})
+    return sections

@@ -71,7 +71,8 @@ def test_errors_are_summarised_and_what_was_typed_is_kept(as_clerk, demo_agencie
     assert 'class="error-summary"' in page
     assert "Vui lòng nhập họ tên người nộp." in page and "Please enter the applicant&#x27;s name." not in page
     assert "Thiếu giấy tờ bắt buộc" in page and 'href="#paper-to_khai_tncn"' in page
-    assert "Thông tin chưa hợp lệ" in page  # the e-form's missing parcel number
+    # the e-form's missing parcel number, named and linked to its field
+    assert "Nhập thửa đất số của thửa đất" in page and 'href="#f-thua_dat__so_thua"' in page
     # Everything typed is still there, ticks included, with the same key (a retry is still one dossier).
     assert 'value="Số 5 đường Võ Thị Sáu"' in page and 'value="0987654321"' in page and 'value="DA 123456"' in page
     assert re.search(r'id="paper-giay_chung_nhan" name="paper__giay_chung_nhan" value="1" checked', page)

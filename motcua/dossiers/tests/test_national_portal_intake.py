@@ -70,7 +70,9 @@ def test_bad_token_and_bad_data(client, demo_catalog):
     assert post(client, payload(), token="wrong").status_code == 401
     missing_form = post(client, payload(DuLieuBieuMau={}))
     assert missing_form.status_code == 422
-    assert "form_data" in missing_form.json()["errors"]
+    # one error per missing question, keyed by its path
+    errors = missing_form.json()["errors"]
+    assert errors["form_data/tre/ho_ten"][0] == "Nhập họ, chữ đệm và tên của người được khai sinh"
     assert post(client, payload(MaTTHC="9.999999")).status_code == 422
     bad_file = [{"MaGiayTo": "x", "TenTep": "x", "NoiDungBase64": "!!"}]
     assert post(client, payload(TepDinhKem=bad_file)).status_code == 422

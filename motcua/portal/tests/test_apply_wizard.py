@@ -23,7 +23,7 @@ def test_birth_registration_page_by_page(client, citizen, demo_catalog, demo_age
                                         "tre__noi_sinh": "Đồng Nai"})
     assert missing.status_code == 400
     text = missing.content.decode()
-    assert "Vui lòng trả lời câu hỏi này." in text and 'href="#f-treho_ten"' in text
+    assert "Nhập họ, chữ đệm và tên của người được khai sinh" in text and 'href="#f-tre__ho_ten"' in text
     assert client.post(page_url(1), {"tre__ho_ten": "Nguyễn Minh Khôi", "tre__gioi_tinh": "nam",
                                      "tre__ngay_sinh": "2026-11-18", "tre__noi_sinh": "Đồng Nai"}).status_code == 302
     # Save and come back later: the draft keeps what was typed.

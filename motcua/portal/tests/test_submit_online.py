@@ -51,7 +51,7 @@ def test_missing_answers_are_listed_and_typed_values_kept(signed_in, demo_agenci
     response = signed_in.post(url, {**form(agency=demo_agencies["tran_bien"].pk, tre__ho_ten=""), **files()})
     assert response.status_code == 400
     text = response.content.decode()
-    assert "Thông tin chưa hợp lệ" in text and "ho_ten" in text
+    assert "Nhập họ, chữ đệm và tên của người được khai sinh" in text
     assert "Bệnh viện Đa khoa Đồng Nai" in text  # what was typed is still there
     assert not Dossier.objects.exists()
 
