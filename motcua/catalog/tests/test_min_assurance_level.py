@@ -38,4 +38,4 @@ def test_excel_round_trip_keeps_the_level(demo_agencies):
 def test_an_unknown_level_is_refused(demo_agencies):
     with pytest.raises(CatalogImportError) as caught:
         import_catalog([record(min_assurance_level=3)])
-    assert [(e.field, e.code) for e in caught.value.errors] == [("min_assurance_level", "schema")]
+    assert [(e.field, e.code) for e in caught.value.errors] == [("min_assurance_level", "not_allowed")]

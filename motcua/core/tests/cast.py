@@ -31,11 +31,27 @@ def units_restored(django_db_blocker):
     yield
     with django_db_blocker.unblock():
         load_units()
+        seed_government_days()  # (and `ensure_shared_rows` where the flush comes after this)
+
+
+def ensure_shared_rows() -> None:
+    """Put back the rows every test database starts with (administrative units, the Government's day swaps) when
+    a transactional test emptied them. `units_restored` does it when such a test ends, but pytest-django flushes a
+    live-server test's database in a fixture set up before it (so torn down after it): the rows are checked for
+    here too, where tests start to need them."""
+    from motcua.calendar.government_days import seed_government_days
+    from motcua.calendar.models import CalendarException
+    from motcua.directory.models import AdministrativeUnit
+
+    if not AdministrativeUnit.objects.exists():
+        load_units()
+    if not CalendarException.objects.filter(province_code="").exists():
         seed_government_days()
 
 
 @pytest.fixture
 def demo_agencies(db) -> dict[str, Agency]:
+    ensure_shared_rows()
     return build_demo_directory(password=None)
 
 

@@ -38,7 +38,7 @@ def test_report_and_scorecard_pdf(client, november, leader):
     assert "BÁO CÁO TÌNH HÌNH" in text and "Văn phòng Đăng ký đất đai tỉnh Đồng Nai" in text
     assert "Quá hạn hiện tại" in text and "Tổng cộng" in text
     card = pdf_text(client.get(reverse("reports:scorecard_pdf"), query).content)
-    assert "Tỷ lệ hồ sơ trực tuyến" in card and "Tổng điểm" in card
+    assert "Tỷ lệ hồ sơ nộp trực tuyến" in card and "Tổng điểm" in card
 
 
 def test_dossier_export_runs_in_the_background_with_progress(client, november, leader, other_clerk, immediate_jobs,
