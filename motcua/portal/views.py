@@ -25,9 +25,10 @@ from motcua.dossiers.actions import (
     answer_survey,
     provide_supplement,
     submit_dossier,
+    validate_form,
     withdraw_dossier,
 )
-from motcua.dossiers.eforms import build_fields, read_values
+from motcua.dossiers.eforms import FormField, build_fields, read_values
 from motcua.dossiers.models import SURVEY, Channel, Dossier, Status, SurveyResponse
 from motcua.dossiers.selectors import lookup_path
 from motcua.dossiers.workflow import WorkflowError, legal_actions
@@ -37,6 +38,7 @@ from motcua.identity.oidc import enabled_providers
 from motcua.identity.views import ThrottledLoginView
 from motcua.portal.models import FormDraft
 from motcua.portal.selectors import most_used_procedures
+from motcua.portal.wizard import error_anchor
 from motcua.portal.wizard_views import below_required_level
 
 
@@ -102,6 +104,8 @@ def submit(request: HttpRequest, national_code: str) -> HttpResponse:
             uploads.append(Upload(slot=str(document.get("code")), name=upload.name or "tep", content=upload.read()))
         if agency is None:
             errors["competent_agency"] = ("Vui lòng chọn nơi giải quyết.", "Please choose the agency.")
+        if errors:  # submission is not tried: the e-form's own errors are listed now too, not after a resubmit
+            errors.update(validate_form(procedure, form_data))
         if not errors and agency is not None:
             try:
                 dossier = submit_dossier(
@@ -117,14 +121,45 @@ def submit(request: HttpRequest, national_code: str) -> HttpResponse:
             else:
                 return redirect("portal:submitted", code=dossier.code)
     field_errors = {key.removeprefix("form_data/"): localized(pair) for key, pair in errors.items()}
+    fields = build_fields(version.eform_schema, form_data, field_errors)
     context = {
         "procedure": procedure, "version": version, "agencies": agencies, "values": values,
-        "fields": build_fields(version.eform_schema, form_data, field_errors),
-        "errors": errors, "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
+        "fields": fields, "errors": _error_links(errors, fields),
+        "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
         "stored": {code: [d for d in stored if d.kind == code] for code in codes}, "reuse": reuse,
         "accept": accept_attribute(),
     }
     return render(request, "portal/submit.html", context, status=400 if errors else 200)
+
+
+# The control of the one-page form each intake error belongs to (the e-form's questions carry their own ids).
+_ERROR_CONTROLS = {"applicant_name": "name", "competent_agency": "agency"}
+
+
+def _error_links(errors: dict[str, tuple[str, str]], fields: list[FormField]) -> list[tuple[str, str]]:
+    """The error summary: each message in the user's language with the id of its control ("" when none), so that
+    the summary links to the field (GOV.UK error summary)."""
+    ids = {field.id for field in _all_fields(fields)}
+    links = []
+    for key, pair in errors.items():
+        if key.startswith("form_data/"):
+            anchor = error_anchor(key.removeprefix("form_data/"))
+        elif key.startswith("documents/"):
+            anchor = "doc-" + key.removeprefix("documents/")
+        else:
+            anchor = _ERROR_CONTROLS.get(key, key)
+        known = anchor in ids or anchor in {"name", "id_number", "phone", "email", "address", "agency"} \
+            or anchor.startswith("doc-")
+        links.append((anchor if known else "", localized(pair)))
+    return links
+
+
+def _all_fields(fields: list[FormField]) -> list[FormField]:
+    found = []
+    for field in fields:
+        found.append(field)
+        found.extend(_all_fields(field.children))
+    return found
 
 
 @login_required(login_url="portal:login")

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from motcua.documents.actions import store_document
 from motcua.documents.models import StoredDocument
+from motcua.documents.uploads import UploadError, refuse_active_pdf
 from motcua.dossiers.actions import approve_dossier
 from motcua.dossiers.models import Dossier, DossierDocument, Status
 from motcua.dossiers.workflow import WorkflowError, legal_actions, may_take
@@ -93,6 +94,10 @@ def upload_draft(dossier: Dossier, *, actor: User, name: str, content: bytes) ->
     except SigningError as exc:
         raise WorkflowError("bad_draft", "Dự thảo kết quả phải là tệp PDF đọc được, chưa ký và không mã hóa.",
                             "The draft result must be a readable, unsigned, unencrypted PDF.") from exc
+    try:  # a result the citizen opens must not run anything in their reader, as for every upload
+        refuse_active_pdf((name or "ket-qua.pdf")[:100], content)
+    except UploadError as exc:
+        raise WorkflowError(exc.code, exc.message_vi, exc.message_en) from exc
     with transaction.atomic():
         ResultDocument.objects.select_for_update().filter(dossier=dossier, state=ResultDocument.State.DRAFT).update(
             state=ResultDocument.State.REPLACED)

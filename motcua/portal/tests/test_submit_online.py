@@ -74,3 +74,18 @@ def test_another_citizen_cannot_see_the_confirmation(signed_in, client, other_ci
     dossier = Dossier.objects.get()
     client.force_login(other_citizen)
     assert client.get(reverse("portal:submitted", args=[dossier.code])).status_code == 404
+
+
+def test_the_error_summary_links_each_message_to_its_field(signed_in, demo_agencies):
+    """GOV.UK error summary on the one-page form: every message is a link to a control that exists on the page."""
+    import re
+
+    url = reverse("portal:submit", args=["1.001193"])
+    response = signed_in.post(url, form(tre__ho_ten=""))  # no agency, a question left empty
+    assert response.status_code == 400
+    page = response.content.decode()
+    summary = page.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+    anchors = re.findall(r'<a href="#([^"]+)">', summary)
+    assert "agency" in anchors and "f-tre__ho_ten" in anchors
+    for anchor in anchors:
+        assert f'id="{anchor}"' in page, anchor

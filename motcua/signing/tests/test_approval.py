@@ -149,3 +149,21 @@ def test_only_whoever_acts_on_the_dossier_may_upload_a_pdf_draft(agency_signing,
     assert first.state == ResultDocument.State.REPLACED and second.state == ResultDocument.State.DRAFT
     assert signed_in(other_clerk).post(reverse("backoffice:upload_result", args=[at_specialist.code]),
                                        {"draft": SimpleUploadedFile("x.pdf", draft)}).status_code == 404
+
+
+def test_a_draft_result_with_active_content_is_refused(agency_signing, at_specialist, specialist, draft):
+    """The citizen opens the signed result: a draft that would run JavaScript in their reader is refused, as every
+    upload is, and no draft is attached."""
+    import io
+
+    import pikepdf
+
+    document = pikepdf.open(io.BytesIO(draft))
+    document.Root.OpenAction = document.make_indirect(pikepdf.Dictionary(
+        S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert('x')")))
+    out = io.BytesIO()
+    document.save(out)
+    with pytest.raises(WorkflowError) as caught:
+        upload_draft(at_specialist, actor=specialist, name="qd.pdf", content=out.getvalue())
+    assert caught.value.code == "active_content" and "JavaScript" in caught.value.message_vi
+    assert not ResultDocument.objects.filter(dossier=at_specialist).exists()
