@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import segno
@@ -158,31 +159,29 @@ def staff_accounts(request: HttpRequest) -> HttpResponse:
     return render(request, "identity/staff_accounts.html", {"accounts": staff_accounts_page(actor)})
 
 
-@require_POST
-@login_required(login_url="backoffice:login")
-def staff_account_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
+def _act_on_account(request: HttpRequest, user_id: int, act: Callable[..., None], done: str) -> HttpResponse:
+    """An administrator's act on a staff account of their agencies (anyone else's account: 404)."""
     actor = _administrator(request)
     user = get_object_or_404(accounts_managed_by(actor), pk=user_id)
     try:
-        unlock_sign_in(actor=actor, user=user)
+        act(actor=actor, user=user)
     except AccountAdminError:
         raise Http404 from None
-    messages.success(request, _("Sign-in of %(name)s is unlocked.") % {"name": user})
+    messages.success(request, done % {"name": user})
     return redirect(reverse("identity:staff_accounts"))
+
+
+@require_POST
+@login_required(login_url="backoffice:login")
+def staff_account_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
+    return _act_on_account(request, user_id, unlock_sign_in, _("Sign-in of %(name)s is unlocked."))
 
 
 @require_POST
 @login_required(login_url="backoffice:login")
 def staff_account_reset_two_factor(request: HttpRequest, user_id: int) -> HttpResponse:
-    actor = _administrator(request)
-    user = get_object_or_404(accounts_managed_by(actor), pk=user_id)
-    try:
-        reset_two_factor(actor=actor, user=user)
-    except AccountAdminError:
-        raise Http404 from None
-    messages.success(request, _("The two-factor device of %(name)s is removed; they set up a new one at their "
-                                "next sign-in.") % {"name": user})
-    return redirect(reverse("identity:staff_accounts"))
+    return _act_on_account(request, user_id, reset_two_factor, _(
+        "The two-factor device of %(name)s is removed; they set up a new one at their next sign-in."))
 
 
 def oidc_login(request: HttpRequest, provider: str) -> HttpResponse:
