@@ -12,16 +12,10 @@ from django.urls import reverse
 from motcua.dossiers.models import Dossier
 from motcua.payments.models import Invoice, Payment
 from motcua.portal.tests.test_e2e_browser import CHROMIUM, assert_accessible, axe_script  # noqa: F401
-from motcua.portal.tests.test_e2e_demo_signing import PASSWORD, browser  # noqa: F401
+from motcua.portal.tests.test_e2e_demo_signing import PASSWORD, browser, phone  # noqa: F401
 from motcua.signing.tests.helpers import run_demo_setup
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is installed by .ci/run")
-
-
-def phone(browser):  # noqa: F811
-    """A new phone. The site's Content-Security-Policy forbids inline scripts; only axe-core, which the test
-    injects, is let through (bypass_csp): the pages themselves run under the policy."""
-    return browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN", bypass_csp=True).new_page()
 
 
 def test_demo_citizen_pays_her_fees_online_and_signs_out(
