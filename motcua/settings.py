@@ -310,6 +310,11 @@ MOTCUA_VNPAY_EXPIRE_MINUTES = env_int("MOTCUA_VNPAY_EXPIRE_MINUTES", 15)
 MOTCUA_VNPAY_TIMEOUT = env_int("MOTCUA_VNPAY_TIMEOUT", 15)
 # Addresses VNPay calls the IPN from (empty: any; the signature is checked either way).
 MOTCUA_VNPAY_IPN_ALLOWED_IPS = env_list("MOTCUA_VNPAY_IPN_ALLOWED_IPS", [])
+# Demo only (scripts/demo.sh): a local DEMO stand-in for VNPay's payment page at /thanh-toan/vnpay-demo/ (no real
+# money), which speaks VNPay's payment-URL protocol with the terminal code and hash secret above. Refused in production.
+MOTCUA_DEMO_PAYMENTS = env_bool("MOTCUA_DEMO_PAYMENTS", default=False)
+if MOTCUA_DEMO_PAYMENTS and env_bool("MOTCUA_PRODUCTION", default=False):
+    raise ImproperlyConfigured("MOTCUA_DEMO_PAYMENTS is for a local demo: production pays through the real VNPay.")
 # The national public-service portal's payment platform (stub until a province receives its specification).
 MOTCUA_PAYGOV_URL = env_str("MOTCUA_PAYGOV_URL")
 MOTCUA_PAYGOV_PARTNER_CODE = env_str("MOTCUA_PAYGOV_PARTNER_CODE")

@@ -13,6 +13,15 @@ export MOTCUA_DEMO_SIGNING="${MOTCUA_DEMO_SIGNING:-true}"
 # staff member may enrol at /dinh-danh/hai-buoc/dang-ky/ and is asked for a code from then on). Set it to false to
 # see two-step sign-in required as in production, which refuses this setting.
 export MOTCUA_TWO_FACTOR_OPTIONAL="${MOTCUA_TWO_FACTOR_OPTIONAL:-true}"
+# Demo only: online payment goes to a local DEMO stand-in for VNPay's payment page (no real money, no outside network;
+# docs/payments.md), with a demo terminal code and hash secret. Production refuses MOTCUA_DEMO_PAYMENTS; set it to
+# false (and the MOTCUA_VNPAY_* variables) to try VNPay's own sandbox instead.
+export MOTCUA_DEMO_PAYMENTS="${MOTCUA_DEMO_PAYMENTS:-true}"
+if [ "${MOTCUA_DEMO_PAYMENTS}" = "true" ]; then
+  export MOTCUA_VNPAY_TMN_CODE="${MOTCUA_VNPAY_TMN_CODE:-MOTCUADEMO}"
+  export MOTCUA_VNPAY_HASH_SECRET="${MOTCUA_VNPAY_HASH_SECRET:-DEMO-ONLY-VNPAY-HASH-SECRET-NOT-FOR-PRODUCTION}"
+  export MOTCUA_VNPAY_PAYMENT_URL="${MOTCUA_VNPAY_PAYMENT_URL:-${MOTCUA_PUBLIC_URL}/thanh-toan/vnpay-demo/}"
+fi
 .venv/bin/python manage.py migrate --no-input -v 0
 .venv/bin/python manage.py setup_demo
 .venv/bin/python manage.py collectstatic --no-input -v 0

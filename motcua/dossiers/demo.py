@@ -1,4 +1,5 @@
-"""Sample dossiers for the demo province, so that every queue of the back office has something in it."""
+"""Sample dossiers for the demo province, so that every queue of the back office has something in it, and a
+citizen (tranthibinh) has a dossier of her own that owes fees, to pay online (the DEMO VNPay page)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from motcua.directory.models import Agency
 from motcua.dossiers import actions
 from motcua.dossiers.actions import Applicant, Upload
 from motcua.dossiers.models import Channel, Dossier
+from motcua.payments.actions import create_invoice
 
 LAND_FORM = {
     "ben_chuyen_nhuong": {"ho_ten": "Phạm Văn Hùng", "so_dinh_danh": "075085003456"},
@@ -69,5 +71,19 @@ def build_demo_dossiers(now: dt.datetime | None = None) -> int:
                      ("to_khai_khai_sinh", "giay_chung_sinh", "giay_to_tuy_than")],
             idempotency_key="demo:birth:online", at=now - dt.timedelta(hours=2),
         )
+        created += 1
+    if not Dossier.objects.filter(idempotency_key="demo:land:online-fees").exists():
+        # tranthibinh's own online land transfer, received by the one-stop clerk with its fee invoice (427.500
+        # đồng at the online rate): "my dossiers" shows it owing fees, with the link to pay online.
+        submitted_at = now - dt.timedelta(days=1)
+        dossier = actions.submit_dossier(
+            procedure=land, channel=Channel.ONLINE, applicant=Applicant(name="Trần Thị Bình", phone="0987654321",
+                                                                        id_number="075195004321"),
+            competent_agency=agencies["land_registration"], actor=users["tranthibinh"], form_data=LAND_FORM,
+            uploads=[Upload(code, f"{code}.pdf", b"%PDF-1.4 demo") for code in LAND_PAPERS],
+            idempotency_key="demo:land:online-fees", at=submitted_at,
+        )
+        dossier = actions.receive_dossier(dossier, actor=clerk, at=submitted_at + dt.timedelta(hours=1))
+        create_invoice(dossier, actor=clerk, at=submitted_at + dt.timedelta(hours=1))
         created += 1
     return created

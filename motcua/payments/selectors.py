@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
 from motcua.dossiers.models import Dossier
@@ -18,3 +20,14 @@ def outstanding_amount(dossier: Dossier) -> int | None:
     if not unpaid:
         return None
     return sum(invoice.outstanding for invoice in unpaid)
+
+
+def outstanding_by_dossier(dossier_ids: Iterable[int]) -> dict[int, int]:
+    """What is still to pay on each of DOSSIER_IDS that owes something (one query; the others are left out)."""
+    owed: dict[int, int] = {}
+    rows = Invoice.objects.filter(dossier_id__in=list(dossier_ids), state=Invoice.State.UNPAID).values_list(
+        "dossier_id", "total", "paid_amount")
+    for dossier_id, total, paid in rows:
+        if total > paid:
+            owed[dossier_id] = owed.get(dossier_id, 0) + total - paid
+    return owed

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -22,7 +23,7 @@ from motcua.directory.models import Role
 from motcua.directory.selectors import has_role
 from motcua.dossiers.lookup import throttled
 from motcua.dossiers.models import Dossier
-from motcua.payments import actions
+from motcua.payments import actions, demo_gateway
 from motcua.payments.models import Invoice, Payment, Provider, Receipt
 from motcua.payments.providers import BadSignature, MalformedCallback, ProviderUnavailable, online_providers
 from motcua.payments.receipts import render_receipt_pdf
@@ -134,6 +135,33 @@ def _return_page(request: HttpRequest, provider: str) -> HttpResponse:
 @require_GET
 def vnpay_return(request: HttpRequest) -> HttpResponse:
     return _return_page(request, Provider.VNPAY)
+
+
+@require_http_methods(["GET", "POST"])
+def vnpay_demo(request: HttpRequest) -> HttpResponse:
+    """The DEMO stand-in for VNPay's payment page (MOTCUA_DEMO_PAYMENTS only; docs/payments.md). GET shows the
+    order of a signed payment URL; POST pays or cancels it: our IPN handler is called with the signed result (the
+    same function the IPN view calls), then the browser goes to vnp_ReturnUrl with it."""
+    if not settings.MOTCUA_DEMO_PAYMENTS:
+        raise Http404
+    now = timezone.now()
+    tmn_code, secret = settings.MOTCUA_VNPAY_TMN_CODE, settings.MOTCUA_VNPAY_HASH_SECRET
+    try:
+        order = demo_gateway.read_order(request.GET.dict(), tmn_code=tmn_code, secret=secret, now=now)
+    except demo_gateway.OrderRefused as exc:
+        return render(request, "payments/vnpay_demo.html", {"error": exc}, status=400)
+    if request.method == "POST":
+        outcome = request.POST.get("outcome")
+        if outcome not in ("pay", "cancel"):
+            return render(request, "payments/vnpay_demo.html", {"order": order}, status=400)
+        result = demo_gateway.result_params(order, paid=outcome == "pay", secret=secret, now=now)
+        # Server to server, as VNPay's IPN: a direct call of the IPN view's handler (runserver would otherwise
+        # have to serve a request to itself while this one waits), from the loopback address.
+        answer = actions.process_callback(Provider.VNPAY, result, remote_addr="127.0.0.1",
+                                          allowed_ips=settings.MOTCUA_VNPAY_IPN_ALLOWED_IPS)
+        logger.info("Demo VNPay: %s %s, IPN answered %s", outcome, order.txn_ref, answer.code)
+        return HttpResponseRedirect(demo_gateway.return_location(order, result))
+    return render(request, "payments/vnpay_demo.html", {"order": order})
 
 
 @require_GET

@@ -36,6 +36,7 @@ from motcua.identity.actions import SignInError, register_organisation, represen
 from motcua.identity.assurance import level_of_request
 from motcua.identity.oidc import enabled_providers
 from motcua.identity.views import ThrottledLoginView
+from motcua.payments.selectors import outstanding_by_dossier
 from motcua.portal.models import FormDraft
 from motcua.portal.selectors import most_used_procedures
 from motcua.portal.wizard import error_anchor
@@ -176,10 +177,11 @@ def _own_dossier(request: HttpRequest, code: str) -> Dossier:
 
 @login_required(login_url="portal:login")
 def my_dossiers(request: HttpRequest) -> HttpResponse:
-    dossiers = (Dossier.objects.filter(applicant_id=request.user.pk)
-                .select_related("procedure_version").order_by("-submitted_at")[:200])
+    dossiers = list(Dossier.objects.filter(applicant_id=request.user.pk)
+                    .select_related("procedure_version").order_by("-submitted_at")[:200])
     drafts = FormDraft.objects.filter(user__pk=request.user.pk or 0).select_related("procedure").order_by("-updated_at")
-    return render(request, "portal/my_dossiers.html", {"dossiers": dossiers, "drafts": drafts})
+    owed = outstanding_by_dossier(dossier.pk for dossier in dossiers)
+    return render(request, "portal/my_dossiers.html", {"dossiers": dossiers, "drafts": drafts, "owed": owed})
 
 
 @login_required(login_url="portal:login")

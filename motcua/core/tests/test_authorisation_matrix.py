@@ -73,6 +73,8 @@ PUBLIC: dict[str, str] = {
     "payments:paygov_ipn": "gateway callback, signature checked",
     "payments:vnpay_return": "browser return from the gateway: signature checked, display only",
     "payments:paygov_return": "browser return from the gateway: signature checked, display only",
+    "payments:vnpay_demo": "DEMO stand-in for VNPay's payment page: 404 unless MOTCUA_DEMO_PAYMENTS (refused in "
+                           "production); the payment URL's signature is checked, payments change only via the IPN",
     "signing:verify": "public verification of a signed result (the citizen or a third party uploads the PDF)",
     "signing:verify_code": "public verification by the code printed on a signed result",
     "api:verify": "public verification of a signed result (API)",

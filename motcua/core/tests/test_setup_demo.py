@@ -24,9 +24,16 @@ def test_demo_loads_and_is_idempotent(db, client, settings, tmp_path):
     assert Agency.objects.filter(function="tax").exists() and Agency.objects.filter(function="commune").count() == 2
     from motcua.dossiers.models import Dossier
 
-    assert Dossier.objects.count() == 5
+    assert Dossier.objects.count() == 6
+    # A citizen's own online dossier, received, owing its fees (the online rate), to pay online.
+    from motcua.payments.models import Invoice, Payment
+
+    owed = Invoice.objects.get(dossier__applicant__username="tranthibinh")
+    assert owed.dossier.channel == "online" and owed.dossier.status == "received"
+    assert (owed.state, owed.total, owed.outstanding) == (Invoice.State.UNPAID, 427_500, 427_500)
     second = run()
-    assert Dossier.objects.count() == 5
+    assert Dossier.objects.count() == 6
+    assert list(Invoice.objects.values_list("pk", flat=True)) == [owed.pk] and not Payment.objects.exists()
     assert f"{procedures} không đổi/unchanged" in second
     assert Procedure.objects.published().count() == procedures
     page = client.get(reverse("catalog:list"), {"q": "chuyen nhuong"})
