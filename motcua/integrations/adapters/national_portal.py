@@ -1,0 +1,706 @@
+"""Messages of the national public-service portal (Cổng DVCQG) integration API: builders and parsers.
+
+Pure functions over plain data: no HTTP, no Django, no database. The HTTP client (retries, circuit breaker, evidence
+log) and the outbound queue live elsewhere in ``motcua.integrations``; the simulator in ``simulators/`` speaks the
+same messages through this module.
+
+Source: /work/shared/reference/national-integrations.md §0 and §1 (OpenCPS v2 and an independent C# client).
+Every shape is tagged with its evidence level in ``EVIDENCE``; the ones the reference does not evidence are tagged
+``GUESSED`` here and in docs/integrations-national-portal.md, and must be checked against the operator's onboarding
+document before going live.
+
+Wire conventions (reference §0): one JSON object per POST, the operation named in ``"service"``, ``"session"`` and
+``"madonvi"`` next to it, a header ``dstcode`` on every call; answers ``{"error_code", "message", "result"}`` with
+``error_code`` 0 for success (``0``, ``"0"`` and ``"00"`` all accepted); date-times ``yyyyMMddHHmmss`` in
+Asia/Ho_Chi_Minh, ``""`` for unknown; booleans ``"True"``/``"False"``; numbers and codes as strings.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Final
+from zoneinfo import ZoneInfo
+
+# --- Evidence markers ----------------------------------------------------------------------------------------------
+
+EVIDENCED: Final = "evidenced"
+CORROBORATED: Final = "corroborated"
+GUESSED: Final = "guessed"
+"""Marker for a shape no public source shows: an assumption to confirm with the portal's operator."""
+
+EVIDENCE: Final[Mapping[str, str]] = {
+    "transport: JSON POST, service field, dstcode header": EVIDENCED,
+    "session log-in body {username, password} and answer {error_code, session, message}": EVIDENCED,
+    "session lifetime (10 minutes, cached by the client; no refresh)": EVIDENCED,
+    "session expiry in the log-in answer (none sent; the client computes it)": GUESSED,
+    "answer envelope {error_code, message, result}, 0/'0'/'00' = success": CORROBORATED,
+    "error_code -1 for a generic refusal": EVIDENCED,
+    "error codes for session expired, unknown dossier, invalid field, duplicate": GUESSED,
+    "DongBoHoSoMC dossier object fields": CORROBORATED,
+    "HinhThuc 0 = at the counter, 1 = by post": GUESSED,
+    "CapNhatTienDoHoSoMC progress object fields": EVIDENCED,
+    "TrangThaiHoSo codes 1-10": CORROBORATED,
+    "TrangThaiHoSo official wording": GUESSED,
+    "TraCuuHoSo {mahoso} -> non-empty result when the portal holds the dossier": EVIDENCED,
+    "LayThuTuc {maTTHC} -> procedure object": EVIDENCED,
+    "yyyyMMddHHmmss in Asia/Ho_Chi_Minh, '' for unknown": CORROBORATED,
+    "out-of-order progress steps are accepted and flagged": GUESSED,
+}
+
+# --- Constants -----------------------------------------------------------------------------------------------------
+
+PORTAL_TIME_ZONE: Final = ZoneInfo("Asia/Ho_Chi_Minh")
+PORTAL_DATETIME_FORMAT: Final = "%Y%m%d%H%M%S"
+SESSION_LIFETIME: Final = timedelta(minutes=10)  # OpenCPS caches the session this long, then logs in again [E]
+TEXT_LIMIT: Final = 2000  # longer TrichYeuHoSo/GhiChu were rejected by the portal [E]
+
+SERVICE_SYNC_DOSSIER: Final = "DongBoHoSoMC"
+SERVICE_UPDATE_PROGRESS: Final = "CapNhatTienDoHoSoMC"
+SERVICE_LOOKUP_DOSSIER: Final = "TraCuuHoSo"
+SERVICE_GET_PROCEDURE: Final = "LayThuTuc"
+SERVICE_LIST_AGENCIES: Final = "LayDanhMucCoQuan"
+
+ERROR_CODE_SUCCESS: Final = 0  # [C]
+ERROR_CODE_FAILURE: Final = -1  # generic refusal, as in the portal's inbound replies [E]
+# GUESSED: the reference shows no distinct codes for these cases. One place to change once the onboarding
+# document gives the real ones.
+ERROR_CODE_SESSION_EXPIRED: Final = -2  # GUESSED
+ERROR_CODE_UNKNOWN_DOSSIER: Final = -3  # GUESSED
+ERROR_CODE_INVALID_FIELD: Final = -4  # GUESSED
+ERROR_CODE_DUPLICATE: Final = 2  # GUESSED: "already received"; the data is stored, treat as acknowledged
+
+STATUS_CODES: Final[Mapping[str, str]] = {  # TrangThaiHoSo [C]; wording is best evidence, not official [GUESSED]
+    "1": "Mới đăng ký, chờ tiếp nhận",
+    "2": "Được tiếp nhận",
+    "3": "Không được tiếp nhận",
+    "4": "Đang xử lý",
+    "5": "Yêu cầu bổ sung giấy tờ",
+    "6": "Yêu cầu thực hiện nghĩa vụ tài chính",
+    "7": "Công dân yêu cầu rút hồ sơ",
+    "8": "Dừng xử lý",
+    "9": "Đã có kết quả, chờ trả",
+    "10": "Đã trả kết quả",
+}
+
+# motcua dossier status -> TrangThaiHoSo. Seeded from the OpenCPS mapping (reference §1.4); a province may override
+# it per status, as OpenCPS allows per sub-status.
+DEFAULT_STATUS_MAPPING: Final[Mapping[str, str]] = {
+    "submitted": "1",
+    "received": "2",
+    "processing": "4",
+    "in_other_agency": "4",
+    "awaiting_supplement": "5",
+    "paused_for_fees": "6",
+    "result_ready": "9",
+    "returned": "10",
+    "refused": "3",
+    "withdrawn": "7",
+    "cancelled": "7",
+    "stopped": "8",
+}
+
+DEFAULT_PROCEDURE_MAPPING: Final[Mapping[str, str]] = {}
+"""Local procedure code -> national ``MaTTHC``. motcua catalogues procedures under their national code, so the
+default is the identity (an empty table); a province adds rows for local codes or locality-suffixed national codes
+such as ``3.000181.000.00.00.H22`` (reference §1.5)."""
+
+
+# --- Errors --------------------------------------------------------------------------------------------------------
+
+
+class PortalMessageError(ValueError):
+    """A body that is not a well-formed portal message (not JSON, wrong shape, bad date or code)."""
+
+
+class PortalMappingError(KeyError):
+    """A local value (status, procedure) with no entry in the mapping table."""
+
+
+# --- Dates, booleans, text -----------------------------------------------------------------------------------------
+
+
+def format_portal_datetime(moment: datetime | None) -> str:
+    """``yyyyMMddHHmmss`` in Asia/Ho_Chi_Minh; ``""`` for unknown. Naive datetimes are refused."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("a portal date-time needs a time zone")
+    return moment.astimezone(PORTAL_TIME_ZONE).strftime(PORTAL_DATETIME_FORMAT)
+
+
+def parse_portal_datetime(text: object) -> datetime | None:
+    """The inverse of ``format_portal_datetime``: an aware datetime in Asia/Ho_Chi_Minh, ``None`` for ``""``."""
+    if text == "" or text is None:
+        return None
+    if not isinstance(text, str) or len(text) != 14 or not text.isdigit():
+        raise PortalMessageError(f"not a yyyyMMddHHmmss date-time: {text!r}")
+    try:
+        naive = datetime.strptime(text, PORTAL_DATETIME_FORMAT)  # noqa: DTZ007 - the zone is attached just below
+    except ValueError as exc:
+        raise PortalMessageError(f"not a yyyyMMddHHmmss date-time: {text!r}") from exc
+    return naive.replace(tzinfo=PORTAL_TIME_ZONE)
+
+
+def format_bool(value: bool) -> str:
+    return "True" if value else "False"
+
+
+def parse_bool(value: object) -> bool:
+    if value in ("True", "true", True):
+        return True
+    if value in ("False", "false", False, "", None):
+        return False
+    raise PortalMessageError(f"not a portal boolean: {value!r}")
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 1] + "…"
+
+
+def map_status(local_status: str, table: Mapping[str, str] = DEFAULT_STATUS_MAPPING) -> str:
+    try:
+        return table[local_status]
+    except KeyError:
+        raise PortalMappingError(f"no TrangThaiHoSo for status {local_status!r}") from None
+
+
+def map_procedure_code(local_code: str, table: Mapping[str, str] = DEFAULT_PROCEDURE_MAPPING) -> str:
+    return table.get(local_code, local_code)
+
+
+# --- Data ----------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubmittedFile:
+    """``TaiLieuNop[]``: the portal downloads the file from ``url``."""
+
+    file_id: str
+    name: str
+    document_code: str = ""  # MaThanhPhanHoSo
+    url: str = ""
+    is_deleted: bool = False
+
+
+@dataclass(frozen=True)
+class ResultDocument:
+    """``DanhSachGiayToKetQua[]``."""
+
+    document_id: str
+    name: str
+    document_code: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Fee:
+    """``DanhSachLePhi[]``; ``kind`` is LoaiPhiLePhi ("1" fee, "2" charge), ``amount`` whole VND."""
+
+    name: str
+    code: str = ""
+    collection_method: str = ""  # HinhThucThu
+    amount: int = 0
+    kind: str = "1"
+
+
+@dataclass(frozen=True)
+class OtherAttachment:
+    """``DanhSachTepDinhKemKhac[]``."""
+
+    name: str
+    quantity: int = 1
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class Supplement:
+    """``DanhSachHoSoBoSung[]``: one supplement request and its answer."""
+
+    supplement_id: str
+    requested_by: str
+    content: str
+    requested_at: datetime | None
+    received_by: str = ""
+    receipt_note: str = ""
+    received_at: datetime | None = None
+    status: str = ""  # TrangThaiBoSung
+    documents: tuple[SubmittedFile, ...] = ()
+    fees: tuple[Fee, ...] = ()
+    previous_due_at: datetime | None = None
+    new_due_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class PortalDossier:
+    """One ``DongBoHoSoMC`` dossier object (reference §1.1); ``status_code`` is already a TrangThaiHoSo code."""
+
+    code: str  # MaHoSo, the idempotency key
+    procedure_code: str  # MaTTHC
+    procedure_name: str
+    field_code: str  # MaLinhVuc
+    field_name: str
+    applicant_name: str  # ChuHoSo
+    applicant_kind: str  # LoaiDoiTuong "1" citizen, "2" business
+    received_at: datetime | None
+    due_at: datetime | None
+    status_code: str
+    handling_agency: str  # DonViXuLy
+    applicant_id: str = ""  # MaDoiTuong: portal TechID, else ID number or ""
+    by_post: bool = False  # HinhThuc "1" / "0" [GUESSED meaning]
+    receipt_number: str = ""
+    other_info: str = ""
+    email: str = ""
+    fax: str = ""
+    phone: str = ""
+    summary: str = ""  # TrichYeuHoSo
+    returned_at: datetime | None = None  # NgayTra
+    return_info: str = ""  # ThongTinTra
+    finished_at: datetime | None = None  # NgayKetThucXuLy
+    note: str = ""  # GhiChu
+    files: tuple[SubmittedFile, ...] = ()
+    results: tuple[ResultDocument, ...] = ()
+    fees: tuple[Fee, ...] = ()
+    other_attachments: tuple[OtherAttachment, ...] = ()
+    supplements: tuple[Supplement, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProgressStep:
+    """One ``CapNhatTienDoHoSoMC`` progress object (reference §1.2).
+
+    The portal's progress object has no fee, supplement or result fields: those travel in the dossier object, which
+    is resent with every step (reference §1.3)."""
+
+    dossier_code: str  # MaHoSo
+    handler: str  # NguoiXuLy
+    handled_at: datetime  # ThoiDiemXuLy
+    status_code: str  # TrangThai
+    action: str  # NoiDungXuLy = "action name - note"
+    handler_title: str = ""  # ChucDanh
+    department: str = ""  # PhongBanXuLy
+    started_at: datetime | None = None  # NgayBatDau
+    due_at: datetime | None = None  # NgayKetThucTheoQuyDinh
+
+
+@dataclass(frozen=True)
+class PortalSession:
+    token: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class PortalAnswer:
+    error_code: int
+    message: str
+    result: list[Any] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error_code == ERROR_CODE_SUCCESS
+
+    @property
+    def duplicate(self) -> bool:
+        return self.error_code == ERROR_CODE_DUPLICATE
+
+    @property
+    def accepted(self) -> bool:
+        """Stored by the portal: success, or a duplicate acknowledgement of data it already had."""
+        return self.ok or self.duplicate
+
+    @property
+    def session_expired(self) -> bool:
+        return self.error_code == ERROR_CODE_SESSION_EXPIRED
+
+
+@dataclass(frozen=True)
+class PortalRequest:
+    service: str
+    session: str
+    agency_code: str  # madonvi
+    fields: Mapping[str, Any]
+
+
+# --- Builders ------------------------------------------------------------------------------------------------------
+
+
+def build_headers(dstcode: str) -> dict[str, str]:
+    return {"Content-Type": "application/json; charset=utf-8", "dstcode": dstcode}
+
+
+def encode(body: Mapping[str, Any]) -> bytes:
+    return json.dumps(body, ensure_ascii=False).encode("utf-8")
+
+
+def build_login_request(username: str, password: str) -> dict[str, str]:
+    return {"username": username, "password": password}
+
+
+def _operation(service: str, session: str, agency_code: str, **fields: Any) -> dict[str, Any]:
+    return {"service": service, "session": session, "madonvi": agency_code, **fields}
+
+
+def _file(item: SubmittedFile) -> dict[str, str]:
+    return {
+        "TepDinhKemId": item.file_id,
+        "TenTepDinhKem": item.name,
+        "IsDeleted": format_bool(item.is_deleted),
+        "MaThanhPhanHoSo": item.document_code,
+        "DuongDanTaiTepTin": item.url,
+    }
+
+
+def _fee(item: Fee) -> dict[str, str]:
+    return {
+        "TenPhiLePhi": item.name,
+        "MaPhiLePhi": item.code,
+        "HinhThucThu": item.collection_method,
+        "Gia": str(item.amount),
+        "LoaiPhiLePhi": item.kind,
+    }
+
+
+def _supplement(item: Supplement) -> dict[str, Any]:
+    return {
+        "HoSoBoSungId": item.supplement_id,
+        "NguoiYeuCauBoSung": item.requested_by,
+        "NoiDungBoSung": _short(item.content),
+        "NgayBoSung": format_portal_datetime(item.requested_at),
+        "NguoiTiepNhanBoSung": item.received_by,
+        "ThongTinTiepNhan": item.receipt_note,
+        "NgayTiepNhanBoSung": format_portal_datetime(item.received_at),
+        "TrangThaiBoSung": item.status,
+        "DanhSachGiayToBoSung": [_file(f) for f in item.documents],
+        "DanhSachLePhiBoSung": [_fee(f) for f in item.fees],
+        "NgayHenTraTruoc": format_portal_datetime(item.previous_due_at),
+        "NgayHenTraMoi": format_portal_datetime(item.new_due_at),
+    }
+
+
+def dossier_object(dossier: PortalDossier) -> dict[str, Any]:
+    """The ``DongBoHoSoMC`` item for one dossier, with every field of reference §1.1."""
+    if dossier.status_code not in STATUS_CODES:
+        raise ValueError(f"not a TrangThaiHoSo code: {dossier.status_code!r}")
+    return {
+        "MaHoSo": dossier.code,
+        "MaTTHC": dossier.procedure_code,
+        "TenTTHC": dossier.procedure_name,
+        "MaLinhVuc": dossier.field_code,
+        "TenLinhVuc": dossier.field_name,
+        "ChuHoSo": dossier.applicant_name,
+        "LoaiDoiTuong": dossier.applicant_kind,
+        "MaDoiTuong": dossier.applicant_id,
+        "NgayTiepNhan": format_portal_datetime(dossier.received_at),
+        "NgayHenTra": format_portal_datetime(dossier.due_at),
+        "TrangThaiHoSo": dossier.status_code,
+        "HinhThuc": "1" if dossier.by_post else "0",
+        "DonViXuLy": dossier.handling_agency,
+        "SoBienNhan": dossier.receipt_number,
+        "ThongTinKhac": dossier.other_info,
+        "Email": dossier.email,
+        "Fax": dossier.fax,
+        "SoDienThoai": dossier.phone,
+        "TrichYeuHoSo": _short(dossier.summary),
+        "NgayTra": format_portal_datetime(dossier.returned_at),
+        "ThongTinTra": dossier.return_info,
+        "NgayKetThucXuLy": format_portal_datetime(dossier.finished_at),
+        "GhiChu": _short(dossier.note),
+        "TaiLieuNop": [_file(f) for f in dossier.files],
+        "DanhSachGiayToKetQua": [
+            {
+                "GiayToId": r.document_id,
+                "TenGiayTo": r.name,
+                "MaThanhPhanHoSo": r.document_code,
+                "DuongDanTepTinKetQua": r.url,
+            }
+            for r in dossier.results
+        ],
+        "DanhSachLePhi": [_fee(f) for f in dossier.fees],
+        "DanhSachTepDinhKemKhac": [
+            {"TenGiayTo": a.name, "SoLuong": str(a.quantity), "LoaiGiayTo": a.kind} for a in dossier.other_attachments
+        ],
+        "DanhSachHoSoBoSung": [_supplement(s) for s in dossier.supplements],
+    }
+
+
+def build_sync_dossier_request(
+    session: str, agency_code: str, dossiers: Sequence[PortalDossier], *, is_updating: bool
+) -> dict[str, Any]:
+    """``DongBoHoSoMC``: ``is_updating`` is True when ``TraCuuHoSo`` found the dossier already (reference §1.3)."""
+    return _operation(
+        SERVICE_SYNC_DOSSIER,
+        session,
+        agency_code,
+        isUpdating=format_bool(is_updating),
+        data=[dossier_object(d) for d in dossiers],
+    )
+
+
+def progress_object(step: ProgressStep) -> dict[str, str]:
+    if step.status_code not in STATUS_CODES:
+        raise ValueError(f"not a TrangThaiHoSo code: {step.status_code!r}")
+    return {
+        "MaHoSo": step.dossier_code,
+        "NguoiXuLy": step.handler,
+        "ChucDanh": step.handler_title,
+        "ThoiDiemXuLy": format_portal_datetime(step.handled_at),
+        "PhongBanXuLy": step.department,
+        "NoiDungXuLy": _short(step.action),
+        "TrangThai": step.status_code,
+        "NgayBatDau": format_portal_datetime(step.started_at),
+        "NgayKetThucTheoQuyDinh": format_portal_datetime(step.due_at),
+    }
+
+
+def build_progress_request(session: str, agency_code: str, steps: Sequence[ProgressStep]) -> dict[str, Any]:
+    """``CapNhatTienDoHoSoMC``: send only after ``DongBoHoSoMC`` was accepted (reference §1.3)."""
+    return _operation(SERVICE_UPDATE_PROGRESS, session, agency_code, data=[progress_object(s) for s in steps])
+
+
+def build_lookup_request(session: str, agency_code: str, dossier_code: str) -> dict[str, Any]:
+    return _operation(SERVICE_LOOKUP_DOSSIER, session, agency_code, mahoso=dossier_code)
+
+
+def build_procedure_request(session: str, agency_code: str, procedure_code: str) -> dict[str, Any]:
+    return _operation(SERVICE_GET_PROCEDURE, session, agency_code, maTTHC=procedure_code)
+
+
+def build_answer(error_code: int, message: str = "", result: Sequence[Any] = ()) -> dict[str, Any]:
+    return {"error_code": error_code, "message": message, "result": list(result)}
+
+
+def build_login_answer(token: str, message: str = "") -> dict[str, Any]:
+    return {"error_code": ERROR_CODE_SUCCESS, "session": token, "message": message}
+
+
+# --- Parsers -------------------------------------------------------------------------------------------------------
+
+
+def decode(body: bytes | str | Mapping[str, Any]) -> dict[str, Any]:
+    """A JSON object from a body; anything else raises ``PortalMessageError``."""
+    if isinstance(body, Mapping):
+        return dict(body)
+    try:
+        value = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise PortalMessageError(f"the body is not JSON: {exc}") from exc
+    if not isinstance(value, dict):
+        raise PortalMessageError("the body is not a JSON object")
+    return value
+
+
+def _error_code(value: object) -> int:
+    if isinstance(value, bool):
+        raise PortalMessageError(f"error_code is not a number: {value!r}")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        try:
+            return int(value.strip())  # "0" and "00" are both success [C]
+        except ValueError:
+            pass
+    raise PortalMessageError(f"error_code is not a number: {value!r}")
+
+
+def parse_answer(body: bytes | str | Mapping[str, Any]) -> PortalAnswer:
+    data = decode(body)
+    if "error_code" not in data:
+        raise PortalMessageError("the answer has no error_code")
+    result = data.get("result")
+    if result is None:
+        result = []
+    if not isinstance(result, list):
+        raise PortalMessageError("the answer's result is not a list")
+    message = data.get("message")
+    return PortalAnswer(_error_code(data["error_code"]), "" if message is None else str(message), result)
+
+
+def parse_login_answer(
+    body: bytes | str | Mapping[str, Any], *, now: datetime, lifetime: timedelta = SESSION_LIFETIME
+) -> PortalSession:
+    """The session token; its expiry is computed here, since the portal sends none (GUESSED that it never does)."""
+    data = decode(body)
+    answer = parse_answer({**data, "result": None})
+    if not answer.ok:
+        raise PortalMessageError(f"log-in refused ({answer.error_code}): {answer.message}")
+    token = data.get("session")
+    if not isinstance(token, str) or not token:
+        raise PortalMessageError("the log-in answer has no session")
+    return PortalSession(token=token, expires_at=now + lifetime)
+
+
+def parse_login_request(body: bytes | str | Mapping[str, Any]) -> tuple[str, str]:
+    data = decode(body)
+    username, password = data.get("username"), data.get("password")
+    if not isinstance(username, str) or not isinstance(password, str):
+        raise PortalMessageError("the log-in request needs username and password")
+    return username, password
+
+
+def parse_request(body: bytes | str | Mapping[str, Any]) -> PortalRequest:
+    data = decode(body)
+    service, session, agency = data.pop("service", None), data.pop("session", None), data.pop("madonvi", None)
+    if not isinstance(service, str) or not service:
+        raise PortalMessageError("the request has no service")
+    if not isinstance(session, str):
+        raise PortalMessageError("the request has no session")
+    if not isinstance(agency, str):
+        raise PortalMessageError("the request has no madonvi")
+    return PortalRequest(service, session, agency, data)
+
+
+def _text(item: Mapping[str, Any], name: str, *, required: bool = False) -> str:
+    value = item.get(name, "")
+    if value is None:
+        value = ""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise PortalMessageError(f"{name} is not text: {value!r}")
+    text = str(value)
+    if required and not text:
+        raise PortalMessageError(f"{name} is missing")
+    return text
+
+
+def _status(item: Mapping[str, Any], name: str) -> str:
+    code = _text(item, name, required=True)
+    if code not in STATUS_CODES:
+        raise PortalMessageError(f"{name} is not a code 1-10: {code!r}")
+    return code
+
+
+def _list(item: Mapping[str, Any], name: str) -> list[Mapping[str, Any]]:
+    value = item.get(name) or []
+    if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
+        raise PortalMessageError(f"{name} is not a list of objects")
+    return value
+
+
+def _int(item: Mapping[str, Any], name: str, default: int) -> int:
+    text = _text(item, name)
+    if not text:
+        return default
+    try:
+        return int(text)
+    except ValueError:
+        raise PortalMessageError(f"{name} is not a whole number: {text!r}") from None
+
+
+def _parse_file(item: Mapping[str, Any]) -> SubmittedFile:
+    return SubmittedFile(
+        file_id=_text(item, "TepDinhKemId"),
+        name=_text(item, "TenTepDinhKem"),
+        document_code=_text(item, "MaThanhPhanHoSo"),
+        url=_text(item, "DuongDanTaiTepTin"),
+        is_deleted=parse_bool(item.get("IsDeleted", "False")),
+    )
+
+
+def _parse_fee(item: Mapping[str, Any]) -> Fee:
+    return Fee(
+        name=_text(item, "TenPhiLePhi"),
+        code=_text(item, "MaPhiLePhi"),
+        collection_method=_text(item, "HinhThucThu"),
+        amount=_int(item, "Gia", 0),
+        kind=_text(item, "LoaiPhiLePhi"),
+    )
+
+
+def parse_dossier_object(item: Mapping[str, Any]) -> PortalDossier:
+    """One ``DongBoHoSoMC`` item back into a ``PortalDossier``; refuses missing required fields, bad dates/codes."""
+    if not isinstance(item, Mapping):
+        raise PortalMessageError("a dossier item is not an object")
+    supplements = tuple(
+        Supplement(
+            supplement_id=_text(s, "HoSoBoSungId"),
+            requested_by=_text(s, "NguoiYeuCauBoSung"),
+            content=_text(s, "NoiDungBoSung"),
+            requested_at=parse_portal_datetime(s.get("NgayBoSung", "")),
+            received_by=_text(s, "NguoiTiepNhanBoSung"),
+            receipt_note=_text(s, "ThongTinTiepNhan"),
+            received_at=parse_portal_datetime(s.get("NgayTiepNhanBoSung", "")),
+            status=_text(s, "TrangThaiBoSung"),
+            documents=tuple(_parse_file(f) for f in _list(s, "DanhSachGiayToBoSung")),
+            fees=tuple(_parse_fee(f) for f in _list(s, "DanhSachLePhiBoSung")),
+            previous_due_at=parse_portal_datetime(s.get("NgayHenTraTruoc", "")),
+            new_due_at=parse_portal_datetime(s.get("NgayHenTraMoi", "")),
+        )
+        for s in _list(item, "DanhSachHoSoBoSung")
+    )
+    return PortalDossier(
+        code=_text(item, "MaHoSo", required=True),
+        procedure_code=_text(item, "MaTTHC", required=True),
+        procedure_name=_text(item, "TenTTHC", required=True),
+        field_code=_text(item, "MaLinhVuc", required=True),
+        field_name=_text(item, "TenLinhVuc", required=True),
+        applicant_name=_text(item, "ChuHoSo", required=True),
+        applicant_kind=_text(item, "LoaiDoiTuong", required=True),
+        applicant_id=_text(item, "MaDoiTuong"),
+        received_at=parse_portal_datetime(_text(item, "NgayTiepNhan", required=True)),
+        due_at=parse_portal_datetime(item.get("NgayHenTra", "")),
+        status_code=_status(item, "TrangThaiHoSo"),
+        by_post=_text(item, "HinhThuc") == "1",
+        handling_agency=_text(item, "DonViXuLy", required=True),
+        receipt_number=_text(item, "SoBienNhan"),
+        other_info=_text(item, "ThongTinKhac"),
+        email=_text(item, "Email"),
+        fax=_text(item, "Fax"),
+        phone=_text(item, "SoDienThoai"),
+        summary=_text(item, "TrichYeuHoSo"),
+        returned_at=parse_portal_datetime(item.get("NgayTra", "")),
+        return_info=_text(item, "ThongTinTra"),
+        finished_at=parse_portal_datetime(item.get("NgayKetThucXuLy", "")),
+        note=_text(item, "GhiChu"),
+        files=tuple(_parse_file(f) for f in _list(item, "TaiLieuNop")),
+        results=tuple(
+            ResultDocument(
+                document_id=_text(r, "GiayToId"),
+                name=_text(r, "TenGiayTo"),
+                document_code=_text(r, "MaThanhPhanHoSo"),
+                url=_text(r, "DuongDanTepTinKetQua"),
+            )
+            for r in _list(item, "DanhSachGiayToKetQua")
+        ),
+        fees=tuple(_parse_fee(f) for f in _list(item, "DanhSachLePhi")),
+        other_attachments=tuple(
+            OtherAttachment(name=_text(a, "TenGiayTo"), quantity=_int(a, "SoLuong", 1), kind=_text(a, "LoaiGiayTo"))
+            for a in _list(item, "DanhSachTepDinhKemKhac")
+        ),
+        supplements=supplements,
+    )
+
+
+def parse_progress_object(item: Mapping[str, Any]) -> ProgressStep:
+    if not isinstance(item, Mapping):
+        raise PortalMessageError("a progress item is not an object")
+    handled_at = parse_portal_datetime(_text(item, "ThoiDiemXuLy", required=True))
+    if handled_at is None:  # pragma: no cover - required above, so never ""
+        raise PortalMessageError("ThoiDiemXuLy is missing")
+    return ProgressStep(
+        dossier_code=_text(item, "MaHoSo", required=True),
+        handler=_text(item, "NguoiXuLy", required=True),
+        handler_title=_text(item, "ChucDanh"),
+        handled_at=handled_at,
+        department=_text(item, "PhongBanXuLy"),
+        action=_text(item, "NoiDungXuLy"),
+        status_code=_status(item, "TrangThai"),
+        started_at=parse_portal_datetime(item.get("NgayBatDau", "")),
+        due_at=parse_portal_datetime(item.get("NgayKetThucTheoQuyDinh", "")),
+    )
+
+
+def parse_data_list(fields: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    data = fields.get("data")
+    if not isinstance(data, list) or not data or not all(isinstance(d, Mapping) for d in data):
+        raise PortalMessageError("data is not a non-empty list of objects")
+    return data
+
+
+def parse_lookup_answer(body: bytes | str | Mapping[str, Any]) -> PortalAnswer:
+    """``TraCuuHoSo``: the portal holds the dossier when the answer is ok and ``result`` is non-empty."""
+    return parse_answer(body)
+
+
+def lookup_found(answer: PortalAnswer) -> bool:
+    return answer.ok and bool(answer.result)
