@@ -1,0 +1,580 @@
+"""A local simulator of the national public-service portal (Cổng DVCQG) integration API, with fault injection.
+
+Run it:  python -m simulators.national_portal --port 8301      (docs/integrations-national-portal.md)
+
+It speaks the messages of ``motcua.integrations.adapters.national_portal`` (the same builders and parsers the
+province's client uses) and needs no Django:
+
+- ``POST /auth``         session log-in ``{"username", "password"}`` -> ``{"error_code": 0, "session": ...}``;
+- ``POST /integration``  ``DongBoHoSoMC``, ``CapNhatTienDoHoSoMC``, ``TraCuuHoSo``;
+- ``POST /share``        ``LayThuTuc``, ``LayDanhMucCoQuan`` (a small fixture; any service is accepted on either path);
+- ``GET /``              a Vietnamese page listing received dossiers and their progress (for the demo);
+- ``GET /_state``        the stored dossiers as JSON;
+- ``GET|POST /_faults``  read or change the injected faults (JSON, see ``Faults``); ``POST /_reset`` forgets all.
+
+Every portal call needs the ``dstcode`` header; operations need a live ``session`` and the configured ``madonvi``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import random
+import secrets
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
+from datetime import UTC, datetime
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from motcua.integrations.adapters import national_portal as portal
+
+PORTAL_PATHS = ("/auth", "/integration", "/share")
+TIMEOUT_HOLD_SECONDS = 600.0  # how long a "timeout" call is held before the connection is dropped unanswered
+
+PROCEDURE_FIXTURE: dict[str, Any] = {
+    "MATTHC": "1.001612",
+    "TENTTHC": "Đăng ký khai sinh",
+    "LINHVUCTHUCHIEN": [{"MALINHVUC": "G09-TP03", "TENLINHVUC": "Hộ tịch"}],
+    "CACHTHUCTHUCHIEN": [
+        {
+            "KENH": "1",
+            "THOIGIAN": [
+                {
+                    "THOIGIANGIAIQUYET": "1",
+                    "DONVITINH": "Ngày làm việc",
+                    "MOTA": "Trực tiếp",
+                    "PHILEPHI": [{"MAPHILEPHI": "LP01", "SOTIEN": "0", "DONVI": "Đồng", "MOTA": "Miễn lệ phí"}],
+                }
+            ],
+        }
+    ],
+    "THANHPHANHOSO": [
+        {"TRUONGHOP": "", "GIAYTO": [{"MAGIAYTO": "GT01", "TENGIAYTO": "Tờ khai đăng ký khai sinh",
+                                      "TENMAUDON": "", "URL": ""}]}
+    ],
+    "TRINHTUTHUCHIEN": [{"TRUONGHOP": "", "TRINHTU": [{"TENTRINHTU": "Nộp hồ sơ"}, {"TENTRINHTU": "Trả kết quả"}]}],
+    "COQUANTHUCHIEN": [{"MADONVI": "000.00.00.H19", "TENDONVI": "UBND cấp xã"}],
+    "YEUCAU": "",
+    "KETQUATHUCHIEN": [{"MAKETQUA": "KQ01", "TENKETQUA": "Giấy khai sinh"}],
+    "CANCUPHAPLY": [{"SOVANBAN": "60/2014/QH13", "TENVANBAN": "Luật Hộ tịch"}],
+    "DOITUONGTHUCHIEN": [{"TENDOITUONG": "Công dân Việt Nam"}],
+    "MOTADOITUONGTHUCHIEN": "",
+    "MACOQUANCONGBO": "000.00.00.G09",
+    "TRANGTHAI": "1",
+}
+AGENCY_FIXTURE: list[dict[str, Any]] = [
+    {"MADONVI": "000.00.00.H19", "TENDONVI": "UBND tỉnh Đồng Nai", "CAPDONVI": 1},
+    {"MADONVI": "000.00.19.H19", "TENDONVI": "Sở Tư pháp tỉnh Đồng Nai", "CAPDONVI": 2},
+]
+
+
+@dataclass
+class Faults:
+    """What goes wrong, changed at run time through ``POST /_faults`` (JSON with any of these keys) or CLI flags.
+
+    Counters (``*_next``) are spent one per portal call; ``expire_sessions`` is an action, not a state."""
+
+    delay_ms: int = 0  # answer this much later
+    timeout: bool = False  # never answer (hold the connection, then drop it)
+    fail_next: int = 0  # answer HTTP ``fail_status`` to the next K calls
+    fail_ratio: float = 0.0  # ... or to this share of calls
+    fail_status: int = 503
+    malformed_next: int = 0  # process the next K calls, then answer a body that is not JSON
+    duplicate_next: int = 0  # store the next K pushes but answer "already received"
+    down: bool = False  # close every connection without a byte
+
+    def update(self, changes: Mapping[str, Any]) -> None:
+        known = {f.name: f.type for f in fields(self)}
+        for name, value in changes.items():
+            if name == "expire_sessions":
+                continue
+            if name not in known:
+                raise ValueError(f"unknown fault: {name}")
+            current = getattr(self, name)
+            if isinstance(current, bool):
+                if not isinstance(value, bool):
+                    raise ValueError(f"{name} must be true or false")
+            elif isinstance(current, int):
+                if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                    raise ValueError(f"{name} must be a whole number ≥ 0")
+                if name == "fail_status" and not 500 <= value <= 599:
+                    raise ValueError("fail_status must be a 5xx status")
+            elif isinstance(current, float):
+                if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+                    raise ValueError(f"{name} must be between 0 and 1")
+                value = float(value)
+            setattr(self, name, value)
+
+
+@dataclass
+class SimulatorConfig:
+    username: str = "motcua-demo"
+    password: str = "motcua-demo-password"  # noqa: S105 - a local simulator's demo credential
+    agency_code: str = "000.00.00.H19"  # madonvi
+    dstcode: str = "VN:GOV:000.00.00.G22:DVCQG"
+    session_seconds: float = portal.SESSION_LIFETIME.total_seconds()
+    state_file: Path | None = None
+    seed: int | None = None
+    faults: Faults = field(default_factory=Faults)
+
+
+@dataclass
+class StoredProgress:
+    step: dict[str, Any]
+    received_at: str
+    out_of_order: bool
+
+
+@dataclass
+class StoredDossier:
+    dossier: dict[str, Any]
+    first_received_at: str
+    last_received_at: str
+    versions: int = 1
+    progress: list[StoredProgress] = field(default_factory=list)
+
+
+def _now_text() -> str:
+    return portal.format_portal_datetime(datetime.now(UTC))
+
+
+class PortalState:
+    """Sessions, dossiers and faults, behind one lock."""
+
+    def __init__(self, config: SimulatorConfig) -> None:
+        self.config = config
+        self.faults = config.faults
+        self.lock = threading.Lock()
+        self.sessions: dict[str, float] = {}  # token -> monotonic expiry
+        self.dossiers: dict[str, StoredDossier] = {}
+        self.random = random.Random(config.seed)  # noqa: S311 - fault ratios, not security
+        if config.state_file is not None and config.state_file.exists():
+            self._load(config.state_file)
+
+    # --- persistence ---
+    def _load(self, path: Path) -> None:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        for code, item in raw.get("dossiers", {}).items():
+            progress = [StoredProgress(**p) for p in item.pop("progress", [])]
+            self.dossiers[code] = StoredDossier(**item, progress=progress)
+
+    def save(self) -> None:
+        if self.config.state_file is None:
+            return
+        data = {"dossiers": {code: asdict(d) for code, d in self.dossiers.items()}}
+        tmp = self.config.state_file.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        tmp.replace(self.config.state_file)
+
+    def snapshot(self) -> dict[str, Any]:
+        with self.lock:
+            return {"dossiers": {code: asdict(d) for code, d in self.dossiers.items()}}
+
+    def reset(self) -> None:
+        with self.lock:
+            self.sessions.clear()
+            self.dossiers.clear()
+            for f in fields(Faults):
+                setattr(self.faults, f.name, f.default)
+            self.save()
+
+    # --- sessions ---
+    def log_in(self, username: str, password: str) -> str | None:
+        if not (
+            secrets.compare_digest(username.encode(), self.config.username.encode())
+            and secrets.compare_digest(password.encode(), self.config.password.encode())
+        ):
+            return None
+        token = secrets.token_urlsafe(24)
+        with self.lock:
+            self.sessions[token] = time.monotonic() + self.config.session_seconds
+        return token
+
+    def session_valid(self, token: str) -> bool:
+        with self.lock:
+            expiry = self.sessions.get(token)
+            if expiry is None:
+                return False
+            if time.monotonic() >= expiry:
+                del self.sessions[token]
+                return False
+            return True
+
+    def expire_sessions(self) -> None:
+        with self.lock:
+            self.sessions.clear()
+
+    # --- faults ---
+    def take(self, counter: str) -> bool:
+        with self.lock:
+            left = int(getattr(self.faults, counter))
+            if left > 0:
+                setattr(self.faults, counter, left - 1)
+                return True
+            return False
+
+    def should_fail(self) -> bool:
+        if self.take("fail_next"):
+            return True
+        with self.lock:
+            return self.faults.fail_ratio > 0 and self.random.random() < self.faults.fail_ratio
+
+    # --- operations (return an answer dict) ---
+    def sync_dossiers(self, fields_: Mapping[str, Any], duplicate: bool) -> dict[str, Any]:
+        items = portal.parse_data_list(fields_)
+        dossiers = [(portal.parse_dossier_object(item), dict(item)) for item in items]
+        portal.parse_bool(fields_.get("isUpdating", "False"))
+        now = _now_text()
+        already = False
+        with self.lock:
+            for parsed, raw in dossiers:
+                stored = self.dossiers.get(parsed.code)
+                if stored is None:
+                    self.dossiers[parsed.code] = StoredDossier(raw, now, now)
+                else:
+                    already = True
+                    stored.dossier, stored.last_received_at = raw, now
+                    stored.versions += 1
+            self.save()
+        codes = ", ".join(p.code for p, _ in dossiers)
+        if duplicate:
+            return portal.build_answer(portal.ERROR_CODE_DUPLICATE, f"Hồ sơ đã được tiếp nhận trước đó: {codes}")
+        verb = "Cập nhật" if already else "Đồng bộ"
+        return portal.build_answer(portal.ERROR_CODE_SUCCESS, f"{verb} thành công: {codes}")
+
+    def update_progress(self, fields_: Mapping[str, Any], duplicate: bool) -> dict[str, Any]:
+        items = portal.parse_data_list(fields_)
+        steps = [(portal.parse_progress_object(item), dict(item)) for item in items]
+        now = _now_text()
+        flagged: list[str] = []
+        with self.lock:
+            unknown = sorted({s.dossier_code for s, _ in steps if s.dossier_code not in self.dossiers})
+            if unknown:
+                return portal.build_answer(
+                    portal.ERROR_CODE_UNKNOWN_DOSSIER, f"Không tìm thấy hồ sơ: {', '.join(unknown)}"
+                )
+            for step, raw in steps:
+                stored = self.dossiers[step.dossier_code]
+                if any(p.step == raw for p in stored.progress):
+                    continue  # the same step resent: idempotent
+                last = max((p.step["ThoiDiemXuLy"] for p in stored.progress), default="")
+                out_of_order = raw["ThoiDiemXuLy"] < last
+                if out_of_order:
+                    flagged.append(f"{step.dossier_code}@{raw['ThoiDiemXuLy']}")
+                stored.progress.append(StoredProgress(raw, now, out_of_order))
+            self.save()
+        if duplicate:
+            return portal.build_answer(portal.ERROR_CODE_DUPLICATE, "Tiến độ đã được tiếp nhận trước đó")
+        message = "Cập nhật tiến độ thành công"
+        if flagged:
+            message += "; bước xử lý không theo thứ tự thời gian: " + ", ".join(flagged)
+        return portal.build_answer(portal.ERROR_CODE_SUCCESS, message)
+
+    def lookup(self, fields_: Mapping[str, Any]) -> dict[str, Any]:
+        code = fields_.get("mahoso")
+        if not isinstance(code, str) or not code:
+            raise portal.PortalMessageError("mahoso is missing")
+        with self.lock:
+            stored = self.dossiers.get(code)
+            result = [dict(stored.dossier)] if stored else []
+        return portal.build_answer(portal.ERROR_CODE_SUCCESS, "Thành công", result)
+
+
+class PortalHandler(BaseHTTPRequestHandler):
+    server: PortalServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        if self.server.verbose:
+            super().log_message(format, *args)
+
+    # --- plumbing ---
+    def _send(self, status: int, body: bytes, content_type: str = "application/json; charset=utf-8") -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _send_json(self, data: Mapping[str, Any], status: int = HTTPStatus.OK) -> None:
+        self._send(status, portal.encode(data))
+
+    def _body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    @property
+    def state(self) -> PortalState:
+        return self.server.state
+
+    # --- routes ---
+    def do_GET(self) -> None:
+        if self.path == "/_faults":
+            self._send_json(asdict(self.state.faults))
+        elif self.path == "/_state":
+            self._send_json(self.state.snapshot())
+        elif self.path in ("/", "/index.html"):
+            self._send(HTTPStatus.OK, render_page(self.state).encode("utf-8"), "text/html; charset=utf-8")
+        else:
+            self._send_json(portal.build_answer(portal.ERROR_CODE_FAILURE, "Not found"), HTTPStatus.NOT_FOUND)
+
+    def do_POST(self) -> None:
+        body = self._body()
+        if self.path == "/_faults":
+            self._control(body)
+        elif self.path == "/_reset":
+            self.state.reset()
+            self._send_json({"ok": True})
+        elif self.path in PORTAL_PATHS:
+            self._portal_call(body)
+        else:
+            self._send_json(portal.build_answer(portal.ERROR_CODE_FAILURE, "Not found"), HTTPStatus.NOT_FOUND)
+
+    def _control(self, body: bytes) -> None:
+        try:
+            changes = json.loads(body or b"{}")
+            if not isinstance(changes, dict):
+                raise ValueError("send a JSON object")
+            self.state.faults.update(changes)
+        except ValueError as exc:
+            self._send_json({"error": str(exc)}, HTTPStatus.BAD_REQUEST)
+            return
+        if changes.get("expire_sessions"):
+            self.state.expire_sessions()
+        self._send_json(asdict(self.state.faults))
+
+    def _portal_call(self, body: bytes) -> None:
+        faults = self.state.faults
+        if faults.down:
+            self.close_connection = True
+            self.connection.close()
+            return
+        if faults.delay_ms:
+            time.sleep(faults.delay_ms / 1000)
+        if faults.timeout:
+            self.server.stopping.wait(TIMEOUT_HOLD_SECONDS)
+            self.close_connection = True
+            return
+        if self.state.should_fail():
+            status = faults.fail_status
+            page = f"<html><body>{status} simulated failure</body></html>".encode()
+            self._send(status, page, "text/html; charset=utf-8")
+            return
+        answer = self._answer(body)
+        if self.state.take("malformed_next"):
+            self._send(HTTPStatus.OK, b'{"error_code": 0, "message": "Th\xe1nh c\xf4ng", "result": [')
+            return
+        self._send_json(answer)
+
+    def _answer(self, body: bytes) -> dict[str, Any]:
+        if not self.headers.get("dstcode"):
+            return portal.build_answer(portal.ERROR_CODE_FAILURE, "Thiếu tiêu đề dstcode")
+        if self.headers.get("dstcode") != self.state.config.dstcode:
+            return portal.build_answer(portal.ERROR_CODE_FAILURE, "dstcode không đúng")
+        try:
+            if self.path == "/auth":
+                username, password = portal.parse_login_request(body)
+                token = self.state.log_in(username, password)
+                if token is None:
+                    return portal.build_answer(portal.ERROR_CODE_FAILURE, "Sai tên đăng nhập hoặc mật khẩu")
+                return portal.build_login_answer(token, "Đăng nhập thành công")
+            request = portal.parse_request(body)
+            if not self.state.session_valid(request.session):
+                return portal.build_answer(portal.ERROR_CODE_SESSION_EXPIRED, "Phiên làm việc đã hết hạn")
+            if request.agency_code != self.state.config.agency_code:
+                return portal.build_answer(portal.ERROR_CODE_FAILURE, "madonvi không đúng")
+            return self._dispatch(request)
+        except portal.PortalMessageError as exc:
+            return portal.build_answer(portal.ERROR_CODE_INVALID_FIELD, f"Dữ liệu không hợp lệ: {exc}")
+
+    def _dispatch(self, request: portal.PortalRequest) -> dict[str, Any]:
+        service = request.service
+        if service == portal.SERVICE_SYNC_DOSSIER:
+            return self.state.sync_dossiers(request.fields, self.state.take("duplicate_next"))
+        if service == portal.SERVICE_UPDATE_PROGRESS:
+            return self.state.update_progress(request.fields, self.state.take("duplicate_next"))
+        if service == portal.SERVICE_LOOKUP_DOSSIER:
+            return self.state.lookup(request.fields)
+        if service == portal.SERVICE_GET_PROCEDURE:
+            found = request.fields.get("maTTHC") == PROCEDURE_FIXTURE["MATTHC"]
+            return portal.build_answer(portal.ERROR_CODE_SUCCESS, "Thành công", [PROCEDURE_FIXTURE] if found else [])
+        if service == portal.SERVICE_LIST_AGENCIES:
+            return portal.build_answer(portal.ERROR_CODE_SUCCESS, "Thành công", AGENCY_FIXTURE)
+        return portal.build_answer(portal.ERROR_CODE_FAILURE, f"Dịch vụ không được hỗ trợ: {service}")
+
+
+class PortalServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], state: PortalState, *, verbose: bool = False) -> None:
+        super().__init__(address, PortalHandler)
+        self.state = state
+        self.verbose = verbose
+        self.stopping = threading.Event()
+
+
+class PortalSimulator:
+    """Start and stop the simulator in a background thread (tests, scripts)."""
+
+    def __init__(self, config: SimulatorConfig | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.config = config or SimulatorConfig()
+        self.state = PortalState(self.config)
+        self.server = PortalServer((host, port), self.state)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def start(self) -> PortalSimulator:
+        self._thread = threading.Thread(target=self.server.serve_forever, name="national-portal-sim", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.stopping.set()
+        self.server.shutdown()
+        self.server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> PortalSimulator:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+# --- The demo page -------------------------------------------------------------------------------------------------
+
+
+def _display_time(text: str) -> str:
+    try:
+        moment = portal.parse_portal_datetime(text)
+    except portal.PortalMessageError:
+        return text
+    return moment.strftime("%d/%m/%Y %H:%M:%S") if moment else ""
+
+
+def render_page(state: PortalState) -> str:
+    e = html.escape
+    snapshot = state.snapshot()["dossiers"]
+    rows: list[str] = []
+    for code, item in sorted(snapshot.items(), key=lambda kv: kv[1]["last_received_at"], reverse=True):
+        d = item["dossier"]
+        status = str(d.get("TrangThaiHoSo", ""))
+        steps = "".join(
+            "<li{cls}><strong>{when}</strong> — {status}: {what} ({who}){flag}</li>".format(
+                cls=' class="flag"' if p["out_of_order"] else "",
+                when=e(_display_time(p["step"].get("ThoiDiemXuLy", ""))),
+                status=e(portal.STATUS_CODES.get(str(p["step"].get("TrangThai")), "?")),
+                what=e(str(p["step"].get("NoiDungXuLy", ""))),
+                who=e(str(p["step"].get("NguoiXuLy", ""))),
+                flag=" — <em>không theo thứ tự thời gian</em>" if p["out_of_order"] else "",
+            )
+            for p in item["progress"]
+        )
+        rows.append(
+            f"<section><h2>{e(code)}</h2><dl>"
+            f"<dt>Thủ tục</dt><dd>{e(str(d.get('MaTTHC', '')))} — {e(str(d.get('TenTTHC', '')))}</dd>"
+            f"<dt>Chủ hồ sơ</dt><dd>{e(str(d.get('ChuHoSo', '')))}</dd>"
+            f"<dt>Đơn vị xử lý</dt><dd>{e(str(d.get('DonViXuLy', '')))}</dd>"
+            f"<dt>Trạng thái</dt><dd>{e(status)} — {e(portal.STATUS_CODES.get(status, '?'))}</dd>"
+            f"<dt>Ngày tiếp nhận</dt><dd>{e(_display_time(str(d.get('NgayTiepNhan', ''))))}</dd>"
+            f"<dt>Ngày hẹn trả</dt><dd>{e(_display_time(str(d.get('NgayHenTra', ''))))}</dd>"
+            f"<dt>Số lần đồng bộ</dt><dd>{int(item['versions'])}</dd></dl>"
+            f"<h3>Tiến độ xử lý</h3><ol>{steps or '<li>Chưa có</li>'}</ol></section>"
+        )
+    faults = asdict(state.faults)
+    active = ", ".join(f"{k}={v}" for k, v in faults.items() if v not in (0, 0.0, False) and k != "fail_status")
+    return f"""<!doctype html>
+<html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Mô phỏng Cổng Dịch vụ công quốc gia</title>
+<style>
+body{{font-family:Arial,sans-serif;margin:0;padding:16px;max-width:960px;color:#0b0c0c;line-height:1.4}}
+h1{{font-size:1.5rem}} section{{border-top:2px solid #b1b4b6;padding:8px 0}}
+dl{{display:grid;grid-template-columns:minmax(8rem,auto) 1fr;gap:4px 12px}} dt{{font-weight:bold}} dd{{margin:0}}
+.flag{{color:#d4351c}} .banner{{background:#fff7bf;padding:8px;border-left:5px solid #ffdd00}}
+a{{color:#1d70b8;display:inline-block;min-height:44px;line-height:44px}}
+</style></head><body>
+<p class="banner">Máy chủ mô phỏng để thử nghiệm và trình diễn — không phải Cổng Dịch vụ công quốc gia thật.</p>
+<h1>Hồ sơ đã nhận ({len(snapshot)})</h1>
+<p>Đơn vị: {e(state.config.agency_code)}. Lỗi đang giả lập: {e(active) or "không có"}.</p>
+<p><a href="/">Tải lại trang</a></p>
+{"".join(rows) or "<p>Chưa nhận hồ sơ nào.</p>"}
+</body></html>"""
+
+
+# --- Command line --------------------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    defaults = SimulatorConfig()
+    p = argparse.ArgumentParser(prog="python -m simulators.national_portal", description=__doc__.split("\n")[0])
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8301)
+    p.add_argument("--username", default=defaults.username)
+    p.add_argument("--password", default=defaults.password)
+    p.add_argument("--madonvi", default=defaults.agency_code, help="the agency code the portal expects")
+    p.add_argument("--dstcode", default=defaults.dstcode, help="the dstcode header the portal expects")
+    p.add_argument("--session-seconds", type=float, default=defaults.session_seconds, help="session lifetime")
+    p.add_argument("--state", type=Path, help="keep dossiers in this JSON file (default: memory only)")
+    p.add_argument("--seed", type=int, help="seed for --fail-ratio")
+    p.add_argument("--delay-ms", type=int, default=0)
+    p.add_argument("--timeout", action="store_true", help="never answer portal calls")
+    p.add_argument("--fail-next", type=int, default=0, help="answer 5xx to the next K calls")
+    p.add_argument("--fail-ratio", type=float, default=0.0, help="answer 5xx to this share of calls")
+    p.add_argument("--fail-status", type=int, default=503)
+    p.add_argument("--malformed-next", type=int, default=0)
+    p.add_argument("--duplicate-next", type=int, default=0)
+    p.add_argument("--down", action="store_true", help="drop every portal connection")
+    p.add_argument("--verbose", action="store_true", help="log each request")
+    return p
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    faults = Faults()
+    faults.update(
+        {
+            "delay_ms": args.delay_ms,
+            "timeout": args.timeout,
+            "fail_next": args.fail_next,
+            "fail_ratio": args.fail_ratio,
+            "fail_status": args.fail_status,
+            "malformed_next": args.malformed_next,
+            "duplicate_next": args.duplicate_next,
+            "down": args.down,
+        }
+    )
+    config = SimulatorConfig(
+        username=args.username,
+        password=args.password,
+        agency_code=args.madonvi,
+        dstcode=args.dstcode,
+        session_seconds=args.session_seconds,
+        state_file=args.state,
+        seed=args.seed,
+        faults=faults,
+    )
+    state = PortalState(config)
+    server = PortalServer((args.host, args.port), state, verbose=args.verbose)
+    print(f"Mô phỏng Cổng DVCQG / national portal simulator: http://{args.host}:{args.port}/", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stopping.set()
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main()
