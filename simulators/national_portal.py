@@ -24,6 +24,8 @@ import random
 import secrets
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
@@ -35,7 +37,8 @@ from typing import Any
 from motcua.integrations.adapters import national_portal as portal
 
 PORTAL_PATHS = ("/auth", "/integration", "/share")
-TIMEOUT_HOLD_SECONDS = 600.0  # how long a "timeout" call is held before the connection is dropped unanswered
+TIMEOUT_HOLD_SECONDS = 600.0
+FETCH_TIMEOUT_SECONDS = 10.0  # how long a "timeout" call is held before the connection is dropped unanswered
 
 PROCEDURE_FIXTURE: dict[str, Any] = {
     "MATTHC": "1.001612",
@@ -120,6 +123,7 @@ class SimulatorConfig:
     dstcode: str = "VN:GOV:000.00.00.G22:DVCQG"
     session_seconds: float = portal.SESSION_LIFETIME.total_seconds()
     state_file: Path | None = None
+    fetch_files: bool = False  # download each TaiLieuNop URL, as the real portal does (off: tests stay on loopback)
     seed: int | None = None
     faults: Faults = field(default_factory=Faults)
 
@@ -138,6 +142,7 @@ class StoredDossier:
     last_received_at: str
     versions: int = 1
     progress: list[StoredProgress] = field(default_factory=list)
+    fetched: dict[str, str] = field(default_factory=dict)  # DuongDanTaiTepTin -> what fetching it gave
 
 
 def _now_text() -> str:
@@ -242,11 +247,34 @@ class PortalState:
                     stored.dossier, stored.last_received_at = raw, now
                     stored.versions += 1
             self.save()
+        if self.config.fetch_files:
+            for parsed, _ in dossiers:
+                urls = [f.url for f in parsed.files if f.url and not f.is_deleted]
+                threading.Thread(target=self._fetch_files, args=(parsed.code, urls), daemon=True).start()
         codes = ", ".join(p.code for p, _ in dossiers)
         if duplicate:
             return portal.build_answer(portal.ERROR_CODE_DUPLICATE, f"Hồ sơ đã được tiếp nhận trước đó: {codes}")
         verb = "Cập nhật" if already else "Đồng bộ"
         return portal.build_answer(portal.ERROR_CODE_SUCCESS, f"{verb} thành công: {codes}")
+
+    def _fetch_files(self, code: str, urls: list[str]) -> None:
+        """Download the submitted files by URL, as the portal does, and record the outcome for the page."""
+        for url in urls:
+            if not url.startswith(("http://", "https://")):
+                outcome = "lỗi: không phải địa chỉ http(s)"
+            else:
+                try:
+                    with urllib.request.urlopen(url, timeout=FETCH_TIMEOUT_SECONDS) as answer:  # noqa: S310
+                        outcome = f"{answer.status}: {len(answer.read())} byte"
+                except urllib.error.HTTPError as exc:
+                    outcome = f"lỗi: HTTP {exc.code}"
+                except (OSError, ValueError) as exc:
+                    outcome = f"lỗi: {exc}"
+            with self.lock:
+                stored = self.dossiers.get(code)
+                if stored is not None:
+                    stored.fetched[url] = outcome
+                    self.save()
 
     def update_progress(self, fields_: Mapping[str, Any], duplicate: bool) -> dict[str, Any]:
         items = portal.parse_data_list(fields_)
@@ -341,7 +369,8 @@ class PortalHandler(BaseHTTPRequestHandler):
             changes = json.loads(body or b"{}")
             if not isinstance(changes, dict):
                 raise ValueError("send a JSON object")
-            self.state.faults.update(changes)
+            with self.state.lock:
+                self.state.faults.update(changes)
         except ValueError as exc:
             self._send_json({"error": str(exc)}, HTTPStatus.BAD_REQUEST)
             return
@@ -481,6 +510,9 @@ def render_page(state: PortalState) -> str:
             )
             for p in item["progress"]
         )
+        fetched = "".join(
+            f"<dt>Tải tệp</dt><dd>{e(url)} — {e(outcome)}</dd>" for url, outcome in item.get("fetched", {}).items()
+        )
         rows.append(
             f"<section><h2>{e(code)}</h2><dl>"
             f"<dt>Thủ tục</dt><dd>{e(str(d.get('MaTTHC', '')))} — {e(str(d.get('TenTTHC', '')))}</dd>"
@@ -489,7 +521,8 @@ def render_page(state: PortalState) -> str:
             f"<dt>Trạng thái</dt><dd>{e(status)} — {e(portal.STATUS_CODES.get(status, '?'))}</dd>"
             f"<dt>Ngày tiếp nhận</dt><dd>{e(_display_time(str(d.get('NgayTiepNhan', ''))))}</dd>"
             f"<dt>Ngày hẹn trả</dt><dd>{e(_display_time(str(d.get('NgayHenTra', ''))))}</dd>"
-            f"<dt>Số lần đồng bộ</dt><dd>{int(item['versions'])}</dd></dl>"
+            f"<dt>Số lần đồng bộ</dt><dd>{int(item['versions'])}</dd>"
+            f"{fetched}</dl>"
             f"<h3>Tiến độ xử lý</h3><ol>{steps or '<li>Chưa có</li>'}</ol></section>"
         )
     faults = asdict(state.faults)
@@ -535,6 +568,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--malformed-next", type=int, default=0)
     p.add_argument("--duplicate-next", type=int, default=0)
     p.add_argument("--down", action="store_true", help="drop every portal connection")
+    p.add_argument("--fetch-files", action="store_true", help="download each TaiLieuNop URL (DuongDanTaiTepTin)")
     p.add_argument("--verbose", action="store_true", help="log each request")
     return p
 
@@ -561,6 +595,7 @@ def main(argv: list[str] | None = None) -> None:
         dstcode=args.dstcode,
         session_seconds=args.session_seconds,
         state_file=args.state,
+        fetch_files=args.fetch_files,
         seed=args.seed,
         faults=faults,
     )

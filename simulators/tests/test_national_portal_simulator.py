@@ -5,9 +5,11 @@ import json
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -222,3 +224,42 @@ def test_the_documented_command_starts_the_simulator():
         process.wait(timeout=10)
         process.stdout.close()
         process.stderr.close()
+
+
+def test_submitted_files_are_fetched_by_url_when_asked():
+    class Files(BaseHTTPRequestHandler):
+        def do_GET(self):
+            if self.path == "/tep/f1":
+                body = b"%PDF-1.7 demo"
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            else:
+                self.send_error(404)
+
+        def log_message(self, format, *args):
+            pass
+
+    files = ThreadingHTTPServer(("127.0.0.1", 0), Files)
+    threading.Thread(target=files.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{files.server_address[1]}"
+    try:
+        with PortalSimulator(SimulatorConfig(fetch_files=True)) as sim:
+            client = Client(sim.url, sim.config)
+            client.log_in()
+            dossier = sample_dossier(files=(
+                portal.SubmittedFile("f1", "To khai.pdf", "GT01", f"{base}/tep/f1"),
+                portal.SubmittedFile("f9", "Mat.pdf", "GT02", f"{base}/tep/f9"),
+            ))
+            assert client.sync(dossier).ok
+            for _ in range(100):
+                fetched = sim.state.snapshot()["dossiers"][CODE]["fetched"]
+                if len(fetched) == 2:
+                    break
+                time.sleep(0.05)
+            assert fetched == {f"{base}/tep/f1": "200: 13 byte", f"{base}/tep/f9": "lỗi: HTTP 404"}
+            assert "13 byte" in client.get("/")[1].decode()
+    finally:
+        files.shutdown()
+        files.server_close()
