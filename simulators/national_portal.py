@@ -350,7 +350,7 @@ class PortalHandler(BaseHTTPRequestHandler):
         elif self.path in ("/", "/index.html"):
             self._send(HTTPStatus.OK, render_page(self.state).encode("utf-8"), "text/html; charset=utf-8")
         else:
-            self._send_json(portal.build_answer(portal.ERROR_CODE_FAILURE, "Not found"), HTTPStatus.NOT_FOUND)
+            self._send_json(portal.build_answer(portal.ERROR_CODE_FAILURE, "Không tìm thấy"), HTTPStatus.NOT_FOUND)
 
     def do_POST(self) -> None:
         body = self._body()
@@ -362,7 +362,7 @@ class PortalHandler(BaseHTTPRequestHandler):
         elif self.path in PORTAL_PATHS:
             self._portal_call(body)
         else:
-            self._send_json(portal.build_answer(portal.ERROR_CODE_FAILURE, "Not found"), HTTPStatus.NOT_FOUND)
+            self._send_json(portal.build_answer(portal.ERROR_CODE_FAILURE, "Không tìm thấy"), HTTPStatus.NOT_FOUND)
 
     def _control(self, body: bytes) -> None:
         try:

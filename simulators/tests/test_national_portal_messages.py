@@ -86,6 +86,21 @@ def test_progress_object_has_the_reference_fields():
     assert portal.parse_progress_object(item) == sample_step()
 
 
+def test_a_status_change_is_the_dossier_then_its_step():
+    dossier = sample_dossier(status_code="5")
+    step = sample_step(status_code="5", action="Yêu cầu bổ sung - thiếu bản sao CCCD")
+    sync, progress = portal.build_status_change_requests("tok", "A", dossier, step, is_updating=True)
+    assert sync["service"] == "DongBoHoSoMC" and sync["isUpdating"] == "True"
+    assert sync["data"][0]["DanhSachHoSoBoSung"][0]["NoiDungBoSung"] == "Bổ sung bản sao CCCD"
+    assert sync["data"][0]["DanhSachLePhi"][0]["Gia"] == "50000"
+    assert progress["service"] == "CapNhatTienDoHoSoMC" and progress["data"][0]["TrangThai"] == "5"
+    with pytest.raises(ValueError, match="status"):
+        portal.build_status_change_requests("tok", "A", dossier, sample_step(), is_updating=True)
+    with pytest.raises(ValueError, match="dossier"):
+        portal.build_status_change_requests("tok", "A", dossier, sample_step(dossier_code="X", status_code="5"),
+                                            is_updating=True)
+
+
 def test_lookup_and_login_requests():
     assert portal.build_lookup_request("tok", "A", "X-1") == {
         "service": "TraCuuHoSo", "session": "tok", "madonvi": "A", "mahoso": "X-1"

@@ -459,6 +459,21 @@ def build_progress_request(session: str, agency_code: str, steps: Sequence[Progr
     return _operation(SERVICE_UPDATE_PROGRESS, session, agency_code, data=[progress_object(s) for s in steps])
 
 
+def build_status_change_requests(
+    session: str, agency_code: str, dossier: PortalDossier, step: ProgressStep, *, is_updating: bool
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The pair sent on every status change (reference §1.3): the dossier object (which carries the supplements, fees
+    and results) and then the progress step; send the second only if the portal accepted the first."""
+    if step.dossier_code != dossier.code:
+        raise ValueError(f"the step is for {step.dossier_code!r}, the dossier is {dossier.code!r}")
+    if step.status_code != dossier.status_code:
+        raise ValueError(f"the step's status {step.status_code!r} differs from the dossier's {dossier.status_code!r}")
+    return (
+        build_sync_dossier_request(session, agency_code, [dossier], is_updating=is_updating),
+        build_progress_request(session, agency_code, [step]),
+    )
+
+
 def build_lookup_request(session: str, agency_code: str, dossier_code: str) -> dict[str, Any]:
     return _operation(SERVICE_LOOKUP_DOSSIER, session, agency_code, mahoso=dossier_code)
 
