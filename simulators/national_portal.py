@@ -533,7 +533,8 @@ def render_page(state: PortalState) -> str:
 <style>
 body{{font-family:Arial,sans-serif;margin:0;padding:16px;max-width:960px;color:#0b0c0c;line-height:1.4}}
 h1{{font-size:1.5rem}} section{{border-top:2px solid #b1b4b6;padding:8px 0}}
-dl{{display:grid;grid-template-columns:minmax(8rem,auto) 1fr;gap:4px 12px}} dt{{font-weight:bold}} dd{{margin:0;overflow-wrap:anywhere;min-width:0}}
+dl{{display:grid;grid-template-columns:minmax(8rem,auto) 1fr;gap:4px 12px}} dt{{font-weight:bold}}
+dd{{margin:0;overflow-wrap:anywhere;min-width:0}}
 .flag{{color:#d4351c}} .banner{{background:#fff7bf;padding:8px;border-left:5px solid #ffdd00}}
 a{{color:#1d70b8;display:inline-block;min-height:44px;line-height:44px}}
 </style></head><body>
