@@ -50,7 +50,7 @@ def _calls(now):
 
 @override_settings(MOTCUA_INTEGRATION_SYSTEMS=SYSTEMS)
 def test_the_page_shows_health_and_backlog_in_vietnamese(client, province_admin, syncs):
-    dossier, dead = syncs
+    dossier, _dead = syncs
     now = timezone.now()
     _calls(now)
     breaker_for(SystemConfig(name="dvcqg", base_url="x", breaker_failures=1)).record_failure()
