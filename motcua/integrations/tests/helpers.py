@@ -12,7 +12,7 @@ def envelope(response):
     return data
 
 
-class Sleeps(list):
+class Sleeps(list[float]):
     def __call__(self, seconds):
         self.append(seconds)
 

@@ -72,7 +72,11 @@ def test_the_breaker_is_shared_by_clients_and_threads_of_the_process():
     second = client_for("http://127.0.0.1:9", breaker_failures=3)
     assert first.breaker is second.breaker
     breaker = CircuitBreaker(failures=1000, reset_seconds=60)
-    threads = [threading.Thread(target=lambda: [breaker.record_failure() for _ in range(100)]) for _ in range(8)]
+    def fail_100_times():
+        for _ in range(100):
+            breaker.record_failure()
+
+    threads = [threading.Thread(target=fail_100_times) for _ in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:

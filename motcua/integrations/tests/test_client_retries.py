@@ -41,7 +41,7 @@ def test_408_and_429_are_retried(loopback, status):
     loopback.answer(Answer(status, b"", headers={"Retry-After": "1"}), Answer(200))
     sleeps = Sleeps()
     result = client_for(loopback.url, sleeps).call("LayThuTuc", "GET", "/tt", parse=envelope)
-    assert result.attempts == 2 and sleeps == [pytest.approx(sleeps[0])] and 1 <= sleeps[0] <= 2.0
+    assert result.attempts == 2 and len(sleeps) == 1 and 1 <= sleeps[0] <= 2.0  # Retry-After: 1 honoured
 
 
 def test_a_post_without_idempotency_key_is_sent_once(loopback):
