@@ -208,7 +208,7 @@ class IntegrationClient:
                 response.read()
             except httpx.TimeoutException as exc:
                 error = f"timeout: {type(exc).__name__}"
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:  # connection refused or reset, protocol error, bad redirect…
                 error = f"transport: {type(exc).__name__}: {exc}"[:500]
             elapsed_ms = int((time.monotonic() - started) * 1000)
             answer = response.content if response is not None else b""
@@ -222,7 +222,7 @@ class IntegrationClient:
                 else:
                     try:
                         value, parsed = parse(response), True
-                    except (ValueError, KeyError, TypeError) as exc:
+                    except Exception as exc:  # whatever the parser raises: the body is unusable to the caller
                         error = f"malformed response: {type(exc).__name__}: {exc}"[:500]
             elif response is not None:
                 error = f"HTTP {status}"
