@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "motcua.payments",
     "motcua.audit",
     "motcua.signing",
+    "motcua.integrations",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.admin",
@@ -215,6 +216,17 @@ OTP_TOTP_ISSUER = MOTCUA_SITE_NAME
 RATELIMIT_IP_META_KEY = env_str("MOTCUA_CLIENT_IP_HEADER") or None
 # Shared bearer token of the national public-service portal's push API (empty: the endpoint refuses all).
 MOTCUA_NATIONAL_PORTAL_TOKEN = env_secret("MOTCUA_NATIONAL_PORTAL_TOKEN")
+
+# Outside systems called through motcua.integrations (docs/integrations.md): one dict per system, e.g.
+# {"dvcqg": {"base_url": "https://…", "read_timeout": 6, "via_lgsp": true, "headers": {"dstcode": "…"}}};
+# a system's bearer token from MOTCUA_INTEGRATION_<NAME>_TOKEN or …_TOKEN_FILE.
+MOTCUA_INTEGRATION_SYSTEMS: dict[str, dict[str, Any]] = json.loads(env_str("MOTCUA_INTEGRATION_SYSTEMS_JSON", "{}"))
+if not isinstance(MOTCUA_INTEGRATION_SYSTEMS, dict) or not all(
+        isinstance(v, dict) for v in MOTCUA_INTEGRATION_SYSTEMS.values()):
+    raise ImproperlyConfigured("MOTCUA_INTEGRATION_SYSTEMS_JSON must be a JSON object of objects")
+# The province's LGSP gateway (tokens from MOTCUA_LGSP_TOKEN / MOTCUA_LGSP_ACCESS_TOKEN or their _FILE).
+MOTCUA_LGSP_URL = env_str("MOTCUA_LGSP_URL")
+MOTCUA_INTEGRATION_RETENTION_DAYS = env_int("MOTCUA_INTEGRATION_RETENTION_DAYS", 400)
 # Citizen sign-in (OpenID Connect). JSON in MOTCUA_OIDC_PROVIDERS_JSON overrides these entries key by key; a
 # provider is offered once it has a metadata URL and a client id (from the Government Office / the Ministry of
 # Public Security). Claim names are configurable because VNeID uses Vietnamese ones. `acr_levels` says which

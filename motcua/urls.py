@@ -10,6 +10,7 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     path("", portal_views.home, name="home"),
     path("thu-tuc/", include("motcua.catalog.urls")),
+    path("mot-cua/ket-noi-lien-thong/", include("motcua.integrations.urls")),
     path("mot-cua/", include("motcua.backoffice.urls")),
     path("tra-cuu/", include("motcua.dossiers.urls")),
     path("xac-thuc/", include("motcua.signing.urls")),

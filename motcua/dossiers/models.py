@@ -274,6 +274,7 @@ class PortalSync(models.Model):
         PENDING = "pending", _("Pending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped")  # an administrator gave up on a failed item (who and why below)
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="portal_syncs")
     event = models.OneToOneField(DossierEvent, on_delete=models.CASCADE, related_name="portal_sync")
@@ -281,6 +282,10 @@ class PortalSync(models.Model):
     payload = models.JSONField(default=dict)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    skipped_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    skipped_at = models.DateTimeField(null=True, blank=True)
+    skip_reason = models.TextField(blank=True)
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.state}"

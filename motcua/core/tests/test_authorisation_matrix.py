@@ -29,7 +29,7 @@ from django.urls import reverse
 from motcua.core.tests.authz_urls import Route, all_routes, fill
 from motcua.core.tests.authz_world import MARKER_NAME, World, build_world
 from motcua.documents.models import StoredDocument
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, PortalSync
 from motcua.identity.actions import register_organisation
 from motcua.identity.models import ApiToken, Representation
 from motcua.payments.models import Invoice
@@ -176,6 +176,11 @@ RULES: dict[str, Rule] = {
     "identity:staff_accounts": Rule(access=frozenset(), sanity=False),
     "identity:staff_account_unlock": Rule(access=frozenset(), get=False),
     "identity:staff_account_reset_two_factor": Rule(access=frozenset(), get=False),
+    # The province administrator only (not in this cast: motcua/integrations/tests/test_connections_page.py);
+    # `item_id` is a national-portal sync of A's dossier.
+    "integrations:connections": Rule(access=frozenset(), sanity=False),
+    "integrations:retry_item": Rule(access=frozenset(), get=False),
+    "integrations:skip_item": Rule(access=frozenset(), get=False),
 }
 # The Django admin (every model's pages, present and future): staff flag plus per-model permissions, which none
 # of the cast holds. Staff may open the empty index; nobody in the cast may see A's data or change anything.
@@ -232,6 +237,8 @@ def _path(route: Route, world: World, agencies: dict[str, Any]) -> str:
         "object_id": str(world.invoice.pk), "id": str(citizen_pk(world)),
         "content_type_id": "1", "user_id": str(world.users["specialist"].pk),
         "representation_id": str(Representation.objects.values_list("pk", flat=True).order_by("pk").first()),
+        "system": "dvcqg", "queue": "portal_sync",
+        "item_id": str(PortalSync.objects.filter(dossier=dossier).values_list("pk", flat=True).order_by("pk").first()),
     }
     return fill(route.route, values)
 

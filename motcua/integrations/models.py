@@ -1,0 +1,66 @@
+"""Evidence of every call to an outside system, and the administrators' acts on outbound queues."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CallRecord(models.Model):
+    """One attempt of one call to an outside system: digests and sizes of what was sent and received, never the
+    bodies (they carry personal data). Written outside the caller's transaction (see `evidence.py`)."""
+
+    system = models.CharField(_("system"), max_length=40, db_index=True)
+    operation = models.CharField(_("operation"), max_length=80)
+    # No database constraint: the record is written by its own connection, possibly before the caller's
+    # transaction that created the dossier commits, and evidence outlives a deleted dossier.
+    dossier = models.ForeignKey("dossiers.Dossier", verbose_name=_("dossier"), null=True, blank=True,
+                                on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
+    request_sha256 = models.CharField(_("request SHA-256"), max_length=64, blank=True)
+    request_size = models.PositiveIntegerField(_("request size (bytes)"), default=0)
+    response_sha256 = models.CharField(_("response SHA-256"), max_length=64, blank=True)
+    response_size = models.PositiveIntegerField(_("response size (bytes)"), default=0)
+    status_code = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("time"), db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("call record")
+        verbose_name_plural = _("call records")
+        indexes = [models.Index(fields=["system", "-created_at"], name="callrecord_system_time")]
+
+    def __str__(self) -> str:
+        return f"{self.system} {self.operation} #{self.attempt} {self.status_code or self.error[:40]}"
+
+    @property
+    def succeeded(self) -> bool:
+        return not self.error and self.status_code is not None and self.status_code < 400
+
+
+class QueueItemAct(models.Model):
+    """An administrator's act on a dead item of an outbound queue (retry or skip): who, when, why. Append-only."""
+
+    class Kind(models.TextChoices):
+        RETRY = "retry", _("Retry")
+        SKIP = "skip", _("Skip")
+
+    system = models.CharField(_("system"), max_length=40)
+    queue = models.CharField(_("queue"), max_length=40)
+    item_id = models.CharField(_("item"), max_length=64)
+    kind = models.CharField(_("act"), max_length=10, choices=Kind.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT,
+                              related_name="+")
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("queue item act")
+        verbose_name_plural = _("queue item acts")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.queue}/{self.item_id} by {self.actor_id}"
