@@ -227,6 +227,16 @@ if not isinstance(MOTCUA_INTEGRATION_SYSTEMS, dict) or not all(
 # The province's LGSP gateway (tokens from MOTCUA_LGSP_TOKEN / MOTCUA_LGSP_ACCESS_TOKEN or their _FILE).
 MOTCUA_LGSP_URL = env_str("MOTCUA_LGSP_URL")
 MOTCUA_INTEGRATION_RETENTION_DAYS = env_int("MOTCUA_INTEGRATION_RETENTION_DAYS", 400)
+# Outbound sync of dossier status changes to the national portal (system `dvcqg` above; docs/integrations.md).
+# Off (rows wait as pending) until `dvcqg`, the agency code and the log-in name are all set.
+MOTCUA_NATIONAL_PORTAL_MADONVI = env_str("MOTCUA_NATIONAL_PORTAL_MADONVI")
+MOTCUA_NATIONAL_PORTAL_USERNAME = env_str("MOTCUA_NATIONAL_PORTAL_USERNAME")
+MOTCUA_NATIONAL_PORTAL_PASSWORD = env_secret("MOTCUA_NATIONAL_PORTAL_PASSWORD")
+MOTCUA_NATIONAL_PORTAL_AUTH_PATH = env_str("MOTCUA_NATIONAL_PORTAL_AUTH_PATH", "/auth")
+MOTCUA_NATIONAL_PORTAL_PATH = env_str("MOTCUA_NATIONAL_PORTAL_PATH", "/integration")
+MOTCUA_NATIONAL_PORTAL_SYNC_MAX_ATTEMPTS = env_int("MOTCUA_NATIONAL_PORTAL_SYNC_MAX_ATTEMPTS", 8)
+MOTCUA_NATIONAL_PORTAL_SYNC_BACKOFF_SECONDS = env_int("MOTCUA_NATIONAL_PORTAL_SYNC_BACKOFF_SECONDS", 60)
+MOTCUA_NATIONAL_PORTAL_SYNC_BACKOFF_MAX_SECONDS = env_int("MOTCUA_NATIONAL_PORTAL_SYNC_BACKOFF_MAX_SECONDS", 3600)
 # Citizen sign-in (OpenID Connect). JSON in MOTCUA_OIDC_PROVIDERS_JSON overrides these entries key by key; a
 # provider is offered once it has a metadata URL and a client id (from the Government Office / the Ministry of
 # Public Security). Claim names are configurable because VNeID uses Vietnamese ones. `acr_levels` says which

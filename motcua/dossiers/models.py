@@ -281,6 +281,9 @@ class PortalSync(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING, db_index=True)
     payload = models.JSONField(default=dict)
     attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)  # none: due now (backoff after a failure)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     skipped_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")

@@ -15,6 +15,7 @@ import copy
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -286,7 +287,7 @@ def transition(
         seal_event(event)
         enqueue_for_event(event)
         if rule.public:
-            PortalSync.objects.create(dossier=dossier, event=event, payload=portal_payload(dossier, event))
+            _queue_portal_sync(dossier, event)
         record_event(event, dossier)
     return dossier, event
 
@@ -359,9 +360,17 @@ def record_creation(
     )
     seal_event(event)
     enqueue_for_event(event)
-    PortalSync.objects.create(dossier=dossier, event=event, payload=portal_payload(dossier, event))
+    _queue_portal_sync(dossier, event)
     record_event(event, dossier)
     return event
+
+
+def _queue_portal_sync(dossier: Dossier, event: DossierEvent) -> None:
+    """The event's row for the national portal, and a drain of the dossier once the step commits."""
+    from motcua.integrations.national_portal_sync import request_sync
+
+    PortalSync.objects.create(dossier=dossier, event=event, payload=portal_payload(dossier, event))
+    transaction.on_commit(partial(request_sync, dossier.pk), robust=True)
 
 
 def portal_payload(dossier: Dossier, event: DossierEvent) -> dict[str, Any]:
