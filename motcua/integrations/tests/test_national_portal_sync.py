@@ -67,6 +67,7 @@ def test_land_transfer_reaches_the_portal_step_by_step_in_order(
         treasury_specialist):
     sim = portal_settings
     dossier = land_dossier(demo_catalog, demo_agencies, clerk, at(2026, 11, 30))
+    last_call = CallRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     assert sync.drain().sent == 1
     dossier = actions.forward_dossier(dossier, actor=clerk, at=at(2026, 11, 30, 10))
     dossier = actions.forward_dossier(dossier, actor=specialist, at=at(2026, 12, 1, 15))
@@ -90,6 +91,9 @@ def test_land_transfer_reaches_the_portal_step_by_step_in_order(
     assert item["dossier"]["TrangThaiHoSo"] == "10"
     assert item["dossier"]["NgayTra"] == "20261210080000"
     assert sync.drain() == sync.DrainReport()  # nothing sent twice
+    operations = list(CallRecord.objects.filter(dossier_id=dossier.pk, pk__gt=last_call).order_by("pk")
+                      .values_list("operation", flat=True))
+    assert operations == ["TraCuuHoSo"] + ["DongBoHoSoMC", "CapNhatTienDoHoSoMC"] * len(expected)
 
 
 def test_portal_down_then_up_loses_nothing_and_keeps_order(portal_settings, demo_catalog, demo_agencies, clerk):
