@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -61,8 +63,9 @@ class PortalSyncQueue:
         from motcua.dossiers.models import PortalSync
 
         row = self._dead(item_id)
-        row.state, row.attempts = PortalSync.State.PENDING, 0
-        row.save(update_fields=["state", "attempts"])
+        row.state, row.attempts, row.next_attempt_at = PortalSync.State.PENDING, 0, None
+        row.save(update_fields=["state", "attempts", "next_attempt_at"])
+        _drain_after_commit(row.dossier_id)
 
     def skip(self, item_id: str, *, actor: Any, reason: str) -> None:
         from motcua.dossiers.models import PortalSync
@@ -71,3 +74,10 @@ class PortalSyncQueue:
         row.state, row.skipped_by, row.skipped_at, row.skip_reason = (
             PortalSync.State.SKIPPED, actor, timezone.now(), reason)
         row.save(update_fields=["state", "skipped_by", "skipped_at", "skip_reason"])
+        _drain_after_commit(row.dossier_id)  # the dossier's later rows were held back behind this one
+
+
+def _drain_after_commit(dossier_id: int) -> None:
+    from motcua.integrations.national_portal_sync import request_sync
+
+    transaction.on_commit(partial(request_sync, dossier_id), robust=True)

@@ -219,3 +219,29 @@ def test_portal_dossier_keeps_its_mahoso(portal_settings, demo_catalog, demo_age
     item = stored(sim, "G22.99-261130-000042")
     assert item["dossier"]["SoBienNhan"] == dossier.code
     assert [p["step"]["MaHoSo"] for p in item["progress"]] == ["G22.99-261130-000042"]
+
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+
+
+@override_settings(TASKS=IMMEDIATE_TASKS)
+def test_a_committed_step_queues_the_job_that_sends_it(portal_settings, demo_catalog, demo_agencies, clerk,
+                                                        django_capture_on_commit_callbacks):
+    sim = portal_settings
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = land_dossier(demo_catalog, demo_agencies, clerk, at(2026, 11, 30))
+    assert states(dossier) == ["sent"]
+    assert steps_of(sim, dossier.code) == expected_steps(dossier)
+
+
+@override_settings(TASKS=IMMEDIATE_TASKS)
+def test_retrying_a_dead_row_queues_the_job(portal_settings, demo_catalog, demo_agencies, clerk,
+                                            django_capture_on_commit_callbacks):
+    sim = portal_settings
+    dossier = land_dossier(demo_catalog, demo_agencies, clerk, at(2026, 11, 30))
+    PortalSync.objects.filter(dossier=dossier).update(state=PortalSync.State.FAILED, attempts=3)
+    row = PortalSync.objects.get(dossier=dossier)
+    with django_capture_on_commit_callbacks(execute=True):
+        PortalSyncQueue().retry(str(row.pk))
+    assert states(dossier) == ["sent"]
+    assert stored(sim, dossier.code) is not None
