@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from motcua.integrations.models import CallRecord, QueueItemAct
+from motcua.integrations.models import CallRecord, PortalStatusMapping, QueueItemAct
 
 
 class _ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -36,3 +36,9 @@ class QueueItemActAdmin(_ReadOnly):
     list_filter = ("system", "kind")
     search_fields = ("item_id", "reason", "actor__username")
     readonly_fields = [field.name for field in QueueItemAct._meta.fields]
+
+
+@admin.register(PortalStatusMapping)
+class PortalStatusMappingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("local_status", "portal_code")
+    list_editable = ("portal_code",)

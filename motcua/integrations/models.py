@@ -6,6 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from motcua.dossiers.models import Status
+from motcua.integrations.adapters import national_portal as portal
+
 
 class CallRecord(models.Model):
     """One attempt of one call to an outside system: digests and sizes of what was sent and received, never the
@@ -64,3 +67,21 @@ class QueueItemAct(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.queue}/{self.item_id} by {self.actor_id}"
+
+
+class PortalStatusMapping(models.Model):
+    """Which national-portal status (TrangThaiHoSo) a dossier status is sent as; seeded from the adapter's
+    DEFAULT_STATUS_MAPPING, editable by the province in the admin (a status with no row uses the default)."""
+
+    local_status = models.CharField(_("dossier status"), max_length=30, unique=True,
+                                    choices=Status.choices)
+    portal_code = models.CharField(_("national portal status"), max_length=2,
+                                   choices=[(k, f"{k} - {v}") for k, v in portal.STATUS_CODES.items()])
+
+    class Meta:
+        verbose_name = _("national portal status mapping")
+        verbose_name_plural = _("national portal status mappings")
+        ordering = ["local_status"]
+
+    def __str__(self) -> str:
+        return f"{self.local_status} → {self.portal_code}"

@@ -36,6 +36,7 @@ from django.utils import timezone
 from motcua.integrations.adapters import national_portal as portal
 from motcua.integrations.client import IntegrationClient, IntegrationError
 from motcua.integrations.portal_queue import NATIONAL_PORTAL
+from motcua.integrations.selectors import portal_status_mapping
 
 logger = logging.getLogger("motcua.integrations.national_portal")
 
@@ -151,7 +152,7 @@ def messages_for(row: Any) -> tuple[portal.PortalDossier, portal.ProgressStep]:
 
     dossier, event = row.dossier, row.event
     try:
-        status_code = portal.map_status(event.to_status)
+        status_code = portal.map_status(event.to_status, portal_status_mapping())
     except portal.PortalMappingError as exc:
         raise PermanentSyncFailure(str(exc)) from exc
     code = portal_code(dossier)

@@ -71,3 +71,12 @@ def system_health(name: str, *, now: dt.datetime | None = None) -> SystemHealth:
 def connections_overview(*, now: dt.datetime | None = None) -> list[SystemHealth]:
     names = sorted(set(dict(settings.MOTCUA_INTEGRATION_SYSTEMS)) | set(registered_systems()))
     return [system_health(name, now=now) for name in names]
+
+
+def portal_status_mapping() -> dict[str, str]:
+    """Dossier status -> TrangThaiHoSo: the adapter's defaults, overridden by the province's table (admin)."""
+    from motcua.integrations.adapters.national_portal import DEFAULT_STATUS_MAPPING
+    from motcua.integrations.models import PortalStatusMapping
+
+    return {**DEFAULT_STATUS_MAPPING,
+            **dict(PortalStatusMapping.objects.values_list("local_status", "portal_code"))}

@@ -270,3 +270,17 @@ def test_retrying_a_dead_row_queues_the_job(portal_settings, demo_catalog, demo_
         PortalSyncQueue().retry(str(row.pk))
     assert states(dossier) == ["sent"]
     assert stored(sim, dossier.code) is not None
+
+
+def test_the_province_status_table_decides_the_portal_status(portal_settings, demo_catalog, demo_agencies, clerk):
+    from motcua.integrations.models import PortalStatusMapping
+
+    sim = portal_settings
+    assert dict(PortalStatusMapping.objects.values_list("local_status", "portal_code")) == dict(
+        portal.DEFAULT_STATUS_MAPPING)  # seeded by the migration
+    PortalStatusMapping.objects.filter(local_status="received").update(portal_code="4")
+    dossier = land_dossier(demo_catalog, demo_agencies, clerk, at(2026, 11, 30))
+    assert sync.drain().sent == 1
+    item = stored(sim, dossier.code)
+    assert item["dossier"]["TrangThaiHoSo"] == "4"
+    assert [p["step"]["TrangThai"] for p in item["progress"]] == ["4"]
