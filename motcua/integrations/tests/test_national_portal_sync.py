@@ -284,3 +284,18 @@ def test_the_province_status_table_decides_the_portal_status(portal_settings, de
     item = stored(sim, dossier.code)
     assert item["dossier"]["TrangThaiHoSo"] == "4"
     assert [p["step"]["TrangThai"] for p in item["progress"]] == ["4"]
+
+
+def test_the_sync_command_drains_every_due_row(portal_settings, demo_catalog, demo_agencies, clerk):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    dossier = land_dossier(demo_catalog, demo_agencies, clerk, at(2026, 11, 30))
+    out = StringIO()
+    call_command("sync_national_portal", stdout=out)
+    assert "sent 1," in out.getvalue()
+    assert states(dossier) == ["sent"]
+    with override_settings(MOTCUA_NATIONAL_PORTAL_USERNAME=""):
+        call_command("sync_national_portal", stdout=out)
+    assert "not configured" in out.getvalue()
