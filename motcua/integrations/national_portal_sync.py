@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -218,8 +219,9 @@ def backoff(attempts: int) -> dt.timedelta:
 
 
 def drain(*, dossier_id: int | None = None, now: dt.datetime | None = None, limit: int = 500,
-          transport: httpx.BaseTransport | None = None) -> DrainReport:
-    """Send every due row (of DOSSIER_ID, or of up to LIMIT dossiers), each dossier's rows in event order."""
+          transport: httpx.BaseTransport | None = None, stop: Callable[[], bool] | None = None) -> DrainReport:
+    """Send every due row (of DOSSIER_ID, or of up to LIMIT dossiers), each dossier's rows in event order.
+    STOP, checked between dossiers, ends the pass early (a worker asked to stop)."""
     from motcua.dossiers.models import PortalSync
 
     report = DrainReport()
@@ -235,8 +237,17 @@ def drain(*, dossier_id: int | None = None, now: dt.datetime | None = None, limi
         return report
     with PortalConnection(transport=transport) as connection:
         for pk in dossier_ids:
+            if stop is not None and stop():
+                break
             _drain_dossier(connection, pk, now, report)
     return report
+
+
+def pending_left() -> bool:
+    """Whether any row still waits to be sent (due or backing off; `failed` rows wait for a person)."""
+    from motcua.dossiers.models import PortalSync
+
+    return bool(PortalSync.objects.filter(state=PortalSync.State.PENDING).exists())
 
 
 def _drain_dossier(connection: PortalConnection, dossier_id: int, now: dt.datetime, report: DrainReport) -> None:
