@@ -317,6 +317,9 @@ class PortalState:
 class PortalHandler(BaseHTTPRequestHandler):
     server: PortalServer
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes: with Nagle's algorithm the body waits for the client's delayed ACK
+    # (about 40 ms on Linux) on every kept-alive call, which would be the simulator's latency, not the portal's.
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:
         if self.server.verbose:
