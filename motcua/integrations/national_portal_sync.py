@@ -78,6 +78,14 @@ class PortalConnection:
         self.client = IntegrationClient(NATIONAL_PORTAL, transport=transport)
         self.agency_code = settings.MOTCUA_NATIONAL_PORTAL_MADONVI
         self._key = (self.client.config.base_url, settings.MOTCUA_NATIONAL_PORTAL_USERNAME)
+        self._status_mapping: dict[str, str] | None = None
+
+    @property
+    def status_mapping(self) -> dict[str, str]:
+        """The province's status table, read once per connection (one drain pass), not once per row."""
+        if self._status_mapping is None:
+            self._status_mapping = portal_status_mapping()
+        return self._status_mapping
 
     def close(self) -> None:
         self.client.close()
@@ -146,14 +154,16 @@ def _stamp(payload: dict[str, Any], name: str) -> dt.datetime | None:
     return timezone.make_aware(naive, timezone.get_default_timezone())
 
 
-def messages_for(row: Any) -> tuple[portal.PortalDossier, portal.ProgressStep]:
+def messages_for(row: Any, status_mapping: dict[str, str] | None = None,
+                 ) -> tuple[portal.PortalDossier, portal.ProgressStep]:
     """The dossier object and progress step of ROW's event, as of that event."""
     from motcua.dossiers.models import TERMINAL_STATUSES
     from motcua.dossiers.workflow import action_label_vi
 
     dossier, event = row.dossier, row.event
     try:
-        status_code = portal.map_status(event.to_status, portal_status_mapping())
+        status_code = portal.map_status(
+            event.to_status, portal_status_mapping() if status_mapping is None else status_mapping)
     except portal.PortalMappingError as exc:
         raise PermanentSyncFailure(str(exc)) from exc
     code = portal_code(dossier)
@@ -185,7 +195,7 @@ def messages_for(row: Any) -> tuple[portal.PortalDossier, portal.ProgressStep]:
 def push(connection: PortalConnection, row: Any, *, first: bool) -> None:
     """Send ROW's event: `TraCuuHoSo` on the dossier's first push, then `DongBoHoSoMC`, then
     `CapNhatTienDoHoSoMC`. Returns only when the portal accepted both; raises SyncFailure otherwise."""
-    dossier_object, step = messages_for(row)
+    dossier_object, step = messages_for(row, connection.status_mapping)
     code, agency, dossier_id = dossier_object.code, connection.agency_code, row.dossier_id
     is_updating = True
     if first:
@@ -255,6 +265,7 @@ def _drain_dossier(connection: PortalConnection, dossier_id: int, now: dt.dateti
 
     unfinished = (PortalSync.objects.filter(dossier_id=dossier_id)
                   .filter(state__in=[PortalSync.State.PENDING, PortalSync.State.FAILED]))
+    first: bool | None = None  # before the dossier's first push (TraCuuHoSo); once false, false for good
     while True:
         head = unfinished.order_by("event__seq", "pk").values_list("pk", "state", "next_attempt_at").first()
         if head is None:
@@ -270,7 +281,8 @@ def _drain_dossier(connection: PortalConnection, dossier_id: int, now: dt.dateti
                    .filter(pk=pk, state=PortalSync.State.PENDING).first())
             if row is None:
                 return
-            first = not PortalSync.objects.filter(dossier_id=dossier_id, state=PortalSync.State.SENT).exists()
+            if first is not False:
+                first = not PortalSync.objects.filter(dossier_id=dossier_id, state=PortalSync.State.SENT).exists()
             try:
                 push(connection, row, first=first)
             except SyncFailure as exc:
@@ -284,6 +296,7 @@ def _drain_dossier(connection: PortalConnection, dossier_id: int, now: dt.dateti
             row.attempts += 1
             row.save(update_fields=["state", "sent_at", "last_error", "attempts"])
             report.sent += 1
+            first = False
 
 
 def _record_failure(row: Any, now: dt.datetime, error: str, *, permanent: bool) -> None:
