@@ -35,7 +35,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from motcua.integrations.adapters import national_portal as portal
-from motcua.integrations.client import IntegrationClient, IntegrationError
+from motcua.integrations.client import (
+    CircuitBreaker,
+    CircuitOpen,
+    IntegrationClient,
+    IntegrationError,
+    MalformedResponse,
+)
 from motcua.integrations.portal_queue import NATIONAL_PORTAL
 from motcua.integrations.selectors import portal_status_mapping
 
@@ -48,6 +54,16 @@ class SyncFailure(Exception):
 
 class PermanentSyncFailure(SyncFailure):
     """The row can never be sent as it is (e.g. a status with no portal code): failed at once."""
+
+
+class PortalUnavailable(SyncFailure):
+    """No answer from the portal (connection refused or dropped, time-out, 5xx after the client's own retries, or
+    the breaker open): not this dossier's problem, so the pass stops instead of failing every other dossier too."""
+
+
+def _failure(message: str, exc: IntegrationError) -> SyncFailure:
+    answered = isinstance(exc, MalformedResponse) or (exc.status_code is not None and exc.status_code < 500)
+    return SyncFailure(message) if answered and not isinstance(exc, CircuitOpen) else PortalUnavailable(message)
 
 
 def sync_configured() -> bool:
@@ -113,7 +129,7 @@ class PortalConnection:
             session = self.client.call("DangNhap", "POST", settings.MOTCUA_NATIONAL_PORTAL_AUTH_PATH, json=body,
                                        parse=parse, idempotency_key="session").value
         except IntegrationError as exc:
-            raise SyncFailure(f"log-in: {exc}") from exc
+            raise _failure(f"log-in: {exc}", exc) from exc
         with _sessions_lock:
             _sessions[self._key] = session
         return session.token
@@ -131,7 +147,7 @@ class PortalConnection:
                                     json=body, parse=_parse_answer, idempotency_key=key,
                                     dossier_id=dossier_id).value
         except IntegrationError as exc:
-            raise SyncFailure(f"{service}: {exc}") from exc
+            raise _failure(f"{service}: {exc}", exc) from exc
 
 
 # --- messages from a row ---------------------------------------------------------------------------------------
@@ -221,6 +237,7 @@ class DrainReport:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    portal_unavailable: bool = False  # the pass stopped early: no answer from the portal, or its breaker open
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -249,7 +266,14 @@ def drain(*, dossier_id: int | None = None, now: dt.datetime | None = None, limi
         for pk in dossier_ids:
             if stop is not None and stop():
                 break
+            if connection.client.breaker.state == CircuitBreaker.OPEN:
+                # During an outage the other dossiers are left alone: trying each would only burn its attempts
+                # (making it a dead item after MAX_ATTEMPTS) and write a call record, while the portal is away.
+                report.portal_unavailable = True
+                break
             _drain_dossier(connection, pk, now, report)
+            if report.portal_unavailable:
+                break
     return report
 
 
@@ -291,6 +315,7 @@ def _drain_dossier(connection: PortalConnection, dossier_id: int, now: dt.dateti
                     report.failed += 1
                 else:
                     report.retrying += 1
+                report.portal_unavailable = isinstance(exc, PortalUnavailable)
                 return
             row.state, row.sent_at, row.last_error = PortalSync.State.SENT, timezone.now(), ""
             row.attempts += 1

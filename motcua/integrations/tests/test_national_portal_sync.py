@@ -299,3 +299,28 @@ def test_the_sync_command_drains_every_due_row(portal_settings, demo_catalog, de
     with override_settings(MOTCUA_NATIONAL_PORTAL_USERNAME=""):
         call_command("sync_national_portal", stdout=out)
     assert "not configured" in out.getvalue()
+
+
+def test_an_outage_stops_the_pass_instead_of_failing_every_dossier(portal_settings, demo_catalog, demo_agencies,
+                                                                   clerk, settings):
+    sim = portal_settings
+    sim.state.faults.down = True
+    dossiers = [land_dossier(demo_catalog, demo_agencies, clerk, at(2026, 11, 30, 9, n)) for n in range(3)]
+    rows = PortalSync.objects.filter(dossier__in=dossiers).order_by("dossier_id")
+    now = timezone.now()
+    report = sync.drain(now=now)
+    assert (report.retrying, report.portal_unavailable) == (1, True)
+    assert [(r.attempts, r.next_attempt_at is None) for r in rows.all()] == [(1, False), (0, True), (0, True)]
+    # With the breaker open, a pass touches nothing at all until the breaker lets a trial call through.
+    systems = {"dvcqg": {**settings.MOTCUA_INTEGRATION_SYSTEMS["dvcqg"], "breaker_failures": 1}}
+    with override_settings(MOTCUA_INTEGRATION_SYSTEMS=systems):
+        later = now + dt.timedelta(seconds=61)
+        assert sync.drain(now=later).portal_unavailable  # the first dossier's row again: the breaker opens
+        assert sync.drain(now=later) == sync.DrainReport(portal_unavailable=True)
+        assert [r.attempts for r in rows.all()] == [2, 0, 0]
+    sim.state.faults.down = False
+    from motcua.integrations.client import reset_breakers
+
+    reset_breakers()
+    assert sync.drain(now=now + dt.timedelta(minutes=5)).sent == 3
+    assert all(steps_of(sim, d.code) == expected_steps(d) for d in dossiers)

@@ -32,7 +32,8 @@ class Command(BaseCommand):
             return
         if not (options["loop"] or options["until_empty"]):
             report = drain()
-            self.stdout.write(f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}")
+            unavailable = "; the portal is unavailable: pass stopped" if report.portal_unavailable else ""
+            self.stdout.write(f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}{unavailable}")
             return
         stopping: list[int] = []
 
