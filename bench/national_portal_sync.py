@@ -15,6 +15,9 @@ For each database, in a fresh database (SQLite: a file in a temporary directory;
 - workers are real `manage.py sync_national_portal` processes (`--until-empty` for the steady run, `--loop` for
   the outage), timed from the moment all of them have started (Django's start-up is not counted);
 - (a) steady: `--steady-events` due rows, the portal up, N workers; events/s = rows sent / time until none is left;
+  meanwhile a thread makes a one-row write transaction every 50 ms, as a clerk's action would: its wait shows
+  what the sync costs the rest of the application (on SQLite a worker holds the one write lock while it waits
+  for the portal's answer);
 - (b) outage: the portal down, the workers running and failing (rows backed off), `--backlog` events written while
   it is down, `--outage-seconds` later the portal comes up: the time until the backlog is drained, and the sending
   time alone (first to last `sent_at` after it came up). The back-off and breaker settings used are printed: with
@@ -33,6 +36,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from copy import copy as shallow
@@ -196,6 +200,36 @@ def check_delivered(url: str, ids: list[int]) -> int:
     return len(ids)
 
 
+class Writer(threading.Thread):
+    """A clerk's small write transaction every 50 ms while the workers drain: how long it waits for the database
+    (on SQLite a worker holds the one write lock while it waits for the portal)."""
+
+    def __init__(self, row_id: int) -> None:
+        super().__init__(daemon=True)
+        self.row_id, self.waits, self.stopping = row_id, [], threading.Event()
+
+    def run(self) -> None:
+        from django.db import connections, transaction
+
+        from motcua.dossiers.models import PortalSync
+
+        try:
+            while not self.stopping.wait(0.05):
+                started = time.monotonic()
+                with transaction.atomic():
+                    PortalSync.objects.filter(pk=self.row_id).update(last_error="")
+                self.waits.append(time.monotonic() - started)
+        finally:
+            connections.close_all()
+
+    def figures(self) -> dict[str, float]:
+        self.stopping.set()
+        self.join(60)
+        waits = sorted(self.waits) or [0.0]
+        return {"writes": len(self.waits), "p50_ms": 1000 * waits[len(waits) // 2],
+                "p99_ms": 1000 * waits[int(len(waits) * 0.99)], "max_ms": 1000 * waits[-1]}
+
+
 def child(args: argparse.Namespace) -> dict[str, Any]:
     import django
 
@@ -222,10 +256,14 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
         ids = copy_sample(sample, args.steady_events, f"S{workers}-")
         rows = PortalSync.objects.filter(dossier_id__in=ids).count()
         running = run_workers(workers, env, logs, "until-empty")
+        writer = Writer(PortalSync.objects.filter(dossier_id__in=sample).values_list("pk", flat=True).first())
+        writer.start()
         seconds = wait_drained(ids, 3600)
+        writes = writer.figures()
         stop_workers(running)
         check_delivered(url, ids)
-        figures["steady"][workers] = {"events": rows, "seconds": seconds, "per_second": rows / seconds}
+        figures["steady"][workers] = {"events": rows, "seconds": seconds, "per_second": rows / seconds,
+                                      "writes": writes}
 
     for workers in worker_counts:  # (b) outage, then the backlog
         portal_call(url, "/_faults", {"down": True})
@@ -300,7 +338,7 @@ def main() -> None:
                 done = subprocess.run(  # noqa: S603
                     [sys.executable, __file__, "--child", "--steady-events", str(args.steady_events),
                      "--backlog", str(args.backlog), "--workers", args.workers,
-                     "--outage-seconds", str(args.outage_seconds)],
+                     "--outage-seconds", str(args.outage_seconds), "--latency-ms", str(args.latency_ms)],
                     env=env, cwd=ROOT, capture_output=True, text=True, check=False)
             finally:
                 simulator.terminate()
@@ -311,8 +349,10 @@ def main() -> None:
         figures = json.loads(done.stdout.strip().splitlines()[-1])
         print(f"{figures['vendor']} (seeding {figures['seed_seconds']:.0f} s)")
         for workers, f in figures["steady"].items():
+            w = f["writes"]
             print(f"  steady, {workers} worker(s): {f['events']} events in {f['seconds']:.1f} s = "
-                  f"{f['per_second']:.1f} events/s")
+                  f"{f['per_second']:.1f} events/s; a clerk's one-row write meanwhile: p50 {w['p50_ms']:.1f} ms, "
+                  f"p99 {w['p99_ms']:.1f} ms, max {w['max_ms']:.0f} ms ({w['writes']} writes)")
         for workers, f in figures["outage"].items():
             print(f"  outage, {workers} worker(s): {f['events']} events backlog ({f['tried_while_down']} rows "
                   f"tried while down); drained {f['drain_seconds']:.1f} s after the portal came up (first sent "
