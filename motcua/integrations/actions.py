@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import queue
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
@@ -27,11 +30,72 @@ def _write(values: dict[str, Any]) -> None:
     CallRecord.objects.create(**values)
 
 
+class _EvidenceWriter:
+    """One writer thread with its own database connection, for the duration of `shared_evidence_connection`."""
+
+    def __init__(self) -> None:
+        self._jobs: queue.SimpleQueue[tuple[dict[str, Any], threading.Event, list[BaseException]] | None] = (
+            queue.SimpleQueue())
+        self._thread = threading.Thread(target=self._run, name="call-evidence", daemon=True)
+        self._thread.start()
+
+    def write(self, values: dict[str, Any]) -> None:
+        done = threading.Event()
+        failure: list[BaseException] = []
+        self._jobs.put((values, done, failure))
+        done.wait()
+        if failure:
+            raise failure[0]
+
+    def close(self) -> None:
+        self._jobs.put(None)
+        self._thread.join()
+
+    def _run(self) -> None:
+        from django.db import connections
+
+        try:
+            while (job := self._jobs.get()) is not None:
+                values, done, failure = job
+                try:
+                    _write(values)
+                except BaseException as exc:  # reported in the caller's thread
+                    failure.append(exc)
+                    connections.close_all()  # the next record starts on a fresh connection
+                finally:
+                    done.set()
+        finally:
+            connections.close_all()
+
+
+_shared = threading.local()
+
+
+@contextmanager
+def shared_evidence_connection() -> Iterator[None]:
+    """Inside the block, the call records this thread writes outside its transaction (PostgreSQL) go through one
+    writer thread that keeps its connection, instead of a new thread and connection for each record: a drain of
+    the national portal sync makes two calls per event. Closed, connection and all, when the block ends."""
+    if getattr(_shared, "writer", None) is not None:
+        yield
+        return
+    writer = _shared.writer = _EvidenceWriter()
+    try:
+        yield
+    finally:
+        _shared.writer = None
+        writer.close()
+
+
 def _write_on_own_connection(values: dict[str, Any]) -> None:
-    """Write from a short-lived thread: it has its own database connection, so the row commits at once
-    whatever becomes of the caller's transaction."""
+    """Write from another thread: it has its own database connection, so the row commits at once whatever becomes
+    of the caller's transaction (a short-lived thread, or the shared writer inside `shared_evidence_connection`)."""
     from django.db import connections
 
+    shared: _EvidenceWriter | None = getattr(_shared, "writer", None)
+    if shared is not None:
+        shared.write(values)
+        return
     failure: list[BaseException] = []
 
     def run() -> None:

@@ -34,6 +34,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from motcua.integrations.actions import shared_evidence_connection
 from motcua.integrations.adapters import national_portal as portal
 from motcua.integrations.client import (
     CircuitBreaker,
@@ -262,7 +263,7 @@ def drain(*, dossier_id: int | None = None, now: dt.datetime | None = None, limi
     dossier_ids = list(due.order_by("dossier_id").values_list("dossier_id", flat=True).distinct()[:limit])
     if not dossier_ids:
         return report
-    with PortalConnection(transport=transport) as connection:
+    with PortalConnection(transport=transport) as connection, shared_evidence_connection():
         for pk in dossier_ids:
             if stop is not None and stop():
                 break
