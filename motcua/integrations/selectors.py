@@ -80,3 +80,18 @@ def portal_status_mapping() -> dict[str, str]:
 
     return {**DEFAULT_STATUS_MAPPING,
             **dict(PortalStatusMapping.objects.values_list("local_status", "portal_code"))}
+
+
+RECONCILIATIONS_SHOWN = 5
+
+
+def portal_reconciliation_overview(*, today: dt.date | None = None) -> dict[str, Any]:
+    """The last runs of the nightly reconciliation, and this month's sync rate (indicator 1d, all agencies)."""
+    from motcua.integrations.models import PortalReconciliation
+    from motcua.reports.selectors import portal_sync_counts, rate
+
+    today = today or timezone.localdate()
+    synced, received = portal_sync_counts(today, today, None)
+    return {"reconciliations": list(PortalReconciliation.objects.all()[:RECONCILIATIONS_SHOWN]),
+            "sync_month": today, "sync_synced": synced, "sync_received": received,
+            "sync_rate": rate(synced, received)}
