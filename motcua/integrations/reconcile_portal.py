@@ -107,7 +107,7 @@ def reconcile(*, now: dt.datetime | None = None, limit: int | None = None, days:
                     run.save()
     except SyncFailure as exc:
         run.state = PortalReconciliation.State.INTERRUPTED
-        run.message = f"Cổng DVCQG không phản hồi, dừng đối soát / the portal did not answer, stopped: {exc}"[:2000]
+        run.message = str(exc)[:2000]  # the technical cause; the page says "interrupted" in the reader's language
         logger.warning("portal reconciliation %s interrupted after %s dossiers: %s", run.pk, run.checked, exc)
     else:
         run.state = PortalReconciliation.State.PARTIAL if more else PortalReconciliation.State.DONE
@@ -137,8 +137,9 @@ def _count(run: PortalReconciliation, outcome: Outcome) -> None:
     run.requeued += 1 if outcome.requeued else 0
     for d in outcome.differences:
         if len(run.details) < DETAILS_KEPT:
-            run.details.append({"code": outcome.code, "kind": d.kind, "field": d.field, "local": d.local,
-                                "portal": d.portal})
+            # The portal's values are shown on the page (escaped there): kept short whatever it sends.
+            run.details.append({"code": outcome.code, "kind": d.kind, "field": d.field, "local": d.local[:100],
+                                "portal": d.portal[:100]})
 
 
 def check_dossier(connection: PortalConnection, dossier_id: int) -> Outcome:

@@ -135,20 +135,24 @@ def test_a_dossier_still_queued_is_left_to_the_queue(portal_settings, demo_catal
     assert sim.state.snapshot() == calls and reconcile_rows(dossier) == []
 
 
-def test_portal_down_stops_cleanly_and_the_next_run_continues(portal_settings, demo_catalog, demo_agencies, clerk):
+def test_portal_down_stops_cleanly_and_the_next_run_continues(portal_settings, demo_catalog, demo_agencies, clerk,
+                                                              province_admin, client):
     sim = portal_settings
     first = synced_dossier(demo_catalog, demo_agencies, clerk, day=27)
     second = synced_dossier(demo_catalog, demo_agencies, clerk)
     sim.state.reset()
     sim.state.faults.down = True
     sync.forget_sessions()
+    client.force_login(province_admin)
 
     run = reconcile(days=1)
     assert (run.state, run.checked, run.requeued, run.cursor) == ("interrupted", 0, 0, 0)
-    assert "không phản hồi" in run.message and run.finished_at is not None
+    assert "transport" in run.message and run.finished_at is not None
     assert not PortalSync.objects.filter(origin=PortalSync.Origin.RECONCILE).exists()
     with pytest.raises(CommandError):
         call_command("reconcile_national_portal", stdout=StringIO())
+    page = client.get(reverse("integrations:connections")).content.decode()
+    assert "Bị gián đoạn: Cổng DVCQG không phản hồi" in page
 
     sim.state.faults.down = False
     resumed = reconcile(limit=1)  # the same window, from where it stopped; one dossier per run
@@ -180,7 +184,8 @@ def test_the_command_and_the_page(portal_settings, demo_catalog, demo_agencies, 
         call_command("reconcile_national_portal", "--limit", "0", stdout=out)
     client.force_login(province_admin)
     page = client.get(reverse("integrations:connections")).content.decode()
-    assert "Đối soát với Cổng DVCQG" in page
+    assert "Đối soát với Cổng DVCQG" in page and "Hồ sơ đã đồng bộ trong tháng" in page
+    assert "Cổng chưa có hồ sơ" in page  # the kind of difference, in Vietnamese
     assert dossier.code in page  # the difference listed
     with override_settings(MOTCUA_NATIONAL_PORTAL_USERNAME=""):
         call_command("reconcile_national_portal", stdout=out)

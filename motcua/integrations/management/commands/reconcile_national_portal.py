@@ -34,4 +34,5 @@ class Command(BaseCommand):
         if run.message:
             self.stdout.write(run.message)
         if run.state == run.State.INTERRUPTED:
-            raise CommandError("the portal did not answer; the next run continues where this one stopped")
+            raise CommandError("Cổng DVCQG không phản hồi; lần chạy sau sẽ tiếp tục từ chỗ dừng. / The portal did "
+                               "not answer; the next run continues where this one stopped.")
