@@ -14,7 +14,7 @@ from motcua.dossiers import actions
 from motcua.dossiers.models import PortalSync
 from motcua.dossiers.tests.helpers import at, land_dossier
 from motcua.integrations import national_portal_sync as sync
-from motcua.integrations.models import PortalReconciliation
+from motcua.integrations.models import CallRecord, PortalReconciliation
 from motcua.integrations.reconcile_portal import reconcile
 from motcua.integrations.tests import test_national_portal_sync as sync_tests
 from motcua.integrations.tests.test_national_portal_sync import expected_steps, steps_of, stored
@@ -63,7 +63,10 @@ def test_a_dossier_the_portal_lost_is_sent_again_whole_and_once(portal_settings,
     assert (again.in_flight, again.requeued, again.checked) == (2, 0, 0)
     assert len(reconcile_rows(dossier)) == 2
 
+    lookups = CallRecord.objects.filter(dossier_id=dossier.pk, operation="TraCuuHoSo")
+    before = lookups.count()
     assert sync.drain().sent == 4
+    assert lookups.count() == before + 2  # each row queued again asks first (isUpdating False for a lost one)
     for d in (dossier, in_order):
         assert steps_of(sim, d.code) == expected_steps(d)
         assert stored(sim, d.code)["dossier"]["TrangThaiHoSo"] == "4"
