@@ -237,6 +237,9 @@ MOTCUA_NATIONAL_PORTAL_PATH = env_str("MOTCUA_NATIONAL_PORTAL_PATH", "/integrati
 MOTCUA_NATIONAL_PORTAL_SYNC_MAX_ATTEMPTS = env_int("MOTCUA_NATIONAL_PORTAL_SYNC_MAX_ATTEMPTS", 8)
 MOTCUA_NATIONAL_PORTAL_SYNC_BACKOFF_SECONDS = env_int("MOTCUA_NATIONAL_PORTAL_SYNC_BACKOFF_SECONDS", 60)
 MOTCUA_NATIONAL_PORTAL_SYNC_BACKOFF_MAX_SECONDS = env_int("MOTCUA_NATIONAL_PORTAL_SYNC_BACKOFF_MAX_SECONDS", 3600)
+# Nightly reconciliation: the first run looks back this many days; each run checks at most this many dossiers.
+MOTCUA_NATIONAL_PORTAL_RECONCILE_DAYS = env_int("MOTCUA_NATIONAL_PORTAL_RECONCILE_DAYS", 7)
+MOTCUA_NATIONAL_PORTAL_RECONCILE_LIMIT = env_int("MOTCUA_NATIONAL_PORTAL_RECONCILE_LIMIT", 2000)
 # Citizen sign-in (OpenID Connect). JSON in MOTCUA_OIDC_PROVIDERS_JSON overrides these entries key by key; a
 # provider is offered once it has a metadata URL and a client id (from the Government Office / the Ministry of
 # Public Security). Claim names are configurable because VNeID uses Vietnamese ones. `acr_levels` says which

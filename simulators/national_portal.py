@@ -310,7 +310,9 @@ class PortalState:
             raise portal.PortalMessageError("mahoso is missing")
         with self.lock:
             stored = self.dossiers.get(code)
-            result = [dict(stored.dossier)] if stored else []
+            # The stored dossier object, and (a GUESSED shape, see the adapter's "Reconciliation") its steps.
+            result = [{**stored.dossier, portal.LOOKUP_PROGRESS_FIELD: [dict(p.step) for p in stored.progress]}
+                      ] if stored else []
         return portal.build_answer(portal.ERROR_CODE_SUCCESS, "Thành công", result)
 
 

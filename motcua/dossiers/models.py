@@ -113,6 +113,8 @@ class Dossier(models.Model):
         indexes = [
             models.Index(fields=["current_agency", "status", "due_at"], name="dossier_queue"),
             models.Index(fields=["applicant", "-submitted_at"], name="dossier_applicant"),
+            # Indicator 1d: the dossiers an agency received in a period (a range scan, not the whole table).
+            models.Index(fields=["competent_agency", "received_at"], name="dossier_received"),
             # "Overdue now" in the reports: open dossiers whose clock runs, by the date that binds them (the new
             # appointment of an apology letter, else the due date); a range scan reads only the overdue ones.
             models.Index(Coalesce("extended_due_at", "due_at"), "competent_agency",
@@ -276,8 +278,14 @@ class PortalSync(models.Model):
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Skipped")  # an administrator gave up on a failed item (who and why below)
 
+    class Origin(models.TextChoices):
+        EVENT = "event", _("Dossier event")
+        RECONCILE = "reconcile", _("Nightly reconciliation")  # re-sent because the portal's copy differed
+
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="portal_syncs")
-    event = models.OneToOneField(DossierEvent, on_delete=models.CASCADE, related_name="portal_sync")
+    # One row per public event, plus a row each time the reconciliation re-sends that event.
+    event = models.ForeignKey(DossierEvent, on_delete=models.CASCADE, related_name="portal_syncs")
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.EVENT)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING, db_index=True)
     payload = models.JSONField(default=dict)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -289,6 +297,18 @@ class PortalSync(models.Model):
                                    related_name="+")
     skipped_at = models.DateTimeField(null=True, blank=True)
     skip_reason = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            # An event is waiting to be sent at most once: a second reconciliation run (or two at once) cannot
+            # queue it again while the first copy is unfinished.
+            models.UniqueConstraint(fields=["event"], condition=models.Q(state__in=["pending", "failed"]),
+                                    name="portal_sync_one_open_per_event"),
+        ]
+        indexes = [  # the nightly reconciliation's window: rows queued or sent since its last run
+            models.Index(fields=["created_at"], name="portal_sync_created"),
+            models.Index(fields=["sent_at"], name="portal_sync_sent"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.state}"

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from motcua.integrations.models import CallRecord, PortalStatusMapping, QueueItemAct
+from motcua.integrations.models import CallRecord, PortalReconciliation, PortalStatusMapping, QueueItemAct
 
 
 class _ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -42,3 +42,12 @@ class QueueItemActAdmin(_ReadOnly):
 class PortalStatusMappingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("local_status", "portal_code")
     list_editable = ("portal_code",)
+
+
+@admin.register(PortalReconciliation)
+class PortalReconciliationAdmin(_ReadOnly):
+    list_display = ("started_at", "state", "checked", "in_flight", "missing", "status_differs", "dates_differ",
+                    "progress_missing", "requeued", "errors")
+    list_filter = ("state",)
+    date_hierarchy = "started_at"
+    readonly_fields = [field.name for field in PortalReconciliation._meta.fields]

@@ -85,3 +85,43 @@ class PortalStatusMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.local_status} → {self.portal_code}"
+
+
+class PortalReconciliation(models.Model):
+    """One run of the nightly reconciliation with the national portal (`reconcile_portal.py`): which window of
+    changed dossiers it covered, how far it got (resumable), and what it found and queued again."""
+
+    class State(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Completed")
+        PARTIAL = "partial", _("Stopped at the per-run limit; the next run continues")
+        INTERRUPTED = "interrupted", _("Interrupted: the portal did not answer; the next run continues")
+
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.RUNNING)
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    window_start = models.DateTimeField(_("dossiers changed from"))
+    window_end = models.DateTimeField(_("dossiers changed until"))
+    cursor = models.PositiveBigIntegerField(_("last dossier checked"), default=0)
+    checked = models.PositiveIntegerField(_("dossiers checked"), default=0)
+    in_flight = models.PositiveIntegerField(_("dossiers with changes still queued"), default=0)
+    missing = models.PositiveIntegerField(_("missing at the portal"), default=0)
+    status_differs = models.PositiveIntegerField(_("different status"), default=0)
+    dates_differ = models.PositiveIntegerField(_("different dates"), default=0)
+    progress_missing = models.PositiveIntegerField(_("missing progress steps"), default=0)
+    requeued = models.PositiveIntegerField(_("dossiers queued again"), default=0)
+    errors = models.PositiveIntegerField(_("errors"), default=0)
+    details = models.JSONField(_("differences"), default=list, blank=True)  # the first ones, for the page
+    message = models.TextField(_("message"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("national portal reconciliation")
+        verbose_name_plural = _("national portal reconciliations")
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.state}"
+
+    @property
+    def differences(self) -> int:
+        return self.missing + self.status_differs + self.dates_differ + self.progress_missing

@@ -14,7 +14,8 @@ national portal"):
   (`attempts`, `next_attempt_at`); after `MOTCUA_NATIONAL_PORTAL_SYNC_MAX_ATTEMPTS` it becomes `failed`, a dead
   item on the "Kết nối liên thông" page (retry / skip);
 - session log-in, token cached in the process until its expiry, one re-login on the "session expired" answer;
-- `TraCuuHoSo` before a dossier's first push decides `isUpdating`.
+- `TraCuuHoSo` before a dossier's first push (and before a row the nightly reconciliation queued again) decides
+  `isUpdating`.
 
 Off when the portal is not configured (`sync_configured()`): rows stay pending and nothing fails.
 """
@@ -308,6 +309,9 @@ def _drain_dossier(connection: PortalConnection, dossier_id: int, now: dt.dateti
                 return
             if first is not False:
                 first = not PortalSync.objects.filter(dossier_id=dossier_id, state=PortalSync.State.SENT).exists()
+            # A row the reconciliation queued again asks TraCuuHoSo too: the portal may have lost the dossier.
+            if row.origin == PortalSync.Origin.RECONCILE:
+                first = True
             try:
                 push(connection, row, first=first)
             except SyncFailure as exc:

@@ -80,3 +80,20 @@ def portal_status_mapping() -> dict[str, str]:
 
     return {**DEFAULT_STATUS_MAPPING,
             **dict(PortalStatusMapping.objects.values_list("local_status", "portal_code"))}
+
+
+RECONCILIATIONS_SHOWN = 5
+
+
+def portal_reconciliation_overview(*, today: dt.date | None = None) -> dict[str, Any]:
+    """The last runs of the nightly reconciliation, and this month's sync rate (indicator 1d, all agencies)."""
+    from motcua.directory.models import Agency
+    from motcua.integrations.models import PortalReconciliation
+    from motcua.reports.selectors import portal_sync_counts, rate
+
+    today = today or timezone.localdate()
+    # Every agency named (rather than no filter), so that PostgreSQL range-scans the `dossier_received` index.
+    synced, received = portal_sync_counts(today, today, list(Agency.objects.all()))
+    return {"reconciliations": list(PortalReconciliation.objects.all()[:RECONCILIATIONS_SHOWN]),
+            "sync_month": today, "sync_synced": synced, "sync_received": received,
+            "sync_rate": rate(synced, received)}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Min
 from django_tasks import task
 
@@ -21,3 +23,19 @@ def sync_dossier_to_portal(dossier_id: int) -> dict[str, int]:
         if at is not None:
             national_portal_sync.retry_later(dossier_id, at)
     return {"sent": report.sent, "retrying": report.retrying, "failed": report.failed}
+
+
+@task()
+def reconcile_national_portal() -> dict[str, Any]:
+    """One bounded run of the nightly reconciliation (`reconcile_portal.py`); a run stopped at its limit queues
+    the next one at once, so one enqueue from cron covers the whole window."""
+    from motcua.integrations.models import PortalReconciliation
+    from motcua.integrations.reconcile_portal import reconcile
+
+    run = reconcile()
+    if run is None:
+        return {"state": "not_configured"}
+    if run.state == PortalReconciliation.State.PARTIAL:
+        reconcile_national_portal.enqueue()
+    return {"state": run.state, "checked": run.checked, "differences": run.differences, "requeued": run.requeued,
+            "errors": run.errors}

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from motcua.directory.selectors import is_province_admin
 from motcua.integrations.actions import retry_dead_item, skip_dead_item
 from motcua.integrations.queues import QueueError
-from motcua.integrations.selectors import connections_overview
+from motcua.integrations.selectors import connections_overview, portal_reconciliation_overview
 
 
 def _province_admin(request: HttpRequest) -> None:
@@ -25,7 +25,8 @@ def _province_admin(request: HttpRequest) -> None:
 @login_required(login_url="backoffice:login")
 def connections(request: HttpRequest) -> HttpResponse:
     _province_admin(request)
-    return render(request, "integrations/connections.html", {"systems": connections_overview()})
+    return render(request, "integrations/connections.html", {"systems": connections_overview(),
+                                                             **portal_reconciliation_overview()})
 
 
 @require_POST

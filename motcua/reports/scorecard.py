@@ -5,6 +5,8 @@ Each indicator is configuration: `{"code", "group", "name", "points", "formula"}
 - `{"catalog": "toan_trinh"}`: share of offered procedures that are fully online;
 - `{"average_time": "working_days"}`: indicator 2b, the average working days a resolved dossier took, scored as
   the time allowed by law over the time taken (capped at 100 %);
+- `{"portal_sync": "received"}`: indicator 1d, dossiers received in the period that the national portal holds as
+  they stood at its end, over dossiers received (`selectors.portal_sync_counts`, docs/reports.md);
 - `{"unavailable": "why"}`: shown, not scored, until the data exists.
 Each indicator may also say, for the page: `"definition"` (the formula in words), `"source"` (where its points and
 formula come from) and `"legal_reference"` (the legal text it rests on).
@@ -25,7 +27,7 @@ from django.utils.translation import gettext as _
 from motcua.catalog.models import Procedure, ServiceLevel
 from motcua.directory.models import Agency
 from motcua.reports.models import Scorecard
-from motcua.reports.selectors import Figures, figures_by_agency, rate, total
+from motcua.reports.selectors import Figures, figures_by_agency, portal_sync_counts, rate, total
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ def _count(figures: Figures, names: list[str]) -> int:
 
 def _rate(indicator: dict[str, Any], figures: Figures, agencies: list[Agency]) -> tuple[Decimal | None, str]:
     formula = indicator["formula"]
+    if "portal_sync" in formula:
+        return None, ""  # computed by `compute`, which has the period
     if "ratio" in formula:
         return rate(_count(figures, formula["ratio"]), _count(figures, formula["over"])), ""
     if "average_time" in formula:
@@ -72,11 +76,15 @@ def compute(card: Scorecard, first: dt.date, last: dt.date, agencies: list[Agenc
     lines = []
     for indicator in card.indicators:
         value, note = _rate(indicator, figures, agencies)
+        shown = ""
+        if "portal_sync" in indicator["formula"]:
+            synced, received = portal_sync_counts(first, last, agencies)
+            value = rate(synced, received)
+            shown = _("%(synced)s of %(received)s dossiers synced") % {"synced": synced, "received": received}
         points = Decimal(str(indicator["points"]))
         full_at = Decimal(str(indicator.get("full_at", 100)))
         scored = None if value is None else (points * min(value / full_at, Decimal(1))).quantize(
             Decimal("0.01"), ROUND_HALF_UP)
-        shown = ""
         if "average_time" in indicator["formula"] and figures.average_resolution_days is not None:
             days = number_format(figures.average_resolution_days, 1)
             shown = _("%(days)s working days on average") % {"days": days}

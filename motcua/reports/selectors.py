@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, Q, QuerySet, Sum, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -189,3 +189,31 @@ def dossiers_behind(metric: str, first: dt.date, last: dt.date, agency_ids: list
     events = DossierEvent.objects.filter(created_at__gte=start, created_at__lt=end,
                                          dossier__competent_agency_id__in=agency_ids, **DRILL[chosen])
     return str(chosen.label), Dossier.objects.filter(pk__in=events.values("dossier_id")).order_by("-submitted_at")
+
+
+def period_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end) of the months from FIRST's to LAST's, in the site's time zone (as the rollups count months)."""
+    tz = timezone.get_current_timezone()
+    end_month = (month_start(last).replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return (dt.datetime.combine(month_start(first), dt.time.min, tzinfo=tz),
+            dt.datetime.combine(end_month, dt.time.min, tzinfo=tz))
+
+
+def portal_sync_counts(first: dt.date, last: dt.date, agencies: list[Agency] | None) -> tuple[int, int]:
+    """Indicator 1d: (synced, received) over the months FIRST..LAST for AGENCIES (competent agency; None: all).
+
+    Received: dossiers whose `received_at` falls in the period. Synced: those of them the national portal holds
+    as they stood at the period's end: at least one portal row sent, and every row of an event up to the end sent
+    (none pending, failed, skipped, or queued again by the reconciliation). One aggregate query: a range scan of
+    the `dossier_received` index with two EXISTS probes of each dossier's few PortalSync rows."""
+    from motcua.dossiers.models import PortalSync
+
+    start, end = period_bounds(first, last)
+    received = Dossier.objects.filter(received_at__gte=start, received_at__lt=end)
+    if agencies is not None:
+        received = received.filter(competent_agency__in=agencies)
+    up_to_end = PortalSync.objects.filter(dossier=OuterRef("pk"), event__created_at__lt=end)
+    synced = Exists(up_to_end.filter(state=PortalSync.State.SENT)) & ~Exists(
+        up_to_end.exclude(state=PortalSync.State.SENT))
+    counts = received.aggregate(received=Count("pk"), synced=Count("pk", filter=synced))
+    return counts["synced"], counts["received"]

@@ -48,6 +48,8 @@ EVIDENCE: Final[Mapping[str, str]] = {
     "LayThuTuc {maTTHC} -> procedure object": EVIDENCED,
     "yyyyMMddHHmmss in Asia/Ho_Chi_Minh, '' for unknown": CORROBORATED,
     "out-of-order progress steps are accepted and flagged": GUESSED,
+    "TraCuuHoSo result[0] is the stored dossier object (DongBoHoSoMC names)": GUESSED,
+    "TraCuuHoSo shows the received progress steps (LOOKUP_PROGRESS_FIELD)": GUESSED,
 }
 
 # --- Constants -----------------------------------------------------------------------------------------------------
@@ -719,3 +721,102 @@ def parse_lookup_answer(body: bytes | str | Mapping[str, Any]) -> PortalAnswer:
 
 def lookup_found(answer: PortalAnswer) -> bool:
     return answer.ok and bool(answer.result)
+
+
+# --- Reconciliation ------------------------------------------------------------------------------------------------
+# The nightly reconciliation (motcua/integrations/reconcile_portal.py) asks ``TraCuuHoSo`` for each dossier changed
+# recently and compares the answer with what motcua last sent. The reference evidences only that ``result[]`` is
+# non-empty when the portal holds the dossier. Everything else read here is GUESSED, and kept in this section:
+#
+# - GUESSED: ``result[0]`` is the dossier object as the portal stores it, with the ``DongBoHoSoMC`` field names
+#   (``TrangThaiHoSo``, ``NgayTiepNhan``, ``NgayHenTra``, ``NgayTra``, ``NgayKetThucXuLy``);
+# - GUESSED: the progress steps received, if the portal shows them at all, are a list under
+#   ``LOOKUP_PROGRESS_FIELD`` of ``CapNhatTienDoHoSoMC`` objects (``TrangThai``, ``ThoiDiemXuLy``);
+# - a field the answer does not carry is *unknown*, never a difference: against a portal that answers only
+#   "held / not held", the reconciliation still finds dossiers the portal lost, and nothing else.
+
+LOOKUP_PROGRESS_FIELD: Final = "DanhSachTienDo"  # GUESSED: no public source shows progress in TraCuuHoSo
+RECONCILED_DATE_FIELDS: Final = ("NgayTiepNhan", "NgayHenTra", "NgayTra", "NgayKetThucXuLy")  # GUESSED (names: [C])
+
+DIFFERENCE_MISSING: Final = "missing"  # the portal does not hold the dossier
+DIFFERENCE_STATUS: Final = "status"  # TrangThaiHoSo differs
+DIFFERENCE_DATES: Final = "dates"  # one of RECONCILED_DATE_FIELDS differs
+DIFFERENCE_PROGRESS: Final = "progress"  # a progress step motcua sent is not among the portal's
+
+StepKey = tuple[str, str]  # (TrangThai, ThoiDiemXuLy): how a progress step is recognised
+
+
+@dataclass(frozen=True)
+class PortalRecord:
+    """What a ``TraCuuHoSo`` answer says about a dossier the portal holds; ``None`` where it says nothing."""
+
+    status_code: str | None
+    dates: Mapping[str, datetime | None]  # only the RECONCILED_DATE_FIELDS the answer carries
+    progress: frozenset[StepKey] | None
+
+
+@dataclass(frozen=True)
+class Difference:
+    kind: str
+    field: str
+    local: str
+    portal: str
+
+
+def step_key(step: ProgressStep) -> StepKey:
+    return step.status_code, format_portal_datetime(step.handled_at)
+
+
+def parse_lookup_record(answer: PortalAnswer) -> PortalRecord | None:
+    """The portal's copy of the dossier from a ``TraCuuHoSo`` answer; ``None`` when it does not hold it.
+
+    Raises ``PortalMessageError`` for an answer that is not a success, or an item that is not an object."""
+    if not answer.ok:
+        raise PortalMessageError(f"TraCuuHoSo refused ({answer.error_code}): {answer.message}")
+    if not answer.result:
+        return None
+    item = answer.result[0]
+    if not isinstance(item, Mapping):
+        raise PortalMessageError("a TraCuuHoSo item is not an object")
+    status = item.get("TrangThaiHoSo")
+    dates: dict[str, datetime | None] = {}
+    for name in RECONCILED_DATE_FIELDS:
+        if name in item:
+            try:
+                dates[name] = parse_portal_datetime(item[name])
+            except PortalMessageError:
+                continue  # an unreadable date tells nothing: not compared
+    progress: frozenset[StepKey] | None = None
+    raw_steps = item.get(LOOKUP_PROGRESS_FIELD)
+    if isinstance(raw_steps, list):
+        progress = frozenset((str(s.get("TrangThai", "")), str(s.get("ThoiDiemXuLy", "")))
+                             for s in raw_steps if isinstance(s, Mapping))
+    return PortalRecord(status_code=None if status is None else str(status), dates=dates, progress=progress)
+
+
+def _local_dates(dossier: PortalDossier) -> dict[str, datetime | None]:
+    return {"NgayTiepNhan": dossier.received_at, "NgayHenTra": dossier.due_at, "NgayTra": dossier.returned_at,
+            "NgayKetThucXuLy": dossier.finished_at}
+
+
+def compare_with_portal(expected: PortalDossier, sent_steps: Sequence[ProgressStep],
+                        record: PortalRecord | None) -> list[Difference]:
+    """How the portal's copy differs from what motcua last sent (EXPECTED, the dossier object of its latest sent
+    event, and SENT_STEPS, the progress steps it sent). Only what the answer shows is compared."""
+    if record is None:
+        return [Difference(DIFFERENCE_MISSING, "MaHoSo", expected.code, "")]
+    found: list[Difference] = []
+    if record.status_code is not None and record.status_code != expected.status_code:
+        found.append(Difference(DIFFERENCE_STATUS, "TrangThaiHoSo", expected.status_code, record.status_code))
+    local_dates = _local_dates(expected)
+    for name, theirs in record.dates.items():
+        ours = local_dates[name]
+        # Compared to the second, as the wire format carries them.
+        if format_portal_datetime(ours) != format_portal_datetime(theirs):
+            found.append(Difference(DIFFERENCE_DATES, name, format_portal_datetime(ours),
+                                    format_portal_datetime(theirs)))
+    if record.progress is not None:
+        missing = [step_key(s) for s in sent_steps if step_key(s) not in record.progress]
+        for status, moment in missing:
+            found.append(Difference(DIFFERENCE_PROGRESS, "ThoiDiemXuLy", f"{moment} ({status})", ""))
+    return found

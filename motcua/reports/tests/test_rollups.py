@@ -111,7 +111,7 @@ def test_decision_766_scorecard_from_the_figures(client, demo_catalog, demo_agen
     assert lines["4b"].rate == 0 and lines["3c"].rate == 0
     # Birth, death and household-business registration: 3 of the 9 demo procedures are fully online.
     assert lines["4a"].rate == Decimal("33.3")
-    assert lines["1d"].points is None and lines["1d"].note
+    assert lines["1d"].rate == 0 and lines["1d"].points == 0  # 2 received, none sent to the portal (sync off)
     assert lines["3b"].rate == 0  # returned at the counter, on paper
     client.force_login(province_admin)
     page = client.get(reverse("reports:scorecard"), {"tu": "2026-11", "den": "2026-11"}).content.decode()
