@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -119,10 +119,6 @@ def vet_url(url: str, *, resolve: Resolver = system_resolver) -> tuple[Origin, s
     return origin, str(addresses[0])
 
 
-class _TooLarge(httpx.RequestError):
-    pass
-
-
 class _PinnedBackend(httpcore.SyncBackend):
     """Connects only to the vetted address of the vetted host and port."""
 
@@ -138,22 +134,6 @@ class _PinnedBackend(httpcore.SyncBackend):
                                    socket_options=socket_options)
 
 
-class _Capped(httpx.SyncByteStream):
-    def __init__(self, stream: httpx.SyncByteStream, limit: int, request: httpx.Request) -> None:
-        self.stream, self.limit, self.request = stream, limit, request
-
-    def __iter__(self) -> Iterator[bytes]:
-        total = 0
-        for chunk in self.stream:
-            total += len(chunk)
-            if total > self.limit:
-                raise _TooLarge("the file is larger than the limit", request=self.request)
-            yield chunk
-
-    def close(self) -> None:
-        self.stream.close()
-
-
 class GuardedTransport(httpx.HTTPTransport):
     """An httpx transport that connects only to pinned addresses and cuts a body over `limit` bytes."""
 
@@ -165,16 +145,26 @@ class GuardedTransport(httpx.HTTPTransport):
                                              network_backend=_PinnedBackend(pins))
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """The answer with its body read here, at most `limit` bytes: a longer one (by Content-Length, or while
+        reading) is cut and answered as a local 413, which the client records and does not retry."""
         response = super().handle_request(request)
         length = response.headers.get("Content-Length", "")
-        if length.isdigit() and int(length) > self.limit:
+        chunks, total = [], 0
+        try:
+            if not (length.isdigit() and int(length) > self.limit):
+                for chunk in response.iter_bytes():  # decoded, chunk by chunk: a compressed bomb stops too
+                    total += len(chunk)
+                    if total > self.limit:
+                        break
+                    chunks.append(chunk)
+        finally:
             response.close()
+        if total > self.limit or (length.isdigit() and int(length) > self.limit):
             self.too_large = True
-            raise _TooLarge("the file is larger than the limit", request=request)
-        stream = response.stream
-        assert isinstance(stream, httpx.SyncByteStream)  # noqa: S101 - a sync transport's stream
-        response.stream = _Capped(stream, self.limit, request)
-        return response
+            return httpx.Response(413, request=request, content=b"")
+        headers = [(k, v) for k, v in response.headers.multi_items()
+                   if k.lower() not in ("content-length", "content-encoding", "transfer-encoding")]
+        return httpx.Response(response.status_code, headers=headers, content=b"".join(chunks), request=request)
 
 
 @dataclass(frozen=True)
