@@ -58,30 +58,30 @@ _ANSWERS: Any = {200: dict[str, Any], 401: dict[str, Any], 413: dict[str, Any], 
              description="The portal's DongBoHoSoMC dossier object, bare or wrapped as {service, madonvi, data[]}. "
                          "Idempotent by MaHoSo. Bearer token MOTCUA_NATIONAL_PORTAL_TOKEN.",
              response=_ANSWERS, auth=None)
-def receive_dossier(request: HttpRequest) -> JsonResponse:
+def national_portal_push(request: HttpRequest) -> JsonResponse:
     return _guarded(request, inbound.receive_pushed_dossier)
 
 
 @router.post("/createdossierfromdvcqg", summary="Alias of /nhanhsdvcqg (the other OpenCPS name)",
              response=_ANSWERS, auth=None)
-def receive_dossier_alias(request: HttpRequest) -> JsonResponse:
+def national_portal_push_alias(request: HttpRequest) -> JsonResponse:
     return _guarded(request, inbound.receive_pushed_dossier)
 
 
 @router.post("/tracuuhoso", summary="Tình trạng hồ sơ / Status of a dossier, by MaHoSo (the portal's or ours)",
              response=_ANSWERS, auth=None)
-def dossier_status(request: HttpRequest) -> JsonResponse:
+def national_portal_status(request: HttpRequest) -> JsonResponse:
     return _guarded(request, inbound.dossier_status)
 
 
 @router.post("/danhgia", summary="Nhận đánh giá của người dân / Citizens' evaluations made on the national portal",
              response=_ANSWERS, auth=None)
-def evaluations(request: HttpRequest) -> JsonResponse:
+def national_portal_evaluations(request: HttpRequest) -> JsonResponse:
     return _guarded(request, inbound.receive_evaluations)
 
 
 @router.post("/dongbodanhgia", summary="Tổng hợp đánh giá tháng (DongBoDanhGia) / The month's evaluation summary",
              response=_ANSWERS, auth=None)
-def evaluation_summary(request: HttpRequest) -> JsonResponse:
+def national_portal_evaluation_summary(request: HttpRequest) -> JsonResponse:
     return _guarded(request, inbound.evaluation_summary)
 
