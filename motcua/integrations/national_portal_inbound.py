@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db.models import Q
 from django.utils import timezone
 
@@ -144,10 +146,16 @@ def receive_pushed_dossier(body: bytes, *, now: dt.datetime | None = None) -> In
     if isinstance(uploads, InboundAnswer):
         return uploads
     id_number = item.applicant_id if _ID_NUMBER.match(item.applicant_id) else ""
+    email = item.email
+    try:
+        validate_email(email) if email else None
+    except ValidationError:
+        logger.info("national portal dossier %s: e-mail address not kept (not valid)", item.code)
+        email = ""
     try:
         dossier = submit_dossier(
             procedure=procedure, channel=Channel.NATIONAL_PORTAL, competent_agency=agency, actor=None,
-            applicant=Applicant(name=item.applicant_name, id_number=id_number, phone=item.phone, email=item.email,
+            applicant=Applicant(name=item.applicant_name, id_number=id_number, phone=item.phone, email=email,
                                 address=item.address),
             form_data={}, uploads=uploads, idempotency_key=f"{IDEMPOTENCY_PREFIX}{item.code}", external_id=item.code,
             return_method="post" if item.by_post else "counter", at=min(item.received_at, now),

@@ -829,6 +829,8 @@ def _inbound_text(item: Mapping[str, Any], name: str, *, required: bool = False,
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise InboundMessageError(name, f"Trường {name} phải là chuỗi ký tự.", f"{name} must be text.")
     text = str(value).strip()
+    if "\x00" in text:  # no text has one, and PostgreSQL cannot store it
+        raise InboundMessageError(name, f"Trường {name} chứa ký tự không hợp lệ.", f"{name} has an invalid character.")
     if required and not text:
         raise InboundMessageError(name, f"Thiếu trường bắt buộc {name}.", f"The required field {name} is missing.")
     if len(text) > limit:

@@ -75,9 +75,11 @@ def test_a_bare_object_on_the_other_path_and_files_not_classified(client, tran_b
 
 
 def test_the_agency_is_found_by_name_when_no_code_is_given(client, tran_bien):
-    body = {"data": [dossier_item(DonViXuLy=tran_bien.name)]}
+    body = {"data": [dossier_item(DonViXuLy=tran_bien.name, Email="not an address", MaDoiTuong="techid-42")]}
     assert post(client, "/nhanhsdvcqg", body).json()["error_code"] == 0
-    assert Dossier.objects.get().competent_agency == tran_bien
+    dossier = Dossier.objects.get()
+    assert dossier.competent_agency == tran_bien
+    assert (dossier.applicant_email, dossier.applicant_id_number) == ("", "")  # not an address, not an ID number
 
 
 def _refused(response):
@@ -106,6 +108,14 @@ def test_bad_input_is_refused_in_the_envelope_and_nothing_is_created(client, tra
     assert in_message in answer["message"]
     assert not Dossier.objects.exists()
     assert not Blob.objects.exists()
+
+
+def test_a_nul_character_is_refused_whatever_the_content_type(client, tran_bien):
+    body = json.dumps(wrapped(tran_bien.eid_code, ChuHoSo="Lê\x00Cúc"))
+    response = client.post("/api/v1/national-portal/nhanhsdvcqg", body, content_type="text/plain",
+                           HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
+    assert "ký tự không hợp lệ" in _refused(response)["message"]
+    assert not Dossier.objects.exists()
 
 
 @pytest.mark.parametrize("body", [b"{not json", b"[1, 2]", json.dumps({"data": []}), json.dumps({"x": 1}),
