@@ -158,7 +158,7 @@ def receive_pushed_dossier(body: bytes, *, now: dt.datetime | None = None) -> In
             applicant=Applicant(name=item.applicant_name, id_number=id_number, phone=item.phone, email=email,
                                 address=item.address),
             form_data={}, uploads=uploads, idempotency_key=f"{IDEMPOTENCY_PREFIX}{item.code}", external_id=item.code,
-            return_method="post" if item.by_post else "counter", at=min(item.received_at, now),
+            return_method="postal" if item.by_post else "counter", at=min(item.received_at, now),
         )
     except IntakeError as exc:
         existing = _existing(item.code)

@@ -4,6 +4,7 @@ its envelope, refuses bad input and wrong credentials with nothing created."""
 import json
 
 import pytest
+from django.urls import reverse
 
 from motcua.documents.models import Blob
 from motcua.documents.tests.samples import EXE
@@ -163,3 +164,15 @@ def test_an_oversized_body_is_refused_before_it_is_read(client, settings, tran_b
     response = post(client, "/nhanhsdvcqg", wrapped(tran_bien.eid_code))
     assert response.status_code in (400, 413)
     assert not Dossier.objects.exists()
+
+
+def test_the_clerk_sees_the_portal_dossier_waiting_with_its_portal_code(client, tran_bien, other_clerk):
+    post(client, "/nhanhsdvcqg", wrapped(tran_bien.eid_code, HinhThuc="1"))
+    dossier = Dossier.objects.get()
+    assert dossier.return_method == "postal"
+    client.force_login(other_clerk)
+    waiting = client.get(reverse("backoffice:awaiting_receipt")).content.decode()
+    assert dossier.code in waiting
+    page = client.get(reverse("backoffice:dossier", args=[dossier.code])).content.decode()
+    assert CODE in page
+    assert "không gửi kèm tờ khai điện tử" in page
