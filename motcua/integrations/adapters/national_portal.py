@@ -973,15 +973,20 @@ def parse_status_query(body: bytes | str | Mapping[str, Any]) -> str:
     raise InboundMessageError("mahoso", "Thiếu trường bắt buộc mahoso.", "The required field mahoso is missing.")
 
 
+# GUESSED: a portal level (1 rất hài lòng, 2 hài lòng, 3 chưa hài lòng) as an answer to each motcua survey question
+# (1-5, higher is better, within the answers that question allows). For the yes/no-like questions (information
+# clear? result on time?) satisfied means "yes" and not satisfied "no".
+EVALUATION_VALUES: Final[Mapping[str, Mapping[str, int]]] = {
+    "overall": {"1": 5, "2": 4, "3": 2},
+    "staff": {"1": 5, "2": 4, "3": 2},
+    "online": {"1": 5, "2": 4, "3": 2},
+    "information": {"1": 5, "2": 5, "3": 1},
+    "timeliness": {"1": 5, "2": 5, "3": 1},
+}
+
+
 def _evaluation_value(question: str, level: str) -> int:
-    """A three-level portal answer on motcua's 1-5 survey scale, within the answers that question allows
-    (very satisfied -> the best answer, satisfied -> the second best, not satisfied -> the worst)."""
-    from_best = {"1": 0, "2": 1, "3": -1}[level]
-    allowed = {"overall": (5, 4, 3, 2, 1), "information": (5, 3, 1), "timeliness": (5, 1), "staff": (5, 4, 3, 2, 1),
-               "online": (5, 4, 3, 2, 1)}[question]
-    if question in ("overall", "staff", "online") and level == "3":
-        return 2  # "chưa hài lòng": dissatisfied, not the harshest answer
-    return allowed[from_best]
+    return EVALUATION_VALUES[question][level]
 
 
 def _level(item: Mapping[str, Any], name: str) -> str:
