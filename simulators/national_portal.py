@@ -410,18 +410,20 @@ class PortalState:
         with self.lock:
             self.pushed.append(item["MaHoSo"])
         body = portal.build_inbound_dossier_request(self.config.province_agency, item)
-        return [self._record("push", item["MaHoSo"], *self._call_province("/nhanhsdvcqg", body))
+        return [self._record("push", item["MaHoSo"], *self._call_province(f"/{portal.INBOUND_PATH_DOSSIER}", body))
                 for _ in range(max(1, times))]
 
     def query_status(self, code: str) -> dict[str, Any]:
-        return self._record("status", code, *self._call_province("/tracuuhoso", portal.build_status_query(code)))
+        answer = self._call_province(f"/{portal.INBOUND_PATH_STATUS}", portal.build_status_query(code))
+        return self._record("status", code, *answer)
 
     def evaluate(self, code: str, level: str = "1") -> dict[str, Any]:
         item = {"MaHoSo": code, "NgayDanhGia": _now_text(), "MucDoHaiLong": level,
                 "DanhSachTieuChi": [{"MaTieuChi": "ThaiDoCanBo", "MucDoHaiLong": level}],
                 "NoiDungYKien": "Đánh giá từ Cổng Dịch vụ công quốc gia (mô phỏng)"}
         return self._record("evaluate", code,
-                            *self._call_province("/danhgia", portal.build_evaluation_request([item])))
+                            *self._call_province(f"/{portal.INBOUND_PATH_EVALUATION}",
+                                                portal.build_evaluation_request([item])))
 
     def inbound(self, changes: Mapping[str, Any], base_url: str) -> list[dict[str, Any]]:
         if not self.config.province_url.startswith(("http://", "https://")):

@@ -18,6 +18,7 @@ from django.http import HttpRequest, JsonResponse
 from ninja import Router
 
 from motcua.integrations import national_portal_inbound as inbound
+from motcua.integrations.adapters import national_portal as portal
 
 router = Router(tags=["national portal (inbound)"])
 
@@ -42,19 +43,23 @@ def _dstcode_ok(request: HttpRequest) -> bool:
 def _guarded(request: HttpRequest, handle: Callable[[bytes], inbound.InboundAnswer]) -> JsonResponse:
     if not _token_ok(request) or not _dstcode_ok(request):
         response = _respond(inbound.refusal("", "Không có quyền gọi dịch vụ này (mã xác thực không đúng).",
-                                            "Not allowed: missing or wrong credentials.", status=401))
+                                            "Not allowed: missing or wrong credentials.",
+                                            status=portal.HTTP_UNAUTHORISED))
         response["WWW-Authenticate"] = 'Bearer realm="motcua-national-portal"'
         return response
     length = request.headers.get("Content-Length", "")
     if length and (not length.isdigit() or int(length) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE):
-        return _respond(inbound.refusal("", "Nội dung gửi quá lớn.", "The body is too large.", status=413))
+        return _respond(inbound.refusal("", "Nội dung gửi quá lớn.", "The body is too large.",
+                                        status=portal.HTTP_TOO_LARGE))
     return _respond(handle(request.body))
 
 
-_ANSWERS: Any = {200: dict[str, Any], 401: dict[str, Any], 413: dict[str, Any], 503: dict[str, Any]}
+_ANSWERS: Any = dict.fromkeys(
+    (portal.HTTP_ANSWER, portal.HTTP_UNAUTHORISED, portal.HTTP_TOO_LARGE, portal.HTTP_RETRY_LATER), dict[str, Any])
 
 
-@router.post("/nhanhsdvcqg", summary="Nhận hồ sơ từ Cổng DVCQG / Receive a dossier forwarded by the national portal",
+@router.post(f"/{portal.INBOUND_PATH_DOSSIER}",
+             summary="Nhận hồ sơ từ Cổng DVCQG / Receive a dossier forwarded by the national portal",
              description="The portal's DongBoHoSoMC dossier object, bare or wrapped as {service, madonvi, data[]}. "
                          "Idempotent by MaHoSo. Bearer token MOTCUA_NATIONAL_PORTAL_TOKEN.",
              response=_ANSWERS, auth=None)
@@ -62,25 +67,29 @@ def national_portal_push(request: HttpRequest) -> JsonResponse:
     return _guarded(request, inbound.receive_pushed_dossier)
 
 
-@router.post("/createdossierfromdvcqg", summary="Alias of /nhanhsdvcqg (the other OpenCPS name)",
+@router.post(f"/{portal.INBOUND_PATH_DOSSIER_ALIAS}",
+             summary="Alias of /nhanhsdvcqg (the other OpenCPS name)",
              response=_ANSWERS, auth=None)
 def national_portal_push_alias(request: HttpRequest) -> JsonResponse:
     return _guarded(request, inbound.receive_pushed_dossier)
 
 
-@router.post("/tracuuhoso", summary="Tình trạng hồ sơ / Status of a dossier, by MaHoSo (the portal's or ours)",
+@router.post(f"/{portal.INBOUND_PATH_STATUS}",
+             summary="Tình trạng hồ sơ / Status of a dossier, by MaHoSo (the portal's or ours)",
              response=_ANSWERS, auth=None)
 def national_portal_status(request: HttpRequest) -> JsonResponse:
     return _guarded(request, inbound.dossier_status)
 
 
-@router.post("/danhgia", summary="Nhận đánh giá của người dân / Citizens' evaluations made on the national portal",
+@router.post(f"/{portal.INBOUND_PATH_EVALUATION}",
+             summary="Nhận đánh giá của người dân / Citizens' evaluations made on the national portal",
              response=_ANSWERS, auth=None)
 def national_portal_evaluations(request: HttpRequest) -> JsonResponse:
     return _guarded(request, inbound.receive_evaluations)
 
 
-@router.post("/dongbodanhgia", summary="Tổng hợp đánh giá tháng (DongBoDanhGia) / The month's evaluation summary",
+@router.post(f"/{portal.INBOUND_PATH_SUMMARY}",
+             summary="Tổng hợp đánh giá tháng (DongBoDanhGia) / The month's evaluation summary",
              response=_ANSWERS, auth=None)
 def national_portal_evaluation_summary(request: HttpRequest) -> JsonResponse:
     return _guarded(request, inbound.evaluation_summary)

@@ -44,11 +44,11 @@ class InboundAnswer:
     """The HTTP status and the envelope to send back to the portal."""
 
     body: dict[str, Any]
-    status: int = 200
+    status: int = portal.HTTP_ANSWER
     created: bool = False
 
 
-def refusal(code: str, message_vi: str, message_en: str, *, status: int = 200,
+def refusal(code: str, message_vi: str, message_en: str, *, status: int = portal.HTTP_ANSWER,
             errors: dict[str, tuple[str, str]] | None = None) -> InboundAnswer:
     body = portal.build_inbound_answer(portal.ERROR_CODE_FAILURE, code, message_vi, message_en=message_en)
     if errors:
@@ -114,7 +114,8 @@ def _uploads(item: portal.InboundDossier, slots: set[str]) -> list[Upload] | Inb
             except FetchRefused as exc:
                 logger.warning("national portal dossier %s: file %s not fetched: %s", item.code, file.url,
                                exc.message_en)
-                return refusal(item.code, exc.message_vi, exc.message_en, status=503 if exc.transient else 200)
+                status = portal.HTTP_RETRY_LATER if exc.transient else portal.HTTP_ANSWER
+                return refusal(item.code, exc.message_vi, exc.message_en, status=status)
         total += len(content)
         if total > settings.MOTCUA_UPLOAD_MAX_DOSSIER_BYTES:
             return refusal(item.code, "Tổng dung lượng các tệp của hồ sơ vượt giới hạn.",

@@ -749,6 +749,20 @@ INBOUND_EVIDENCE: Final[Mapping[str, str]] = {
     "DongBoDanhGia asked by the portal {service: DongBoDanhGia, NgayTongHop: 'M-YYYY'}": GUESSED,
 }
 
+# The province's endpoints the portal calls (paths under the province's inbound base URL): the two dossier ones are
+# OpenCPS's names [E]; the others are GUESSED.
+INBOUND_PATH_DOSSIER: Final = "nhanhsdvcqg"
+INBOUND_PATH_DOSSIER_ALIAS: Final = "createdossierfromdvcqg"
+INBOUND_PATH_STATUS: Final = "tracuuhoso"  # GUESSED
+INBOUND_PATH_EVALUATION: Final = "danhgia"  # GUESSED
+INBOUND_PATH_SUMMARY: Final = "dongbodanhgia"  # GUESSED
+# GUESSED HTTP statuses of our answers: OpenCPS answers refusals with 200 and error_code -1; a client retries on
+# 5xx, so 503 says "ask again later" (a file host of the portal failed for now).
+HTTP_ANSWER: Final = 200
+HTTP_UNAUTHORISED: Final = 401
+HTTP_TOO_LARGE: Final = 413
+HTTP_RETRY_LATER: Final = 503
+
 SERVICE_INBOUND_DOSSIER: Final = "DongBoHoSoMC"  # GUESSED: the wrapper's service when the portal wraps the dossier
 SERVICE_INBOUND_STATUS: Final = "TraCuuTinhTrangHoSo"  # GUESSED
 SERVICE_INBOUND_EVALUATION: Final = "DongBoDanhGiaHoSo"  # GUESSED
