@@ -11,6 +11,8 @@ from motcua.integrations.models import CallRecord
 from motcua.integrations.tests.inbound_helpers import SLOTS, TOKEN, inline_file, post, url_file, wrapped
 from motcua.integrations.tests.loopback import Answer, Loopback
 
+pytestmark = pytest.mark.usefixtures("forget_committed_call_records")  # the fetches' evidence (PostgreSQL)
+
 
 @pytest.fixture(autouse=True)
 def portal_token(settings):
