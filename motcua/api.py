@@ -11,6 +11,7 @@ from ninja import NinjaAPI, Swagger
 from motcua.catalog.api import router as catalog_router
 from motcua.dossiers.api import router as dossiers_router
 from motcua.identity.api import router as auth_router
+from motcua.integrations.api import router as national_portal_router
 from motcua.portal.api import router as me_router
 from motcua.signing.api import router as signing_router
 
@@ -41,3 +42,4 @@ api.add_router("/auth", auth_router)
 api.add_router("/me", me_router)
 api.add_router("/dossiers", dossiers_router)
 api.add_router("/signing", signing_router)
+api.add_router("/national-portal", national_portal_router)

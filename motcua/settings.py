@@ -216,6 +216,12 @@ OTP_TOTP_ISSUER = MOTCUA_SITE_NAME
 RATELIMIT_IP_META_KEY = env_str("MOTCUA_CLIENT_IP_HEADER") or None
 # Shared bearer token of the national public-service portal's push API (empty: the endpoint refuses all).
 MOTCUA_NATIONAL_PORTAL_TOKEN = env_secret("MOTCUA_NATIONAL_PORTAL_TOKEN")
+# Inbound from the national portal (docs/integrations-national-portal.md, "Inbound"): the origins its file links
+# (DuongDanTaiTepTin) may point to, e.g. "https://files.dichvucong.gov.vn" (nothing else is fetched: SSRF), the
+# read timeout of a file download, and the dstcode header the portal/LGSP must send (not checked when empty).
+MOTCUA_NATIONAL_PORTAL_FILE_ORIGINS = env_list("MOTCUA_NATIONAL_PORTAL_FILE_ORIGINS", [])
+MOTCUA_NATIONAL_PORTAL_FILE_TIMEOUT_SECONDS = env_int("MOTCUA_NATIONAL_PORTAL_FILE_TIMEOUT_SECONDS", 20)
+MOTCUA_NATIONAL_PORTAL_INBOUND_DSTCODE = env_str("MOTCUA_NATIONAL_PORTAL_INBOUND_DSTCODE")
 
 # Outside systems called through motcua.integrations (docs/integrations.md): one dict per system, e.g.
 # {"dvcqg": {"base_url": "https://…", "read_timeout": 6, "via_lgsp": true, "headers": {"dstcode": "…"}}};

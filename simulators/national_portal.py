@@ -12,6 +12,13 @@ province's client uses) and needs no Django:
 - ``GET /_state``        the stored dossiers as JSON;
 - ``GET|POST /_faults``  read or change the injected faults (JSON, see ``Faults``); ``POST /_reset`` forgets all.
 
+The portal side of the inbound direction (the portal calling the province; docs/integrations-national-portal.md):
+
+- ``POST /_inbound``     ``{"action": "push" | "status" | "evaluate", "mahoso": ..., "times": N}`` (JSON, or the
+  demo page's form): push a dossier submitted "on the portal" to the province's push endpoint (``times`` 2 pushes
+  the same one twice), ask the status of one, or send a citizen's evaluation; the answers are kept for the page;
+- ``GET /_files/<name>`` the files of the pushed dossiers, which the province downloads by URL.
+
 Every portal call needs the ``dstcode`` header; operations need a live ``session`` and the configured ``madonvi``.
 """
 
@@ -20,11 +27,13 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import os
 import random
 import secrets
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
@@ -125,6 +134,16 @@ class SimulatorConfig:
     state_file: Path | None = None
     fetch_files: bool = False  # download each TaiLieuNop URL, as the real portal does (off: tests stay on loopback)
     seed: int | None = None
+    # The province's inbound endpoints (the portal side): base URL such as http://127.0.0.1:8000/api/v1/national-portal,
+    # its bearer token, the receiving agency's code (madonvi) and the procedure of the dossiers pushed.
+    province_url: str = ""
+    province_token: str = ""
+    province_agency: str = "000.01.70.H19"
+    province_dstcode: str = ""
+    push_procedure: tuple[str, str] = ("1.001193", "Đăng ký khai sinh")
+    push_documents: tuple[tuple[str, str], ...] = (
+        ("to_khai_khai_sinh", "Tờ khai đăng ký khai sinh"), ("giay_chung_sinh", "Giấy chứng sinh"),
+        ("giay_to_tuy_than", "Giấy tờ tùy thân của người yêu cầu"))
     faults: Faults = field(default_factory=Faults)
 
 
@@ -149,6 +168,21 @@ def _now_text() -> str:
     return portal.format_portal_datetime(datetime.now(UTC))
 
 
+@dataclass
+class InboundExchange:
+    """One call the simulated portal made to the province, and what came back."""
+
+    action: str
+    code: str
+    at: str
+    status: int
+    answer: dict[str, Any]
+
+
+SAMPLE_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+              b"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+
 class PortalState:
     """Sessions, dossiers and faults, behind one lock."""
 
@@ -159,6 +193,8 @@ class PortalState:
         self.sessions: dict[str, float] = {}  # token -> monotonic expiry
         self.dossiers: dict[str, StoredDossier] = {}
         self.random = random.Random(config.seed)  # noqa: S311 - fault ratios, not security
+        self.exchanges: list[InboundExchange] = []  # the portal side: calls made to the province, newest last
+        self.pushed: list[str] = []  # MaHoSo of the dossiers pushed to the province
         if config.state_file is not None and config.state_file.exists():
             self._load(config.state_file)
 
@@ -179,12 +215,15 @@ class PortalState:
 
     def snapshot(self) -> dict[str, Any]:
         with self.lock:
-            return {"dossiers": {code: asdict(d) for code, d in self.dossiers.items()}}
+            return {"dossiers": {code: asdict(d) for code, d in self.dossiers.items()},
+                    "inbound": [asdict(x) for x in self.exchanges], "pushed": list(self.pushed)}
 
     def reset(self) -> None:
         with self.lock:
             self.sessions.clear()
             self.dossiers.clear()
+            self.exchanges.clear()
+            self.pushed.clear()
             for f in fields(Faults):
                 setattr(self.faults, f.name, f.default)
             self.save()
@@ -316,6 +355,102 @@ class PortalState:
         return portal.build_answer(portal.ERROR_CODE_SUCCESS, "Thành công", result)
 
 
+    # --- the portal side: calls to the province's inbound endpoints ---
+    def _call_province(self, path: str, body: Mapping[str, Any]) -> tuple[int, dict[str, Any]]:
+        config = self.config
+        if not config.province_url.startswith(("http://", "https://")):
+            raise ValueError("the province's URL is not configured (--province-url)")
+        headers = {"Content-Type": "application/json; charset=utf-8",
+                   "Authorization": f"Bearer {config.province_token}"}
+        if config.province_dstcode:
+            headers["dstcode"] = config.province_dstcode
+        request = urllib.request.Request(config.province_url.rstrip("/") + path,  # noqa: S310 - http(s), checked
+                                         data=portal.encode(body), headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310 - a configured http(s) URL
+                status, raw = answer.status, answer.read()
+        except urllib.error.HTTPError as exc:
+            status, raw = exc.code, exc.read()
+        except OSError as exc:
+            return 0, {"error_code": -1, "message": f"|không gọi được hệ thống của tỉnh: {exc}"}
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            data = {"error_code": -1, "message": f"|câu trả lời không phải JSON (HTTP {status})"}
+        return status, data if isinstance(data, dict) else {"error_code": -1, "message": "|câu trả lời sai dạng"}
+
+    def _record(self, action: str, code: str, status: int, answer: dict[str, Any]) -> dict[str, Any]:
+        exchange = InboundExchange(action, code, _now_text(), status, answer)
+        with self.lock:
+            self.exchanges.append(exchange)
+            del self.exchanges[:-50]
+        return asdict(exchange)
+
+    def new_dossier(self, base_url: str) -> dict[str, Any]:
+        """A dossier "submitted on the portal": the DongBoHoSoMC object, its files served by this simulator."""
+        config = self.config
+        with self.lock:
+            number = len(self.pushed) + 1
+        now = datetime.now(UTC)
+        code = f"{config.agency_code}-{now.astimezone(portal.PORTAL_TIME_ZONE):%y%m%d}-{number:04d}"
+        if code in self.pushed:
+            code = f"{code}-{secrets.token_hex(2)}"
+        files = tuple(
+            portal.SubmittedFile(f"{code}-{i}", f"{slot}.pdf", slot,
+                                 f"{base_url}/_files/{urllib.parse.quote(code)}-{i}.pdf")
+            for i, (slot, _name) in enumerate(config.push_documents, start=1))
+        dossier = portal.PortalDossier(
+            code=code, procedure_code=config.push_procedure[0], procedure_name=config.push_procedure[1],
+            field_code="G09-TP03", field_name="Hộ tịch", applicant_name="Lê Thị Cúc", applicant_kind="1",
+            applicant_id="075195001111", received_at=now, due_at=None, status_code="1",
+            handling_agency=config.province_agency, phone="0909123456", email="cuc@example.vn",
+            summary="Đăng ký khai sinh cho con", files=files)
+        return portal.dossier_object(dossier)
+
+    def push(self, base_url: str, times: int = 1) -> list[dict[str, Any]]:
+        item = self.new_dossier(base_url)
+        with self.lock:
+            self.pushed.append(item["MaHoSo"])
+        body = portal.build_inbound_dossier_request(self.config.province_agency, item)
+        return [self._record("push", item["MaHoSo"], *self._call_province(f"/{portal.INBOUND_PATH_DOSSIER}", body))
+                for _ in range(max(1, times))]
+
+    def query_status(self, code: str) -> dict[str, Any]:
+        answer = self._call_province(f"/{portal.INBOUND_PATH_STATUS}", portal.build_status_query(code))
+        return self._record("status", code, *answer)
+
+    def evaluate(self, code: str, level: str = "1") -> dict[str, Any]:
+        item = {"MaHoSo": code, "NgayDanhGia": _now_text(), "MucDoHaiLong": level,
+                "DanhSachTieuChi": [{"MaTieuChi": "ThaiDoCanBo", "MucDoHaiLong": level}],
+                "NoiDungYKien": "Đánh giá từ Cổng Dịch vụ công quốc gia (mô phỏng)"}
+        return self._record("evaluate", code,
+                            *self._call_province(f"/{portal.INBOUND_PATH_EVALUATION}",
+                                                portal.build_evaluation_request([item])))
+
+    def inbound(self, changes: Mapping[str, Any], base_url: str) -> list[dict[str, Any]]:
+        if not self.config.province_url.startswith(("http://", "https://")):
+            raise ValueError("the province's URL is not configured (--province-url)")
+        action = changes.get("action")
+        code = str(changes.get("mahoso") or "") or (self.pushed[-1] if self.pushed else "")
+        if action == "push":
+            times = changes.get("times", 1)
+            if isinstance(times, str) and times.isdigit():
+                times = int(times)
+            if isinstance(times, bool) or not isinstance(times, int) or not 1 <= times <= 5:
+                raise ValueError("times must be 1 to 5")
+            return self.push(base_url, times)
+        if action in ("status", "evaluate"):
+            if not code:
+                raise ValueError("no dossier: push one first or give mahoso")
+            if action == "status":
+                return [self.query_status(code)]
+            level = str(changes.get("level") or "1")
+            if level not in portal.EVALUATION_LEVELS:
+                raise ValueError("level must be 1, 2 or 3")
+            return [self.evaluate(code, level)]
+        raise ValueError("action must be push, status or evaluate")
+
+
 class PortalHandler(BaseHTTPRequestHandler):
     server: PortalServer
     protocol_version = "HTTP/1.1"
@@ -348,7 +483,9 @@ class PortalHandler(BaseHTTPRequestHandler):
 
     # --- routes ---
     def do_GET(self) -> None:
-        if self.path == "/_faults":
+        if self.path.startswith("/_files/") and self.path.endswith(".pdf"):
+            self._send(HTTPStatus.OK, SAMPLE_PDF, "application/pdf")
+        elif self.path == "/_faults":
             self._send_json(asdict(self.state.faults))
         elif self.path == "/_state":
             self._send_json(self.state.snapshot())
@@ -364,10 +501,41 @@ class PortalHandler(BaseHTTPRequestHandler):
         elif self.path == "/_reset":
             self.state.reset()
             self._send_json({"ok": True})
+        elif self.path == "/_inbound":
+            self._inbound(body)
         elif self.path in PORTAL_PATHS:
             self._portal_call(body)
         else:
             self._send_json(portal.build_answer(portal.ERROR_CODE_FAILURE, "Không tìm thấy"), HTTPStatus.NOT_FOUND)
+
+    def _base_url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def _inbound(self, body: bytes) -> None:
+        """The portal calls the province: JSON answers JSON; the demo page's form is sent back to the page."""
+        is_form = self.headers.get("Content-Type", "").startswith("application/x-www-form-urlencoded")
+        try:
+            if is_form:
+                changes: Any = dict(urllib.parse.parse_qsl(body.decode("utf-8")))
+            else:
+                changes = json.loads(body or b"{}")
+            if not isinstance(changes, dict):
+                raise ValueError("send a JSON object")
+            exchanges = self.state.inbound(changes, self._base_url())
+        except (ValueError, UnicodeDecodeError) as exc:
+            if is_form:
+                self._send(HTTPStatus.BAD_REQUEST, f"Lỗi: {exc}".encode(), "text/plain; charset=utf-8")
+            else:
+                self._send_json({"error": str(exc)}, HTTPStatus.BAD_REQUEST)
+            return
+        if is_form:
+            self.send_response(HTTPStatus.SEE_OTHER)
+            self.send_header("Location", "/")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self._send_json({"exchanges": exchanges})
 
     def _control(self, body: bytes) -> None:
         try:
@@ -497,6 +665,23 @@ def _display_time(text: str) -> str:
     return moment.strftime("%d/%m/%Y %H:%M:%S") if moment else ""
 
 
+INBOUND_ACTIONS = {"push": "Gửi hồ sơ", "status": "Tra cứu tình trạng", "evaluate": "Gửi đánh giá"}
+
+
+def _status_line(answer: Mapping[str, Any]) -> str:
+    result = answer.get("result")
+    if not isinstance(result, list) or not result or not isinstance(result[0], dict):
+        return ""
+    item = result[0]
+    if "TrangThaiHoSo" not in item:
+        return ""
+    code = str(item.get("TrangThaiHoSo", ""))
+    steps = item.get("QuaTrinhXuLy")
+    count = f", {len(steps)} bước xử lý" if isinstance(steps, list) else ""
+    return html.escape(f" (số biên nhận {item.get('SoBienNhan', '')}, trạng thái {code} — "
+                       f"{portal.STATUS_CODES.get(code, '?')}{count})")
+
+
 def render_page(state: PortalState) -> str:
     e = html.escape
     snapshot = state.snapshot()["dossiers"]
@@ -530,6 +715,24 @@ def render_page(state: PortalState) -> str:
             f"{fetched}</dl>"
             f"<h3>Tiến độ xử lý</h3><ol>{steps or '<li>Chưa có</li>'}</ol></section>"
         )
+    exchanges = "".join(
+        f"<li><strong>{e(_display_time(x['at']))}</strong> — {e(INBOUND_ACTIONS.get(x['action'], x['action']))} "
+        f"{e(x['code'])}: HTTP {int(x['status'])}, error_code {e(str(x['answer'].get('error_code')))} — "
+        f"{e(str(x['answer'].get('message', '')))}{_status_line(x['answer'])}</li>"
+        for x in reversed(state.snapshot()["inbound"]))
+    configured = bool(state.config.province_url)
+    buttons = "".join(
+        f'<form method="post" action="/_inbound"><input type="hidden" name="action" value="{a}">{extra}'
+        f'<button type="submit"{"" if configured else " disabled"}>{e(label)}</button></form>'
+        for a, extra, label in (
+            ("push", "", "Gửi một hồ sơ mới về tỉnh"),
+            ("push", '<input type="hidden" name="times" value="2">', "Gửi hồ sơ mới hai lần (trùng lặp)"),
+            ("status", "", "Tra cứu tình trạng hồ sơ vừa gửi"),
+            ("evaluate", "", "Gửi đánh giá hài lòng của người dân"),
+        ))
+    inbound = (f"<h2>Cổng gọi hệ thống của tỉnh</h2><p>Địa chỉ nhận: "
+               f"{e(state.config.province_url) or 'chưa cấu hình (--province-url)'}.</p>"
+               f'<div class="actions">{buttons}</div><ol>{exchanges or "<li>Chưa gọi lần nào</li>"}</ol>')
     faults = asdict(state.faults)
     active = ", ".join(f"{k}={v}" for k, v in faults.items() if v not in (0, 0.0, False) and k != "fail_status")
     return f"""<!doctype html>
@@ -542,11 +745,15 @@ dl{{display:grid;grid-template-columns:minmax(8rem,auto) 1fr;gap:4px 12px}} dt{{
 dd{{margin:0;overflow-wrap:anywhere;min-width:0}}
 .flag{{color:#d4351c}} .banner{{background:#fff7bf;padding:8px;border-left:5px solid #ffdd00}}
 a{{color:#1d70b8;display:inline-block;min-height:44px;line-height:44px}}
+.actions{{display:flex;flex-wrap:wrap;gap:8px}} .actions form{{margin:0}}
+button{{min-height:44px;padding:8px 12px;font-size:1rem;background:#00703c;color:#fff;border:0;cursor:pointer}}
+button:disabled{{background:#b1b4b6}}
 </style></head><body>
 <p class="banner">Máy chủ mô phỏng để thử nghiệm và trình diễn — không phải Cổng Dịch vụ công quốc gia thật.</p>
 <h1>Hồ sơ đã nhận ({len(snapshot)})</h1>
 <p>Đơn vị: {e(state.config.agency_code)}. Lỗi đang giả lập: {e(active) or "không có"}.</p>
 <p><a href="/">Tải lại trang</a></p>
+{inbound}
 {"".join(rows) or "<p>Chưa nhận hồ sơ nào.</p>"}
 </body></html>"""
 
@@ -576,6 +783,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--down", action="store_true", help="drop every portal connection")
     p.add_argument("--fetch-files", action="store_true", help="download each TaiLieuNop URL (DuongDanTaiTepTin)")
     p.add_argument("--verbose", action="store_true", help="log each request")
+    p.add_argument("--province-url", default="",
+                   help="the province's inbound base URL, e.g. http://127.0.0.1:8000/api/v1/national-portal")
+    p.add_argument("--province-madonvi", default=defaults.province_agency,
+                   help="the receiving agency's code sent with pushed dossiers")
+    p.add_argument("--province-dstcode", default="", help="the dstcode header sent to the province")
     return p
 
 
@@ -604,6 +816,11 @@ def main(argv: list[str] | None = None) -> None:
         fetch_files=args.fetch_files,
         seed=args.seed,
         faults=faults,
+        province_url=args.province_url,
+        # the token from the environment, not the command line (which other local users can read)
+        province_token=os.environ.get("MOTCUA_SIM_PROVINCE_TOKEN", ""),
+        province_agency=args.province_madonvi,
+        province_dstcode=args.province_dstcode,
     )
     state = PortalState(config)
     server = PortalServer((args.host, args.port), state, verbose=args.verbose)

@@ -308,18 +308,26 @@ def _intake_errors(
         errors["postal_tracking"] = ("Vui lòng nhập số hiệu bưu gửi.", "Please enter the postal tracking number.")
     if channel == Channel.ONLINE and actor is None:
         errors["applicant"] = ("Vui lòng đăng nhập để nộp hồ sơ trực tuyến.", "Please sign in to submit online.")
-    errors.update(validate_form(procedure, form_data))
+    # A dossier forwarded by the national portal comes without motcua's e-form and may lack documents: it is taken
+    # in as sent and the clerk completes it at receipt (or asks the applicant for a supplement). Its files the
+    # portal did not classify under one of the procedure's documents are kept unclassified (no slot).
+    from_portal = channel == Channel.NATIONAL_PORTAL
+    if not from_portal:
+        errors.update(validate_form(procedure, form_data))
     provided = {u.slot for u in uploads} | set(paper)
     slots = {d.get("code") for d in version.required_documents}
     for upload in uploads:
-        if upload.slot not in slots:
+        if from_portal and not upload.slot:
+            if not upload.content:
+                errors["documents"] = ("Tệp đính kèm rỗng.", "The attached file is empty.")
+        elif upload.slot not in slots:
             errors[f"documents/{upload.slot}"] = (
                 "Giấy tờ không thuộc thành phần hồ sơ của thủ tục.", "This document is not part of the procedure.",
             )
         elif not upload.content:
             errors[f"documents/{upload.slot}"] = ("Tệp đính kèm rỗng.", "The attached file is empty.")
     for document in version.required_documents:
-        if document.get("mandatory", True) and document.get("code") not in provided:
+        if not from_portal and document.get("mandatory", True) and document.get("code") not in provided:
             errors[f"documents/{document.get('code')}"] = (
                 f"Thiếu giấy tờ bắt buộc: {document['name']}.", f"A required document is missing: {document['name']}.",
             )
@@ -668,3 +676,27 @@ def answer_survey(dossier: Dossier, *, respondent: User | None, answers: dict[st
         if created:
             record_survey(dossier, response.overall, response.created_at)
     return response
+
+
+def record_portal_evaluation(dossier: Dossier, *, answers: dict[str, int], comment: str = ""
+                             ) -> tuple[SurveyResponse, bool]:
+    """Keep a citizen's evaluation made on the national portal as the dossier's satisfaction survey (source
+    national_portal), counted in the figures like a local one. ANSWERS holds "overall" and any other survey
+    questions the portal rated. Idempotent: a dossier already rated (here or by an earlier push) keeps its first
+    answer, and the second value returned is False."""
+    if dossier.status != Status.RETURNED:
+        raise WorkflowError("not_returned", "Chỉ đánh giá sau khi đã nhận kết quả.",
+                            "The survey opens once the result has been returned.")
+    questions = {question.key: question for question in SURVEY}
+    if "overall" not in answers or any(key not in questions or not isinstance(value, int)
+                                       or value not in questions[key].values for key, value in answers.items()):
+        raise WorkflowError("bad_answers", "Đánh giá không hợp lệ.", "The evaluation is not valid.")
+    with transaction.atomic():
+        response, created = SurveyResponse.objects.get_or_create(
+            dossier=dossier, defaults={"respondent": None, "answers": dict(answers), "overall": answers["overall"],
+                                       "comment": comment.strip()[:2000],
+                                       "source": SurveyResponse.Source.NATIONAL_PORTAL},
+        )
+        if created:
+            record_survey(dossier, response.overall, response.created_at)
+    return response, created

@@ -356,7 +356,12 @@ SURVEY_QUESTIONS = [(question.key, question.label) for question in SURVEY]
 
 
 class SurveyResponse(models.Model):
-    """One satisfaction survey per dossier, after the result is returned."""
+    """One satisfaction survey per dossier, after the result is returned: answered here, or on the national portal
+    and forwarded by it (the first one received is kept)."""
+
+    class Source(models.TextChoices):
+        LOCAL = "local", _("This system")
+        NATIONAL_PORTAL = "national_portal", _("National public-service portal")
 
     dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="survey")
     respondent = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -364,6 +369,7 @@ class SurveyResponse(models.Model):
     answers = models.JSONField(default=dict)
     overall = models.PositiveSmallIntegerField()
     comment = models.TextField(blank=True)
+    source = models.CharField(_("answered on"), max_length=20, choices=Source.choices, default=Source.LOCAL)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

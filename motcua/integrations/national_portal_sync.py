@@ -195,7 +195,7 @@ def messages_for(row: Any, status_mapping: dict[str, str] | None = None,
         procedure_name=procedure.name, field_code=procedure.field.code, field_name=procedure.field.name,
         applicant_name=dossier.applicant_name, applicant_kind="2" if dossier.organisation_id else "1",
         applicant_id=dossier.applicant_id_number, received_at=received_at, due_at=due_at, status_code=status_code,
-        handling_agency=agency.name, by_post=dossier.return_method == "post", receipt_number=dossier.code,
+        handling_agency=agency.name, by_post=dossier.return_method in ("post", "postal"), receipt_number=dossier.code,
         email=dossier.applicant_email, phone=dossier.applicant_phone, summary=procedure.name,
         returned_at=finished_at if event.to_status == "returned" else None, finished_at=finished_at,
     )

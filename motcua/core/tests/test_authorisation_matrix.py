@@ -137,8 +137,12 @@ RULES: dict[str, Rule] = {
     "api:withdraw": OWNER_POST,
     "api:survey": OWNER_POST,
     "api:start_payment": OWNER_POST,
-    # The national portal pushes dossiers with its own bearer token, which no member of the cast holds.
-    "api:receive_from_portal": NOBODY_IN_CAST,
+    # The national portal calls these with its own bearer token, which no member of the cast holds.
+    "api:national_portal_push": NOBODY_IN_CAST,
+    "api:national_portal_push_alias": NOBODY_IN_CAST,
+    "api:national_portal_status": NOBODY_IN_CAST,
+    "api:national_portal_evaluations": NOBODY_IN_CAST,
+    "api:national_portal_evaluation_summary": NOBODY_IN_CAST,
     # Back office: staff of the agencies handling the dossier.
     "backoffice:home": Rule(access=STAFF, see=STAFF_A),
     "backoffice:intake_choose": Rule(access=frozenset({"clerk", "other_clerk"}), see=frozenset({"clerk"})),

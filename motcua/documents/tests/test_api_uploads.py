@@ -35,13 +35,14 @@ def test_the_citizen_api_refuses_a_program_named_pdf_and_reports_scan_states(cli
 
 
 def test_the_national_portal_push_is_checked_too(client, settings, demo_catalog, demo_agencies):
+    from motcua.integrations.tests.inbound_helpers import inline_file, post, wrapped
+
     settings.MOTCUA_NATIONAL_PORTAL_TOKEN = "dvcqg-token"
-    body = {"MaHoSo": "G22.99-261123-0001", "MaTTHC": "1.001193", "MaCoQuan": demo_agencies["tran_bien"].eid_code,
-            "ChuHoSo": "Nguyễn Văn An", "DuLieuBieuMau": BIRTH_FORM,
-            "TepDinhKem": [{"MaGiayTo": f["slot"], "TenTep": f["name"], "NoiDungBase64": f["content_base64"]}
-                           for f in _files("giay_to_tuy_than", EXE)]}
-    response = client.post("/api/v1/dossiers/national-portal/dossiers", body, content_type="application/json",
-                           HTTP_AUTHORIZATION="Bearer dvcqg-token")
-    assert response.status_code == 422
-    assert "documents/giay_to_tuy_than" in response.json()["errors"]
+    files = [inline_file(slot, EXE if slot == "giay_to_tuy_than" else None) for slot in SLOTS]
+    response = post(client, "/nhanhsdvcqg", wrapped(demo_agencies["tran_bien"].eid_code, TaiLieuNop=files),
+                    token="dvcqg-token")
+    answer = response.json()
+    assert (response.status_code, answer["error_code"]) == (200, -1)
+    assert "documents/giay_to_tuy_than" in answer["errors"]
+    assert "không đúng định dạng cho phép" in answer["message"]
     assert not Dossier.objects.exists()

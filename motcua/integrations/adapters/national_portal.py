@@ -17,6 +17,8 @@ Asia/Ho_Chi_Minh, ``""`` for unknown; booleans ``"True"``/``"False"``; numbers a
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -820,3 +822,436 @@ def compare_with_portal(expected: PortalDossier, sent_steps: Sequence[ProgressSt
         for status, moment in missing:
             found.append(Difference(DIFFERENCE_PROGRESS, "ThoiDiemXuLy", f"{moment} ({status})", ""))
     return found
+
+# ==================================================================================================================
+# --- Inbound: what the portal sends to the province, and our answers ----------------------------------------------
+# ==================================================================================================================
+#
+# Reference §1.6: OpenCPS exposes JSON POST endpoints the portal calls (`/nps/createdossierfromdvcqg`, `nhanhsdvcqg`)
+# and answers `{"error_code": 0 | -1, "message": "<MaHoSo>| ..."}` [E]. The dossier the portal forwards is the
+# DongBoHoSoMC dossier object of §1.1 [C]; its files come by URL (`DuongDanTaiTepTin`) or, in the §1.6 variant, as
+# base64 (`TaiLieuNop[]{TenTepDinhKem, Base64}`) [E]. Everything else below is GUESSED and kept here, in one place:
+# the wrapper (`service`, `madonvi`, `data[]`), the receiving agency's code field, the status-query and evaluation
+# messages, and the `result` items of our answers.
+
+INBOUND_EVIDENCE: Final[Mapping[str, str]] = {
+    "inbound endpoints nhanhsdvcqg / createdossierfromdvcqg, JSON POST": EVIDENCED,
+    "inbound answer {error_code: 0 | -1, message: '<MaHoSo>|...'}": EVIDENCED,
+    "inbound dossier = the DongBoHoSoMC dossier object": CORROBORATED,
+    "TaiLieuNop file by URL (DuongDanTaiTepTin)": CORROBORATED,
+    "TaiLieuNop file as base64 (Base64), the §1.6 variant": EVIDENCED,
+    "wrapper {service, madonvi, data[one dossier]} or a bare dossier object": GUESSED,
+    "receiving agency: MaDonViXuLy, else the wrapper's madonvi, else DonViXuLy as a code or a name": GUESSED,
+    "result item of the push answer {MaHoSo, SoBienNhan, TrangThaiHoSo, NgayTiepNhan}": GUESSED,
+    "status query {service: TraCuuTinhTrangHoSo, mahoso} and its result item": GUESSED,
+    "per-dossier evaluation {MaHoSo, NgayDanhGia, MucDoHaiLong 1-3, DanhSachTieuChi[], NoiDungYKien}": GUESSED,
+    "DongBoDanhGia monthly aggregate item fields": EVIDENCED,
+    "DongBoDanhGia asked by the portal {service: DongBoDanhGia, NgayTongHop: 'M-YYYY'}": GUESSED,
+}
+
+# The province's endpoints the portal calls (paths under the province's inbound base URL): the two dossier ones are
+# OpenCPS's names [E]; the others are GUESSED.
+INBOUND_PATH_DOSSIER: Final = "nhanhsdvcqg"
+INBOUND_PATH_DOSSIER_ALIAS: Final = "createdossierfromdvcqg"
+INBOUND_PATH_STATUS: Final = "tracuuhoso"  # GUESSED
+INBOUND_PATH_EVALUATION: Final = "danhgia"  # GUESSED
+INBOUND_PATH_SUMMARY: Final = "dongbodanhgia"  # GUESSED
+# GUESSED HTTP statuses of our answers: OpenCPS answers refusals with 200 and error_code -1; a client retries on
+# 5xx, so 503 says "ask again later" (a file host of the portal failed for now).
+HTTP_ANSWER: Final = 200
+HTTP_UNAUTHORISED: Final = 401
+HTTP_TOO_LARGE: Final = 413
+HTTP_RETRY_LATER: Final = 503
+
+SERVICE_INBOUND_DOSSIER: Final = "DongBoHoSoMC"  # GUESSED: the wrapper's service when the portal wraps the dossier
+SERVICE_INBOUND_STATUS: Final = "TraCuuTinhTrangHoSo"  # GUESSED
+SERVICE_INBOUND_EVALUATION: Final = "DongBoDanhGiaHoSo"  # GUESSED
+SERVICE_EVALUATION_SUMMARY: Final = "DongBoDanhGia"  # the name is evidenced (§1.7); being asked for it is GUESSED
+
+# GUESSED: a per-dossier satisfaction level on the portal's three-level scale of §1.7 (rất hài lòng / hài lòng /
+# chưa hài lòng), and the criteria codes of an evaluation, mapped onto motcua's survey (1-5, higher is better).
+EVALUATION_LEVELS: Final[Mapping[str, str]] = {"1": "Rất hài lòng", "2": "Hài lòng", "3": "Chưa hài lòng"}
+EVALUATION_CRITERIA: Final[Mapping[str, str]] = {  # GUESSED portal criterion code -> motcua survey question
+    "TongThe": "overall",
+    "ThongTinTTHC": "information",
+    "ThoiGianGiaiQuyet": "timeliness",
+    "ThaiDoCanBo": "staff",
+    "DeDangThucHien": "online",
+}
+INBOUND_MAX_TEXT: Final = TEXT_LIMIT
+FUTURE_TOLERANCE: Final = timedelta(minutes=5)  # clocks differ a little; a later NgayTiepNhan is refused
+
+
+class InboundMessageError(PortalMessageError):
+    """A message from the portal that cannot be accepted: a Vietnamese and an English reason, and the field."""
+
+    def __init__(self, field_name: str, message_vi: str, message_en: str) -> None:
+        super().__init__(f"{field_name}: {message_en}")
+        self.field = field_name
+        self.message_vi = message_vi
+        self.message_en = message_en
+
+
+@dataclass(frozen=True)
+class InboundFile:
+    """One ``TaiLieuNop`` item the portal sends: by URL, or with its content (base64, the §1.6 variant)."""
+
+    name: str  # TenTepDinhKem
+    document_code: str = ""  # MaThanhPhanHoSo
+    file_id: str = ""  # TepDinhKemId
+    url: str = ""  # DuongDanTaiTepTin
+    content: bytes | None = None  # Base64, decoded
+
+
+@dataclass(frozen=True)
+class InboundDossier:
+    """A dossier submitted on the portal and forwarded to the province (the DongBoHoSoMC dossier object)."""
+
+    code: str  # MaHoSo, the portal's code and our idempotency key
+    procedure_code: str  # MaTTHC
+    applicant_name: str  # ChuHoSo
+    received_at: datetime  # NgayTiepNhan
+    procedure_name: str = ""
+    field_code: str = ""
+    applicant_kind: str = "1"  # LoaiDoiTuong
+    applicant_id: str = ""  # MaDoiTuong (portal TechID, or an ID number)
+    phone: str = ""
+    email: str = ""
+    address: str = ""  # DiaChi (GUESSED: not in §1.1, sent by some portals)
+    agency_codes: tuple[str, ...] = ()  # candidates for the receiving agency's code, in order
+    agency_name: str = ""  # DonViXuLy
+    summary: str = ""  # TrichYeuHoSo
+    by_post: bool = False  # HinhThuc "1"
+    files: tuple[InboundFile, ...] = ()
+
+
+@dataclass(frozen=True)
+class InboundEvaluation:
+    """A citizen's evaluation of one dossier made on the portal (GUESSED shape)."""
+
+    dossier_code: str  # MaHoSo
+    answers: Mapping[str, int]  # motcua survey question -> 1..5
+    evaluated_at: datetime | None = None
+    comment: str = ""
+
+
+def _inbound_text(item: Mapping[str, Any], name: str, *, required: bool = False, limit: int = INBOUND_MAX_TEXT
+                  ) -> str:
+    value = item.get(name, "")
+    if value is None:
+        value = ""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise InboundMessageError(name, f"Trường {name} phải là chuỗi ký tự.", f"{name} must be text.")
+    text = str(value).strip()
+    if "\x00" in text:  # no text has one, and PostgreSQL cannot store it
+        raise InboundMessageError(name, f"Trường {name} chứa ký tự không hợp lệ.", f"{name} has an invalid character.")
+    if required and not text:
+        raise InboundMessageError(name, f"Thiếu trường bắt buộc {name}.", f"The required field {name} is missing.")
+    if len(text) > limit:
+        raise InboundMessageError(name, f"Trường {name} dài quá {limit} ký tự.",
+                                  f"{name} is longer than {limit} characters.")
+    return text
+
+
+def _inbound_datetime(item: Mapping[str, Any], name: str, *, now: datetime, required: bool = False
+                      ) -> datetime | None:
+    text = _inbound_text(item, name, required=required, limit=40)
+    try:
+        moment = parse_portal_datetime(text)
+    except PortalMessageError:
+        raise InboundMessageError(name, f"Trường {name} phải là ngày giờ dạng yyyyMMddHHmmss.",
+                                  f"{name} must be a yyyyMMddHHmmss date-time.") from None
+    if moment is not None and moment > now + FUTURE_TOLERANCE:
+        raise InboundMessageError(name, f"Trường {name} là một thời điểm trong tương lai.",
+                                  f"{name} is in the future.")
+    return moment
+
+
+def _inbound_list(item: Mapping[str, Any], name: str) -> list[Mapping[str, Any]]:
+    value = item.get(name) or []
+    if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
+        raise InboundMessageError(name, f"Trường {name} phải là danh sách đối tượng.",
+                                  f"{name} must be a list of objects.")
+    return value
+
+
+def decode_inbound(body: bytes | str | Mapping[str, Any]) -> dict[str, Any]:
+    """The JSON object of an inbound body, or ``InboundMessageError``."""
+    try:
+        return decode(body)
+    except PortalMessageError:
+        raise InboundMessageError("body", "Nội dung gửi không phải một đối tượng JSON hợp lệ.",
+                                  "The body is not a valid JSON object.") from None
+
+
+def inbound_items(data: Mapping[str, Any], *, key_field: str) -> list[Mapping[str, Any]]:
+    """The items of an inbound message: ``data`` as a list (the portal's wrapper), ``data`` as one object, or the
+    body itself when it carries KEY_FIELD (a bare item). GUESSED: the reference shows both styles."""
+    if "data" in data:
+        value = data["data"]
+        items = [value] if isinstance(value, Mapping) else value
+        if not isinstance(items, list) or not items or not all(isinstance(v, Mapping) for v in items):
+            raise InboundMessageError("data", "Trường data phải là một đối tượng hoặc danh sách đối tượng.",
+                                      "data must be an object or a non-empty list of objects.")
+        return items
+    if key_field in data:
+        return [data]
+    raise InboundMessageError(key_field, f"Thiếu trường bắt buộc {key_field}.",
+                              f"The required field {key_field} is missing.")
+
+
+def _inbound_file(item: Mapping[str, Any], index: int) -> InboundFile | None:
+    if parse_bool_lenient(item.get("IsDeleted", "False")):
+        return None
+    name = _inbound_text(item, "TenTepDinhKem", required=True, limit=255)
+    url = _inbound_text(item, "DuongDanTaiTepTin", limit=2000) or _inbound_text(item, "URLTepDinhKem", limit=2000)
+    encoded = item.get("Base64") or item.get("NoiDungTep") or ""
+    field_name = f"TaiLieuNop[{index}]"
+    if not isinstance(encoded, str):
+        raise InboundMessageError(field_name, f"Tệp {name}: nội dung base64 phải là chuỗi.",
+                                  f"File {name}: the base64 content must be text.")
+    content = None
+    if encoded:
+        try:
+            content = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError):
+            raise InboundMessageError(field_name, f"Tệp {name}: nội dung không đúng định dạng base64.",
+                                      f"File {name}: the content is not valid base64.") from None
+    if (content is None) == (not url):
+        raise InboundMessageError(field_name, f"Tệp {name}: cần đúng một trong hai: đường dẫn tải tệp hoặc nội dung.",
+                                  f"File {name}: give exactly one of a download URL or the content.")
+    return InboundFile(name=name, document_code=_inbound_text(item, "MaThanhPhanHoSo", limit=100),
+                       file_id=_inbound_text(item, "TepDinhKemId", limit=100), url=url, content=content)
+
+
+def parse_bool_lenient(value: object) -> bool:
+    try:
+        return parse_bool(value)
+    except PortalMessageError:
+        return False
+
+
+def parse_inbound_dossier(body: bytes | str | Mapping[str, Any], *, now: datetime) -> InboundDossier:
+    """The one dossier of a push from the portal. Refuses (``InboundMessageError``) what cannot be taken in:
+    missing required fields, bad dates (or later than NOW), bad codes, files with neither or both URL and content."""
+    data = decode_inbound(body)
+    items = inbound_items(data, key_field="MaHoSo")
+    if len(items) != 1:
+        raise InboundMessageError("data", "Mỗi lần gửi chỉ được một hồ sơ.", "Send one dossier per message.")
+    item = items[0]
+    kind = _inbound_text(item, "LoaiDoiTuong") or "1"
+    if kind not in ("1", "2"):
+        raise InboundMessageError("LoaiDoiTuong", "LoaiDoiTuong phải là 1 (công dân) hoặc 2 (tổ chức).",
+                                  "LoaiDoiTuong must be 1 (citizen) or 2 (organisation).")
+    received_at = _inbound_datetime(item, "NgayTiepNhan", now=now, required=True)
+    assert received_at is not None  # noqa: S101 - required above
+    codes = [_inbound_text(item, "MaDonViXuLy", limit=40), _inbound_text(data, "madonvi", limit=40),
+             _inbound_text(item, "DonViXuLy", limit=300)]
+    files = [_inbound_file(f, i) for i, f in enumerate(_inbound_list(item, "TaiLieuNop"))]
+    return InboundDossier(
+        code=_inbound_text(item, "MaHoSo", required=True, limit=80),
+        procedure_code=_inbound_text(item, "MaTTHC", required=True, limit=60),
+        procedure_name=_inbound_text(item, "TenTTHC"),
+        field_code=_inbound_text(item, "MaLinhVuc", limit=60),
+        applicant_name=_inbound_text(item, "ChuHoSo", required=True, limit=200),
+        applicant_kind=kind,
+        applicant_id=_inbound_text(item, "MaDoiTuong", limit=100),
+        phone=_inbound_text(item, "SoDienThoai", limit=20),
+        email=_inbound_text(item, "Email", limit=254),
+        address=_inbound_text(item, "DiaChi", limit=300),
+        agency_codes=tuple(dict.fromkeys(c for c in codes if c)),
+        agency_name=_inbound_text(item, "DonViXuLy", limit=300),
+        summary=_inbound_text(item, "TrichYeuHoSo"),
+        by_post=_inbound_text(item, "HinhThuc") == "1",
+        received_at=received_at,
+        files=tuple(f for f in files if f is not None),
+    )
+
+
+def parse_inbound_dossier_code(body: bytes | str | Mapping[str, Any]) -> str:
+    """MaHoSo of a push, as far as it can be read (for the answer's message when the rest is refused)."""
+    try:
+        items = inbound_items(decode_inbound(body), key_field="MaHoSo")
+        value = items[0].get("MaHoSo")
+    except InboundMessageError:
+        return ""
+    return value.strip()[:80] if isinstance(value, str) else ""
+
+
+def parse_status_query(body: bytes | str | Mapping[str, Any]) -> str:
+    """The dossier code the portal asks the status of: ``mahoso`` (as in TraCuuHoSo) or ``MaHoSo``."""
+    data = decode_inbound(body)
+    for name in ("mahoso", "MaHoSo"):
+        if name in data:
+            return _inbound_text(data, name, required=True, limit=80)
+    raise InboundMessageError("mahoso", "Thiếu trường bắt buộc mahoso.", "The required field mahoso is missing.")
+
+
+# GUESSED: a portal level (1 rất hài lòng, 2 hài lòng, 3 chưa hài lòng) as an answer to each motcua survey question
+# (1-5, higher is better, within the answers that question allows). For the yes/no-like questions (information
+# clear? result on time?) satisfied means "yes" and not satisfied "no".
+EVALUATION_VALUES: Final[Mapping[str, Mapping[str, int]]] = {
+    "overall": {"1": 5, "2": 4, "3": 2},
+    "staff": {"1": 5, "2": 4, "3": 2},
+    "online": {"1": 5, "2": 4, "3": 2},
+    "information": {"1": 5, "2": 5, "3": 1},
+    "timeliness": {"1": 5, "2": 5, "3": 1},
+}
+
+
+def _evaluation_value(question: str, level: str) -> int:
+    return EVALUATION_VALUES[question][level]
+
+
+def _level(item: Mapping[str, Any], name: str) -> str:
+    level = _inbound_text(item, name, required=True, limit=2)
+    if level not in EVALUATION_LEVELS:
+        raise InboundMessageError(name, f"{name} phải là 1 (rất hài lòng), 2 (hài lòng) hoặc 3 (chưa hài lòng).",
+                                  f"{name} must be 1 (very satisfied), 2 (satisfied) or 3 (not satisfied).")
+    return level
+
+
+def parse_inbound_evaluations(body: bytes | str | Mapping[str, Any], *, now: datetime) -> list[InboundEvaluation]:
+    """Per-dossier evaluations (GUESSED shape): ``data[]{MaHoSo, NgayDanhGia, MucDoHaiLong, DanhSachTieuChi[]
+    {MaTieuChi, MucDoHaiLong}, NoiDungYKien}``. The whole message is refused if one item is malformed."""
+    items = inbound_items(decode_inbound(body), key_field="MaHoSo")
+    if len(items) > 500:
+        raise InboundMessageError("data", "Gửi tối đa 500 đánh giá mỗi lần.", "Send at most 500 evaluations at once.")
+    evaluations = []
+    for item in items:
+        answers = {"overall": _evaluation_value("overall", _level(item, "MucDoHaiLong"))}
+        for criterion in _inbound_list(item, "DanhSachTieuChi"):
+            code = _inbound_text(criterion, "MaTieuChi", required=True, limit=60)
+            question = EVALUATION_CRITERIA.get(code)
+            if question is None:
+                raise InboundMessageError("MaTieuChi", f"Không có tiêu chí đánh giá {code}.",
+                                          f"Unknown evaluation criterion {code}.")
+            if question != "overall":
+                answers[question] = _evaluation_value(question, _level(criterion, "MucDoHaiLong"))
+        evaluations.append(InboundEvaluation(
+            dossier_code=_inbound_text(item, "MaHoSo", required=True, limit=80), answers=answers,
+            evaluated_at=_inbound_datetime(item, "NgayDanhGia", now=now),
+            comment=_inbound_text(item, "NoiDungYKien")))
+    return evaluations
+
+
+def parse_summary_month(body: bytes | str | Mapping[str, Any]) -> tuple[int, int]:
+    """``NgayTongHop`` "M-YYYY" of a DongBoDanhGia request -> (year, month)."""
+    text = _inbound_text(decode_inbound(body), "NgayTongHop", required=True, limit=7)
+    month, _, year = text.partition("-")
+    if not (month.isdigit() and year.isdigit() and len(year) == 4 and 1 <= int(month) <= 12):
+        raise InboundMessageError("NgayTongHop", "NgayTongHop phải có dạng M-YYYY (ví dụ 11-2026).",
+                                  "NgayTongHop must look like M-YYYY (e.g. 11-2026).")
+    return int(year), int(month)
+
+
+def build_inbound_answer(error_code: int, dossier_code: str, text: str, result: Sequence[Any] = (), *,
+                         message_en: str = "") -> dict[str, Any]:
+    """Our answer to the portal, in its envelope: ``message`` is "<MaHoSo>|<Vietnamese text>" as OpenCPS answers
+    [E]; an English reason rides along in ``message_en`` for a refusal (ignored by a client that does not know it)."""
+    answer = {"error_code": error_code, "message": f"{dossier_code}|{text}", "result": list(result)}
+    if message_en:
+        answer["message_en"] = message_en
+    return answer
+
+
+def inbound_dossier_result(portal_code: str, local_code: str, status_code: str, received_at: datetime | None
+                           ) -> dict[str, str]:
+    """GUESSED: the result item of an accepted push (the portal keeps our receipt number as SoBienNhan)."""
+    return {"MaHoSo": portal_code, "SoBienNhan": local_code, "TrangThaiHoSo": status_code,
+            "NgayTiepNhan": format_portal_datetime(received_at)}
+
+
+@dataclass(frozen=True)
+class DossierStatus:
+    """What a status query answers (GUESSED item shape; the dates and the progress list are the evidenced ones)."""
+
+    code: str  # MaHoSo as the portal knows it
+    receipt_number: str  # our code
+    status_code: str
+    submitted_at: datetime | None
+    received_at: datetime | None
+    due_at: datetime | None
+    returned_at: datetime | None
+    finished_at: datetime | None
+    progress: tuple[ProgressStep, ...] = ()
+
+
+def status_result(status: DossierStatus) -> dict[str, Any]:
+    if status.status_code not in STATUS_CODES:
+        raise ValueError(f"not a TrangThaiHoSo code: {status.status_code!r}")
+    return {
+        "MaHoSo": status.code,
+        "SoBienNhan": status.receipt_number,
+        "TrangThaiHoSo": status.status_code,
+        "TenTrangThaiHoSo": STATUS_CODES[status.status_code],
+        "NgayNopHoSo": format_portal_datetime(status.submitted_at),
+        "NgayTiepNhan": format_portal_datetime(status.received_at),
+        "NgayHenTra": format_portal_datetime(status.due_at),
+        "NgayTra": format_portal_datetime(status.returned_at),
+        "NgayKetThucXuLy": format_portal_datetime(status.finished_at),
+        "QuaTrinhXuLy": [progress_object(step) for step in status.progress],
+    }
+
+
+@dataclass(frozen=True)
+class EvaluationSummary:
+    """One ``DongBoDanhGia`` item: a month's evaluations of one procedure at one agency (reference §1.7)."""
+
+    year: int
+    month: int
+    agency_code: str
+    agency_name: str
+    procedure_code: str
+    procedure_name: str
+    total: int
+    very_satisfied: int
+    satisfied: int
+    not_satisfied: int
+    service_total: int = 0  # answers to the "online service" criterion
+    service_very_satisfied: int = 0
+    service_satisfied: int = 0
+    service_not_satisfied: int = 0
+    comments: tuple[str, ...] = ()
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{round(100 * part / whole)}%" if whole else "0%"
+
+
+def evaluation_summary_object(item: EvaluationSummary) -> dict[str, Any]:
+    return {
+        "NgayTongHop": f"{item.month}-{item.year}",
+        "TongSoNguoiDanhGia": item.total,
+        "PhanTramDanhGiaRatHaiLong": _percent(item.very_satisfied, item.total),
+        "PhanTramDanhGiaHaiLong": _percent(item.satisfied, item.total),
+        "PhanTramDanhGiaChuaHaiLong": _percent(item.not_satisfied, item.total),
+        "PhanTramDanhGiaDichVuRatHaiLong": _percent(item.service_very_satisfied, item.service_total),
+        "PhanTramDanhGiaDichVuHaiLong": _percent(item.service_satisfied, item.service_total),
+        "PhanTramDanhGiaDichVuChuaHaiLong": _percent(item.service_not_satisfied, item.service_total),
+        "DanhSachNoiDungYKien": [_short(c) for c in item.comments],
+        "MaThuTuc": item.procedure_code,
+        "NoiDung": item.procedure_name,
+        "Madonvi": item.agency_code,
+        "TenDonVi": item.agency_name,
+    }
+
+
+# --- The portal side of the inbound messages (the simulator pushes with these) ------------------------------------
+
+
+def build_inbound_dossier_request(agency_code: str, dossier: Mapping[str, Any]) -> dict[str, Any]:
+    """What the portal sends to the province's push endpoint (GUESSED wrapper around the DongBoHoSoMC object)."""
+    return {"service": SERVICE_INBOUND_DOSSIER, "madonvi": agency_code, "data": [dict(dossier)]}
+
+
+def build_status_query(dossier_code: str) -> dict[str, str]:
+    return {"service": SERVICE_INBOUND_STATUS, "mahoso": dossier_code}
+
+
+def build_evaluation_request(items: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    return {"service": SERVICE_INBOUND_EVALUATION, "data": [dict(i) for i in items]}
+
+
+def build_summary_request(year: int, month: int) -> dict[str, str]:
+    return {"service": SERVICE_EVALUATION_SUMMARY, "NgayTongHop": f"{month}-{year}"}

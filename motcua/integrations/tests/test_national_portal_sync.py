@@ -2,7 +2,6 @@
 dossier, exactly-once marking, retries and backoff, dead items, session expiry, a portal dossier's own MaHoSo."""
 
 import datetime as dt
-import threading
 
 import pytest
 from django.test import override_settings
@@ -18,29 +17,7 @@ from motcua.integrations.models import CallRecord
 from motcua.integrations.portal_queue import PortalSyncQueue
 from simulators.national_portal import PortalSimulator, SimulatorConfig
 
-
-@pytest.fixture(autouse=True)
-def _forget_committed_call_records(db):
-    """On PostgreSQL the sender's call records are committed on their own connection (docs/integrations.md):
-    delete them the same way afterwards, so that other tests' figures do not see them."""
-    from django.db import connection
-
-    last = CallRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    yield
-    if connection.vendor == "sqlite":
-        return  # there they joined the test's transaction, which is rolled back
-
-    def delete():
-        from django.db import connections
-
-        try:
-            CallRecord.objects.filter(pk__gt=last).delete()
-        finally:
-            connections.close_all()
-
-    worker = threading.Thread(target=delete)
-    worker.start()
-    worker.join(timeout=30)
+pytestmark = pytest.mark.usefixtures("forget_committed_call_records")
 
 
 @pytest.fixture
