@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0009_portal_sync_backoff_and_sent_at'),
+        ('dossiers', '0010_portal_sync_reconciliation'),
     ]
 
     operations = [
