@@ -5,6 +5,8 @@ Each indicator is configuration: `{"code", "group", "name", "points", "formula"}
 - `{"catalog": "toan_trinh"}`: share of offered procedures that are fully online;
 - `{"average_time": "working_days"}`: indicator 2b, the average working days a resolved dossier took, scored as
   the time allowed by law over the time taken (capped at 100 %);
+- `{"national_catalog": "decided_on_time" | "published_on_time" | "complete", "working_days": N}`: indicators
+  1a–1c from the national procedures database as pulled by the catalog sync (`reports/catalog_indicators.py`);
 - `{"unavailable": "why"}`: shown, not scored, until the data exists.
 Each indicator may also say, for the page: `"definition"` (the formula in words), `"source"` (where its points and
 formula come from) and `"legal_reference"` (the legal text it rests on).
@@ -55,8 +57,13 @@ def _count(figures: Figures, names: list[str]) -> int:
     return result
 
 
-def _rate(indicator: dict[str, Any], figures: Figures, agencies: list[Agency]) -> tuple[Decimal | None, str]:
+def _rate(indicator: dict[str, Any], figures: Figures, agencies: list[Agency], first: dt.date | None = None,
+          last: dt.date | None = None) -> tuple[Decimal | None, str]:
     formula = indicator["formula"]
+    if "national_catalog" in formula and first is not None and last is not None:
+        from motcua.reports.catalog_indicators import national_catalog_rate
+
+        return national_catalog_rate(formula, first, last, agencies)
     if "ratio" in formula:
         return rate(_count(figures, formula["ratio"]), _count(figures, formula["over"])), ""
     if "average_time" in formula:
@@ -71,7 +78,7 @@ def compute(card: Scorecard, first: dt.date, last: dt.date, agencies: list[Agenc
     figures = total(figures_by_agency(first, last, agencies))
     lines = []
     for indicator in card.indicators:
-        value, note = _rate(indicator, figures, agencies)
+        value, note = _rate(indicator, figures, agencies, first, last)
         points = Decimal(str(indicator["points"]))
         full_at = Decimal(str(indicator.get("full_at", 100)))
         scored = None if value is None else (points * min(value / full_at, Decimal(1))).quantize(
