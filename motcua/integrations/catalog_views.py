@@ -33,7 +33,8 @@ def catalog_sync_page(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("code", "").strip()[:60]
     snapshot = NationalProcedure.objects.filter(national_code=code).first() if code else None
     rows = catalog_sync.diff(snapshot) if snapshot is not None else []
-    differing = (NationalProcedure.objects.exclude(differences=[]).order_by("national_code")[:LIST_LIMIT]
+    differing = (NationalProcedure.objects.exclude(differences=[]).filter(compared_version__isnull=False)
+                 .order_by("national_code")[:LIST_LIMIT]
                  if snapshot is None else [])
     new = (NationalProcedure.objects.filter(compared_version__isnull=True).order_by("national_code")[:LIST_LIMIT]
            if snapshot is None else [])
