@@ -209,10 +209,11 @@ def store(national: portal.NationalProcedure, *, actor: Any = None, now: dt.date
     record = record_of(national)
     digest = _digest(record)
     with transaction.atomic():
-        snapshot = NationalProcedure.objects.select_for_update().filter(national_code=national.code).first()
-        if snapshot is None:
-            snapshot = NationalProcedure(national_code=national.code, content_since=now)
-        elif snapshot.digest != digest:
+        # get_or_create first: two pulls of a new code at once make one row (it retries the read on a conflict).
+        NationalProcedure.objects.get_or_create(national_code=national.code, defaults={
+            "name": national.name[:500], "digest": "", "content_since": now, "fetched_at": now})
+        snapshot = NationalProcedure.objects.select_for_update().get(national_code=national.code)
+        if snapshot.digest != digest:
             snapshot.content_since = now
         snapshot.name = national.name[:500]
         snapshot.record, snapshot.digest, snapshot.fetched_at, snapshot.status = record, digest, now, national.status
@@ -388,7 +389,9 @@ def proposed_record(snapshot: NationalProcedure, procedure: Procedure | None) ->
     else:
         matched = sorted(Agency.objects.filter(eid_code__in=[c for c, _n in national.agencies if c])
                          .values_list("eid_code", flat=True))
-        record = {"national_code": national.code, "level": ProcedureLevel.PROVINCE, "service_level": "truc_tiep",
+        online = portal.CHANNEL_ONLINE in national.channels
+        record = {"national_code": national.code, "level": ProcedureLevel.PROVINCE,
+                  "service_level": "mot_phan" if online else "truc_tiep",
                   "competent_agencies": matched, "keywords": [], "statutory_days": "0",
                   "statutory_unit": TimeUnit.WORKING_DAYS, "time_rule": "", "fees": [], "required_documents": [],
                   "eform_schema": {}, "legal_basis": [], "process_definition": {"steps": DEFAULT_STEPS},
