@@ -81,8 +81,10 @@ def _local_day(moment: dt.datetime) -> dt.date:
 def complete(agencies: Sequence[Agency]) -> tuple[Decimal | None, str]:
     offered = list(Procedure.objects.published().filter(competent_agencies__in=agencies).distinct()
                    .select_related("current_version"))
-    matching = dict(NationalProcedure.objects.filter(
-        national_code__in=[p.national_code for p in offered], differences=[]).values_list(
+    codes = [p.national_code for p in offered]
+    if not NationalProcedure.objects.filter(national_code__in=codes).exists():
+        return None, "chưa tải dữ liệu từ CSDL quốc gia về TTHC"  # never pulled: no data, not 0 %
+    matching = dict(NationalProcedure.objects.filter(national_code__in=codes, differences=[]).values_list(
         "national_code", "compared_version_id"))
     good = sum(1 for p in offered if p.current_version is not None and is_complete(p.current_version)
                and matching.get(p.national_code) == p.current_version_id)

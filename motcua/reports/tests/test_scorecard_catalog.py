@@ -71,6 +71,11 @@ def test_1a_and_1b_from_the_publication_dates(national, demo_agencies):
     assert lines(demo_agencies.values())["1b"].rate == 0
 
 
+def test_before_any_pull_1c_is_unscored_not_zero(demo_catalog, demo_agencies):
+    line = lines(demo_agencies.values())["1c"]
+    assert line.rate is None and line.points is None and "CSDL quốc gia" in line.note
+
+
 def test_no_publication_in_the_period_is_shown_unscored(national, demo_agencies):
     card = current_scorecard(dt.date(2026, 11, 1))
     assert card is not None
