@@ -538,7 +538,16 @@ class ApplyResult:
 
 def apply(national_code: str, digest: str, *, actor: Any) -> ApplyResult:
     """Publish the snapshot of NATIONAL_CODE whose digest is DIGEST (the one the admin saw) as a new version.
-    All or nothing; audited; the same snapshot applied again changes nothing."""
+    All or nothing; audited (a refusal too); the same snapshot applied again changes nothing."""
+    try:
+        return _apply(national_code, digest, actor=actor)
+    except CatalogSyncError as exc:
+        CatalogSyncAct.objects.create(kind=CatalogSyncAct.Kind.APPLY, national_code=national_code[:40],
+                                      digest=digest[:64], outcome=f"refused: {exc.code}", actor=actor)
+        raise
+
+
+def _apply(national_code: str, digest: str, *, actor: Any) -> ApplyResult:
     with transaction.atomic():
         snapshot = NationalProcedure.objects.select_for_update().filter(national_code=national_code).first()
         if snapshot is None or snapshot.digest != digest:

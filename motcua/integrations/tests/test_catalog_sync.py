@@ -126,6 +126,8 @@ def test_apply_of_a_snapshot_that_changed_since_it_was_seen_is_refused(portal_se
         catalog_sync.apply(LAND, "0" * 64, actor=province_admin)
     assert error.value.code == "stale" and "tải lại" in error.value.message_vi
     assert catalog_state() == state
+    act = CatalogSyncAct.objects.filter(kind="apply").get()
+    assert (act.outcome, act.actor_id, act.version_id) == ("refused: stale", province_admin.pk, None)
 
 
 def test_unknown_code_is_reported_and_nothing_stored(portal_settings, demo_catalog):
