@@ -496,11 +496,11 @@ def _date_text(text: str) -> str:
         return text
 
 
-def diff(snapshot: NationalProcedure, procedure: Procedure | None = None, *, _lookup: bool = True) -> list[DiffRow]:
+def diff(snapshot: NationalProcedure, procedure: Procedure | None = None) -> list[DiffRow]:
     """Field-by-field rows: the local current version against what applying the snapshot would publish, then the
     national parts this province keeps its own (steps, agencies) or has no place for (requirements, who may
     apply), shown for information."""
-    if procedure is None and _lookup:
+    if procedure is None:
         procedure = _local(snapshot.national_code)
     has_local = procedure is not None and procedure.current_version is not None
     local_record = export_record(procedure) if has_local and procedure is not None else None
