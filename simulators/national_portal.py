@@ -7,7 +7,8 @@ province's client uses) and needs no Django:
 
 - ``POST /auth``         session log-in ``{"username", "password"}`` -> ``{"error_code": 0, "session": ...}``;
 - ``POST /integration``  ``DongBoHoSoMC``, ``CapNhatTienDoHoSoMC``, ``TraCuuHoSo``;
-- ``POST /share``        ``LayThuTuc``, ``LayDanhMucCoQuan`` (a small fixture; any service is accepted on either path);
+- ``POST /share``        ``LayThuTuc``, ``LayDanhSachTTHC``, ``LayDanhMucCoQuan``, ``LayDanhMucLinhVuc`` (the demo
+                         catalog with a few differences; any service is accepted on either path);
 - ``GET /``              a Vietnamese page listing received dossiers and their progress (for the demo);
 - ``GET /_state``        the stored dossiers as JSON;
 - ``GET|POST /_faults``  read or change the injected faults (JSON, see ``Faults``); ``POST /_reset`` forgets all.
@@ -49,40 +50,139 @@ PORTAL_PATHS = ("/auth", "/integration", "/share")
 TIMEOUT_HOLD_SECONDS = 600.0
 FETCH_TIMEOUT_SECONDS = 10.0  # how long a "timeout" call is held before the connection is dropped unanswered
 
-PROCEDURE_FIXTURE: dict[str, Any] = {
-    "MATTHC": "1.001612",
-    "TENTTHC": "Đăng ký khai sinh",
-    "LINHVUCTHUCHIEN": [{"MALINHVUC": "G09-TP03", "TENLINHVUC": "Hộ tịch"}],
-    "CACHTHUCTHUCHIEN": [
-        {
-            "KENH": "1",
-            "THOIGIAN": [
-                {
-                    "THOIGIANGIAIQUYET": "1",
-                    "DONVITINH": "Ngày làm việc",
-                    "MOTA": "Trực tiếp",
-                    "PHILEPHI": [{"MAPHILEPHI": "LP01", "SOTIEN": "0", "DONVI": "Đồng", "MOTA": "Miễn lệ phí"}],
-                }
-            ],
-        }
-    ],
-    "THANHPHANHOSO": [
-        {"TRUONGHOP": "", "GIAYTO": [{"MAGIAYTO": "GT01", "TENGIAYTO": "Tờ khai đăng ký khai sinh",
-                                      "TENMAUDON": "", "URL": ""}]}
-    ],
-    "TRINHTUTHUCHIEN": [{"TRUONGHOP": "", "TRINHTU": [{"TENTRINHTU": "Nộp hồ sơ"}, {"TENTRINHTU": "Trả kết quả"}]}],
-    "COQUANTHUCHIEN": [{"MADONVI": "000.00.00.H19", "TENDONVI": "UBND cấp xã"}],
-    "YEUCAU": "",
-    "KETQUATHUCHIEN": [{"MAKETQUA": "KQ01", "TENKETQUA": "Giấy khai sinh"}],
-    "CANCUPHAPLY": [{"SOVANBAN": "60/2014/QH13", "TENVANBAN": "Luật Hộ tịch"}],
-    "DOITUONGTHUCHIEN": [{"TENDOITUONG": "Công dân Việt Nam"}],
-    "MOTADOITUONGTHUCHIEN": "",
-    "MACOQUANCONGBO": "000.00.00.G09",
-    "TRANGTHAI": "1",
+# --- The national procedures database (LayThuTuc, LayDanhSachTTHC, LayDanhMucLinhVuc, LayDanhMucCoQuan) ---------
+# Built from the demo catalog (the province's own procedures) with a few deliberate differences, so that the
+# catalog sync has something to show; plus one national procedure the province does not have. Simulated data: the
+# differences, field codes and dates below are invented for the demo, not published facts.
+DEMO_CATALOG = Path(__file__).resolve().parent.parent / "motcua" / "catalog" / "fixtures" / \
+    "demo_procedures_dong_nai.json"
+NATIONAL_FIELD_CODES: dict[str, str] = {  # simulated MALINHVUC per local field code
+    "dat_dai": "G13-TN01", "ho_tich": "G09-TP03", "hoat_dong_xay_dung": "G12-XD02", "chung_thuc": "G09-TP05",
+    "thanh_lap_hoat_dong_doanh_nghiep": "G07-KH01",
 }
+PUBLICATION = {"SOQUYETDINH": "2228/QĐ-UBND", "NGAYQUYETDINH": "20250602000000", "NGAYHIEULUC": "20250701000000",
+               "NGAYCONGKHAI": "20250605000000"}
+NEW_NATIONAL_PROCEDURE: dict[str, Any] = {
+    "MATTHC": "1.013840",
+    "TENTTHC": "Đăng ký biến động đất đai do chuyển mục đích sử dụng đất không phải xin phép",
+    "LINHVUCTHUCHIEN": [{"MALINHVUC": "G13-TN01", "TENLINHVUC": "Đất đai"}],
+    "CAPTHUCHIEN": "Cấp Tỉnh",
+    "CACHTHUCTHUCHIEN": [{"KENH": "1", "THOIGIAN": [{
+        "THOIGIANGIAIQUYET": "5", "DONVITINH": "Ngày làm việc", "MOTA": "Không quá 05 ngày làm việc.",
+        "PHILEPHI": [{"MAPHILEPHI": "PLP01", "SOTIEN": "100000", "DONVI": "Đồng", "MOTA": "Phí thẩm định hồ sơ"}]}]}],
+    "THANHPHANHOSO": [{"TRUONGHOP": "", "GIAYTO": [
+        {"MAGIAYTO": "GT01", "TENGIAYTO": "Đơn đăng ký biến động đất đai, tài sản gắn liền với đất (Mẫu số 18)",
+         "TENMAUDON": "Mẫu số 18", "URL": "", "SOLUONG": "1", "BANCHINH": "1", "BANSAO": "0"},
+        {"MAGIAYTO": "GT02", "TENGIAYTO": "Bản gốc Giấy chứng nhận đã cấp", "TENMAUDON": "", "URL": "",
+         "SOLUONG": "1", "BANCHINH": "1", "BANSAO": "0"}]}],
+    "TRINHTUTHUCHIEN": [{"TRUONGHOP": "", "TRINHTU": [{"TENTRINHTU": "Nộp hồ sơ"}, {"TENTRINHTU": "Giải quyết"},
+                                                       {"TENTRINHTU": "Trả kết quả"}]}],
+    "COQUANTHUCHIEN": [{"MADONVI": "000.01.16.H19", "TENDONVI": "Văn phòng đăng ký đất đai"}],
+    "YEUCAU": "Không",
+    "KETQUATHUCHIEN": [{"MAKETQUA": "KQ01", "TENKETQUA": "Giấy chứng nhận đã xác nhận thay đổi"}],
+    "CANCUPHAPLY": [{"SOVANBAN": "31/2024/QH15", "TENVANBAN": "Luật Đất đai"}],
+    "DOITUONGTHUCHIEN": [{"TENDOITUONG": "Công dân Việt Nam"}, {"TENDOITUONG": "Tổ chức"}],
+    "MOTADOITUONGTHUCHIEN": "",
+    "MACOQUANCONGBO": "000.00.00.H19",
+    "TRANGTHAI": "1",
+    **PUBLICATION,
+}
+
+
+def _national_fee(fee: Mapping[str, Any], amount_key: str = "amount") -> dict[str, Any]:
+    amount = fee.get(amount_key, fee.get("amount", 0))
+    per_item_text = fee.get("kind") == "per_item" and not amount and fee.get("unit")
+    return {"MAPHILEPHI": "", "SOTIEN": str(fee["unit"]) if per_item_text else str(amount), "DONVI": "Đồng",
+            "MOTA": fee["name"]}
+
+
+def national_record(local: Mapping[str, Any]) -> dict[str, Any]:
+    """The national shape (reference §1, LayThuTuc) of one catalog record (docs/catalog-format.md)."""
+    fees = list(local.get("fees", []))
+    channels: list[dict[str, Any]] = [{"KENH": "1", "THOIGIAN": [{
+        "THOIGIANGIAIQUYET": str(local["statutory_days"]),
+        "DONVITINH": "Ngày" if local.get("statutory_unit") == "calendar_days" else "Ngày làm việc",
+        "MOTA": local.get("time_rule", ""), "PHILEPHI": [_national_fee(f) for f in fees]}]}]
+    if local.get("service_level") != "truc_tiep":
+        channels.append({"KENH": "2", "THOIGIAN": [{
+            "THOIGIANGIAIQUYET": str(local["statutory_days"]), "DONVITINH": channels[0]["THOIGIAN"][0]["DONVITINH"],
+            "MOTA": "", "PHILEPHI": [_national_fee(f, "online_amount") for f in fees]}]})
+    documents = list(local.get("required_documents", []))
+
+    def giayto(doc: Mapping[str, Any], n: int) -> dict[str, Any]:
+        return {"MAGIAYTO": f"GT{n:02d}", "TENGIAYTO": doc["name"], "TENMAUDON": "", "URL": "",
+                "SOLUONG": str(doc.get("quantity", 1)), "BANCHINH": "1", "BANSAO": "0"}
+
+    agencies = list(local.get("competent_agencies", []))
+    return {
+        "MATTHC": local["national_code"],
+        "TENTTHC": local["name"],
+        "LINHVUCTHUCHIEN": [{"MALINHVUC": NATIONAL_FIELD_CODES.get(local["field_code"], local["field_code"]),
+                             "TENLINHVUC": local["field_name"]}],
+        "CAPTHUCHIEN": {"province": "Cấp Tỉnh", "commune": "Cấp Xã", "central": "Cấp Bộ"}[local["level"]],
+        "CACHTHUCTHUCHIEN": channels,
+        "THANHPHANHOSO": [
+            {"TRUONGHOP": "", "GIAYTO": [giayto(d, i + 1) for i, d in enumerate(documents) if d.get("mandatory")]},
+            {"TRUONGHOP": "Trường hợp có liên quan", "GIAYTO": [
+                giayto(d, i + 1) for i, d in enumerate(documents) if not d.get("mandatory")]},
+        ],
+        "TRINHTUTHUCHIEN": [{"TRUONGHOP": "", "TRINHTU": [
+            {"TENTRINHTU": step["name"]} for step in local["process_definition"]["steps"]]}],
+        "COQUANTHUCHIEN": [{"MADONVI": agencies[0] if agencies else "", "TENDONVI": local["competent_authority"]}],
+        "YEUCAU": "",
+        "KETQUATHUCHIEN": [{"MAKETQUA": "KQ01", "TENKETQUA": local["result_type"]}],
+        "CANCUPHAPLY": [{"SOVANBAN": "", "TENVANBAN": text} for text in local.get("legal_basis", [])],
+        "DOITUONGTHUCHIEN": [{"TENDOITUONG": "Công dân Việt Nam"}],
+        "MOTADOITUONGTHUCHIEN": "",
+        "MACOQUANCONGBO": "000.00.00.H19",
+        "TRANGTHAI": "1",
+        **PUBLICATION,
+        "NGAYHIEULUC": local["effective_from"].replace("-", "") + "000000",
+    }
+
+
+def _differ(records: dict[str, dict[str, Any]]) -> None:
+    """The simulated national changes the province has not taken up yet."""
+    land = records.get("1.013831")
+    if land is not None:  # a longer time limit, one more document, one more legal text, a later decision
+        counter = land["CACHTHUCTHUCHIEN"][0]["THOIGIAN"][0]
+        counter["THOIGIANGIAIQUYET"] = "10"
+        counter["MOTA"] = ("Không quá 10 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ (không kể thời gian thực hiện "
+                           "nghĩa vụ tài chính).")
+        land["THANHPHANHOSO"][0]["GIAYTO"].append(
+            {"MAGIAYTO": "GT09", "TENGIAYTO": "Sơ đồ tài sản gắn liền với đất (nếu có thay đổi tài sản)",
+             "TENMAUDON": "", "URL": "", "SOLUONG": "1", "BANCHINH": "1", "BANSAO": "0"})
+        land["CANCUPHAPLY"].append({"SOVANBAN": "", "TENVANBAN": "Quyết định công bố TTHC sửa đổi (mô phỏng)"})
+        land.update(SOQUYETDINH="3001/QĐ-UBND", NGAYQUYETDINH="20261102000000", NGAYHIEULUC="20261201000000",
+                    NGAYCONGKHAI="20261105000000")
+    rename = records.get("1.013833")
+    if rename is not None:  # a changed fee
+        rename["CACHTHUCTHUCHIEN"][0]["THOIGIAN"][0]["PHILEPHI"][0]["SOTIEN"] = "200000"
+
+
+def load_national_catalog(path: Path = DEMO_CATALOG) -> dict[str, dict[str, Any]]:
+    """MATTHC -> LayThuTuc item: the demo catalog's procedures under a plain national code, with the differences."""
+    records: dict[str, dict[str, Any]] = {}
+    if path.exists():
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        for local in raw["procedures"] if isinstance(raw, dict) else raw:
+            if len(local["national_code"]) == 8:  # 1.013831, not the province's localised 2.000815.000.00.00.H19.02
+                records[local["national_code"]] = national_record(local)
+    _differ(records)
+    records[NEW_NATIONAL_PROCEDURE["MATTHC"]] = NEW_NATIONAL_PROCEDURE
+    return records
+
+
+NATIONAL_CATALOG: dict[str, dict[str, Any]] = load_national_catalog()
+FIELD_FIXTURE: list[dict[str, Any]] = [
+    {"MALINHVUC": code, "TENLINHVUC": name, "MANGANH": code.split("-")[0]}
+    for code, name in sorted({(item["LINHVUCTHUCHIEN"][0]["MALINHVUC"], item["LINHVUCTHUCHIEN"][0]["TENLINHVUC"])
+                              for item in NATIONAL_CATALOG.values()})
+]
 AGENCY_FIXTURE: list[dict[str, Any]] = [
     {"MADONVI": "000.00.00.H19", "TENDONVI": "UBND tỉnh Đồng Nai", "CAPDONVI": 1},
     {"MADONVI": "000.00.19.H19", "TENDONVI": "Sở Tư pháp tỉnh Đồng Nai", "CAPDONVI": 2},
+    {"MADONVI": "000.01.16.H19", "TENDONVI": "Văn phòng đăng ký đất đai tỉnh Đồng Nai", "CAPDONVI": 3},
 ]
 
 
@@ -604,10 +704,15 @@ class PortalHandler(BaseHTTPRequestHandler):
         if service == portal.SERVICE_LOOKUP_DOSSIER:
             return self.state.lookup(request.fields)
         if service == portal.SERVICE_GET_PROCEDURE:
-            found = request.fields.get("maTTHC") == PROCEDURE_FIXTURE["MATTHC"]
-            return portal.build_answer(portal.ERROR_CODE_SUCCESS, "Thành công", [PROCEDURE_FIXTURE] if found else [])
+            found = NATIONAL_CATALOG.get(str(request.fields.get("maTTHC", "")))
+            return portal.build_answer(portal.ERROR_CODE_SUCCESS, "Thành công", [found] if found else [])
+        if service == portal.SERVICE_LIST_PROCEDURES:  # GUESSED filter: the caller's madonvi (checked above)
+            items = [{"MATTHC": code, "TENTTHC": item["TENTTHC"]} for code, item in sorted(NATIONAL_CATALOG.items())]
+            return portal.build_answer(portal.ERROR_CODE_SUCCESS, "Thành công", items)
         if service == portal.SERVICE_LIST_AGENCIES:
             return portal.build_answer(portal.ERROR_CODE_SUCCESS, "Thành công", AGENCY_FIXTURE)
+        if service == portal.SERVICE_LIST_FIELDS:
+            return portal.build_answer(portal.ERROR_CODE_SUCCESS, "Thành công", FIELD_FIXTURE)
         return portal.build_answer(portal.ERROR_CODE_FAILURE, f"Dịch vụ không được hỗ trợ: {service}")
 
 

@@ -9,7 +9,7 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 
 from motcua.catalog.actions import CatalogImportError, export_catalog, import_catalog
-from motcua.catalog.models import Field, Procedure, ProcedureVersion
+from motcua.catalog.models import CatalogSyncAct, Field, NationalProcedure, Procedure, ProcedureVersion
 from motcua.catalog.transfer import CatalogFileError, dump_json, import_workbook, load_json, write_workbook
 from motcua.core.admin import ProvinceAdminEditable
 from motcua.directory.selectors import is_province_admin
@@ -17,8 +17,8 @@ from motcua.directory.selectors import is_province_admin
 
 @admin.register(Field)
 class FieldAdmin(ProvinceAdminEditable):
-    list_display = ("code", "name")
-    search_fields = ("code", "name")
+    list_display = ("code", "name", "national_code")
+    search_fields = ("code", "name", "national_code")
 
 
 class ProcedureVersionInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -105,3 +105,29 @@ class ProcedureVersionAdmin(ProvinceAdminEditable):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class _ReadOnlyCatalogSync(ProvinceAdminEditable):
+    """Written by the catalog sync (motcua/integrations/catalog_sync.py) only: read here."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(NationalProcedure)
+class NationalProcedureAdmin(_ReadOnlyCatalogSync):
+    list_display = ("national_code", "name", "fetched_at", "differences", "applied_at", "status")
+    search_fields = ("national_code", "name")
+
+
+@admin.register(CatalogSyncAct)
+class CatalogSyncActAdmin(_ReadOnlyCatalogSync):
+    list_display = ("created_at", "kind", "national_code", "outcome", "actor")
+    list_filter = ("kind", "outcome")
+    search_fields = ("national_code", "actor__username")

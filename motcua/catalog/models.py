@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +46,10 @@ class Field(models.Model):
 
     code = models.CharField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=255)
+    national_code = models.CharField(
+        _("national field code"), max_length=40, blank=True, db_index=True,
+        help_text=_("MALINHVUC in the national procedures database (matched by the catalog sync)."),
+    )
 
     class Meta:
         verbose_name = _("field")
@@ -190,3 +195,65 @@ class ProcedureVersion(models.Model):
     def steps(self) -> list[dict[str, Any]]:
         steps: list[dict[str, Any]] = self.process_definition.get("steps", [])
         return steps
+
+
+class NationalProcedure(models.Model):
+    """The last record pulled from the national procedures database (CSDL TTHC) for one national code.
+
+    A snapshot, written by the catalog sync (motcua/integrations/catalog_sync.py): what the portal said, which
+    catalog keys differ from the local version it was compared with, and when its content was applied here.
+    """
+
+    national_code = models.CharField(_("national code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=500)
+    record = models.JSONField(_("national record"), default=dict)
+    digest = models.CharField(_("content digest"), max_length=64)
+    content_since = models.DateTimeField(_("content first seen"))
+    fetched_at = models.DateTimeField(_("pulled at"))
+    status = models.CharField(_("national status"), max_length=10, blank=True)
+    # GUESSED fields of the national record (docs/integrations-national-portal.md, "Catalog sync").
+    decided_on = models.DateField(_("publication decision date"), null=True, blank=True)
+    effective_on = models.DateField(_("effective date"), null=True, blank=True)
+    published_on = models.DateField(_("published on the national database"), null=True, blank=True)
+    compared_version = models.ForeignKey(
+        ProcedureVersion, verbose_name=_("compared with version"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    differences = models.JSONField(_("differing keys"), default=list, blank=True)
+    applied_digest = models.CharField(max_length=64, blank=True)
+    applied_at = models.DateTimeField(_("published locally at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("national procedure record")
+        verbose_name_plural = _("national procedure records")
+        ordering = ["national_code"]
+
+    def __str__(self) -> str:
+        return f"{self.national_code} — {self.name}"
+
+
+class CatalogSyncAct(models.Model):
+    """Audit of the catalog sync: who pulled or applied which national record, and what came of it. Append-only."""
+
+    class Kind(models.TextChoices):
+        PULL = "pull", _("Pulled")
+        APPLY = "apply", _("Applied")
+
+    kind = models.CharField(_("act"), max_length=10, choices=Kind.choices)
+    national_code = models.CharField(_("national code"), max_length=40, db_index=True)
+    digest = models.CharField(_("content digest"), max_length=64, blank=True)
+    differences = models.JSONField(_("differing keys"), default=list, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=40, blank=True)
+    version = models.ForeignKey(ProcedureVersion, verbose_name=_("version"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("catalog sync act")
+        verbose_name_plural = _("catalog sync acts")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.national_code} {self.outcome}"

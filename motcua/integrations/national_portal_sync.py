@@ -136,20 +136,29 @@ class PortalConnection:
             _sessions[self._key] = session
         return session.token
 
-    def operation(self, build: Any, *, service: str, key: str, dossier_id: int) -> portal.PortalAnswer:
-        """Send BUILD(session) as SERVICE; on "session expired", log in again and send it once more."""
-        answer = self._send(build(self.session()), service, key, dossier_id)
-        if answer.session_expired:
-            answer = self._send(build(self.session(renew=True)), service, key, dossier_id)
+    def operation(self, build: Any, *, service: str, key: str, dossier_id: int | None = None,
+                  path: str | None = None, parse: Any = None) -> Any:
+        """Send BUILD(session) as SERVICE (to PATH, default the operations path); on "session expired", log in
+        again and send it once more. PARSE (default: the answer envelope) reads the body; its value must have
+        `session_expired`, or be a tuple whose first item has it (the catalog parsers)."""
+        answer = self._send(build(self.session()), service, key, dossier_id, path, parse)
+        if _expired(answer):
+            answer = self._send(build(self.session(renew=True)), service, key, dossier_id, path, parse)
         return answer
 
-    def _send(self, body: dict[str, Any], service: str, key: str, dossier_id: int) -> portal.PortalAnswer:
+    def _send(self, body: dict[str, Any], service: str, key: str, dossier_id: int | None, path: str | None,
+              parse: Any) -> Any:
         try:
-            return self.client.call(service, "POST", settings.MOTCUA_NATIONAL_PORTAL_PATH,
-                                    json=body, parse=_parse_answer, idempotency_key=key,
+            return self.client.call(service, "POST", path or settings.MOTCUA_NATIONAL_PORTAL_PATH,
+                                    json=body, parse=parse or _parse_answer, idempotency_key=key,
                                     dossier_id=dossier_id).value
         except IntegrationError as exc:
             raise _failure(f"{service}: {exc}", exc) from exc
+
+
+def _expired(value: Any) -> bool:
+    answer = value[0] if isinstance(value, tuple) else value
+    return bool(answer.session_expired)
 
 
 # --- messages from a row ---------------------------------------------------------------------------------------

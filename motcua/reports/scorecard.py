@@ -7,6 +7,8 @@ Each indicator is configuration: `{"code", "group", "name", "points", "formula"}
   the time allowed by law over the time taken (capped at 100 %);
 - `{"portal_sync": "received"}`: indicator 1d, dossiers received in the period that the national portal holds as
   they stood at its end, over dossiers received (`selectors.portal_sync_counts`, docs/reports.md);
+- `{"national_catalog": "decided_on_time" | "published_on_time" | "complete", "working_days": N}`: indicators
+  1a–1c from the national procedures database as pulled by the catalog sync (`reports/catalog_indicators.py`);
 - `{"unavailable": "why"}`: shown, not scored, until the data exists.
 Each indicator may also say, for the page: `"definition"` (the formula in words), `"source"` (where its points and
 formula come from) and `"legal_reference"` (the legal text it rests on).
@@ -57,10 +59,15 @@ def _count(figures: Figures, names: list[str]) -> int:
     return result
 
 
-def _rate(indicator: dict[str, Any], figures: Figures, agencies: list[Agency]) -> tuple[Decimal | None, str]:
+def _rate(indicator: dict[str, Any], figures: Figures, agencies: list[Agency], first: dt.date | None = None,
+          last: dt.date | None = None) -> tuple[Decimal | None, str]:
     formula = indicator["formula"]
     if "portal_sync" in formula:
         return None, ""  # computed by `compute`, which has the period
+    if "national_catalog" in formula and first is not None and last is not None:
+        from motcua.reports.catalog_indicators import national_catalog_rate
+
+        return national_catalog_rate(formula, first, last, agencies)
     if "ratio" in formula:
         return rate(_count(figures, formula["ratio"]), _count(figures, formula["over"])), ""
     if "average_time" in formula:
@@ -75,7 +82,7 @@ def compute(card: Scorecard, first: dt.date, last: dt.date, agencies: list[Agenc
     figures = total(figures_by_agency(first, last, agencies))
     lines = []
     for indicator in card.indicators:
-        value, note = _rate(indicator, figures, agencies)
+        value, note = _rate(indicator, figures, agencies, first, last)
         shown = ""
         if "portal_sync" in indicator["formula"]:
             synced, received = portal_sync_counts(first, last, agencies)

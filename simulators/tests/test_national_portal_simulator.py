@@ -180,7 +180,18 @@ def test_bad_fault_settings_are_refused(client):
 def test_share_fixtures(client):
     _, raw = client.raw("/share", portal.build_procedure_request(client.session, "000.00.00.H19", "1.001612"))
     answer = portal.parse_answer(raw)
-    assert answer.ok and answer.result[0]["TENTTHC"] == "Đăng ký khai sinh"
+    assert answer.ok and answer.result[0]["TENTTHC"] == "Đăng ký thành lập hộ kinh doanh"
+    procedure = portal.parse_national_procedure(answer.result[0])
+    assert procedure.code == "1.001612" and procedure.statutory_days == "3" and procedure.in_force
+    _, raw = client.raw("/share", portal.build_procedure_request(client.session, "000.00.00.H19", "9.999999"))
+    assert portal.parse_procedure_answer(raw)[1] is None  # an unknown code: an empty result
+    _, raw = client.raw("/share", portal.build_list_procedures_request(client.session, "000.00.00.H19"))
+    codes = [code for code, _name in portal.parse_procedure_list(raw)[1]]
+    assert {"1.013831", "1.001193", "1.013840"} <= set(codes) and "2.000815.000.00.00.H19.02" not in codes
+    _, raw = client.raw("/share", portal.build_list_fields_request(client.session, "000.00.00.H19"))
+    assert ("G13-TN01", "Đất đai") in {(f.code, f.name) for f in portal.parse_field_list(raw)[1]}
+    _, raw = client.raw("/share", portal.build_list_agencies_request(client.session, "000.00.00.H19"))
+    assert "000.01.16.H19" in {a.code for a in portal.parse_agency_list(raw)[1]}
 
 
 def test_demo_page_lists_dossiers_and_progress_in_vietnamese(client, simulator):

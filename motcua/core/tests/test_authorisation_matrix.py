@@ -185,6 +185,10 @@ RULES: dict[str, Rule] = {
     "integrations:connections": Rule(access=frozenset(), sanity=False),
     "integrations:retry_item": Rule(access=frozenset(), get=False),
     "integrations:skip_item": Rule(access=frozenset(), get=False),
+    # The catalog sync page, province administrators only (motcua/integrations/tests/test_catalog_sync.py).
+    "integrations:catalog_sync": Rule(access=frozenset(), sanity=False),
+    "integrations:catalog_pull": Rule(access=frozenset(), get=False),
+    "integrations:catalog_apply": Rule(access=frozenset(), get=False),
 }
 # The Django admin (every model's pages, present and future): staff flag plus per-model permissions, which none
 # of the cast holds. Staff may open the empty index; nobody in the cast may see A's data or change anything.

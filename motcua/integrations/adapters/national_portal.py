@@ -1255,3 +1255,319 @@ def build_evaluation_request(items: Sequence[Mapping[str, Any]]) -> dict[str, An
 
 def build_summary_request(year: int, month: int) -> dict[str, str]:
     return {"service": SERVICE_EVALUATION_SUMMARY, "NgayTongHop": f"{month}-{year}"}
+
+# =================================================================================================================
+# --- Catalog: the national procedures database (CSDL TTHC) ---------------------------------------------------------
+# =================================================================================================================
+# LayThuTuc (one procedure by maTTHC), LayDanhSachTTHC (the province's procedures), LayDanhMucCoQuan (agencies),
+# LayDanhMucLinhVuc (fields). Builders, and parsers into motcua's catalog terms (docs/catalog-format.md); the
+# Django side (matching local agencies and fields, diff, new versions) is motcua/integrations/catalog_sync.py.
+# Reference §1: the LayThuTuc item's field names are EVIDENCED; everything marked GUESSED below is not.
+
+SERVICE_LIST_PROCEDURES: Final = "LayDanhSachTTHC"
+SERVICE_LIST_FIELDS: Final = "LayDanhMucLinhVuc"
+
+CATALOG_EVIDENCE: Final[Mapping[str, str]] = {
+    "LayThuTuc {maTTHC}: TENTTHC, MATTHC, LINHVUCTHUCHIEN, CACHTHUCTHUCHIEN, THANHPHANHOSO, TRINHTUTHUCHIEN, "
+    "COQUANTHUCHIEN, YEUCAU, KETQUATHUCHIEN, CANCUPHAPLY, DOITUONGTHUCHIEN, MACOQUANCONGBO, TRANGTHAI": EVIDENCED,
+    "LayDanhMucCoQuan -> MADONVI, TENDONVI, CAPDONVI": EVIDENCED,
+    "LayDanhMucLinhVuc -> MALINHVUC, TENLINHVUC, MANGANH": EVIDENCED,
+    "LayDanhSachTTHC exists": EVIDENCED,
+    "LayDanhSachTTHC filter {madonvi} and items {MATTHC, TENTTHC}": GUESSED,
+    "LayThuTuc: an empty result means an unknown code": GUESSED,
+    "KENH codes 1 = at the counter, 2 = online, 3 = by post": GUESSED,
+    "DONVITINH wording ('Ngày làm việc', 'Ngày')": GUESSED,
+    "SOTIEN is whole VND as text ('450000' or '450.000')": GUESSED,
+    "TRANGTHAI '1' = in force (công khai)": GUESSED,
+    "CAPTHUCHIEN (level: 'Cấp Tỉnh', 'Cấp Xã', 'Cấp Bộ')": GUESSED,
+    "GIAYTO.SOLUONG, GIAYTO.BANCHINH/BANSAO (quantity, original or copy)": GUESSED,
+    "publication dates NGAYQUYETDINH, NGAYHIEULUC, NGAYCONGKHAI and SOQUYETDINH": GUESSED,
+}
+
+CHANNEL_COUNTER: Final = "1"  # GUESSED: KENH code of the counter channel
+CHANNEL_ONLINE: Final = "2"  # GUESSED: KENH code of the online channel
+STATUS_IN_FORCE: Final = "1"  # GUESSED: TRANGTHAI of a procedure in force
+TIME_UNITS: Final[Mapping[str, str]] = {  # GUESSED wording of DONVITINH, folded (lower case, no accents)
+    "ngay lam viec": "working_days",
+    "ngay": "calendar_days",
+    "ngay lam viec ke tu ngay nhan du ho so hop le": "working_days",
+}
+LEVEL_WORDS: Final[Sequence[tuple[str, str]]] = (  # GUESSED: words of CAPTHUCHIEN, folded, first match wins
+    ("tinh", "province"), ("xa", "commune"), ("bo", "central"), ("trung uong", "central"),
+)
+CATALOG_ANSWER_LIMIT: Final = 5_000_000  # bytes: a bigger answer is refused as malformed (a procedure is ~20 kB)
+
+
+@dataclass(frozen=True)
+class NationalDocument:
+    """One GIAYTO of THANHPHANHOSO."""
+
+    name: str
+    code: str = ""  # MAGIAYTO
+    case: str = ""  # TRUONGHOP of its group ("" = every case)
+    template: str = ""  # TENMAUDON
+    quantity: int = 1  # GUESSED: SOLUONG
+    copy_allowed: bool = False  # GUESSED: BANSAO > 0 and BANCHINH = 0
+
+
+@dataclass(frozen=True)
+class NationalFee:
+    """One PHILEPHI of a THOIGIAN; ``amount`` is None when SOTIEN is not a plain number (e.g. "theo thông báo")."""
+
+    name: str
+    code: str = ""  # MAPHILEPHI
+    amount: int | None = 0
+    unit: str = ""  # DONVI
+    amount_text: str = ""  # SOTIEN as sent
+
+
+@dataclass(frozen=True)
+class NationalProcedure:
+    """One ``LayThuTuc`` item in plain terms (reference §1)."""
+
+    code: str  # MATTHC
+    name: str  # TENTTHC
+    fields: tuple[tuple[str, str], ...]  # LINHVUCTHUCHIEN (MALINHVUC, TENLINHVUC)
+    statutory_days: str | None  # THOIGIANGIAIQUYET of the counter channel, as a decimal text ("8", "0.5")
+    statutory_unit: str  # working_days / calendar_days
+    time_rule: str  # MOTA of that THOIGIAN
+    fees: tuple[NationalFee, ...]  # PHILEPHI of the counter channel
+    online_fees: tuple[NationalFee, ...]  # PHILEPHI of the online channel (GUESSED KENH "2")
+    channels: tuple[str, ...]  # KENH codes
+    documents: tuple[NationalDocument, ...]
+    steps: tuple[str, ...]  # TRINHTUTHUCHIEN[].TRINHTU[].TENTRINHTU
+    agencies: tuple[tuple[str, str], ...]  # COQUANTHUCHIEN (MADONVI, TENDONVI)
+    requirements: str  # YEUCAU
+    results: tuple[str, ...]  # KETQUATHUCHIEN[].TENKETQUA
+    legal_basis: tuple[str, ...]  # CANCUPHAPLY: "SOVANBAN TENVANBAN"
+    applicants: tuple[str, ...]  # DOITUONGTHUCHIEN[].TENDOITUONG (+ MOTADOITUONGTHUCHIEN)
+    publishing_agency: str  # MACOQUANCONGBO
+    status: str  # TRANGTHAI
+    level: str = ""  # GUESSED: CAPTHUCHIEN mapped to motcua's level ("" when absent or unknown)
+    decision_number: str = ""  # GUESSED: SOQUYETDINH (the publication decision)
+    decided_at: datetime | None = None  # GUESSED: NGAYQUYETDINH
+    effective_at: datetime | None = None  # GUESSED: NGAYHIEULUC
+    published_at: datetime | None = None  # GUESSED: NGAYCONGKHAI (public on the national database)
+
+    @property
+    def in_force(self) -> bool:
+        return self.status in ("", STATUS_IN_FORCE)
+
+
+@dataclass(frozen=True)
+class NationalAgency:
+    code: str  # MADONVI
+    name: str  # TENDONVI
+    level: int | None = None  # CAPDONVI
+
+
+@dataclass(frozen=True)
+class NationalField:
+    code: str  # MALINHVUC
+    name: str  # TENLINHVUC
+    sector: str = ""  # MANGANH
+
+
+def build_list_procedures_request(session: str, agency_code: str) -> dict[str, Any]:
+    """``LayDanhSachTTHC``: the procedures of the province. GUESSED: the filter is the caller's ``madonvi`` alone
+    (no public source shows the filter fields)."""
+    return _operation(SERVICE_LIST_PROCEDURES, session, agency_code)
+
+
+def build_list_agencies_request(session: str, agency_code: str) -> dict[str, Any]:
+    return _operation(SERVICE_LIST_AGENCIES, session, agency_code)
+
+
+def build_list_fields_request(session: str, agency_code: str) -> dict[str, Any]:
+    return _operation(SERVICE_LIST_FIELDS, session, agency_code)
+
+
+def _fold(text: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.lower().split())
+
+
+def _days(text: str) -> str:
+    """A decimal number of days from THOIGIANGIAIQUYET ("8", "0,5", "0.5"); refuses anything else."""
+    from decimal import Decimal, InvalidOperation
+
+    cleaned = text.strip().replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise PortalMessageError(f"THOIGIANGIAIQUYET is not a number: {text!r}") from None
+    if not value.is_finite() or value < 0 or value > 365:
+        raise PortalMessageError(f"THOIGIANGIAIQUYET is out of range: {text!r}")
+    return format(value.normalize(), "f")
+
+
+def _amount(text: str) -> int | None:
+    """Whole VND from SOTIEN ("450000", "450.000", "450,000 đồng"); None when it is not a plain amount."""
+    cleaned = text.strip().lower().removesuffix("đồng").removesuffix("đ").strip().replace(".", "").replace(",", "")
+    return int(cleaned) if cleaned.isdigit() else None
+
+
+def _fees(items: list[Mapping[str, Any]]) -> tuple[NationalFee, ...]:
+    fees = []
+    for item in items:
+        amount_text = _text(item, "SOTIEN")
+        fees.append(NationalFee(name=_text(item, "MOTA") or _text(item, "MAPHILEPHI") or "Phí, lệ phí",
+                                code=_text(item, "MAPHILEPHI"), amount=_amount(amount_text) if amount_text else 0,
+                                unit=_text(item, "DONVI"), amount_text=amount_text))
+    return tuple(fees)
+
+
+def _optional_datetime(item: Mapping[str, Any], name: str) -> datetime | None:
+    value = item.get(name, "")
+    return parse_portal_datetime(value if value is not None else "")
+
+
+def parse_national_procedure(item: object) -> NationalProcedure:
+    """One ``LayThuTuc`` result item; refuses a missing code or name, wrong types, a bad number of days or date
+    (``PortalMessageError``), so that nothing is applied from a malformed record."""
+    if not isinstance(item, Mapping):
+        raise PortalMessageError("a procedure item is not an object")
+    fields_ = tuple((_text(f, "MALINHVUC"), _text(f, "TENLINHVUC", required=True))
+                    for f in _list(item, "LINHVUCTHUCHIEN"))
+    channels = _list(item, "CACHTHUCTHUCHIEN")
+    counter = next((c for c in channels if _text(c, "KENH") == CHANNEL_COUNTER), channels[0] if channels else None)
+    online = next((c for c in channels if _text(c, "KENH") == CHANNEL_ONLINE), None)
+    statutory_days: str | None = None
+    unit, time_rule = "working_days", ""
+    fees: tuple[NationalFee, ...] = ()
+    online_fees: tuple[NationalFee, ...] = ()
+    if counter is not None:
+        times = _list(counter, "THOIGIAN")
+        if times:
+            first = times[0]
+            days_text = _text(first, "THOIGIANGIAIQUYET")
+            statutory_days = _days(days_text) if days_text else None
+            unit_text = _fold(_text(first, "DONVITINH"))
+            if unit_text and unit_text not in TIME_UNITS:
+                raise PortalMessageError(f"DONVITINH is not a unit of days: {_text(first, 'DONVITINH')!r}")
+            unit = TIME_UNITS.get(unit_text, "working_days")
+            time_rule = _text(first, "MOTA")
+            fees = _fees(_list(first, "PHILEPHI"))
+    if online is not None:
+        times = _list(online, "THOIGIAN")
+        online_fees = _fees(_list(times[0], "PHILEPHI")) if times else ()
+    documents = []
+    for group in _list(item, "THANHPHANHOSO"):
+        case = _text(group, "TRUONGHOP")
+        for doc in _list(group, "GIAYTO"):
+            copies, originals = _int(doc, "BANSAO", 0), _int(doc, "BANCHINH", 0)
+            documents.append(NationalDocument(
+                name=_text(doc, "TENGIAYTO", required=True), code=_text(doc, "MAGIAYTO"), case=case,
+                template=_text(doc, "TENMAUDON"), quantity=max(_int(doc, "SOLUONG", 1), 1),
+                copy_allowed=copies > 0 and originals == 0))
+    steps = tuple(_text(step, "TENTRINHTU", required=True)
+                  for group in _list(item, "TRINHTUTHUCHIEN") for step in _list(group, "TRINHTU"))
+    applicants = [_text(a, "TENDOITUONG") for a in _list(item, "DOITUONGTHUCHIEN")]
+    if _text(item, "MOTADOITUONGTHUCHIEN"):
+        applicants.append(_text(item, "MOTADOITUONGTHUCHIEN"))
+    level_text = _fold(_text(item, "CAPTHUCHIEN"))
+    level = next((lvl for word, lvl in LEVEL_WORDS if word in level_text.split() or word in level_text), "") \
+        if level_text else ""
+    return NationalProcedure(
+        code=_text(item, "MATTHC", required=True),
+        name=_text(item, "TENTTHC", required=True),
+        fields=fields_,
+        statutory_days=statutory_days,
+        statutory_unit=unit,
+        time_rule=time_rule,
+        fees=fees,
+        online_fees=online_fees,
+        channels=tuple(_text(c, "KENH") for c in channels),
+        documents=tuple(documents),
+        steps=steps,
+        agencies=tuple((_text(a, "MADONVI"), _text(a, "TENDONVI", required=True))
+                       for a in _list(item, "COQUANTHUCHIEN")),
+        requirements=_text(item, "YEUCAU"),
+        results=tuple(r for r in (_text(r, "TENKETQUA") for r in _list(item, "KETQUATHUCHIEN")) if r),
+        legal_basis=tuple(" ".join(p for p in (_text(b, "SOVANBAN"), _text(b, "TENVANBAN")) if p)
+                          for b in _list(item, "CANCUPHAPLY")),
+        applicants=tuple(a for a in applicants if a),
+        publishing_agency=_text(item, "MACOQUANCONGBO"),
+        status=_text(item, "TRANGTHAI"),
+        level=level,
+        decision_number=_text(item, "SOQUYETDINH"),
+        decided_at=_optional_datetime(item, "NGAYQUYETDINH"),
+        effective_at=_optional_datetime(item, "NGAYHIEULUC"),
+        published_at=_optional_datetime(item, "NGAYCONGKHAI"),
+    )
+
+
+def _catalog_answer(body: bytes | str | Mapping[str, Any]) -> PortalAnswer:
+    if isinstance(body, bytes | str) and len(body) > CATALOG_ANSWER_LIMIT:
+        raise PortalMessageError(f"the answer is larger than {CATALOG_ANSWER_LIMIT} bytes")
+    return parse_answer(body)
+
+
+def parse_procedure_answer(body: bytes | str | Mapping[str, Any]) -> tuple[PortalAnswer, NationalProcedure | None]:
+    """``LayThuTuc``: the answer and its procedure, None when the result is empty (GUESSED: unknown code)."""
+    answer = _catalog_answer(body)
+    if not answer.ok or not answer.result:
+        return answer, None
+    return answer, parse_national_procedure(answer.result[0])
+
+
+def parse_procedure_list(body: bytes | str | Mapping[str, Any]) -> tuple[PortalAnswer, list[tuple[str, str]]]:
+    """``LayDanhSachTTHC``: (MATTHC, TENTTHC) pairs (GUESSED item fields), without repeats, in the portal's order."""
+    answer = _catalog_answer(body)
+    seen: dict[str, str] = {}
+    if answer.ok:
+        for item in answer.result:
+            if not isinstance(item, Mapping):
+                raise PortalMessageError("a procedure list item is not an object")
+            seen.setdefault(_text(item, "MATTHC", required=True), _text(item, "TENTTHC"))
+    return answer, list(seen.items())
+
+
+def parse_agency_list(body: bytes | str | Mapping[str, Any]) -> tuple[PortalAnswer, list[NationalAgency]]:
+    answer = _catalog_answer(body)
+    agencies = []
+    if answer.ok:
+        for item in answer.result:
+            if not isinstance(item, Mapping):
+                raise PortalMessageError("an agency item is not an object")
+            level = _text(item, "CAPDONVI")
+            agencies.append(NationalAgency(_text(item, "MADONVI", required=True),
+                                           _text(item, "TENDONVI", required=True),
+                                           int(level) if level.isdigit() else None))
+    return answer, agencies
+
+
+def parse_field_list(body: bytes | str | Mapping[str, Any]) -> tuple[PortalAnswer, list[NationalField]]:
+    answer = _catalog_answer(body)
+    fields_ = []
+    if answer.ok:
+        for item in answer.result:
+            if not isinstance(item, Mapping):
+                raise PortalMessageError("a field item is not an object")
+            fields_.append(NationalField(_text(item, "MALINHVUC", required=True),
+                                         _text(item, "TENLINHVUC", required=True), _text(item, "MANGANH")))
+    return answer, fields_
+
+
+def national_fee_lines(procedure: NationalProcedure) -> list[dict[str, Any]]:
+    """The counter channel's fees as catalog fee lines (docs/catalog-format.md); an online amount where the online
+    channel (GUESSED KENH "2") lists the same fee (by MAPHILEPHI, else by name) at another amount. A fee whose SOTIEN
+    is not a plain amount becomes a ``per_item`` line of 0 with the text kept as the unit."""
+    online = {(f.code or _fold(f.name)): f for f in procedure.online_fees}
+    lines: list[dict[str, Any]] = []
+    for fee in procedure.fees:
+        line: dict[str, Any] = {"name": fee.name}
+        if fee.amount is None:
+            line.update(kind="per_item", amount=0, unit=fee.amount_text)
+        else:
+            line.update(kind="fixed", amount=fee.amount)
+            if fee.unit and _fold(fee.unit) not in ("dong", "vnd"):
+                line["unit"] = fee.unit
+            other = online.get(fee.code or _fold(fee.name))
+            if other is not None and other.amount is not None and other.amount != fee.amount:
+                line["online_amount"] = other.amount
+        lines.append(line)
+    return lines
