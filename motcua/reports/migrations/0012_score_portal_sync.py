@@ -34,5 +34,5 @@ def unscore_1d(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("reports", "0010_scorecard_sources_and_average_time")]
+    dependencies = [("reports", "0011_score_catalog_publication")]
     operations = [migrations.RunPython(score_1d, unscore_1d)]
