@@ -145,7 +145,8 @@ def test_platform_failing_on_init_tells_the_citizen_and_loses_nothing(client, pa
     assert "Cổng thanh toán tạm thời không phản hồi" in text and "not responding" not in text
     [attempt] = Payment.objects.all()
     assert attempt.state == Payment.State.PENDING and attempt.gateway_url == ""
-    assert attempt.expires_at <= timezone.now()  # not reused: the next click opens a new reference
+    # Not reused: the next click opens a new reference.
+    assert attempt.expires_at is not None and attempt.expires_at <= timezone.now()
     assert state(attempt) == UNPAID
     # The platform is back: the citizen tries again and is sent to its payment page.
     simulator.state.reset()
