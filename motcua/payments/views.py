@@ -114,7 +114,7 @@ def paygov_ipn(request: HttpRequest) -> JsonResponse:
     if 0 < length <= PAYGOV_CALLBACK_MAX_BYTES:
         try:
             body = json.loads(request.body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: "[[[[…" nested too deep
             body = None
     if not isinstance(body, dict):  # too big, empty, not JSON or not an object: refused before anything else
         logger.warning("Payment platform callback refused: unreadable body (%s bytes)", length)

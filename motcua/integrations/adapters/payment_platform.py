@@ -137,7 +137,11 @@ def verify(message: Mapping[str, Any], fields: Sequence[str], key: str) -> None:
     """Raise BadChecksum unless MESSAGE's MaXacThuc is the checksum of FIELDS with KEY."""
     if not key:
         raise BadChecksum("no hash key configured")
-    if not checksum_matches(checksum_of(message, fields, key), message.get("MaXacThuc")):
+    try:
+        expected = checksum_of(message, fields, key)
+    except PaymentPlatformMessageError as exc:  # a field that is neither text nor a whole number: not signable
+        raise BadChecksum(f"unreadable field: {exc}") from exc
+    if not checksum_matches(expected, message.get("MaXacThuc")):
         raise BadChecksum("MaXacThuc missing or wrong")
 
 
@@ -172,7 +176,7 @@ def _object(body: bytes | Mapping[str, Any]) -> Mapping[str, Any]:
         return body
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise PaymentPlatformMessageError(f"not JSON: {exc}") from exc
     if not isinstance(data, dict):
         raise PaymentPlatformMessageError("not a JSON object")

@@ -195,7 +195,8 @@ def test_a_valid_confirmation_pays_once_and_replays_change_nothing(client, open_
 
 
 @pytest.mark.parametrize("forge", ["wrong_key", "tampered_amount", "tampered_reference", "missing", "not_hex",
-                                   "signed_wrong_amount", "unknown_reference", "foreign_partner", "other_currency"])
+                                   "signed_wrong_amount", "unknown_reference", "foreign_partner", "other_currency",
+                                   "object_field"])
 def test_forged_or_wrong_confirmations_change_nothing(client, open_payment, forge):
     body = confirmation(open_payment)
     if forge == "wrong_key":
@@ -214,6 +215,8 @@ def test_forged_or_wrong_confirmations_change_nothing(client, open_payment, forg
         body = confirmation(open_payment, reference="261202NOSUCHREF")
     elif forge == "foreign_partner":
         body = confirmation(open_payment, partner="000.00.00.H99")
+    elif forge == "object_field":
+        body["MaGiaoDich"] = {"$gt": ""}
     elif forge == "other_currency":
         body["MaTienTe"] = "USD"
         body["MaXacThuc"] = sha(body, CONFIRM_FIELDS)
@@ -222,12 +225,14 @@ def test_forged_or_wrong_confirmations_change_nothing(client, open_payment, forg
     assert state(open_payment) == UNPAID
     callback = GatewayCallback.objects.get()
     assert callback.answer_code != "00" and "MaXacThuc" not in callback.params
+    signed_by_us = forge in ("signed_wrong_amount", "unknown_reference", "other_currency")
+    assert callback.verified == signed_by_us
     # The genuine confirmation still goes through afterwards.
     assert call(client, confirmation(open_payment))["MaLoi"] == "00"
 
 
 def test_unreadable_callbacks_are_refused_before_anything(client, open_payment):
-    for data in (b"not json", b"[]", b"{" + b" " * 70_000 + b"}"):
+    for data in (b"not json", b"[]", b"{" + b" " * 70_000 + b"}", b"[" * 60_000):
         response = client.post(URL, data=data, content_type="application/json")
         assert response.status_code == 400 and response.json()["MaLoi"] == "99"
     assert client.get(URL, confirmation(open_payment)).status_code == 405
