@@ -7,8 +7,10 @@ Set DATABASE_URL (postgres://...) for PostgreSQL.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -437,6 +439,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 MOTCUA_CSP = env_str("MOTCUA_CSP", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                      "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
                      "frame-ancestors 'none'; form-action 'self' https:")
+# Demo only (refused in production): the payment-platform simulator is served over http on another port, and the
+# fees form's redirect to its page must pass form-action, which otherwise allows this site and https: only.
+_paygov_url = str(dict(MOTCUA_INTEGRATION_SYSTEMS.get("paygov") or {}).get("base_url") or "")
+if MOTCUA_DEMO_PAYMENTS and "MOTCUA_CSP" not in os.environ and _paygov_url.startswith("http://"):
+    _origin = urlsplit(_paygov_url)
+    MOTCUA_CSP = MOTCUA_CSP.replace("form-action 'self' https:",
+                                    f"form-action 'self' https: http://{_origin.netloc}")
 MOTCUA_PERMISSIONS_POLICY = env_str(
     "MOTCUA_PERMISSIONS_POLICY",
     "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
