@@ -20,7 +20,7 @@ class ProviderError(Exception):
 
 
 class ProviderUnavailable(ProviderError):
-    """This gateway is not configured (or, for the national platform, not specified yet)."""
+    """This gateway is not configured."""
 
 
 class BadSignature(Exception):
