@@ -7,8 +7,10 @@ Set DATABASE_URL (postgres://...) for PostgreSQL.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -348,10 +350,28 @@ MOTCUA_VNPAY_IPN_ALLOWED_IPS = env_list("MOTCUA_VNPAY_IPN_ALLOWED_IPS", [])
 MOTCUA_DEMO_PAYMENTS = env_bool("MOTCUA_DEMO_PAYMENTS", default=False)
 if MOTCUA_DEMO_PAYMENTS and env_bool("MOTCUA_PRODUCTION", default=False):
     raise ImproperlyConfigured("MOTCUA_DEMO_PAYMENTS is for a local demo: production pays through the real VNPay.")
-# The national public-service portal's payment platform (stub until a province receives its specification).
-MOTCUA_PAYGOV_URL = env_str("MOTCUA_PAYGOV_URL")
+# The national public-service portal's payment platform (Nền tảng thanh toán, docs/payments.md): reached as the
+# `paygov` system of MOTCUA_INTEGRATION_SYSTEMS_JSON (base URL or LGSP route, timeouts, retries); offered once that
+# system, the partner code (MaDoiTac) and the hash key are set. MOTCUA_PAYGOV_SECRET_KEY is an older name of the key.
+if env_str("MOTCUA_PAYGOV_URL"):
+    raise ImproperlyConfigured("MOTCUA_PAYGOV_URL is no longer read: configure the `paygov` system in "
+                               "MOTCUA_INTEGRATION_SYSTEMS_JSON (docs/payments.md).")
 MOTCUA_PAYGOV_PARTNER_CODE = env_str("MOTCUA_PAYGOV_PARTNER_CODE")
-MOTCUA_PAYGOV_SECRET_KEY = env_secret("MOTCUA_PAYGOV_SECRET_KEY")
+MOTCUA_PAYGOV_HASH_KEY = env_secret("MOTCUA_PAYGOV_HASH_KEY") or env_secret("MOTCUA_PAYGOV_SECRET_KEY")
+MOTCUA_PAYGOV_INIT_PATH = env_str("MOTCUA_PAYGOV_INIT_PATH", "/init")  # paths on the `paygov` system (GUESSED)
+MOTCUA_PAYGOV_BILL_PATH = env_str("MOTCUA_PAYGOV_BILL_PATH", "/getbill")
+# LoaiBanTin values and PhienBan given at onboarding (empty: the adapter's GUESSED defaults).
+MOTCUA_PAYGOV_MESSAGE_TYPE_INIT = env_str("MOTCUA_PAYGOV_MESSAGE_TYPE_INIT")
+MOTCUA_PAYGOV_MESSAGE_TYPE_BILL = env_str("MOTCUA_PAYGOV_MESSAGE_TYPE_BILL")
+MOTCUA_PAYGOV_VERSION = env_str("MOTCUA_PAYGOV_VERSION")
+# Where the fees go (ThongTinBienLai: TKThuHuong, MaNHThuHuong, TenTKThuHuong).
+MOTCUA_PAYGOV_BENEFICIARY_ACCOUNT = env_str("MOTCUA_PAYGOV_BENEFICIARY_ACCOUNT")
+MOTCUA_PAYGOV_BENEFICIARY_BANK = env_str("MOTCUA_PAYGOV_BENEFICIARY_BANK")
+MOTCUA_PAYGOV_BENEFICIARY_NAME = env_str("MOTCUA_PAYGOV_BENEFICIARY_NAME")
+# Addresses the platform calls the confirmation URL from (empty: any; the checksum is checked either way).
+MOTCUA_PAYGOV_CALLBACK_ALLOWED_IPS = env_list("MOTCUA_PAYGOV_CALLBACK_ALLOWED_IPS", [])
+# Hosts the citizen may be sent to by an init answer, besides the `paygov` system's own host.
+MOTCUA_PAYGOV_PAYMENT_HOSTS = env_list("MOTCUA_PAYGOV_PAYMENT_HOSTS", [])
 
 # --- Digital signatures of results (docs/signing.md) ---------------------------------------------
 # "pkcs12" (a .p12/.pfx file) or "pkcs11" (a token / HSM); empty: results cannot be signed, so a dossier with a
@@ -430,6 +450,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 MOTCUA_CSP = env_str("MOTCUA_CSP", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                      "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
                      "frame-ancestors 'none'; form-action 'self' https:")
+# Demo only (refused in production): the payment-platform simulator is served over http on another port, and the
+# fees form's redirect to its page must pass form-action, which otherwise allows this site and https: only.
+_paygov_url = str(dict(MOTCUA_INTEGRATION_SYSTEMS.get("paygov") or {}).get("base_url") or "")
+if MOTCUA_DEMO_PAYMENTS and "MOTCUA_CSP" not in os.environ and _paygov_url.startswith("http://"):
+    _origin = urlsplit(_paygov_url)
+    MOTCUA_CSP = MOTCUA_CSP.replace("form-action 'self' https:",
+                                    f"form-action 'self' https: http://{_origin.netloc}")
 MOTCUA_PERMISSIONS_POLICY = env_str(
     "MOTCUA_PERMISSIONS_POLICY",
     "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "

@@ -21,6 +21,16 @@ if [ "${MOTCUA_DEMO_PAYMENTS}" = "true" ]; then
   export MOTCUA_VNPAY_TMN_CODE="${MOTCUA_VNPAY_TMN_CODE:-MOTCUADEMO}"
   export MOTCUA_VNPAY_HASH_SECRET="${MOTCUA_VNPAY_HASH_SECRET:-DEMO-ONLY-VNPAY-HASH-SECRET-NOT-FOR-PRODUCTION}"
   export MOTCUA_VNPAY_PAYMENT_URL="${MOTCUA_VNPAY_PAYMENT_URL:-${MOTCUA_PUBLIC_URL}/thanh-toan/vnpay-demo/}"
+  # Beside it, the national payment platform through its local simulator (docs/payments.md), with the demo's
+  # partner code and key; the `paygov` system is added to MOTCUA_INTEGRATION_SYSTEMS_JSON unless already there.
+  export MOTCUA_PAYGOV_PARTNER_CODE="${MOTCUA_PAYGOV_PARTNER_CODE:-MOTCUADEMO}"
+  export MOTCUA_PAYGOV_HASH_KEY="${MOTCUA_PAYGOV_HASH_KEY:-DEMO-ONLY-PAYMENT-PLATFORM-KEY-NOT-FOR-PRODUCTION}"
+  MOTCUA_INTEGRATION_SYSTEMS_JSON="$(.venv/bin/python -c 'import json, os, sys
+systems = json.loads(os.environ.get("MOTCUA_INTEGRATION_SYSTEMS_JSON") or "{}")
+systems.setdefault("paygov", {"label": "Nền tảng thanh toán (mô phỏng)", "base_url": sys.argv[1]})
+print(json.dumps(systems, ensure_ascii=False))' "http://127.0.0.1:${PAYMENT_SIM_PORT:-8302}")"
+  export MOTCUA_INTEGRATION_SYSTEMS_JSON
+  scripts/simulators.sh start payment
 fi
 .venv/bin/python manage.py migrate --no-input -v 0
 .venv/bin/python manage.py setup_demo
@@ -30,5 +40,5 @@ echo "liên kết / links (QR, SMS): ${MOTCUA_PUBLIC_URL}"
 # The job worker delivers notifications and runs exports (django-tasks' database backend: no broker).
 .venv/bin/python manage.py db_worker --no-reload >"${MOTCUA_VAR_DIR:-var}/worker.log" 2>&1 &
 WORKER=$!
-trap 'kill "$WORKER" 2>/dev/null || true' EXIT INT TERM
+trap 'kill "$WORKER" 2>/dev/null || true; scripts/simulators.sh stop payment >/dev/null 2>&1 || true' EXIT INT TERM
 .venv/bin/python manage.py runserver "127.0.0.1:${PORT}" --noreload

@@ -187,7 +187,19 @@ def start_online_payment(invoice: Invoice, *, provider: str, return_url: str, cl
                 txn_ref=new_txn_ref(), create_date=vnpay_time(now), expire_date=vnpay_time(expires),
                 expires_at=expires, client_ip=client_ip or None, created_at=now,
             )
-    return payment, gateway.payment_url(payment, return_url=return_url, locale=locale)
+    try:
+        url = gateway.payment_url(payment, return_url=return_url, locale=locale)
+    except ProviderError as exc:
+        # The gateway could not open the payment (down, timeout, refusal): nothing was paid. The attempt stays on
+        # record, pending, but is no longer reused — the next click opens a new reference —, and a late
+        # notification or the reconciliation still settles it should the gateway have taken money after all.
+        logger.warning("Payment %s could not be opened at %s: %s", payment.txn_ref, provider, exc)
+        Payment.objects.filter(pk=payment.pk, gateway_url="").update(expires_at=now)
+        raise PaymentError("provider_error", "Cổng thanh toán tạm thời không phản hồi. Chưa có khoản tiền nào bị "
+                           "trừ; vui lòng thử lại sau ít phút hoặc chọn hình thức thanh toán khác.",
+                           "The payment gateway is not responding. No money was taken; please try again in a few "
+                           "minutes or choose another payment method.") from exc
+    return payment, url
 
 
 def _unavailable() -> PaymentError:
@@ -213,22 +225,26 @@ BAD_SIGNATURE = CallbackAnswer("97", "Invalid signature")
 UNKNOWN = CallbackAnswer("99", "Unknown error")
 
 
-def _redacted(params: Mapping[str, str]) -> dict[str, str]:
-    """The parameters as kept on record: without the signature (never logged)."""
-    return {key: str(value)[:500] for key, value in params.items()
-            if "securehash" not in key.lower() and key.lower() != "signature"}
+_UNLOGGED = frozenset({"signature", "maxacthuc"})
 
 
-def _log(provider: str, kind: str, params: Mapping[str, str], answer: CallbackAnswer, *, verified: bool,
+def _redacted(params: Mapping[str, Any]) -> dict[str, str]:
+    """The parameters as kept on record: without the signature / checksum (never logged), at most 60 of them."""
+    return {str(key)[:100]: str(value)[:500] for key, value in list(params.items())[:60]
+            if "securehash" not in str(key).lower() and str(key).lower() not in _UNLOGGED}
+
+
+def _log(provider: str, kind: str, params: Mapping[str, Any], answer: CallbackAnswer, *, verified: bool,
          remote_addr: str | None, now: dt.datetime) -> None:
+    reference = params.get("vnp_TxnRef") or params.get("MaThamChieu") or ""
     GatewayCallback.objects.create(
-        provider=provider, kind=kind, txn_ref=str(params.get("vnp_TxnRef") or params.get("OrderId") or "")[:100],
+        provider=provider, kind=kind, txn_ref=str(reference)[:100],
         params=_redacted(params), verified=verified, answer_code=answer.code, answer_message=answer.message,
         payment=answer.payment, remote_addr=remote_addr or None, received_at=now,
     )
 
 
-def process_callback(provider: str, params: Mapping[str, str], *, remote_addr: str | None = None,
+def process_callback(provider: str, params: Mapping[str, Any], *, remote_addr: str | None = None,
                      allowed_ips: list[str] | None = None, at: dt.datetime | None = None) -> CallbackAnswer:
     """Handle a gateway's server notification (IPN). Checks, in order: caller address (if an allow-list is set),
     signature (97), order (01), amount (04), whether the payment is already final (02); then records the

@@ -113,6 +113,9 @@ class Payment(models.Model):
     card_type = models.CharField(_("card type"), max_length=30, blank=True)
     response_code = models.CharField(_("gateway response code"), max_length=10, blank=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    # The payment page a gateway gave for this attempt (national payment platform: the init answer's URL), so a
+    # second click goes to the same page instead of opening the same reference twice.
+    gateway_url = models.TextField(_("gateway payment page"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
                                     blank=True, on_delete=models.PROTECT, related_name="+")
     reference = models.CharField(_("reference"), max_length=100, blank=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from motcua.payments.models import Payment, Provider
 
@@ -20,7 +20,7 @@ class ProviderError(Exception):
 
 
 class ProviderUnavailable(ProviderError):
-    """This gateway is not configured (or, for the national platform, not specified yet)."""
+    """This gateway is not configured."""
 
 
 class BadSignature(Exception):
@@ -55,7 +55,7 @@ class PaymentProvider(Protocol):
 
     def payment_url(self, payment: Payment, *, return_url: str, locale: str = "vn") -> str: ...
 
-    def parse_callback(self, params: Mapping[str, str]) -> GatewayResult: ...
+    def parse_callback(self, params: Mapping[str, Any]) -> GatewayResult: ...
 
     def query(self, payment: Payment) -> GatewayResult: ...
 

@@ -4,6 +4,7 @@ receipts, and the clerk's counter payment. Each view parses, authorises, calls o
 from __future__ import annotations
 
 import hmac
+import json
 import logging
 import uuid
 from typing import Any
@@ -23,7 +24,7 @@ from motcua.directory.models import Role
 from motcua.directory.selectors import has_role
 from motcua.dossiers.lookup import throttled
 from motcua.dossiers.models import Dossier
-from motcua.payments import actions, demo_gateway
+from motcua.payments import actions, demo_gateway, paygov
 from motcua.payments.models import Invoice, Payment, Provider, Receipt
 from motcua.payments.providers import BadSignature, MalformedCallback, ProviderUnavailable, online_providers
 from motcua.payments.receipts import render_receipt_pdf
@@ -97,12 +98,30 @@ def vnpay_ipn(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"RspCode": answer.code, "Message": answer.message})
 
 
+PAYGOV_CALLBACK_MAX_BYTES = 64 * 1024
+
+
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["POST"])
 def paygov_ipn(request: HttpRequest) -> JsonResponse:
-    params = request.POST.dict() if request.method == "POST" else request.GET.dict()
-    answer = actions.process_callback(Provider.PAYGOV, params, remote_addr=_client_ip(request))
-    return JsonResponse({"ResultCode": answer.code, "Message": answer.message})
+    """The national payment platform's confirmation (server to server, JSON POST): the source of truth. Answers
+    the platform's reply shape {MaLoi "00"|"99", MoTaLoi, MaDoiTac, MaThamChieu, ThoiGianGD, MaXacThuc}."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = -1
+    body: Any = None
+    if 0 < length <= PAYGOV_CALLBACK_MAX_BYTES:
+        try:
+            body = json.loads(request.body)
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: "[[[[…" nested too deep
+            body = None
+    if not isinstance(body, dict):  # too big, empty, not JSON or not an object: refused before anything else
+        logger.warning("Payment platform callback refused: unreadable body (%s bytes)", length)
+        return JsonResponse(paygov.reply("99", None, {}), status=400)
+    answer = actions.process_callback(Provider.PAYGOV, body, remote_addr=_client_ip(request),
+                                      allowed_ips=settings.MOTCUA_PAYGOV_CALLBACK_ALLOWED_IPS)
+    return JsonResponse(paygov.reply(answer.code, answer.payment, body))
 
 
 def _return_page(request: HttpRequest, provider: str) -> HttpResponse:

@@ -17,6 +17,7 @@ import hmac
 import re
 import uuid
 from collections.abc import Mapping
+from typing import Any
 from urllib.parse import quote_plus
 from zoneinfo import ZoneInfo
 
@@ -136,10 +137,11 @@ class VNPayProvider:
         data = canonical(self.payment_params(payment, return_url=return_url, locale=locale))
         return f"{settings.MOTCUA_VNPAY_PAYMENT_URL}?{data}&vnp_SecureHash={sign(data, self.secret)}"
 
-    def parse_callback(self, params: Mapping[str, str]) -> GatewayResult:
+    def parse_callback(self, raw: Mapping[str, Any]) -> GatewayResult:
         """Read a return-URL or IPN query string; raises BadSignature unless it is signed with our secret for
         our terminal."""
         self._require()
+        params = {str(key): str(value) for key, value in raw.items()}
         if not verify_params(params, self.secret):
             raise BadSignature("vnp_SecureHash missing or wrong")
         if not hmac.compare_digest(params.get("vnp_TmnCode", "").encode(), self.tmn_code.encode()):
