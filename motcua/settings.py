@@ -226,6 +226,11 @@ if not isinstance(MOTCUA_INTEGRATION_SYSTEMS, dict) or not all(
     raise ImproperlyConfigured("MOTCUA_INTEGRATION_SYSTEMS_JSON must be a JSON object of objects")
 # The province's LGSP gateway (tokens from MOTCUA_LGSP_TOKEN / MOTCUA_LGSP_ACCESS_TOKEN or their _FILE).
 MOTCUA_LGSP_URL = env_str("MOTCUA_LGSP_URL")
+# Fetch and refresh the gateway's token instead of a configured MOTCUA_LGSP_TOKEN: "client_credentials",
+# "auth_header" or "form_access_key" (reference note §2); the client secret from MOTCUA_LGSP_CLIENT_SECRET(_FILE).
+MOTCUA_LGSP_TOKEN_STYLE = env_str("MOTCUA_LGSP_TOKEN_STYLE")
+MOTCUA_LGSP_TOKEN_URL = env_str("MOTCUA_LGSP_TOKEN_URL")  # default: MOTCUA_LGSP_URL + the style's token path
+MOTCUA_LGSP_CLIENT_ID = env_str("MOTCUA_LGSP_CLIENT_ID")
 MOTCUA_INTEGRATION_RETENTION_DAYS = env_int("MOTCUA_INTEGRATION_RETENTION_DAYS", 400)
 # Outbound sync of dossier status changes to the national portal (system `dvcqg` above; docs/integrations.md).
 # Off (rows wait as pending) until `dvcqg`, the agency code and the log-in name are all set.
