@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "motcua.core.context_processors.site",
+                "motcua.integrations.emc.context",
             ],
         },
     },
@@ -424,6 +425,16 @@ SECURE_REFERRER_POLICY = "same-origin"
 MOTCUA_CSP = env_str("MOTCUA_CSP", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                      "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
                      "frame-ancestors 'none'; form-action 'self' https:")
+# The ministry's EMC monitoring snippet (docs/integrations.md; GUESSED shape): off unless the script URL is set; its
+# origin is then added to script-src, connect-src and img-src of the policy above.
+MOTCUA_EMC_SCRIPT_URL = env_str("MOTCUA_EMC_SCRIPT_URL")
+MOTCUA_EMC_SITE_ID = env_str("MOTCUA_EMC_SITE_ID")
+if MOTCUA_EMC_SCRIPT_URL:
+    from motcua.integrations.emc import script_origin
+
+    script_origin(MOTCUA_EMC_SCRIPT_URL)  # refuses a bad URL at start-up
+    if not MOTCUA_EMC_SITE_ID:
+        raise ImproperlyConfigured("MOTCUA_EMC_SCRIPT_URL needs MOTCUA_EMC_SITE_ID (the site code EMC issued)")
 MOTCUA_PERMISSIONS_POLICY = env_str(
     "MOTCUA_PERMISSIONS_POLICY",
     "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
