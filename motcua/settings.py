@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "motcua.core.context_processors.site",
                 "motcua.integrations.emc.context",
+                "motcua.integrations.simulator_pages.context",
             ],
         },
     },
@@ -232,6 +233,14 @@ MOTCUA_LGSP_URL = env_str("MOTCUA_LGSP_URL")
 MOTCUA_LGSP_TOKEN_STYLE = env_str("MOTCUA_LGSP_TOKEN_STYLE")
 MOTCUA_LGSP_TOKEN_URL = env_str("MOTCUA_LGSP_TOKEN_URL")  # default: MOTCUA_LGSP_URL + the style's token path
 MOTCUA_LGSP_CLIENT_ID = env_str("MOTCUA_LGSP_CLIENT_ID")
+# Demo only (scripts/demo.sh): links to the local simulators' pages, {"dvcqg": "http://127.0.0.1:8301/", …}.
+MOTCUA_DEMO_SIMULATOR_PAGES: dict[str, str] = json.loads(env_str("MOTCUA_DEMO_SIMULATOR_PAGES_JSON", "{}"))
+if MOTCUA_DEMO_SIMULATOR_PAGES:
+    from motcua.integrations.simulator_pages import check as _check_simulator_pages
+
+    MOTCUA_DEMO_SIMULATOR_PAGES = _check_simulator_pages(MOTCUA_DEMO_SIMULATOR_PAGES)
+    if env_bool("MOTCUA_PRODUCTION", default=False):
+        raise ImproperlyConfigured("MOTCUA_DEMO_SIMULATOR_PAGES_JSON is for the demo; production refuses it")
 MOTCUA_INTEGRATION_RETENTION_DAYS = env_int("MOTCUA_INTEGRATION_RETENTION_DAYS", 400)
 # Outbound sync of dossier status changes to the national portal (system `dvcqg` above; docs/integrations.md).
 # Off (rows wait as pending) until `dvcqg`, the agency code and the log-in name are all set.

@@ -22,13 +22,41 @@ if [ "${MOTCUA_DEMO_PAYMENTS}" = "true" ]; then
   export MOTCUA_VNPAY_HASH_SECRET="${MOTCUA_VNPAY_HASH_SECRET:-DEMO-ONLY-VNPAY-HASH-SECRET-NOT-FOR-PRODUCTION}"
   export MOTCUA_VNPAY_PAYMENT_URL="${MOTCUA_VNPAY_PAYMENT_URL:-${MOTCUA_PUBLIC_URL}/thanh-toan/vnpay-demo/}"
 fi
+# The national systems' simulators (scripts/simulators.sh; docs/integrations.md): the demo's dossiers are sent to the
+# simulated national portal (http://127.0.0.1:8301/) through the simulated LGSP gateway (http://127.0.0.1:8300/),
+# which the demo fetches its token from; public pages load the EMC stand-in's snippet (http://127.0.0.1:8303/).
+# MOTCUA_DEMO_SIMULATORS=false leaves them out. Whatever this script started is stopped when it ends.
+export MOTCUA_DEMO_SIMULATORS="${MOTCUA_DEMO_SIMULATORS:-true}"
+STARTED_SIMULATORS=""
+WORKER=""
+stop_demo() {
+  if [ -n "$WORKER" ]; then kill "$WORKER" 2>/dev/null || true; fi
+  if [ -n "$STARTED_SIMULATORS" ]; then scripts/simulators.sh stop || true; fi
+}
+trap stop_demo EXIT
+trap 'exit 130' INT TERM
+if [ "${MOTCUA_DEMO_SIMULATORS}" = "true" ]; then
+  if ! scripts/simulators.sh status >/dev/null 2>&1; then
+    STARTED_SIMULATORS=yes
+    mkdir -p "${MOTCUA_VAR_DIR:-var}/simulators"
+    # The portal simulator keeps what it received across demo runs, like the demo's database.
+    PORTAL_SIM_ARGS="${PORTAL_SIM_ARGS:---state ${MOTCUA_VAR_DIR:-var}/simulators/national_portal.json}" \
+      scripts/simulators.sh start
+  fi
+  source scripts/_demo_simulators.sh
+fi
 .venv/bin/python manage.py migrate --no-input -v 0
 .venv/bin/python manage.py setup_demo
 .venv/bin/python manage.py collectstatic --no-input -v 0
 echo "motcua: http://127.0.0.1:${PORT}/  (quản trị / admin: http://127.0.0.1:${PORT}/quan-tri/)"
 echo "liên kết / links (QR, SMS): ${MOTCUA_PUBLIC_URL}"
-# The job worker delivers notifications and runs exports (django-tasks' database backend: no broker).
+if [ "${MOTCUA_DEMO_SIMULATORS}" = "true" ]; then
+  # Everything waiting for the national portal (the sample dossiers' steps) is sent now; later steps go by the worker.
+  .venv/bin/python manage.py sync_national_portal || echo "sync_national_portal failed: the worker retries" >&2
+  echo "Cổng DVCQG mô phỏng / simulated national portal: http://127.0.0.1:${PORTAL_SIM_PORT:-8301}/"
+fi
+# The job worker delivers notifications, runs exports and sends each dossier step to the national portal
+# (django-tasks' database backend: no broker).
 .venv/bin/python manage.py db_worker --no-reload >"${MOTCUA_VAR_DIR:-var}/worker.log" 2>&1 &
 WORKER=$!
-trap 'kill "$WORKER" 2>/dev/null || true' EXIT INT TERM
 .venv/bin/python manage.py runserver "127.0.0.1:${PORT}" --noreload

@@ -1,32 +1,74 @@
 #!/usr/bin/env bash
-# Start or stop the local national-system simulators in the background (docs/integrations-national-portal.md).
-#   scripts/simulators.sh start   national portal (Cổng DVCQG) simulator on http://127.0.0.1:${PORTAL_SIM_PORT:-8301}
-#   scripts/simulators.sh stop    stop what `start` started (by its recorded process id)
-#   scripts/simulators.sh status
-# Extra flags for the portal simulator go in PORTAL_SIM_ARGS (e.g. "--session-seconds 60 --state var/portal.json").
+# Start or stop the local national-system simulators in the background (docs/integrations.md,
+# docs/integrations-national-portal.md). Each one also has a page of its own, in Vietnamese:
+#   national portal (Cổng DVCQG)    http://127.0.0.1:${PORTAL_SIM_PORT:-8301}/   python -m simulators.national_portal
+#   LGSP gateway, relaying /dvcqg/  http://127.0.0.1:${LGSP_SIM_PORT:-8300}/     python -m simulators.lgsp
+#   EMC monitoring stand-in         http://127.0.0.1:${EMC_SIM_PORT:-8303}/      python -m simulators.emc
+#   scripts/simulators.sh start     start those not running yet; wait until each answers
+#   scripts/simulators.sh stop      stop what `start` started (by its recorded process ids)
+#   scripts/simulators.sh status    exit 1 unless every simulator runs
+# Extra flags per simulator: PORTAL_SIM_ARGS (e.g. "--session-seconds 60 --state var/portal.json"), LGSP_SIM_ARGS
+# (e.g. "--token-style auth_header"), EMC_SIM_ARGS. Faults at run time: POST /_faults on each (see its --help).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-.venv/bin/python}"
-PORT="${PORTAL_SIM_PORT:-8301}"
-RUN_DIR=var/simulators
-PID_FILE="$RUN_DIR/national_portal.pid"
+PORTAL_PORT="${PORTAL_SIM_PORT:-8301}"
+LGSP_PORT="${LGSP_SIM_PORT:-8300}"
+EMC_PORT="${EMC_SIM_PORT:-8303}"
+RUN_DIR="${SIMULATORS_RUN_DIR:-${MOTCUA_VAR_DIR:-var}/simulators}"
+SIMULATORS="national_portal lgsp emc"
 mkdir -p "$RUN_DIR"
-running() { [ -f "$PID_FILE" ] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null; }
+
+running() { [ -f "$RUN_DIR/$1.pid" ] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }
+
+wait_ready() {  # NAME PORT: until the simulator answers on its port (10 s at most)
+  "$PYTHON" - "$2" <<'PY' || { echo "$1 simulator did not start: see $RUN_DIR/$1.log" >&2; exit 1; }
+import sys, time, urllib.request
+deadline = time.monotonic() + 10
+while True:
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/_state", timeout=1).read()
+        break
+    except OSError:
+        if time.monotonic() > deadline:
+            sys.exit(1)
+        time.sleep(0.1)
+PY
+}
+
+start_one() {  # NAME PORT [FLAGS…]: python -m simulators.NAME --port PORT FLAGS…
+  local name=$1 port=$2
+  shift 2
+  if running "$name"; then echo "$name simulator already running (pid $(cat "$RUN_DIR/$name.pid"))"; return; fi
+  nohup "$PYTHON" -m "simulators.$name" --port "$port" "$@" >"$RUN_DIR/$name.log" 2>&1 &
+  echo $! >"$RUN_DIR/$name.pid"
+  wait_ready "$name" "$port"
+  echo "$name simulator: http://127.0.0.1:$port/ (pid $(cat "$RUN_DIR/$name.pid"), log $RUN_DIR/$name.log)"
+}
+
+stop_one() {
+  if running "$1"; then kill "$(cat "$RUN_DIR/$1.pid")"; echo "$1 simulator stopped"; fi
+  rm -f "$RUN_DIR/$1.pid"
+}
+
 case "${1:-start}" in
   start)
-    if running; then echo "national portal simulator already running (pid $(cat "$PID_FILE"))"; exit 0; fi
-    # shellcheck disable=SC2086 # PORTAL_SIM_ARGS is a list of flags
-    nohup "$PYTHON" -m simulators.national_portal --port "$PORT" ${PORTAL_SIM_ARGS:-} \
-      >"$RUN_DIR/national_portal.log" 2>&1 &
-    echo $! >"$PID_FILE"
-    echo "national portal simulator: http://127.0.0.1:$PORT/ (pid $!, log $RUN_DIR/national_portal.log)"
+    # shellcheck disable=SC2086 # the *_SIM_ARGS are lists of flags
+    start_one national_portal "$PORTAL_PORT" ${PORTAL_SIM_ARGS:-}
+    # shellcheck disable=SC2086
+    start_one lgsp "$LGSP_PORT" --route "dvcqg=http://127.0.0.1:$PORTAL_PORT" ${LGSP_SIM_ARGS:-}
+    # shellcheck disable=SC2086
+    start_one emc "$EMC_PORT" ${EMC_SIM_ARGS:-}
     ;;
   stop)
-    if running; then kill "$(cat "$PID_FILE")"; echo "stopped"; else echo "not running"; fi
-    rm -f "$PID_FILE"
+    for name in $SIMULATORS; do stop_one "$name"; done
     ;;
   status)
-    if running; then echo "running (pid $(cat "$PID_FILE"), port $PORT)"; else echo "not running"; exit 1; fi
+    missing=0
+    for name in $SIMULATORS; do
+      if running "$name"; then echo "$name: running (pid $(cat "$RUN_DIR/$name.pid"))"; else echo "$name: not running"; missing=1; fi
+    done
+    exit "$missing"
     ;;
   *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
 esac
