@@ -107,6 +107,7 @@ def test_the_demos_dossiers_reach_the_simulated_portal_through_the_gateway(
     assert relayed["tokens_issued"] == 1 and {c["route"] for c in relayed["calls"]} == {"dvcqg"}
 
     home = client.get(reverse("home")).content.decode()
+    assert "Cổng Dịch vụ công quốc gia (mô phỏng): hồ sơ đã nhận" in home  # Vietnamese first
     for port in ("PORTAL_SIM_PORT", "LGSP_SIM_PORT", "EMC_SIM_PORT"):
         assert f'href="http://127.0.0.1:{simulators[port]}/"' in home
     assert f'src="http://127.0.0.1:{simulators["EMC_SIM_PORT"]}/emc.js"' in home
