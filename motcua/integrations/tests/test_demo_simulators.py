@@ -116,3 +116,24 @@ def test_the_demos_dossiers_reach_the_simulated_portal_through_the_gateway(
     client.force_login(get_user_model().objects.get(username="quantri.tinh"))  # the demo's province admin
     connections = client.get(reverse("integrations:connections")).content.decode()
     assert f'href="{portal_url}/"' in connections
+
+
+def start_up(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("MOTCUA_", "DATABASE_URL"))}
+    clean.update(DJANGO_SETTINGS_MODULE="motcua.settings", MOTCUA_VAR_DIR=str(tmp_path), **env)
+    return subprocess.run([sys.executable, "-c", "import django; django.setup()"], cwd=ROOT, env=clean,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_start_up_refuses_demo_links_in_production_and_a_bad_emc_snippet(tmp_path):
+    links = '{"dvcqg": "http://127.0.0.1:8301/"}'
+    refused = start_up(tmp_path, MOTCUA_PRODUCTION="true", SECRET_KEY="x" * 50, ALLOWED_HOSTS="dvc.example.vn",
+                       MOTCUA_DEMO_SIMULATOR_PAGES_JSON=links)
+    assert refused.returncode != 0 and "MOTCUA_DEMO_SIMULATOR_PAGES_JSON" in refused.stderr
+    assert start_up(tmp_path, MOTCUA_DEMO_SIMULATOR_PAGES_JSON='{"dvcqg": "javascript:alert(1)"}').returncode != 0
+    no_site = start_up(tmp_path, MOTCUA_EMC_SCRIPT_URL="https://emc.example.vn/emc.js")
+    assert no_site.returncode != 0 and "MOTCUA_EMC_SITE_ID" in no_site.stderr
+    assert start_up(tmp_path, MOTCUA_EMC_SCRIPT_URL="https://emc.vn/x.js; script-src *",
+                    MOTCUA_EMC_SITE_ID="X").returncode != 0
+    assert start_up(tmp_path, MOTCUA_DEMO_SIMULATOR_PAGES_JSON=links, MOTCUA_EMC_SITE_ID="X",
+                    MOTCUA_EMC_SCRIPT_URL="http://127.0.0.1:8303/emc.js").returncode == 0
