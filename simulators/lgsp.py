@@ -396,6 +396,8 @@ class GatewaySimulator:
         return f"http://{host!s}:{port}"
 
     def start(self) -> GatewaySimulator:
+        if self._thread is not None:
+            return self  # already serving
         self._thread = threading.Thread(target=self.server.serve_forever, name="lgsp-sim", daemon=True)
         self._thread.start()
         return self
