@@ -96,6 +96,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "motcua.core.context_processors.site",
+                "motcua.integrations.emc.context",
+                "motcua.integrations.simulator_pages.context",
             ],
         },
     },
@@ -234,6 +236,19 @@ if not isinstance(MOTCUA_INTEGRATION_SYSTEMS, dict) or not all(
     raise ImproperlyConfigured("MOTCUA_INTEGRATION_SYSTEMS_JSON must be a JSON object of objects")
 # The province's LGSP gateway (tokens from MOTCUA_LGSP_TOKEN / MOTCUA_LGSP_ACCESS_TOKEN or their _FILE).
 MOTCUA_LGSP_URL = env_str("MOTCUA_LGSP_URL")
+# Fetch and refresh the gateway's token instead of a configured MOTCUA_LGSP_TOKEN: "client_credentials",
+# "auth_header" or "form_access_key" (reference note §2); the client secret from MOTCUA_LGSP_CLIENT_SECRET(_FILE).
+MOTCUA_LGSP_TOKEN_STYLE = env_str("MOTCUA_LGSP_TOKEN_STYLE")
+MOTCUA_LGSP_TOKEN_URL = env_str("MOTCUA_LGSP_TOKEN_URL")  # default: MOTCUA_LGSP_URL + the style's token path
+MOTCUA_LGSP_CLIENT_ID = env_str("MOTCUA_LGSP_CLIENT_ID")
+# Demo only (scripts/demo.sh): links to the local simulators' pages, {"dvcqg": "http://127.0.0.1:8301/", …}.
+MOTCUA_DEMO_SIMULATOR_PAGES: dict[str, str] = json.loads(env_str("MOTCUA_DEMO_SIMULATOR_PAGES_JSON", "{}"))
+if MOTCUA_DEMO_SIMULATOR_PAGES:
+    from motcua.integrations.simulator_pages import check as _check_simulator_pages
+
+    MOTCUA_DEMO_SIMULATOR_PAGES = _check_simulator_pages(MOTCUA_DEMO_SIMULATOR_PAGES)
+    if env_bool("MOTCUA_PRODUCTION", default=False):
+        raise ImproperlyConfigured("MOTCUA_DEMO_SIMULATOR_PAGES_JSON is for the demo; production refuses it")
 MOTCUA_INTEGRATION_RETENTION_DAYS = env_int("MOTCUA_INTEGRATION_RETENTION_DAYS", 400)
 # Outbound sync of dossier status changes to the national portal (system `dvcqg` above; docs/integrations.md).
 # Off (rows wait as pending) until `dvcqg`, the agency code and the log-in name are all set.
@@ -457,6 +472,16 @@ if MOTCUA_DEMO_PAYMENTS and "MOTCUA_CSP" not in os.environ and _paygov_url.start
     _origin = urlsplit(_paygov_url)
     MOTCUA_CSP = MOTCUA_CSP.replace("form-action 'self' https:",
                                     f"form-action 'self' https: http://{_origin.netloc}")
+# The ministry's EMC monitoring snippet (docs/integrations.md; GUESSED shape): off unless the script URL is set; its
+# origin is then added to script-src, connect-src and img-src of the policy above.
+MOTCUA_EMC_SCRIPT_URL = env_str("MOTCUA_EMC_SCRIPT_URL")
+MOTCUA_EMC_SITE_ID = env_str("MOTCUA_EMC_SITE_ID")
+if MOTCUA_EMC_SCRIPT_URL:
+    from motcua.integrations.emc import script_origin
+
+    script_origin(MOTCUA_EMC_SCRIPT_URL)  # refuses a bad URL at start-up
+    if not MOTCUA_EMC_SITE_ID:
+        raise ImproperlyConfigured("MOTCUA_EMC_SCRIPT_URL needs MOTCUA_EMC_SITE_ID (the site code EMC issued)")
 MOTCUA_PERMISSIONS_POLICY = env_str(
     "MOTCUA_PERMISSIONS_POLICY",
     "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "

@@ -21,24 +21,53 @@ if [ "${MOTCUA_DEMO_PAYMENTS}" = "true" ]; then
   export MOTCUA_VNPAY_TMN_CODE="${MOTCUA_VNPAY_TMN_CODE:-MOTCUADEMO}"
   export MOTCUA_VNPAY_HASH_SECRET="${MOTCUA_VNPAY_HASH_SECRET:-DEMO-ONLY-VNPAY-HASH-SECRET-NOT-FOR-PRODUCTION}"
   export MOTCUA_VNPAY_PAYMENT_URL="${MOTCUA_VNPAY_PAYMENT_URL:-${MOTCUA_PUBLIC_URL}/thanh-toan/vnpay-demo/}"
-  # Beside it, the national payment platform through its local simulator (docs/payments.md), with the demo's
-  # partner code and key; the `paygov` system is added to MOTCUA_INTEGRATION_SYSTEMS_JSON unless already there.
-  export MOTCUA_PAYGOV_PARTNER_CODE="${MOTCUA_PAYGOV_PARTNER_CODE:-MOTCUADEMO}"
-  export MOTCUA_PAYGOV_HASH_KEY="${MOTCUA_PAYGOV_HASH_KEY:-DEMO-ONLY-PAYMENT-PLATFORM-KEY-NOT-FOR-PRODUCTION}"
-  MOTCUA_INTEGRATION_SYSTEMS_JSON="$(.venv/bin/python -c 'import json, os, sys
+fi
+# The national systems' simulators (scripts/simulators.sh; docs/integrations.md): the demo's dossiers are sent to the
+# simulated national portal (http://127.0.0.1:8301/) through the simulated LGSP gateway (http://127.0.0.1:8300/),
+# which the demo fetches its token from; public pages load the EMC stand-in's snippet (http://127.0.0.1:8303/).
+# MOTCUA_DEMO_SIMULATORS=false leaves them out. Whatever this script started is stopped when it ends.
+export MOTCUA_DEMO_SIMULATORS="${MOTCUA_DEMO_SIMULATORS:-true}"
+STARTED_SIMULATORS=""
+WORKER=""
+stop_demo() {
+  if [ -n "$WORKER" ]; then kill "$WORKER" 2>/dev/null || true; fi
+  if [ -n "$STARTED_SIMULATORS" ]; then scripts/simulators.sh stop || true; fi
+}
+trap stop_demo EXIT
+trap 'exit 130' INT TERM
+if [ "${MOTCUA_DEMO_SIMULATORS}" = "true" ]; then
+  if ! scripts/simulators.sh status >/dev/null 2>&1; then
+    STARTED_SIMULATORS=yes
+    mkdir -p "${MOTCUA_VAR_DIR:-var}/simulators"
+    # The portal simulator keeps what it received across demo runs, like the demo's database.
+    PORTAL_SIM_ARGS="${PORTAL_SIM_ARGS:---state ${MOTCUA_VAR_DIR:-var}/simulators/national_portal.json}" \
+      scripts/simulators.sh start
+  fi
+  source scripts/_demo_simulators.sh
+  if [ "${MOTCUA_DEMO_PAYMENTS}" = "true" ]; then
+    # Beside the VNPay stand-in, the national payment platform through its simulator (docs/payments.md), with the
+    # demo's partner code and key; the `paygov` system is added to MOTCUA_INTEGRATION_SYSTEMS_JSON unless there.
+    export MOTCUA_PAYGOV_PARTNER_CODE="${MOTCUA_PAYGOV_PARTNER_CODE:-MOTCUADEMO}"
+    export MOTCUA_PAYGOV_HASH_KEY="${MOTCUA_PAYGOV_HASH_KEY:-DEMO-ONLY-PAYMENT-PLATFORM-KEY-NOT-FOR-PRODUCTION}"
+    MOTCUA_INTEGRATION_SYSTEMS_JSON="$(.venv/bin/python -c 'import json, os, sys
 systems = json.loads(os.environ.get("MOTCUA_INTEGRATION_SYSTEMS_JSON") or "{}")
 systems.setdefault("paygov", {"label": "Nền tảng thanh toán (mô phỏng)", "base_url": sys.argv[1]})
 print(json.dumps(systems, ensure_ascii=False))' "http://127.0.0.1:${PAYMENT_SIM_PORT:-8302}")"
-  export MOTCUA_INTEGRATION_SYSTEMS_JSON
-  scripts/simulators.sh start payment
+    export MOTCUA_INTEGRATION_SYSTEMS_JSON
+  fi
 fi
 .venv/bin/python manage.py migrate --no-input -v 0
 .venv/bin/python manage.py setup_demo
 .venv/bin/python manage.py collectstatic --no-input -v 0
 echo "motcua: http://127.0.0.1:${PORT}/  (quản trị / admin: http://127.0.0.1:${PORT}/quan-tri/)"
 echo "liên kết / links (QR, SMS): ${MOTCUA_PUBLIC_URL}"
-# The job worker delivers notifications and runs exports (django-tasks' database backend: no broker).
+if [ "${MOTCUA_DEMO_SIMULATORS}" = "true" ]; then
+  # Everything waiting for the national portal (the sample dossiers' steps) is sent now; later steps go by the worker.
+  .venv/bin/python manage.py sync_national_portal || echo "sync_national_portal failed: the worker retries" >&2
+  echo "Cổng DVCQG mô phỏng / simulated national portal: http://127.0.0.1:${PORTAL_SIM_PORT:-8301}/"
+fi
+# The job worker delivers notifications, runs exports and sends each dossier step to the national portal
+# (django-tasks' database backend: no broker).
 .venv/bin/python manage.py db_worker --no-reload >"${MOTCUA_VAR_DIR:-var}/worker.log" 2>&1 &
 WORKER=$!
-trap 'kill "$WORKER" 2>/dev/null || true; scripts/simulators.sh stop payment >/dev/null 2>&1 || true' EXIT INT TERM
 .venv/bin/python manage.py runserver "127.0.0.1:${PORT}" --noreload

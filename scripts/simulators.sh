@@ -1,61 +1,82 @@
 #!/usr/bin/env bash
-# Start or stop the local national-system simulators in the background (docs/integrations-national-portal.md,
-# docs/payments.md).
-#   scripts/simulators.sh start [portal|payment|all]   national portal (Cổng DVCQG) simulator on
-#                                  http://127.0.0.1:${PORTAL_SIM_PORT:-8301}, payment-platform simulator on
-#                                  http://127.0.0.1:${PAYMENT_SIM_PORT:-8302} (default: all)
-#   scripts/simulators.sh stop [portal|payment|all]    stop what `start` started (by its recorded process id)
-#   scripts/simulators.sh status [portal|payment|all]
-# Extra flags go in PORTAL_SIM_ARGS (e.g. "--session-seconds 60 --state var/portal.json") and PAYMENT_SIM_ARGS
-# (e.g. "--duplicate-callbacks 1"). The payment platform sends its confirmations to
-# $MOTCUA_PUBLIC_URL/thanh-toan/paygov/ipn/ and returns browsers to $MOTCUA_PUBLIC_URL/thanh-toan/paygov/ket-qua/
-# (MOTCUA_PUBLIC_URL defaults to http://127.0.0.1:${PORT:-8000}).
+# Start or stop the local national-system simulators in the background (docs/integrations.md,
+# docs/integrations-national-portal.md). Each one also has a page of its own, in Vietnamese:
+#   national portal (Cổng DVCQG)    http://127.0.0.1:${PORTAL_SIM_PORT:-8301}/   python -m simulators.national_portal
+#   LGSP gateway, relaying /dvcqg/  http://127.0.0.1:${LGSP_SIM_PORT:-8300}/     python -m simulators.lgsp
+#   national payment platform       http://127.0.0.1:${PAYMENT_SIM_PORT:-8302}/   python -m simulators.payment_platform
+#   EMC monitoring stand-in         http://127.0.0.1:${EMC_SIM_PORT:-8303}/      python -m simulators.emc
+#   scripts/simulators.sh start     start those not running yet; wait until each answers
+#   scripts/simulators.sh stop      stop what `start` started (by its recorded process ids)
+#   scripts/simulators.sh status    exit 1 unless every simulator runs
+# Extra flags per simulator: PORTAL_SIM_ARGS (e.g. "--session-seconds 60 --state var/portal.json"), LGSP_SIM_ARGS
+# (e.g. "--token-style auth_header"), PAYMENT_SIM_ARGS (e.g. "--duplicate-callbacks 1"), EMC_SIM_ARGS. Faults at run time: POST /_faults on each (see its --help).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-.venv/bin/python}"
-RUN_DIR=var/simulators
+PORTAL_PORT="${PORTAL_SIM_PORT:-8301}"
+LGSP_PORT="${LGSP_SIM_PORT:-8300}"
+EMC_PORT="${EMC_SIM_PORT:-8303}"
+PAYMENT_PORT="${PAYMENT_SIM_PORT:-8302}"
+# The payment platform confirms to the province and returns browsers to it (MOTCUA_PUBLIC_URL, as demo.sh sets it).
 PUBLIC_URL="${MOTCUA_PUBLIC_URL:-http://127.0.0.1:${PORT:-8000}}"
+RUN_DIR="${SIMULATORS_RUN_DIR:-${MOTCUA_VAR_DIR:-var}/simulators}"
+SIMULATORS="national_portal lgsp payment_platform emc"
 mkdir -p "$RUN_DIR"
 
-# name, module, port, label
-sim_module() { case "$1" in portal) echo national_portal ;; payment) echo payment_platform ;; esac; }
-sim_port() { case "$1" in portal) echo "${PORTAL_SIM_PORT:-8301}" ;; payment) echo "${PAYMENT_SIM_PORT:-8302}" ;; esac; }
-sim_label() { case "$1" in portal) echo "national portal simulator" ;; payment) echo "payment platform simulator" ;; esac; }
-sim_args() {
-  case "$1" in
-    portal) echo "${PORTAL_SIM_ARGS:-}" ;;
-    payment) echo "--callback-url ${PUBLIC_URL}/thanh-toan/paygov/ipn/ --return-url ${PUBLIC_URL}/thanh-toan/paygov/ket-qua/ ${PAYMENT_SIM_ARGS:-}" ;;
-  esac
-}
-pid_file() { echo "$RUN_DIR/$(sim_module "$1").pid"; }
-running() { [ -f "$(pid_file "$1")" ] && kill -0 "$(cat "$(pid_file "$1")")" 2>/dev/null; }
+running() { [ -f "$RUN_DIR/$1.pid" ] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }
 
-start_one() {
-  local name=$1 module port log
-  module=$(sim_module "$name"); port=$(sim_port "$name"); log="$RUN_DIR/$module.log"
-  if running "$name"; then echo "$(sim_label "$name") already running (pid $(cat "$(pid_file "$name")"))"; return 0; fi
-  # shellcheck disable=SC2046 # the arguments are a list of flags
-  nohup "$PYTHON" -m "simulators.$module" --port "$port" $(sim_args "$name") >"$log" 2>&1 &
-  echo $! >"$(pid_file "$name")"
-  echo "$(sim_label "$name"): http://127.0.0.1:$port/ (pid $!, log $log)"
+wait_ready() {  # NAME PORT: until the simulator answers on its port (10 s at most)
+  "$PYTHON" - "$2" <<'PY' || { echo "$1 simulator did not start: see $RUN_DIR/$1.log" >&2; exit 1; }
+import sys, time, urllib.request
+deadline = time.monotonic() + 10
+while True:
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/_state", timeout=1).read()
+        break
+    except OSError:
+        if time.monotonic() > deadline:
+            sys.exit(1)
+        time.sleep(0.1)
+PY
 }
+
+start_one() {  # NAME PORT [FLAGS…]: python -m simulators.NAME --port PORT FLAGS…
+  local name=$1 port=$2
+  shift 2
+  if running "$name"; then echo "$name simulator already running (pid $(cat "$RUN_DIR/$name.pid"))"; return; fi
+  nohup "$PYTHON" -m "simulators.$name" --port "$port" "$@" >"$RUN_DIR/$name.log" 2>&1 &
+  echo $! >"$RUN_DIR/$name.pid"
+  wait_ready "$name" "$port"
+  echo "$name simulator: http://127.0.0.1:$port/ (pid $(cat "$RUN_DIR/$name.pid"), log $RUN_DIR/$name.log)"
+}
+
 stop_one() {
-  if running "$1"; then kill "$(cat "$(pid_file "$1")")"; echo "$(sim_label "$1") stopped"; else echo "$(sim_label "$1") not running"; fi
-  rm -f "$(pid_file "$1")"
-}
-status_one() {
-  if running "$1"; then echo "$(sim_label "$1"): running (pid $(cat "$(pid_file "$1")"), port $(sim_port "$1"))"
-  else echo "$(sim_label "$1"): not running"; return 1; fi
+  if running "$1"; then kill "$(cat "$RUN_DIR/$1.pid")"; echo "$1 simulator stopped"; fi
+  rm -f "$RUN_DIR/$1.pid"
 }
 
-case "${2:-all}" in
-  portal|payment) NAMES="$2" ;;
-  all) NAMES="portal payment" ;;
-  *) echo "usage: $0 start|stop|status [portal|payment|all]" >&2; exit 2 ;;
-esac
 case "${1:-start}" in
-  start) for name in $NAMES; do start_one "$name"; done ;;
-  stop) for name in $NAMES; do stop_one "$name"; done ;;
-  status) rc=0; for name in $NAMES; do status_one "$name" || rc=1; done; exit $rc ;;
-  *) echo "usage: $0 start|stop|status [portal|payment|all]" >&2; exit 2 ;;
+  start)
+    # shellcheck disable=SC2086 # the *_SIM_ARGS are lists of flags
+    start_one national_portal "$PORTAL_PORT" ${PORTAL_SIM_ARGS:-}
+    # shellcheck disable=SC2086
+    start_one lgsp "$LGSP_PORT" --route "dvcqg=http://127.0.0.1:$PORTAL_PORT" ${LGSP_SIM_ARGS:-}
+    # shellcheck disable=SC2086
+    # shellcheck disable=SC2086
+    start_one payment_platform "$PAYMENT_PORT" --callback-url "$PUBLIC_URL/thanh-toan/paygov/ipn/" \
+      --return-url "$PUBLIC_URL/thanh-toan/paygov/ket-qua/" ${PAYMENT_SIM_ARGS:-}
+    # shellcheck disable=SC2086
+    start_one emc "$EMC_PORT" ${EMC_SIM_ARGS:-}
+    ;;
+  stop)
+    for name in $SIMULATORS; do stop_one "$name"; done
+    ;;
+  status)
+    missing=0
+    for name in $SIMULATORS; do
+      if running "$name"; then echo "$name: running (pid $(cat "$RUN_DIR/$name.pid"))"; else echo "$name: not running"; missing=1; fi
+    done
+    exit "$missing"
+    ;;
+  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
 esac

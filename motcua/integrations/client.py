@@ -157,12 +157,14 @@ class IntegrationClient:
         self.config = system_config(config) if isinstance(config, str) else config
         self.breaker = breaker_for(self.config)
         self.sleep = sleep
+        self.gateway: LgspGateway | None = None
         if self.config.via_lgsp:
-            gateway = lgsp or LgspGateway.from_environment()
+            gateway = self.gateway = lgsp or LgspGateway.from_environment()
             if not gateway.base_url:
                 raise IntegrationError(f"{self.config.name} is routed via LGSP but MOTCUA_LGSP_URL is not set")
             base_url = f"{gateway.base_url}/{(self.config.lgsp_path or self.config.name).strip('/')}"
-            auth_headers = gateway.headers()
+            # A fetched token is asked for at each call (`_gateway_headers`), so a client is built offline.
+            auth_headers = {} if gateway.fetches_tokens else gateway.headers()
         else:
             base_url = self.config.base_url
             auth_headers = {"Authorization": f"Bearer {self.config.token}"} if self.config.token else {}
@@ -179,6 +181,19 @@ class IntegrationClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _gateway_headers(self, *, renew: bool = False) -> dict[str, str]:
+        """The LGSP headers with the process's fetched token (a new one when RENEW: the gateway refused it)."""
+        if self.gateway is None or not self.gateway.fetches_tokens:
+            return {}
+        from motcua.integrations import lgsp_tokens
+
+        if renew:
+            lgsp_tokens.forget(self.gateway)
+        try:
+            return self.gateway.headers()
+        except lgsp_tokens.TokenError as exc:
+            raise IntegrationError(f"{self.config.name}: {exc}") from exc
+
     def call(self, operation: str, method: str, path: str, *, parse: Callable[[httpx.Response], T],
              json: Any = None, content: bytes | None = None, headers: dict[str, str] | None = None,
              idempotency_key: str = "", dossier_id: int | None = None) -> Result[T]:
@@ -188,8 +203,10 @@ class IntegrationClient:
         headers = dict(headers or {})
         if idempotency_key:
             headers["Idempotency-Key"] = idempotency_key
-        request = self.http.build_request(method, path, json=json, content=content, headers=headers)
+        request = self.http.build_request(method, path, json=json, content=content,
+                                          headers={**headers, **self._gateway_headers()})
         body = request.read()
+        token_renewed = False
         retryable = method in IDEMPOTENT_METHODS or bool(idempotency_key)
         max_attempts = self.config.max_attempts if retryable else 1
         evidence: dict[str, Any] = {"system": self.config.name, "operation": operation, "dossier_id": dossier_id,
@@ -213,6 +230,15 @@ class IntegrationClient:
             elapsed_ms = int((time.monotonic() - started) * 1000)
             answer = response.content if response is not None else b""
             status = response.status_code if response is not None else None
+            if status == 401 and not token_renewed and self.gateway is not None and self.gateway.fetches_tokens:
+                # The gateway refused its token (expired early, revoked): fetch a new one and send again once.
+                record_call(**evidence, attempt=attempt, status_code=status, duration_ms=elapsed_ms,
+                            response_sha256=_digest(answer), response_size=len(answer),
+                            error="HTTP 401: LGSP token refused, fetching a new one")
+                token_renewed = True
+                request = self.http.build_request(method, path, json=json, content=content,
+                                                  headers={**headers, **self._gateway_headers(renew=True)})
+                continue
             transient = response is None or (status is not None and (status >= 500 or status in RETRYABLE_4XX))
             value: T | None = None
             parsed = False

@@ -27,19 +27,42 @@ class LgspGateway:
     base_url: str
     token: str = field(repr=False, default="")
     access_token: str = field(repr=False, default="")
+    # Set token_style to fetch (and refresh) the Bearer token from the gateway instead of using `token`.
+    token_style: str = ""
+    token_url: str = ""
+    client_id: str = ""
+    client_secret: str = field(repr=False, default="")
+
+    def __post_init__(self) -> None:
+        from motcua.integrations.adapters.lgsp import TOKEN_STYLES
+
+        if self.token_style and self.token_style not in TOKEN_STYLES:
+            raise ImproperlyConfigured(f"MOTCUA_LGSP_TOKEN_STYLE must be one of {', '.join(TOKEN_STYLES)}")
+        if self.token_style and not self.client_id:
+            raise ImproperlyConfigured("MOTCUA_LGSP_TOKEN_STYLE needs MOTCUA_LGSP_CLIENT_ID")
 
     @classmethod
     def from_environment(cls) -> LgspGateway:
         return cls(base_url=str(settings.MOTCUA_LGSP_URL).rstrip("/"), token=env_secret("MOTCUA_LGSP_TOKEN"),
-                   access_token=env_secret("MOTCUA_LGSP_ACCESS_TOKEN"))
+                   access_token=env_secret("MOTCUA_LGSP_ACCESS_TOKEN"),
+                   token_style=str(settings.MOTCUA_LGSP_TOKEN_STYLE), token_url=str(settings.MOTCUA_LGSP_TOKEN_URL),
+                   client_id=str(settings.MOTCUA_LGSP_CLIENT_ID), client_secret=env_secret("MOTCUA_LGSP_CLIENT_SECRET"))
+
+    @property
+    def fetches_tokens(self) -> bool:
+        return bool(self.token_style)
 
     def headers(self) -> dict[str, str]:
-        headers = {}
-        if self.token:
-            headers["Authorization"] = f"Bearer {self.token}"
-        if self.access_token:
-            headers["lgspaccesstoken"] = self.access_token
-        return headers
+        """The headers of a call through the gateway; with a token style, fetches a token first if the process
+        holds none that is still good (motcua.integrations.lgsp_tokens)."""
+        from motcua.integrations.adapters.lgsp import call_headers
+
+        token = self.token
+        if self.token_style:
+            from motcua.integrations.lgsp_tokens import current_token
+
+            token = current_token(self)
+        return call_headers(token, self.access_token)
 
 
 @dataclass(frozen=True)
@@ -48,7 +71,7 @@ class SystemConfig:
     MOTCUA_INTEGRATION_<NAME>_TOKEN or the file named by MOTCUA_INTEGRATION_<NAME>_TOKEN_FILE."""
 
     name: str
-    base_url: str
+    base_url: str = ""  # may stay empty for a system reached via LGSP
     label: str = ""
     connect_timeout: float = 5.0
     read_timeout: float = 6.0  # what OpenCPS uses for the national portal
