@@ -19,8 +19,9 @@ from django.urls import reverse
 from motcua.dossiers.models import Dossier, PortalSync
 from motcua.integrations import lgsp_tokens
 from motcua.integrations import national_portal_sync as sync
-from motcua.integrations.tests.test_national_portal_sync import _forget_committed_call_records  # noqa: F401
 from motcua.signing.tests.helpers import run_demo_setup
+
+pytestmark = pytest.mark.usefixtures("forget_committed_call_records")  # committed evidence (PostgreSQL)
 
 ROOT = Path(__file__).resolve().parents[3]
 SETTINGS_FROM_ENV: dict[str, tuple[str, Callable[[str], object]]] = {

@@ -16,11 +16,10 @@ from motcua.integrations.adapters import lgsp
 from motcua.integrations.client import IntegrationClient, IntegrationError
 from motcua.integrations.config import LgspGateway
 from motcua.integrations.models import CallRecord
-from motcua.integrations.tests.test_national_portal_sync import _forget_committed_call_records  # noqa: F401
 from simulators.lgsp import GatewayConfig, GatewaySimulator
 from simulators.national_portal import PortalSimulator, SimulatorConfig
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("forget_committed_call_records")]
 GATEWAY = GatewayConfig()
 
 

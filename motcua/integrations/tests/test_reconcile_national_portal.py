@@ -19,11 +19,12 @@ from motcua.integrations.reconcile_portal import reconcile
 from motcua.integrations.tests import test_national_portal_sync as sync_tests
 from motcua.integrations.tests.test_national_portal_sync import expected_steps, steps_of, stored
 
+pytestmark = pytest.mark.usefixtures("forget_committed_call_records")  # committed evidence (PostgreSQL)
+
 # The sync tests' fixtures: the simulator on a free port, the settings pointing at it, and the clean-up of the call
 # records committed on their own connection.
 simulator = sync_tests.simulator
 portal_settings = sync_tests.portal_settings
-_forget_committed_call_records = sync_tests._forget_committed_call_records
 
 
 def synced_dossier(catalog, agencies, clerk, day=30):
