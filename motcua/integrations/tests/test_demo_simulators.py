@@ -49,6 +49,7 @@ def free_port() -> int:
 def simulators(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}
     env.update(PORTAL_SIM_PORT=str(free_port()), LGSP_SIM_PORT=str(free_port()), EMC_SIM_PORT=str(free_port()),
+               PAYMENT_SIM_PORT=str(free_port()),
                SIMULATORS_RUN_DIR=str(tmp_path / "run"), PYTHON=sys.executable)
 
     def script(*args: str) -> subprocess.CompletedProcess[str]:
@@ -62,7 +63,7 @@ def simulators(tmp_path):
         yield env
     finally:
         stopped = script("stop")
-        assert stopped.returncode == 0 and stopped.stdout.count("stopped") == 3, stopped.stdout
+        assert stopped.returncode == 0 and stopped.stdout.count("stopped") == 4, stopped.stdout
         assert script("status").returncode == 1
 
 
@@ -109,7 +110,7 @@ def test_the_demos_dossiers_reach_the_simulated_portal_through_the_gateway(
 
     home = client.get(reverse("home")).content.decode()
     assert "Cổng Dịch vụ công quốc gia (mô phỏng): hồ sơ đã nhận" in home  # Vietnamese first
-    for port in ("PORTAL_SIM_PORT", "LGSP_SIM_PORT", "EMC_SIM_PORT"):
+    for port in ("PORTAL_SIM_PORT", "LGSP_SIM_PORT", "PAYMENT_SIM_PORT", "EMC_SIM_PORT"):
         assert f'href="http://127.0.0.1:{simulators[port]}/"' in home
     assert f'src="http://127.0.0.1:{simulators["EMC_SIM_PORT"]}/emc.js"' in home
     from django.contrib.auth import get_user_model
