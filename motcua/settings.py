@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "motcua.audit",
     "motcua.signing",
     "motcua.integrations",
+    "motcua.privacy",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.admin",
