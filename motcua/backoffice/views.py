@@ -48,6 +48,7 @@ from motcua.dossiers.models import CLOCK_STOPPED_STATUSES, Dossier, Notice, Stat
 from motcua.dossiers.workflow import ACTION_LABELS, WorkflowError
 from motcua.identity.actions import RepresentationError, decide_representation
 from motcua.identity.models import Representation, User
+from motcua.integrations import business_register
 
 logger = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -185,13 +186,16 @@ def intake(request: HttpRequest, scope: StaffScope, national_code: str) -> HttpR
     posted: Intake | None = None
     earlier: Dossier | None = None
     errors: dict[str, tuple[str, str]] = {}
+    business: business_register.IntakeLookup | None = None
     key = request.POST.get("idempotency_key", "")
     if not IDEMPOTENCY_KEY.match(key):
         key = uuid.uuid4().hex
     if request.method == "POST":
         posted = parse_intake(request.POST, request.FILES, version, competent, receiving)
         errors = dict(posted.errors)
-        if not errors and posted.competent_agency is not None:
+        if request.POST.get("lookup") == "business_register":  # fill the organisation from the register, no dossier
+            business = business_register.intake_lookup(posted.values, actor=scope.user)
+        elif not errors and posted.competent_agency is not None:
             try:
                 dossier = actions.submit_dossier(
                     procedure=procedure, channel=posted.channel, applicant=posted.applicant,
@@ -210,6 +214,8 @@ def intake(request: HttpRequest, scope: StaffScope, national_code: str) -> HttpR
                         idempotency_key=f"counter:{scope.user.pk}:{key}").first()
                     key = uuid.uuid4().hex
             else:
+                business_register.attach_to_dossier(request.POST.get("business_answer", ""), dossier=dossier,
+                                                    actor=scope.user)
                 messages.success(request, _("Dossier %(code)s received. Print the receipt for the applicant.")
                                  % {"code": dossier.code})
                 return redirect("backoffice:dossier", code=dossier.code)
@@ -232,6 +238,8 @@ def intake(request: HttpRequest, scope: StaffScope, national_code: str) -> HttpR
         "fields": build_fields(version.eform_schema, posted.form_data if posted else {}, field_errors),
         "errors": items, "inline": {key: item.text for key, item in zip(errors, items, strict=True)},
         "had_uploads": bool(posted and posted.uploads), "earlier": earlier,
+        "business": business, "business_register_on": business_register.is_configured(),
+        "business_answer": request.POST.get("business_answer", "")[:12],
     }
     return render(request, "backoffice/intake.html", context, status=400 if errors else 200)
 
