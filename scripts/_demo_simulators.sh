@@ -2,7 +2,8 @@
 # the simulators that scripts/simulators.sh starts. Each value may be set beforehand to override it.
 # The national portal sync goes through the LGSP gateway simulator, which relays /dvcqg/ to the portal simulator; the
 # demo fetches the gateway's token (client_credentials) with the simulators' DEMO credentials.
-export MOTCUA_INTEGRATION_SYSTEMS_JSON="${MOTCUA_INTEGRATION_SYSTEMS_JSON:-{\"dvcqg\": {\"label\": \"Cổng Dịch vụ công quốc gia (mô phỏng)\", \"via_lgsp\": true, \"lgsp_path\": \"dvcqg\", \"headers\": {\"dstcode\": \"VN:GOV:000.00.00.G22:DVCQG\"}}, \"dancu\": {\"label\": \"CSDL quốc gia về dân cư (mô phỏng)\", \"via_lgsp\": true, \"lgsp_path\": \"dancu\"}}}"
+DEMO_SYSTEMS='{"dvcqg": {"label": "Cổng Dịch vụ công quốc gia (mô phỏng)", "via_lgsp": true, "lgsp_path": "dvcqg", "headers": {"dstcode": "VN:GOV:000.00.00.G22:DVCQG"}}, "dancu": {"label": "CSDL quốc gia về dân cư (mô phỏng)", "via_lgsp": true, "lgsp_path": "dancu"}}'
+export MOTCUA_INTEGRATION_SYSTEMS_JSON="${MOTCUA_INTEGRATION_SYSTEMS_JSON:-$DEMO_SYSTEMS}"
 export MOTCUA_LGSP_URL="${MOTCUA_LGSP_URL:-http://127.0.0.1:${LGSP_SIM_PORT:-8300}}"
 export MOTCUA_LGSP_TOKEN_STYLE="${MOTCUA_LGSP_TOKEN_STYLE:-client_credentials}"
 export MOTCUA_LGSP_CLIENT_ID="${MOTCUA_LGSP_CLIENT_ID:-motcua-demo}"

@@ -70,4 +70,4 @@ class RegistryAnswerAdmin(_ReadOnly):
     date_hierarchy = "answered_at"
     list_select_related = ("dossier", "actor")
     exclude = ("data", "national_id")
-    readonly_fields = [field.name for field in RegistryAnswer._meta.fields if field.name not in exclude]
+    readonly_fields = [field.name for field in RegistryAnswer._meta.fields if field.name not in ("data", "national_id")]

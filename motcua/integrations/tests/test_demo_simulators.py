@@ -129,7 +129,7 @@ def test_the_demos_dossiers_reach_the_simulated_portal_through_the_gateway(
         answer = population.lookup_person(citizen.national_id, purpose="demo")
     finally:
         lgsp_tokens.forget_all()
-    assert answer.found and answer.person is not None and answer.person.full_name == citizen.get_full_name()
+    assert answer.found and answer.person is not None and answer.person.full_name == citizen.full_name
     assert "dancu" in {c["route"] for c in json.loads(get(f"{lgsp_url}/_state"))["calls"]}
 
 
