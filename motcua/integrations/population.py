@@ -314,3 +314,28 @@ def verification(dossier: Dossier) -> str:
     if latest is not None and latest.status == Status.NOT_FOUND:
         return NOT_FOUND
     return UNVERIFIED
+
+
+# Differences that keep the automatic check step for its officer (an address typed otherwise is common and is
+# shown on the dossier, but is no reason to doubt who the applicant is).
+BLOCKING_DIFFERENCES = frozenset({"full_name", "national_id", "date_of_birth", "sex"})
+
+
+def step_evidence(dossier: Dossier) -> dict[str, Any] | None:
+    """The workflow's `population_check` (an automatic catalog step): the evidence to record when the registry
+    found the applicant and what was typed about who they are agrees with it; None keeps the step for the
+    specialist (not looked up, the registry did not answer, not found, or a name that differs)."""
+    answer = verifying_answer(dossier)
+    if answer is None:
+        return None
+    person = RegistryResult.from_answer(answer).person
+    if person is None or any(d.field in BLOCKING_DIFFERENCES
+                             for d in differences(typed_on_dossier(dossier), person)):
+        return None
+    answered = timezone.localtime(answer.answered_at)
+    return {
+        "registry_answer": answer.pk, "registry_source": answer.source, "registry_sha256": answer.response_sha256,
+        "registry_answered_at": answer.answered_at.isoformat(),
+        "note": (f"Đã đối chiếu tự động với CSDL quốc gia về dân cư lúc {answered:%H:%M:%S %d/%m/%Y} "
+                 f"(SHA-256 {answer.response_sha256[:16]}…)"),
+    }
