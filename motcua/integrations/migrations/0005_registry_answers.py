@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('dossiers', '0011_survey_response_source'),
-        ('integrations', '0003_portal_reconciliation_runs'),
+        ('integrations', '0004_business_register_answers'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
