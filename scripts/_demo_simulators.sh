@@ -4,7 +4,7 @@
 # demo fetches the gateway's token (client_credentials) with the simulators' DEMO credentials. The business register
 # (`dkkd`) and the population database (`dancu`) are reached the same way, through the gateway's /dkkd/ and /dancu/
 # routes.
-DEMO_SYSTEMS='{"dvcqg": {"label": "Cổng Dịch vụ công quốc gia (mô phỏng)", "via_lgsp": true, "lgsp_path": "dvcqg", "headers": {"dstcode": "VN:GOV:000.00.00.G22:DVCQG"}}, "dkkd": {"label": "CSDL quốc gia về đăng ký doanh nghiệp (mô phỏng)", "via_lgsp": true, "lgsp_path": "dkkd"}, "dancu": {"label": "CSDL quốc gia về dân cư (mô phỏng)", "via_lgsp": true, "lgsp_path": "dancu"}}'
+DEMO_SYSTEMS='{"dvcqg": {"label": "Cổng Dịch vụ công quốc gia (mô phỏng)", "via_lgsp": true, "lgsp_path": "dvcqg", "headers": {"dstcode": "VN:GOV:000.00.00.G22:DVCQG"}}, "dkkd": {"label": "CSDL quốc gia về đăng ký doanh nghiệp (mô phỏng)", "via_lgsp": true, "lgsp_path": "dkkd"}, "dancu": {"label": "CSDL quốc gia về dân cư (mô phỏng)", "via_lgsp": true, "lgsp_path": "dancu", "read_timeout": 3, "max_attempts": 2}}'
 export MOTCUA_INTEGRATION_SYSTEMS_JSON="${MOTCUA_INTEGRATION_SYSTEMS_JSON:-$DEMO_SYSTEMS}"
 export MOTCUA_LGSP_URL="${MOTCUA_LGSP_URL:-http://127.0.0.1:${LGSP_SIM_PORT:-8300}}"
 export MOTCUA_LGSP_TOKEN_STYLE="${MOTCUA_LGSP_TOKEN_STYLE:-client_credentials}"
