@@ -13,4 +13,6 @@ export MOTCUA_NATIONAL_PORTAL_USERNAME="${MOTCUA_NATIONAL_PORTAL_USERNAME:-motcu
 export MOTCUA_NATIONAL_PORTAL_PASSWORD="${MOTCUA_NATIONAL_PORTAL_PASSWORD:-motcua-demo-password}"
 export MOTCUA_EMC_SCRIPT_URL="${MOTCUA_EMC_SCRIPT_URL:-http://127.0.0.1:${EMC_SIM_PORT:-8303}/emc.js}"
 export MOTCUA_EMC_SITE_ID="${MOTCUA_EMC_SITE_ID:-DEMO-DONGNAI}"
-export MOTCUA_DEMO_SIMULATOR_PAGES_JSON="${MOTCUA_DEMO_SIMULATOR_PAGES_JSON:-{\"dvcqg\": \"http://127.0.0.1:${PORTAL_SIM_PORT:-8301}/\", \"lgsp\": \"http://127.0.0.1:${LGSP_SIM_PORT:-8300}/\", \"paygov\": \"http://127.0.0.1:${PAYMENT_SIM_PORT:-8302}/\", \"emc\": \"http://127.0.0.1:${EMC_SIM_PORT:-8303}/\"}}"
+export MOTCUA_DEMO_SIMULATOR_PAGES_JSON="${MOTCUA_DEMO_SIMULATOR_PAGES_JSON:-{\"dvcqg\": \"http://127.0.0.1:${PORTAL_SIM_PORT:-8301}/\", \"lgsp\": \"http://127.0.0.1:${LGSP_SIM_PORT:-8300}/\", \"paygov\": \"http://127.0.0.1:${PAYMENT_SIM_PORT:-8302}/\", \"emc\": \"http://127.0.0.1:${EMC_SIM_PORT:-8303}/\", \"vneid\": \"http://127.0.0.1:${VNEID_SIM_PORT:-8306}/\"}}"
+# "Đăng nhập bằng VNeID" signs in at the VNeID simulator (demo people with level 1 and level 2 accounts; docs/vneid.md).
+export MOTCUA_OIDC_PROVIDERS_JSON="${MOTCUA_OIDC_PROVIDERS_JSON:-{\"vneid\": {\"label\": \"VNeID (mô phỏng)\", \"server_metadata_url\": \"http://127.0.0.1:${VNEID_SIM_PORT:-8306}/.well-known/openid-configuration\", \"client_id\": \"motcua-demo\", \"client_secret\": \"motcua-demo-vneid-secret\"}}}"
