@@ -75,6 +75,9 @@ case "${1:-start}" in
     start_one emc "$EMC_PORT" ${EMC_SIM_ARGS:-}
     # shellcheck disable=SC2086
     start_one business_register "$BUSINESS_PORT" ${BUSINESS_SIM_ARGS:-}
+    # The province's sign-in callback is registered with the provider (docs/vneid.md).
+    # shellcheck disable=SC2086
+    start_one vneid "$VNEID_PORT" --redirect-uri "$PUBLIC_URL/dinh-danh/vneid/callback/" ${VNEID_SIM_ARGS:-}
     ;;
   stop)
     for name in $SIMULATORS; do stop_one "$name"; done
