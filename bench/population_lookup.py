@@ -54,8 +54,7 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from motcua.integrations import lgsp_tokens
-    from motcua.integrations import population
+    from motcua.integrations import lgsp_tokens, population
     from simulators.lgsp import GatewayConfig, GatewaySimulator
     from simulators.population import PEOPLE, PopulationSimulator
 
@@ -67,7 +66,7 @@ def main() -> None:
               lambda i: population.lookup_person(numbers[i % len(numbers)], purpose="bench"))
         settings.MOTCUA_INTEGRATION_SYSTEMS = {"dancu": {"via_lgsp": True, "lgsp_path": "dancu", **fast}}
         settings.MOTCUA_LGSP_URL = gw.url
-        settings.MOTCUA_LGSP_TOKEN_STYLE = "client_credentials"
+        settings.MOTCUA_LGSP_TOKEN_STYLE = "client_credentials"  # noqa: S105 - a style name, not a secret
         settings.MOTCUA_LGSP_CLIENT_ID = gw.config.client_id
         os.environ["MOTCUA_LGSP_CLIENT_SECRET"] = gw.config.client_secret
         os.environ["MOTCUA_LGSP_ACCESS_TOKEN"] = gw.config.access_key

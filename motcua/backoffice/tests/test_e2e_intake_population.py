@@ -2,16 +2,19 @@
 population database, sees the form filled and marked, receives the dossier and finds the registry panel with the
 evidence; axe-core finds no accessibility violation on either page and nothing scrolls sideways."""
 
+from pathlib import Path
+
 import pytest
 from django.test import Client
 
 from motcua.dossiers.models import Dossier
 from motcua.integrations import population
 from motcua.integrations.tests.population_helpers import OTHER_CITIZEN_ID
-from motcua.portal.tests.test_e2e_browser import CHROMIUM, assert_accessible, axe_script, browser_page  # noqa: F401
+from motcua.portal.tests import test_e2e_browser as e2e
 
-pytestmark = pytest.mark.skipif(not __import__("pathlib").Path(CHROMIUM).exists(),
-                                reason="Debian's chromium is installed by .ci/run")
+axe_script = e2e.axe_script  # fixtures shared with the citizen's browser test
+browser_page = e2e.browser_page
+pytestmark = pytest.mark.skipif(not Path(e2e.CHROMIUM).exists(), reason="Debian's chromium is installed by .ci/run")
 
 
 def test_counter_intake_prefilled_from_the_registry_on_a_phone(units_restored, live_server, browser_page,
@@ -29,7 +32,7 @@ def test_counter_intake_prefilled_from_the_registry_on_a_phone(units_restored, l
     assert page.input_value("#name") == "Trần Thị Bình"
     assert "phường Trấn Biên" in page.input_value("#address")
     assert page.locator(".tag-registry").count() == 2
-    assert_accessible(page, axe_script, "intake pre-filled")
+    e2e.assert_accessible(page, axe_script, "intake pre-filled")
 
     page.fill("#f-nguoi_su_dung_dat__ho_ten", "Trần Thị Bình")
     page.fill("#f-nguoi_su_dung_dat__so_dinh_danh", OTHER_CITIZEN_ID)
@@ -46,4 +49,4 @@ def test_counter_intake_prefilled_from_the_registry_on_a_phone(units_restored, l
     assert population.is_verified(dossier)
     panel = page.inner_text("#registry")
     assert "Đã xác minh" in panel and dossier.registry_answers.get().response_sha256 in panel
-    assert_accessible(page, axe_script, "dossier with registry panel")
+    e2e.assert_accessible(page, axe_script, "dossier with registry panel")
