@@ -186,5 +186,6 @@ def run_demo_setup(settings, directory: Path, password: str = "demo-pass-123") -
     for name, value in demo_signing_settings(directory).items():
         setattr(settings, name, value)
     settings.MOTCUA_DEMO_SIGNING = True
+    settings.MOTCUA_SIGNING_FALLBACK = True  # its default in the demo
     settings.MOTCUA_SIGNING_TSA_URL = ""
     return out.getvalue()
