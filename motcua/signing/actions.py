@@ -288,8 +288,9 @@ def approve_with_result(dossier: Dossier, *, actor: User, expected_version: int 
 # --- verification -----------------------------------------------------------------------------------
 
 def verify(content: bytes) -> Verification:
-    """Our verdict on CONTENT against the configured trust roots."""
-    return verify_pdf(content, trust_roots=config.trust_roots())
+    """Our verdict on CONTENT against the configured trust roots and revocation lists."""
+    return verify_pdf(content, trust_roots=config.trust_roots(), crls=config.crls(),
+                      allow_fetching=config.revocation_fetching())
 
 
 def check_document(document: DossierDocument) -> DocumentCheck | None:

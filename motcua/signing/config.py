@@ -186,6 +186,31 @@ def trust_roots() -> list[x509.Certificate]:
     return roots
 
 
+def crls() -> list[bytes]:
+    """The certificate revocation lists the verifier checks: every *.crl (DER or PEM) in MOTCUA_SIGNING_CRL_DIR."""
+    from asn1crypto import pem
+
+    directory = str(getattr(settings, "MOTCUA_SIGNING_CRL_DIR", ""))
+    folder = Path(directory) if directory else None
+    if folder is None or not folder.is_dir():
+        return []
+    found: list[bytes] = []
+    for path in sorted(folder.glob("*.crl")):
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        if pem.detect(data):
+            found.extend(der for _type, _headers, der in pem.unarmor(data, multiple=True))
+        else:
+            found.append(data)
+    return found
+
+
+def revocation_fetching() -> bool:
+    return bool(getattr(settings, "MOTCUA_SIGNING_REVOCATION_FETCH", False))
+
+
 def demo_trusted() -> bool:
     """Whether the verifier trusts the demo CA (the demo: signatures it accepts may be DEMO ones)."""
     return any(is_demo_certificate(cert) for cert in trust_roots())

@@ -23,6 +23,7 @@ ROOT_KEY_FILE = "ca/root-key.pem"
 REVOKED_FILE = "ca/revoked.json"
 CRL_FILE = "crl/demo-ca.crl"
 IDENTITIES_DIR = "identities"
+REMOTE_DIR = "remote"  # the remote-signing simulator's credentials (simulators/remote_signing.py --credentials-dir)
 PKCS12_FILE = "agency.p12"
 CHAIN_FILE = "chain.pem"
 CRL_DAYS = 30
@@ -188,8 +189,9 @@ def ensure_demo_pki(directory: Path, *, organisation: str, now: dt.datetime | No
     (directory / CHAIN_FILE).write_bytes(root_pem)
     _write_private(directory / ROOT_KEY_FILE, root_key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
-    for stale in (directory / IDENTITIES_DIR).glob("*.p12"):  # issued by a previous root: no longer valid
-        stale.unlink()
+    for folder in (IDENTITIES_DIR, REMOTE_DIR):  # issued by a previous root: no longer valid
+        for stale in (directory / folder).glob("*.p12"):
+            stale.unlink()
     (directory / REVOKED_FILE).unlink(missing_ok=True)
     bundle = pkcs12.serialize_key_and_certificates(b"motcua-demo", leaf_key, leaf, [root],
                                                    serialization.NoEncryption())
@@ -199,7 +201,7 @@ def ensure_demo_pki(directory: Path, *, organisation: str, now: dt.datetime | No
 
 
 def issue_demo_certificate(directory: Path, key: str, *, common_name: str, organisation: str,
-                           now: dt.datetime | None = None, public_url: str = "") -> Path:
+                           now: dt.datetime | None = None, public_url: str = "", folder: str = IDENTITIES_DIR) -> Path:
     """The demo PKCS#12 file (unencrypted) of one agency or leader, `identities/<KEY>.p12`, made once under the
     demo root (`ensure_demo_pki` first); kept while valid and issued by the current root."""
     from cryptography import x509
@@ -208,9 +210,9 @@ def issue_demo_certificate(directory: Path, key: str, *, common_name: str, organ
     from cryptography.x509.oid import NameOID
 
     now = now or dt.datetime.now(dt.UTC)
-    if not key.replace("-", "").replace("_", "").isalnum():
+    if not key.replace("-", "").replace("_", "").replace(".", "").isalnum() or key.startswith("."):
         raise ValueError(f"not a file-safe key: {key!r}")
-    path = directory / IDENTITIES_DIR / f"{key}.p12"
+    path = directory / folder / f"{key}.p12"
     root = _root(directory)
     try:
         _k, existing, _o = pkcs12.load_key_and_certificates(path.read_bytes(), None)
@@ -237,6 +239,10 @@ def _revoked(directory: Path) -> dict[str, str]:
     except (OSError, ValueError):
         return {}
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def revoked_serials(directory: Path) -> set[str]:
+    return set(_revoked(directory))
 
 
 def write_crl(directory: Path, *, now: dt.datetime | None = None, only_if_stale: bool = False) -> Path:
@@ -293,7 +299,8 @@ def demo_certificates(directory: Path) -> list[tuple[str, Any]]:
     from cryptography.hazmat.primitives.serialization import pkcs12
 
     found = []
-    for path in [directory / PKCS12_FILE, *sorted((directory / IDENTITIES_DIR).glob("*.p12"))]:
+    for path in [directory / PKCS12_FILE, *sorted((directory / IDENTITIES_DIR).glob("*.p12")),
+                 *sorted((directory / REMOTE_DIR).glob("*.p12"))]:
         try:
             _key, cert, _others = pkcs12.load_key_and_certificates(path.read_bytes(), None)
         except (OSError, ValueError):

@@ -66,6 +66,8 @@ class SignatureReport:
     whole_file: bool
     unmodified: bool
     problems: tuple[str, ...]
+    revoked: bool = False  # the signer's certificate (or a CA above it) is revoked (CRL / OCSP)
+    revoked_at: dt.datetime | None = None
 
     @property
     def ok(self) -> bool:
@@ -95,6 +97,7 @@ UNTRUSTED = "untrusted"
 NOT_WHOLE_FILE = "not_whole_file"
 MODIFIED = "modified"
 BAD_TIMESTAMP = "bad_timestamp"
+REVOKED = "revoked"
 
 
 def qr_content(url: str, size: float) -> RawContent:
@@ -281,7 +284,9 @@ def _report(name: str, status: PdfSignatureStatus) -> SignatureReport:
         problems.append(NOT_INTACT)
     if not status.valid:
         problems.append(BAD_SIGNATURE)
-    if not status.trusted:
+    if status.revoked:
+        problems.append(REVOKED)
+    elif not status.trusted:
         problems.append(UNTRUSTED)
     if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
         problems.append(NOT_WHOLE_FILE)
@@ -298,11 +303,18 @@ def _report(name: str, status: PdfSignatureStatus) -> SignatureReport:
         intact=status.intact, cryptographically_valid=status.valid, trusted=status.trusted,
         whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
         unmodified=status.modification_level == ModificationLevel.NONE, problems=tuple(problems),
+        revoked=status.revoked,
+        revoked_at=status.revocation_details.revocation_date if status.revocation_details else None,
     )
 
 
-def verify_pdf(content: bytes, *, trust_roots: list[x509.Certificate]) -> Verification:
-    """Validate every signature of CONTENT against TRUST_ROOTS only (no OS store, no network).
+def verify_pdf(content: bytes, *, trust_roots: list[x509.Certificate], crls: Iterable[bytes] = (),
+               allow_fetching: bool = False) -> Verification:
+    """Validate every signature of CONTENT against TRUST_ROOTS only (no OS store; no network unless
+    ALLOW_FETCHING, which lets pyHanko fetch the CRLs and OCSP answers the certificates point to).
+
+    Revocation: the CRLS given (DER) are checked (soft-fail: a certificate no CRL covers is not refused for that);
+    a revoked signer's or CA's certificate gives the problem REVOKED.
 
     The verdict is VALID when there is at least one signature, every signature passes pyHanko's checks (intact,
     cryptographically valid, chaining to a trust root and within validity now, timestamp trusted), and the last
@@ -316,7 +328,8 @@ def verify_pdf(content: bytes, *, trust_roots: list[x509.Certificate]) -> Verifi
         return Verification(valid=False, is_pdf=False, problems=(NOT_PDF,))
     if not embedded:
         return Verification(valid=False, is_pdf=True, problems=(NO_SIGNATURE,))
-    context = ValidationContext(trust_roots=trust_roots, allow_fetching=False)
+    context = ValidationContext(trust_roots=trust_roots, allow_fetching=allow_fetching, crls=list(crls),
+                                revocation_mode="soft-fail")
     reports: list[SignatureReport] = []
     for index, sig in enumerate(embedded):
         try:
