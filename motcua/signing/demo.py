@@ -1,10 +1,12 @@
 """The demo's own certificate authority, so a signed e-result works out of the box in the demo — and only there.
 
 `setup_demo` calls `ensure_demo_pki` to make (once, in ./var/demo-signing/, never in git) a root CA and one
-agency signing certificate whose names carry `DEMO_MARK`; `scripts/demo.sh` sets `MOTCUA_DEMO_SIGNING=true` so the
-settings sign with that PKCS#12 file and the verifier trusts that root (`demo_signing_settings`). A production
-deployment (`MOTCUA_PRODUCTION=true`) refuses the flag, never signs with a DEMO certificate and never trusts one
-(`is_demo_certificate`, used by `motcua.signing.config` and the system check in `motcua.signing.checks`).
+agency signing certificate whose names carry `DEMO_MARK`, then `issue_demo_certificate` for each agency's and
+leader's own (`demo_setup.py`); `write_crl` / `revoke` keep the CA's revocation list. `scripts/demo.sh` sets
+`MOTCUA_DEMO_SIGNING=true` so the settings sign with that PKCS#12 file, trust that root and check that CRL
+(`demo_signing_settings`). A production deployment (`MOTCUA_PRODUCTION=true`) refuses the flag, never signs with
+a DEMO certificate and never trusts one (`is_demo_certificate`, used by `motcua.signing.config` and the system
+check in `motcua.signing.checks`).
 """
 
 from __future__ import annotations
