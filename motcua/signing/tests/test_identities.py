@@ -15,7 +15,7 @@ from motcua.dossiers.workflow import WorkflowError
 from motcua.signing.actions import approve_with_result, stamp_lines, upload_draft
 from motcua.signing.models import ResultDocument, SigningIdentity
 from motcua.signing.pdf import verify_pdf
-from motcua.signing.tests.helpers import asn1_cert, have, pdfsig
+from motcua.signing.tests.helpers import asn1_cert, have, pdfsig, visible_text
 from motcua.signing.tests.pki import issue, write_pkcs12
 
 WHEN = at(2026, 12, 2, 8)
@@ -96,6 +96,9 @@ def test_the_land_office_certificate_signs_the_land_result(land_office_identity,
     (lines,) = stamps
     assert lines[0] == "Ký bởi: Văn phòng Đăng ký đất đai tỉnh Đồng Nai"
     assert lines[1] == "Đơn vị: UBND tỉnh Đồng Nai (thử nghiệm)"
+    # …and that is what a reader shows in the signature block of the signed file.
+    shown = visible_text(signed)
+    assert "Ký bởi: Văn phòng Đăng ký đất đai tỉnh Đồng Nai" in shown and f"Hồ sơ: {dossier.code}" in shown
     if have("pdfsig"):  # a second, independent reading of the signature
         path = tmp_path / "ket-qua.pdf"
         path.write_bytes(signed)
@@ -117,6 +120,7 @@ def test_the_leaders_own_certificate_signs_when_they_have_one(land_office_identi
     assert result.signing_identity == identity
     assert signature_certificate(result.signed_file.read()).serial_number == own.cert.serial_number
     assert stamps[0][0] == "Ký bởi: Võ Minh Tâm"
+    assert "Ký bởi: Võ Minh Tâm" in visible_text(result.signed_file.read())
 
 
 @pytest.fixture
@@ -136,6 +140,19 @@ def test_without_an_identity_the_approval_waits_and_nothing_is_lost(commune_iden
     assert land_at_leader.status == Status.PROCESSING and land_at_leader.current_role == "leader"
     assert ResultDocument.objects.get(dossier=land_at_leader).state == ResultDocument.State.DRAFT
     assert not StoredDocument.objects.filter(dossier=land_at_leader, source=StoredDocument.Source.RESULT).exists()
+
+    # Through the staff page the leader reads why, in Vietnamese, and nothing moved.
+    from django.test import Client
+    from django.urls import reverse
+
+    as_leader = Client()
+    as_leader.force_login(leader, backend="django.contrib.auth.backends.ModelBackend")
+    response = as_leader.post(reverse("backoffice:dossier_action", args=[land_at_leader.code, "approve"]),
+                              {"approve-expected_version": land_at_leader.version})
+    assert response.status_code == 400
+    assert "Chưa có chứng thư ký số của Văn phòng Đăng ký đất đai tỉnh Đồng Nai" in response.content.decode()
+    land_at_leader.refresh_from_db()
+    assert land_at_leader.status == Status.PROCESSING
 
     # An inactive identity is none.
     SigningIdentity.objects.create(name="VPĐKĐĐ (cũ)", agency=demo_agencies["land_office"], kind="file",

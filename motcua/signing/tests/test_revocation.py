@@ -20,7 +20,7 @@ from motcua.signing import demo as demo_ca
 from motcua.signing.actions import approve_with_result, verify
 from motcua.signing.models import ResultDocument, SigningIdentity
 from motcua.signing.pdf import REVOKED, UNTRUSTED, verify_pdf
-from motcua.signing.tests.helpers import asn1_cert, draft_pdf, run_demo_setup, sign_with
+from motcua.signing.tests.helpers import asn1_cert, draft_pdf, run_demo_setup, sign_with, visible_text
 from motcua.signing.tests.pki import issue
 from motcua.signing.tests.test_identities import at_leader
 
@@ -91,6 +91,7 @@ def test_the_demo_signs_the_land_transfer_with_the_land_office_certificate_and_c
     assert result.certificate_subject.startswith("Common Name: Văn phòng Đăng ký đất đai tỉnh Đồng Nai (DEMO)") \
         or "Văn phòng Đăng ký đất đai tỉnh Đồng Nai (DEMO)" in result.certificate_subject
     signed = result.signed_file.read()
+    assert "Ký bởi: Văn phòng Đăng ký đất đai tỉnh Đồng Nai (DEMO)" in visible_text(signed)  # the stamp says so
     # The certificate says where its CRL is: motcua's own URL, which serves it.
     folder = Path(settings.MOTCUA_DEMO_SIGNING_DIR)
     from cryptography.hazmat.primitives.serialization import pkcs12
