@@ -118,9 +118,10 @@ def test_the_leaders_own_certificate_signs_when_they_have_one(land_office_identi
     approve_with_result(land_at_leader, actor=leader, expected_version=land_at_leader.version)
     result = ResultDocument.objects.get(dossier=land_at_leader, state=ResultDocument.State.SIGNED)
     assert result.signing_identity == identity
-    assert signature_certificate(result.signed_file.read()).serial_number == own.cert.serial_number
+    signed = result.signed_file.read()
+    assert signature_certificate(signed).serial_number == own.cert.serial_number
     assert stamps[0][0] == "Ký bởi: Võ Minh Tâm"
-    assert "Ký bởi: Võ Minh Tâm" in visible_text(result.signed_file.read())
+    assert "Ký bởi: Võ Minh Tâm" in visible_text(signed)
 
 
 @pytest.fixture
