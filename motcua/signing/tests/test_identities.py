@@ -44,7 +44,7 @@ def land_office_identity(per_agency, pki, tmp_path, demo_agencies, monkeypatch):
 
 def at_leader(demo_catalog, demo_agencies, citizen, clerk, specialist, tax_specialist, treasury_specialist, draft):
     dossier = land_dossier(demo_catalog, demo_agencies, citizen, WHEN, channel=Channel.ONLINE, receiving_agency=None,
-                           paper_documents=LAND_PAPERS)
+                           paper_documents=LAND_PAPERS, assurance_level=2)  # signed in with VNeID level 2
     dossier = actions.receive_dossier(dossier, actor=clerk, at=WHEN)
     for actor in (clerk, specialist, tax_specialist, treasury_specialist):
         dossier = actions.forward_dossier(dossier, actor=actor, at=WHEN)
