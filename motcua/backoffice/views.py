@@ -43,7 +43,7 @@ from motcua.directory.models import Role
 from motcua.dossiers import actions
 from motcua.dossiers.actions import IntakeError, Upload
 from motcua.dossiers.deadlines import remaining_working_time
-from motcua.dossiers.eforms import build_fields
+from motcua.dossiers.eforms import address_action, build_fields
 from motcua.dossiers.models import CLOCK_STOPPED_STATUSES, Dossier, Notice, Status
 from motcua.dossiers.workflow import ACTION_LABELS, WorkflowError
 from motcua.identity.actions import RepresentationError, decide_representation
@@ -190,8 +190,8 @@ def intake(request: HttpRequest, scope: StaffScope, national_code: str) -> HttpR
         key = uuid.uuid4().hex
     if request.method == "POST":
         posted = parse_intake(request.POST, request.FILES, version, competent, receiving)
-        errors = dict(posted.errors)
-        if not errors and posted.competent_agency is not None:
+        errors = {} if address_action(request.POST) else dict(posted.errors)  # an address button: shown again
+        if not errors and posted.competent_agency is not None and not address_action(request.POST):
             try:
                 dossier = actions.submit_dossier(
                     procedure=procedure, channel=posted.channel, applicant=posted.applicant,
@@ -229,7 +229,8 @@ def intake(request: HttpRequest, scope: StaffScope, national_code: str) -> HttpR
     context = {
         "procedure": procedure, "version": version, "competent": competent, "receiving": receiving,
         "values": values, "documents": documents, "idempotency_key": key,
-        "fields": build_fields(version.eform_schema, posted.form_data if posted else {}, field_errors),
+        "fields": build_fields(version.eform_schema, posted.form_data if posted else {}, field_errors,
+                               post=request.POST if posted else None),
         "errors": items, "inline": {key: item.text for key, item in zip(errors, items, strict=True)},
         "had_uploads": bool(posted and posted.uploads), "earlier": earlier,
     }

@@ -602,3 +602,54 @@ def current_province(code: str) -> Unit | None:
 
 def describe(candidates: Iterable[Candidate]) -> list[str]:
     return [c.label for c in candidates]
+
+
+# --- the structured address of e-forms (`"x-format": "address"`) -------------------------------------------------
+
+ADDRESS_PARTS = ("province_code", "commune_code", "street")
+
+
+def address_schema(spec: dict[str, object]) -> dict[str, object]:
+    """The full JSON Schema of an e-form address question written as `{"type": "object", "x-format": "address",
+    "title": …}`: the 2025 province and commune codes, the street and house, and the text they make. The author
+    may add `"required": ["street"]` to make the street part compulsory."""
+    properties: dict[str, object] = {
+        "province_code": {"type": "string", "title": "Tỉnh, thành phố", "pattern": "^[0-9]{2}$",
+                          "x-format": "province"},
+        "commune_code": {"type": "string", "title": "Xã, phường, đặc khu", "pattern": "^[0-9]{5}$",
+                         "x-format": "commune"},
+        "street": {"type": "string", "title": "Số nhà, đường, thôn, ấp", "maxLength": 200},
+        "text": {"type": "string", "maxLength": 400},
+    }
+    own = spec.get("properties")
+    if isinstance(own, dict):
+        properties.update(own)
+    required = spec.get("required")
+    extra = [k for k in required if k not in ("province_code", "commune_code")] if isinstance(required, list) else []
+    return {**spec, "type": "object", "properties": properties, "x-order": list(ADDRESS_PARTS),
+            "required": ["province_code", "commune_code", *extra]}
+
+
+def address_text(value: object) -> str:
+    """An address answer as a person reads it: "12 Lê Lợi, Phường Trấn Biên, Tỉnh Đồng Nai"."""
+    if not isinstance(value, dict):
+        return "" if value is None else str(value)
+    commune = current_commune(str(value.get("commune_code", "")))
+    province = current_province(str(value.get("province_code", "")))
+    if commune is None or province is None or commune.parent != province.code:
+        return str(value.get("text", ""))
+    return ", ".join(p for p in (str(value.get("street", "")).strip(), commune.name, province.name) if p)
+
+
+def address_problem(value: object) -> str:
+    """Which part of an address answer names no unit of the 2025 map ("province_code", "commune_code"), or ""."""
+    if not isinstance(value, dict):
+        return ""
+    province = str(value.get("province_code", ""))
+    commune_code = str(value.get("commune_code", ""))
+    if province and current_province(province) is None:
+        return "province_code"
+    commune = current_commune(commune_code) if commune_code else None
+    if commune_code and (commune is None or (province and commune.parent != province)):
+        return "commune_code"
+    return ""
