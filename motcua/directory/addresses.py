@@ -15,6 +15,7 @@ per process into an in-memory index (`forget_index()` drops it after the units c
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import threading
 import unicodedata
@@ -59,6 +60,7 @@ _PROVINCE_ALIASES = {
 _COUNTRY = {"viet nam", "vietnam", "vn"}
 _GLUED_UNIT = re.compile(r"^(p|q|f|x|h)(\d+)$")
 _SEPARATORS = re.compile(r"[,;\n]")
+_WORDS = re.compile(r"\w+")
 
 
 class Status(StrEnum):
@@ -179,6 +181,7 @@ def core_name(name: str, unit_type: str) -> str:
     return _numbers(" ".join(folded))
 
 
+@functools.lru_cache(maxsize=8192)
 def read_part(part: str) -> tuple[frozenset[str], str, str]:
     """One comma-separated part of an address: (unit types its unit word announces, the name without the unit
     word, the whole part folded). "TP. Đồng Xoài" → ({"Thành phố"}, "dong xoai", "tp dong xoai")."""
@@ -456,9 +459,10 @@ def _street(reading: _Reading) -> str:
 def _accented(index: _Map, codes: set[str], typed: str) -> set[str]:
     """Of CODES, those whose name is written in TYPED with the same diacritics ("Trực Hùng", not "Trực Hưng"),
     when that settles something; else CODES."""
-    written = unicodedata.normalize("NFC", typed).lower()
-    same = {c for c in codes if re.search(
-        r"(^|\W)" + re.escape(_bare_name(index.units["commune"][c]).lower()) + r"($|\W)", written)}
+    if len(codes) < 2:
+        return codes
+    written = " " + " ".join(_WORDS.findall(unicodedata.normalize("NFC", typed).lower())) + " "
+    same = {c for c in codes if f" {_bare_name(index.units['commune'][c]).lower()} " in written}
     return same if same and len(same) < len(codes) else codes
 
 
