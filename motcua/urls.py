@@ -19,6 +19,7 @@ urlpatterns = [
     path("thanh-toan/", include("motcua.payments.urls")),
     path("api/v1/", api.urls),
     path("dinh-danh/", include("motcua.identity.urls")),
+    path("dat-dai/", include("motcua.land.portal_urls")),
     path("", include("motcua.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),

@@ -132,6 +132,24 @@ def _enqueue_check(dossier_id: int) -> None:
     check_parcel.enqueue(dossier_id)
 
 
+def fill_draft(draft: Any, serial: str) -> str:
+    """Fill a citizen's online application (portal FormDraft) from the land database by the certificate serial on
+    their certificate. Returns "filled", "not_found", "unavailable" or "bad_serial" (nothing changed but the first)."""
+    key = ParcelKey(certificate_serial=serial)
+    if not serial.strip() or key.problems():
+        return "bad_serial"
+    code = draft.procedure.national_code
+    try:
+        parcel = service.find_parcel(key, official=draft.user.username, purpose=f"TTHC {code} (công dân)")
+    except service.LandRegistryUnavailable:
+        return "unavailable"
+    if parcel is None:
+        return "not_found"
+    draft.form_data = rules.citizen_fill(code, parcel, dict(draft.form_data), draft.user.national_id or "")
+    draft.save(update_fields=["form_data", "updated_at"])
+    return "filled"
+
+
 # --- write-back ----------------------------------------------------------------------------------------------------
 
 def queue_write_back(dossier: Dossier, event: DossierEvent) -> LandWriteBack | None:

@@ -141,6 +141,19 @@ def filled_form(national_code: str, parcel: Parcel, form_data: dict[str, Any]) -
     return data
 
 
+def citizen_fill(national_code: str, parcel: Parcel, form_data: dict[str, Any], citizen_id: str) -> dict[str, Any]:
+    """What a signed-in citizen's online form gets from the land database: the parcel's own details always, the
+    holder's name and ID only when the citizen is a holder (no one learns another person's data by typing a serial)."""
+    filled = filled_form(national_code, parcel, form_data)
+    if not parcel.holds(citizen_id):
+        holder_group = "ben_chuyen_nhuong" if national_code == TRANSFER else "nguoi_su_dung_dat"
+        if holder_group in form_data:
+            filled[holder_group] = form_data[holder_group]
+        else:
+            filled.pop(holder_group, None)
+    return filled
+
+
 def change_for(national_code: str, form_data: dict[str, Any], key: ParcelKey, *, request_id: str,
                dossier_code: str, approved_at: str, agency_code: str) -> ChangeRequest | None:
     """The change the approval of a land dossier writes back; None when the procedure writes nothing or the e-form

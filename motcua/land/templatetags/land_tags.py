@@ -52,3 +52,10 @@ def restriction_label(kind: str) -> str:
     labels = {"the_chap": _("Mortgaged"), "tranh_chap": _("Under dispute"), "ke_bien": _("Seized"),
               "ngan_chan": _("Injunction")}
     return str(labels.get(kind, kind))
+
+
+@register.inclusion_tag("land/_wizard_fill.html", takes_context=True)
+def land_wizard_fill(context: dict[str, Any], procedure: Any, page: Any, index: int) -> dict[str, Any]:
+    """On the online application's parcel page (the e-form group `thua_dat`) of a land procedure."""
+    show = rules.is_land_procedure(procedure.national_code) and getattr(page, "key", "") == "thua_dat"
+    return {"show": show, "procedure": procedure, "index": index, "csrf_token": context.get("csrf_token")}
