@@ -17,7 +17,9 @@ LABELS = {
     "lgsp": _("Province's LGSP gateway (simulator): relayed calls"),
     "paygov": _("National payment platform (simulator): payments and confirmations"),
     "emc": _("EMC monitoring (simulator): page views recorded"),
+    "dancu": _("National population database (simulator): citizens and look-ups"),
     "dkkd": _("National business register (simulator): enterprises and look-ups"),
+    "vneid": _("VNeID (simulator): demo accounts and sign-ins"),
     "dat_dai": _("Land database (simulator): parcels and changes written back"),
 }
 
