@@ -42,6 +42,7 @@ def land_intake_panel(context: dict[str, Any], procedure: Any) -> dict[str, Any]
     asked = intake_lookup(request, procedure)
     lookup = asked["lookup"] if asked else None
     return {"show": True, "procedure": procedure, "asked": asked, "lookup": lookup,
+            "open": bool(asked and (asked["lookup"] or asked["problems"])),
             "flags": _localised([f.as_dict() for f in lookup.flags]) if lookup else []}
 
 

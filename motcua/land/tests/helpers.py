@@ -53,3 +53,13 @@ def approve_transfer(dossier, clerk, specialist, leader, tax_specialist, treasur
     dossier = actions.forward_dossier(dossier, actor=treasury_specialist)
     dossier = actions.forward_dossier(dossier, actor=specialist)
     return actions.approve_dossier(dossier, actor=leader)
+
+
+def signed_in_at_level_2(client, user):
+    """The land procedures need an electronic identification of level 2 online (VNeID level 2)."""
+    from motcua.identity.assurance import SESSION_KEY
+
+    client.force_login(user)
+    session = client.session
+    session[SESSION_KEY] = 2
+    session.save()

@@ -4,6 +4,7 @@ parcel's details always, the land user's name and ID only for the citizen who is
 import pytest
 from django.urls import reverse
 
+from motcua.land.tests.helpers import signed_in_at_level_2
 from motcua.portal.models import FormDraft
 from motcua.portal.wizard import pages_for
 
@@ -23,7 +24,7 @@ def fill(client, procedure, serial):
 
 
 def test_the_land_user_gets_the_parcel_and_herself(land_sim, demo_catalog, other_citizen, client):
-    client.force_login(other_citizen)  # Trần Thị Bình, land user of parcel 345
+    signed_in_at_level_2(client, other_citizen)  # Trần Thị Bình, land user of parcel 345
     procedure = demo_catalog["1.013831"]
     page, data = fill(client, procedure, "dn 012345")
     assert data["thua_dat"]["so_thua"] == "345" and data["thua_dat"]["dien_tich"] == 120.5
@@ -32,13 +33,13 @@ def test_the_land_user_gets_the_parcel_and_herself(land_sim, demo_catalog, other
 
 
 def test_someone_else_gets_the_parcel_but_not_its_land_user(land_sim, demo_catalog, citizen, client):
-    client.force_login(citizen)  # Nguyễn Văn An is not the land user of parcel 345
+    signed_in_at_level_2(client, citizen)  # Nguyễn Văn An is not the land user of parcel 345
     _page, data = fill(client, demo_catalog["1.013831"], "DN 012345")
     assert data["thua_dat"]["so_thua"] == "345" and "ben_chuyen_nhuong" not in data
 
 
 def test_unknown_serial_and_database_down(land_sim, demo_catalog, citizen, client, settings):
-    client.force_login(citizen)
+    signed_in_at_level_2(client, citizen)
     procedure = demo_catalog["1.013833"]
     page, data = fill(client, procedure, "DN 999999")
     assert "không có Giấy chứng nhận" in page and data == {}

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from motcua.land import actions
-from motcua.land.tests.helpers import counter_dossier, info_form
+from motcua.land.tests.helpers import counter_dossier, info_form, signed_in_at_level_2
 from motcua.portal.tests.test_e2e_browser import CHROMIUM, assert_accessible, axe_script, browser_page  # noqa: F401
 from motcua.portal.wizard import pages_for
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's c
 
 def sign_in(page, live_server, user):
     client = Client()
-    client.force_login(user)
+    signed_in_at_level_2(client, user)
     page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
                                "url": live_server.url}])
 
@@ -26,12 +26,10 @@ def test_the_clerk_and_the_citizen_on_a_phone(units_restored, live_server, land_
                                               axe_script, demo_catalog, demo_agencies, clerk, other_citizen):  # noqa: F811
     page = browser_page
     sign_in(page, live_server, clerk)
-    page.goto(f"{live_server.url}/mot-cua/tiep-nhan/1.013831/")
-    page.locator("#land summary").click()
-    page.fill("#land-gcn", "DN 012347")
-    page.fill("#land-id", "075088007777")
-    page.click("text=Tra cứu cơ sở dữ liệu đất đai")
+    # What the panel's look-up form (GET) asks for: the page itself, with the serial and the applicant's ID.
+    page.goto(f"{live_server.url}/mot-cua/tiep-nhan/1.013831/?gcn=DN+012347&so_dinh_danh=075088007777")
     page.wait_for_selector(".land-flags")
+    assert page.locator("#land-gcn").input_value() == "DN 012347"
     flags = page.locator(".land-flags").inner_text()
     assert "Thửa đất đang có tranh chấp" in flags and "Không đủ điều kiện" in flags
     assert page.locator("#f-thua_dat__so_thua").input_value() == "347"
