@@ -6,7 +6,7 @@
 # the gateway's /dkkd/, /dancu/ and /dat_dai/ routes, and the remote signing service (`remote_signing`,
 # docs/signing.md) through /kysotuxa/. (The defaults are kept in variables: a } inside ${VAR:-…} would end the
 # expansion, and an override would get the rest of the JSON appended.)
-DEMO_SYSTEMS='{"dvcqg": {"label": "Cổng Dịch vụ công quốc gia (mô phỏng)", "via_lgsp": true, "lgsp_path": "dvcqg", "headers": {"dstcode": "VN:GOV:000.00.00.G22:DVCQG"}}, "dkkd": {"label": "CSDL quốc gia về đăng ký doanh nghiệp (mô phỏng)", "via_lgsp": true, "lgsp_path": "dkkd"}, "dancu": {"label": "CSDL quốc gia về dân cư (mô phỏng)", "via_lgsp": true, "lgsp_path": "dancu"}, "remote_signing": {"label": "Dịch vụ ký số từ xa (mô phỏng)", "via_lgsp": true, "lgsp_path": "kysotuxa"}, "dat_dai": {"label": "Cơ sở dữ liệu đất đai (mô phỏng)", "via_lgsp": true, "lgsp_path": "dat_dai"}}'
+DEMO_SYSTEMS='{"dvcqg": {"label": "Cổng Dịch vụ công quốc gia (mô phỏng)", "via_lgsp": true, "lgsp_path": "dvcqg", "headers": {"dstcode": "VN:GOV:000.00.00.G22:DVCQG"}}, "dkkd": {"label": "CSDL quốc gia về đăng ký doanh nghiệp (mô phỏng)", "via_lgsp": true, "lgsp_path": "dkkd"}, "dancu": {"label": "CSDL quốc gia về dân cư (mô phỏng)", "via_lgsp": true, "lgsp_path": "dancu", "read_timeout": 3, "max_attempts": 2}, "remote_signing": {"label": "Dịch vụ ký số từ xa (mô phỏng)", "via_lgsp": true, "lgsp_path": "kysotuxa"}, "dat_dai": {"label": "Cơ sở dữ liệu đất đai (mô phỏng)", "via_lgsp": true, "lgsp_path": "dat_dai"}}'
 export MOTCUA_INTEGRATION_SYSTEMS_JSON="${MOTCUA_INTEGRATION_SYSTEMS_JSON:-$DEMO_SYSTEMS}"
 export MOTCUA_LGSP_URL="${MOTCUA_LGSP_URL:-http://127.0.0.1:${LGSP_SIM_PORT:-8300}}"
 export MOTCUA_LGSP_TOKEN_STYLE="${MOTCUA_LGSP_TOKEN_STYLE:-client_credentials}"
