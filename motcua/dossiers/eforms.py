@@ -111,6 +111,7 @@ class FormField:
     children: list[FormField] = field(default_factory=list)
     error: str = ""
     display: str = ""  # the answer as shown on "check your answers" and to the clerk
+    locked: bool = False  # filled from a national database: shown read-only (portal.prefill enforces it)
 
     @property
     def id(self) -> str:
