@@ -20,6 +20,7 @@ LABELS = {
     "dancu": _("National population database (simulator): citizens and look-ups"),
     "dkkd": _("National business register (simulator): enterprises and look-ups"),
     "vneid": _("VNeID (simulator): demo accounts and sign-ins"),
+    "remote_signing": _("Remote signing service (simulator): signature requests and confirmations"),
 }
 
 
