@@ -19,7 +19,7 @@ from motcua.documents.actions import reusable_documents, store_document
 from motcua.documents.models import ScanState, StoredDocument
 from motcua.documents.uploads import UploadError, accept_attribute, too_large
 from motcua.dossiers.actions import Applicant, IntakeError, Upload, submit_dossier
-from motcua.dossiers.eforms import answer_sections, build_fields, read_values
+from motcua.dossiers.eforms import address_action, answer_sections, build_fields, read_values
 from motcua.dossiers.models import Channel
 from motcua.identity.actions import organisations_of
 from motcua.identity.assurance import level_of_request, shortfall_message
@@ -119,18 +119,21 @@ def page(request: HttpRequest, national_code: str, index: int) -> HttpResponse:
             draft.form_data = {**{k: v for k, v in draft.form_data.items() if k not in current.schema["properties"]},
                                **answers}
             errors.update(page_errors(current, draft.form_data))
+            if address_action(request.POST):  # an address button: show the page again, answers kept
+                errors = {}
         registry_prefill.enforce(prefill, draft.applicant, draft.form_data)  # a forged POST changes nothing
         draft.save()
         if "save_and_leave" in request.POST:
             return redirect("portal:my_dossiers")
-        if not errors:
+        if not errors and not address_action(request.POST):
             if index + 1 < len(pages):
                 return redirect("portal:apply_page", national_code=national_code, index=index + 1)
             return redirect("portal:apply_check", national_code=national_code)
     else:
         _apply_prefill(draft, prefill)
     stored = list(reusable_documents(user, codes, timezone.localdate()))
-    fields = build_fields(current.schema, draft.form_data, errors) if current.schema else []
+    fields = build_fields(current.schema, draft.form_data, errors,
+                          post=request.POST if request.method == "POST" else None) if current.schema else []
     if prefill is not None:
         _mark_locked(fields, prefill)
     context = {
