@@ -16,6 +16,7 @@ urlpatterns = [
     path("xac-thuc/", include("motcua.signing.urls")),
     path("bao-cao/", include("motcua.reports.urls")),
     path("thanh-toan/", include("motcua.payments.urls")),
+    path("lien-thong/thue/", include("motcua.taxexchange.urls")),
     path("api/v1/", api.urls),
     path("dinh-danh/", include("motcua.identity.urls")),
     path("", include("motcua.portal.urls")),

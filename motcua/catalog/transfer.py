@@ -205,6 +205,10 @@ STEP_COLUMNS: list[Column] = [
     ("role", "Vai trò", str),
     ("days", "Số ngày", _decimal_text),
     ("actions", "Thao tác được phép", _list),
+    # Optional (an older workbook without them: every step internal): docs/catalog-format.md, "Step kinds".
+    ("kind", "Loại bước", str),
+    ("system", "Hệ thống kết nối", str),
+    ("fallback_after_hours", "Chuyển xử lý thủ công sau (giờ)", _decimal_text),
 ]
 SHEETS: list[tuple[str, list[Column]]] = [
     ("Thủ tục", PROCEDURE_COLUMNS),
@@ -214,7 +218,7 @@ SHEETS: list[tuple[str, list[Column]]] = [
 ]
 _SCALARS: set[Callable[[str], Any]] = {str, _int, _decimal_text, _date_text}
 _OPTIONAL_EMPTY = {"keywords", "code", "unit", "note", "maximum", "exempt", "kind", "time_rule", "source_url",
-                   "online_amount", "statutory_unit", "min_assurance_level"}
+                   "online_amount", "statutory_unit", "min_assurance_level", "system", "fallback_after_hours"}
 
 
 def _cell_text(value: Any) -> str:
@@ -269,6 +273,7 @@ def write_workbook(records: list[dict[str, Any]]) -> bytes:
         for step in record["process_definition"]["steps"]:
             sheets["Quy trình"].append(safe_row([
                 code, step["key"], step["name"], step["agency"], step["role"], step["days"], ", ".join(step["actions"]),
+                step.get("kind", ""), step.get("system", ""), step.get("fallback_after_hours", ""),
             ]))
     buffer = io.BytesIO()
     book.save(buffer)
