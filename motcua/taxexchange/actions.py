@@ -125,6 +125,9 @@ def start_transfer(dossier_id: int, *, at: dt.datetime | None = None, parcel: ta
             transfer = TaxTransfer.objects.get(dossier=dossier)
     if transfer.state != TaxTransfer.State.SENDING:
         return transfer
+    if not _configured(TAX_SYSTEM):  # a province without the link: the step is done by hand, as an internal one
+        return fall_back_to_manual(transfer, at=now, reason="Chưa cấu hình kết nối với hệ thống của cơ quan thuế "
+                                   f"(hệ thống «{TAX_SYSTEM}»): cán bộ thuế nhập thông báo.")
     if dossier.status != Status.PAUSED_FOR_FEES:
         try:
             dossier_actions.pause_for_fees(
@@ -140,9 +143,6 @@ def start_transfer(dossier_id: int, *, at: dt.datetime | None = None, parcel: ta
 
 def send_transfer(transfer: TaxTransfer, *, at: dt.datetime | None = None) -> TaxTransfer:
     now = at or timezone.now()
-    if not _configured(TAX_SYSTEM):
-        return fall_back_to_manual(transfer, reason="Chưa cấu hình kết nối với hệ thống của cơ quan thuế "
-                                   f"(hệ thống «{TAX_SYSTEM}»).", at=now)
     TaxTransfer.objects.filter(pk=transfer.pk).update(attempts=transfer.attempts + 1)
     try:
         with IntegrationClient(TAX_SYSTEM) as client:

@@ -3,6 +3,7 @@ payment confirmation with every field required, the transfer form the simulator 
 
 import base64
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -11,8 +12,9 @@ from motcua.integrations.adapters import tax_authority as tax
 VN = tax.TIME_ZONE
 
 
-def notice(**overrides):
-    values = {"number": "TB-2026-0001", "dossier_codes": ("H19.01-261201-0001",), "deadline": dt.date(2026, 12, 31),
+def notice(**overrides: object) -> tax.Notice:
+    values: dict[str, Any] = {
+              "number": "TB-2026-0001", "dossier_codes": ("H19.01-261201-0001",), "deadline": dt.date(2026, 12, 31),
               "lines": (tax.Obligation("1003", tax.OBLIGATIONS["1003"], 40_000_000),
                         tax.Obligation("2801", tax.OBLIGATIONS["2801"], 10_000_000)),
               "payment_reference": "TT1234567890", "revision": 0}

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def paused(demo_catalog, demo_agencies, clerk, specialist):
     dossier = at_tax_step(demo_catalog, demo_agencies, clerk, specialist)
-    actions.start_transfer(dossier.pk)  # manual (no system configured), paused: pushes are still accepted
+    actions.start_transfer(dossier.pk)  # no system configured: manual; an electronic notice is still accepted
     return Dossier.objects.get(pk=dossier.pk)
 
 

@@ -68,8 +68,9 @@ def test_the_tax_specialist_types_the_notice_and_the_payment_resumes(demo_catalo
     assert done.status_code == 302
     notice = TaxNotice.objects.get(dossier=dossier)
     assert (notice.source, notice.total, notice.entered_by) == (Source.MANUAL, 37_500_000, tax_specialist)
-    event = DossierEvent.objects.get(dossier=dossier, action="tax_notice")
-    assert event.actor == tax_specialist and event.data["source"] == "manual"
+    # Not paused yet (no electronic link): the typed notice is the pause, with the amounts the citizen is told.
+    event = DossierEvent.objects.get(dossier=dossier, action="pause_for_fees")
+    assert event.actor == tax_specialist and event.data["source"] == "manual" and event.data["amount"] == 37_500_000
     invoice = Invoice.objects.get(dossier=dossier, purpose=Invoice.Purpose.OBLIGATION)
     assert invoice.total == 37_500_000
     assert actions.record_confirmation(receipt_for(dossier, amount=37_500_000, number="TB-TAY-01"),
