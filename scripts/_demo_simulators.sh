@@ -15,3 +15,17 @@ export MOTCUA_NATIONAL_PORTAL_PASSWORD="${MOTCUA_NATIONAL_PORTAL_PASSWORD:-motcu
 export MOTCUA_EMC_SCRIPT_URL="${MOTCUA_EMC_SCRIPT_URL:-http://127.0.0.1:${EMC_SIM_PORT:-8303}/emc.js}"
 export MOTCUA_EMC_SITE_ID="${MOTCUA_EMC_SITE_ID:-DEMO-DONGNAI}"
 export MOTCUA_DEMO_SIMULATOR_PAGES_JSON="${MOTCUA_DEMO_SIMULATOR_PAGES_JSON:-{\"dvcqg\": \"http://127.0.0.1:${PORTAL_SIM_PORT:-8301}/\", \"lgsp\": \"http://127.0.0.1:${LGSP_SIM_PORT:-8300}/\", \"paygov\": \"http://127.0.0.1:${PAYMENT_SIM_PORT:-8302}/\", \"emc\": \"http://127.0.0.1:${EMC_SIM_PORT:-8303}/\", \"dkkd\": \"http://127.0.0.1:${BUSINESS_SIM_PORT:-8305}/\"}}"
+# The tax authority and the treasury (docs/land-tax-exchange.md): systems `thue` and `kho_bac` through the gateway's
+# /thue/ and /kho_bac/ routes; their simulator pushes notices and confirmations with the demo's token.
+MOTCUA_INTEGRATION_SYSTEMS_JSON="$("${PYTHON:-.venv/bin/python}" -c 'import json, os
+systems = json.loads(os.environ.get("MOTCUA_INTEGRATION_SYSTEMS_JSON") or "{}")
+for name, label in (("thue", "Cơ quan thuế (mô phỏng)"), ("kho_bac", "Kho bạc Nhà nước (mô phỏng)")):
+    systems.setdefault(name, {"label": label, "via_lgsp": True, "lgsp_path": name})
+print(json.dumps(systems, ensure_ascii=False))')"
+export MOTCUA_INTEGRATION_SYSTEMS_JSON
+export MOTCUA_TAX_AUTHORITY_INBOUND_TOKEN="${MOTCUA_TAX_AUTHORITY_INBOUND_TOKEN:-motcua-demo-tax-push-token}"
+MOTCUA_DEMO_SIMULATOR_PAGES_JSON="$("${PYTHON:-.venv/bin/python}" -c 'import json, os, sys
+pages = json.loads(os.environ.get("MOTCUA_DEMO_SIMULATOR_PAGES_JSON") or "{}")
+pages.setdefault("thue", sys.argv[1])
+print(json.dumps(pages))' "http://127.0.0.1:${TAX_SIM_PORT:-8308}/")"
+export MOTCUA_DEMO_SIMULATOR_PAGES_JSON

@@ -18,6 +18,7 @@ LABELS = {
     "paygov": _("National payment platform (simulator): payments and confirmations"),
     "emc": _("EMC monitoring (simulator): page views recorded"),
     "dkkd": _("National business register (simulator): enterprises and look-ups"),
+    "thue": _("Tax authority and State Treasury (simulator): transfer forms, notices, payments"),
 }
 
 
