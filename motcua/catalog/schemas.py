@@ -35,6 +35,8 @@ STEP_ACTIONS = (
 )
 STEP_ROLES = ("clerk", "specialist", "leader")
 STEP_KINDS = ("internal", "external")  # motcua.dossiers.external
+# Checks the workflow engine can make by itself to complete a step (`motcua.dossiers.workflow.AUTOMATIC_CHECKS`).
+AUTOMATIC_STEPS = ("population_check",)  # đối chiếu với CSDL quốc gia về dân cư
 STEP_AGENCIES = ("receiving", "competent")  # or an agency function such as "tax"
 DOCUMENT_FORMS = ("original", "copy", "certified_copy", "original_or_copy", "electronic")
 FEE_KINDS = ("fixed", "per_item")
@@ -128,6 +130,7 @@ PROCEDURE_SCHEMA: dict[str, Any] = {
                             "kind": {"enum": list(STEP_KINDS)},
                             "system": _slug,
                             "fallback_after_hours": {"type": ["string", "number"]},
+                            "automatic": {"enum": list(AUTOMATIC_STEPS)},
                         },
                     },
                 }

@@ -209,6 +209,7 @@ STEP_COLUMNS: list[Column] = [
     ("kind", "Loại bước", str),
     ("system", "Hệ thống kết nối", str),
     ("fallback_after_hours", "Chuyển xử lý thủ công sau (giờ)", _decimal_text),
+    ("automatic", "Tự động", str),  # optional, last: older workbooks keep their column letters
 ]
 SHEETS: list[tuple[str, list[Column]]] = [
     ("Thủ tục", PROCEDURE_COLUMNS),
@@ -218,7 +219,8 @@ SHEETS: list[tuple[str, list[Column]]] = [
 ]
 _SCALARS: set[Callable[[str], Any]] = {str, _int, _decimal_text, _date_text}
 _OPTIONAL_EMPTY = {"keywords", "code", "unit", "note", "maximum", "exempt", "kind", "time_rule", "source_url",
-                   "online_amount", "statutory_unit", "min_assurance_level", "system", "fallback_after_hours"}
+                   "online_amount", "statutory_unit", "min_assurance_level", "system", "fallback_after_hours",
+                   "automatic"}
 
 
 def _cell_text(value: Any) -> str:
@@ -274,6 +276,7 @@ def write_workbook(records: list[dict[str, Any]]) -> bytes:
             sheets["Quy trình"].append(safe_row([
                 code, step["key"], step["name"], step["agency"], step["role"], step["days"], ", ".join(step["actions"]),
                 step.get("kind", ""), step.get("system", ""), step.get("fallback_after_hours", ""),
+                step.get("automatic", ""),
             ]))
     buffer = io.BytesIO()
     book.save(buffer)
