@@ -22,6 +22,7 @@ LABELS = {
     "thue": _("Tax authority and State Treasury (simulator): transfer forms, notices, payments"),
     "vneid": _("VNeID (simulator): demo accounts and sign-ins"),
     "remote_signing": _("Remote signing service (simulator): signature requests and confirmations"),
+    "dat_dai": _("Land database (simulator): parcels and changes written back"),
 }
 
 
