@@ -17,7 +17,7 @@ from motcua.documents.actions import reusable_documents, store_document
 from motcua.documents.models import ScanState, StoredDocument
 from motcua.documents.uploads import UploadError, accept_attribute, too_large
 from motcua.dossiers.actions import Applicant, IntakeError, Upload, submit_dossier
-from motcua.dossiers.eforms import answer_sections, build_fields, read_values
+from motcua.dossiers.eforms import address_action, answer_sections, build_fields, read_values
 from motcua.dossiers.models import Channel
 from motcua.identity.actions import organisations_of
 from motcua.identity.assurance import level_of_request, shortfall_message
@@ -102,10 +102,12 @@ def page(request: HttpRequest, national_code: str, index: int) -> HttpResponse:
             draft.form_data = {**{k: v for k, v in draft.form_data.items() if k not in current.schema["properties"]},
                                **answers}
             errors.update(page_errors(current, draft.form_data))
+            if address_action(request.POST):  # an address button: show the page again, answers kept
+                errors = {}
         draft.save()
         if "save_and_leave" in request.POST:
             return redirect("portal:my_dossiers")
-        if not errors:
+        if not errors and not address_action(request.POST):
             if index + 1 < len(pages):
                 return redirect("portal:apply_page", national_code=national_code, index=index + 1)
             return redirect("portal:apply_check", national_code=national_code)
@@ -114,7 +116,8 @@ def page(request: HttpRequest, national_code: str, index: int) -> HttpResponse:
         "procedure": procedure, "version": version, "pages": pages, "page": current, "index": index,
         "agencies": agencies, "draft": draft, "errors": errors, "organisations": organisations_of(user),
         "error_links": [(error_anchor(key), message) for key, message in errors.items()],
-        "fields": build_fields(current.schema, draft.form_data, errors) if current.schema else [],
+        "fields": build_fields(current.schema, draft.form_data, errors,
+                               post=request.POST if request.method == "POST" else None) if current.schema else [],
         "stored": {code: [d for d in stored if d.kind == code] for code in codes}, "accept": accept_attribute(),
     }
     return render(request, "portal/apply_page.html", context, status=400 if errors else 200)
