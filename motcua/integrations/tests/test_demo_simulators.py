@@ -140,8 +140,11 @@ def test_the_demos_dossiers_reach_the_simulated_portal_through_the_gateway(
     assert [r["status"] for r in json.loads(get(f"{signing_url}/_state"))["requests"]] == ["confirmed"]
     assert "Đã ký" in get(f"{signing_url}/")
     relayed = json.loads(get(f"{lgsp_url}/_state"))
-    assert relayed["tokens_issued"] == 1 and {c["route"] for c in relayed["calls"]} == {
-        "dvcqg", "dkkd", "kysotuxa", "dat_dai", "thue", "kho_bac"}
+    assert relayed["tokens_issued"] == 1
+    assert {c["route"] for c in relayed["calls"]} - {"thue", "kho_bac"} == {"dvcqg", "dkkd", "kysotuxa", "dat_dai"}
+    # (The gateway's page keeps the last 50 calls: the tax form's own trace is the tax simulator's state.)
+    tax_state = json.loads(get(f"http://127.0.0.1:{simulators['TAX_SIM_PORT']}/_state"))
+    assert Dossier.objects.get(idempotency_key="demo:land:tax").code in tax_state["transfers"]
     # The sample land dossiers' parcel, checked in the land database simulator through the gateway: nothing flagged.
     assert land_checks and {check.state for check in land_checks if check} == {ParcelCheck.State.CLEAR}
 
