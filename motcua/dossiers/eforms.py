@@ -147,6 +147,7 @@ class FormField:
     children: list[FormField] = field(default_factory=list)
     error: str = ""
     display: str = ""  # the answer as shown on "check your answers" and to the clerk
+    locked: bool = False  # filled from a national database: shown read-only (portal.prefill enforces it)
     address: AddressWidget | None = None  # kind "address": the parts of the question
 
     @property
