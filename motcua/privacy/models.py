@@ -46,7 +46,7 @@ class DataAccess(models.Model):
     dossier = models.ForeignKey("dossiers.Dossier", verbose_name=_("dossier"), null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="+")
     kind = models.CharField(_("what was read"), max_length=40, choices=AccessKind.choices)
-    purpose = models.CharField(_("purpose"), max_length=300)
+    purpose = models.CharField(_("purpose of the read"), max_length=300)
     detail = models.CharField(_("detail"), max_length=300, blank=True)
     # The dossier is not one of the reader's agency's: read under a reason typed first (`purpose`).
     out_of_scope = models.BooleanField(_("outside own agency"), default=False)
@@ -88,8 +88,8 @@ class Consent(models.Model):
     subject = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("data subject"), null=True, blank=True,
                                 on_delete=models.CASCADE, related_name="consents")
     subject_national_id = models.CharField(_("personal ID number"), max_length=12, blank=True, db_index=True)
-    purpose = models.CharField(_("purpose"), max_length=40, choices=ConsentPurpose.choices)
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    purpose = models.CharField(_("purpose of the consent"), max_length=40, choices=ConsentPurpose.choices)
+    channel = models.CharField(_("how it was given"), max_length=10, choices=Channel.choices)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
     dossier = models.ForeignKey("dossiers.Dossier", verbose_name=_("dossier"), null=True, blank=True,

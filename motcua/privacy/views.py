@@ -52,13 +52,13 @@ def _next_url(request: HttpRequest, dossier: Dossier, wanted: str) -> str:
 
 
 def reason_page(request: HttpRequest, dossier: Dossier, *, reason: str = "", error: str = "",
-                next_url: str = "") -> HttpResponse:
-    """The form asking why a member of staff opens DOSSIER, which is not their agency's (403 until answered).
-    It shows the dossier's code only, nothing of its content."""
+                next_url: str = "", status: int = 403) -> HttpResponse:
+    """The form asking why a member of staff opens DOSSIER, which is not their agency's (403 where the dossier
+    was asked for, until answered). It shows the dossier's code only, nothing of its content."""
     context = {"dossier_code": dossier.code, "reason": reason, "error": error,
                "next": next_url or request.get_full_path(), "minutes": int(reason_window().total_seconds() // 60),
                "min_length": REASON_MIN_LENGTH}
-    return render(request, "privacy/reason.html", context, status=400 if error else 403)
+    return render(request, "privacy/reason.html", context, status=400 if error else status)
 
 
 @staff_view
@@ -71,7 +71,7 @@ def reason(request: HttpRequest, scope: StaffScope, code: str) -> HttpResponseBa
     wanted = request.POST.get("next", "") if request.method == "POST" else request.GET.get("next", "")
     next_url = _next_url(request, dossier, wanted)
     if request.method != "POST":
-        return reason_page(request, dossier, next_url=next_url)
+        return reason_page(request, dossier, next_url=next_url, status=200)
     typed = " ".join(request.POST.get("reason", "").split())[:300]
     if len(typed) < REASON_MIN_LENGTH:
         return reason_page(request, dossier, reason=typed, next_url=next_url,
