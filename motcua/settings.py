@@ -201,6 +201,8 @@ MOTCUA_RECEIPT_CUTOFF = env_str("MOTCUA_RECEIPT_CUTOFF", "15:00")
 MOTCUA_DOSSIER_CODE_PATTERN = env_str("MOTCUA_DOSSIER_CODE_PATTERN", "{agency}-{date:%y%m%d}-{seq:04d}")
 # Public look-up: attempts per client address (django-ratelimit rate syntax).
 MOTCUA_LOOKUP_RATE = env_str("MOTCUA_LOOKUP_RATE", "20/m")
+# Old-address converter (page and API, docs/addresses.md): conversions per client address.
+MOTCUA_ADDRESS_CONVERT_RATE = env_str("MOTCUA_ADDRESS_CONVERT_RATE", "60/m")
 # Password sign-in (docs/security.md): attempts per client address; and per (account, address) a few free
 # failures, then a delay that doubles after every further failure, up to a maximum; forgotten after a quiet day.
 MOTCUA_SIGN_IN_RATE_PER_IP = env_str("MOTCUA_SIGN_IN_RATE_PER_IP", "30/10m")

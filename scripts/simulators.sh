@@ -5,11 +5,12 @@
 #   LGSP gateway, relaying /dvcqg/  http://127.0.0.1:${LGSP_SIM_PORT:-8300}/     python -m simulators.lgsp
 #   national payment platform       http://127.0.0.1:${PAYMENT_SIM_PORT:-8302}/   python -m simulators.payment_platform
 #   EMC monitoring stand-in         http://127.0.0.1:${EMC_SIM_PORT:-8303}/      python -m simulators.emc
+#   business register, LGSP /dkkd/  http://127.0.0.1:${BUSINESS_SIM_PORT:-8305}/  python -m simulators.business_register
 #   scripts/simulators.sh start     start those not running yet; wait until each answers
 #   scripts/simulators.sh stop      stop what `start` started (by its recorded process ids)
 #   scripts/simulators.sh status    exit 1 unless every simulator runs
 # Extra flags per simulator: PORTAL_SIM_ARGS (e.g. "--session-seconds 60 --state var/portal.json"), LGSP_SIM_ARGS
-# (e.g. "--token-style auth_header"), PAYMENT_SIM_ARGS (e.g. "--duplicate-callbacks 1"), EMC_SIM_ARGS. Faults at run time: POST /_faults on each (see its --help).
+# (e.g. "--token-style auth_header"), PAYMENT_SIM_ARGS (e.g. "--duplicate-callbacks 1"), EMC_SIM_ARGS, BUSINESS_SIM_ARGS. Faults at run time: POST /_faults on each (see its --help).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-.venv/bin/python}"
@@ -17,10 +18,11 @@ PORTAL_PORT="${PORTAL_SIM_PORT:-8301}"
 LGSP_PORT="${LGSP_SIM_PORT:-8300}"
 EMC_PORT="${EMC_SIM_PORT:-8303}"
 PAYMENT_PORT="${PAYMENT_SIM_PORT:-8302}"
+BUSINESS_PORT="${BUSINESS_SIM_PORT:-8305}"
 # The payment platform confirms to the province and returns browsers to it (MOTCUA_PUBLIC_URL, as demo.sh sets it).
 PUBLIC_URL="${MOTCUA_PUBLIC_URL:-http://127.0.0.1:${PORT:-8000}}"
 RUN_DIR="${SIMULATORS_RUN_DIR:-${MOTCUA_VAR_DIR:-var}/simulators}"
-SIMULATORS="national_portal lgsp payment_platform emc"
+SIMULATORS="national_portal lgsp payment_platform emc business_register"
 mkdir -p "$RUN_DIR"
 
 running() { [ -f "$RUN_DIR/$1.pid" ] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }
@@ -60,13 +62,16 @@ case "${1:-start}" in
     # shellcheck disable=SC2086 # the *_SIM_ARGS are lists of flags
     start_one national_portal "$PORTAL_PORT" ${PORTAL_SIM_ARGS:-}
     # shellcheck disable=SC2086
-    start_one lgsp "$LGSP_PORT" --route "dvcqg=http://127.0.0.1:$PORTAL_PORT" ${LGSP_SIM_ARGS:-}
+    start_one lgsp "$LGSP_PORT" --route "dvcqg=http://127.0.0.1:$PORTAL_PORT" \
+      --route "dkkd=http://127.0.0.1:$BUSINESS_PORT" ${LGSP_SIM_ARGS:-}
     # shellcheck disable=SC2086
     # shellcheck disable=SC2086
     start_one payment_platform "$PAYMENT_PORT" --callback-url "$PUBLIC_URL/thanh-toan/paygov/ipn/" \
       --return-url "$PUBLIC_URL/thanh-toan/paygov/ket-qua/" ${PAYMENT_SIM_ARGS:-}
     # shellcheck disable=SC2086
     start_one emc "$EMC_PORT" ${EMC_SIM_ARGS:-}
+    # shellcheck disable=SC2086
+    start_one business_register "$BUSINESS_PORT" ${BUSINESS_SIM_ARGS:-}
     ;;
   stop)
     for name in $SIMULATORS; do stop_one "$name"; done

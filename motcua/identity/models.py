@@ -103,6 +103,10 @@ class Representation(models.Model):
         CONFIRMED = "confirmed", _("Confirmed")
         REJECTED = "rejected", _("Rejected")
 
+    class Source(models.TextChoices):
+        CLAIM = "claim", _("Claimed by the citizen, checked by a clerk")
+        BUSINESS_REGISTER = "business_register", _("Named by the national business register")
+
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="representations")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="representations")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -116,6 +120,9 @@ class Representation(models.Model):
                                    blank=True, related_name="+")
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("reason"), blank=True)
+    # CLAIM: confirmed (or not) by a clerk; BUSINESS_REGISTER: confirmed because the register names the citizen
+    # (matched by a verified personal ID); the register's answer is its evidence (`register_answers`).
+    source = models.CharField(_("established by"), max_length=20, choices=Source.choices, default=Source.CLAIM)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="representation_unique")]

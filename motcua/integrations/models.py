@@ -125,3 +125,40 @@ class PortalReconciliation(models.Model):
     @property
     def differences(self) -> int:
         return self.missing + self.status_differs + self.dates_differ + self.progress_missing
+
+
+class BusinessRegisterAnswer(models.Model):
+    """What the national business register answered to one look-up by enterprise code: kept as the evidence of a
+    representation it granted and of a counter intake it filled (time, who asked and why, digest of the answer and
+    what it said). Written by `motcua.integrations.business_register.look_up`; the call itself has its CallRecord."""
+
+    code = models.CharField(_("enterprise code"), max_length=14, db_index=True)
+    found = models.BooleanField(_("found in the register"))
+    status = models.CharField(_("status"), max_length=20, blank=True)
+    status_text = models.CharField(_("status in the register"), max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=255, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    # What the register said (legal representatives with their personal ID numbers, lines, capital…).
+    record = models.JSONField(_("register record"), default=dict, blank=True)
+    request_id = models.CharField(_("request id (MaYeuCau)"), max_length=40)
+    response_sha256 = models.CharField(_("answer SHA-256"), max_length=64)
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("asked by"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    purpose = models.CharField(_("purpose"), max_length=300, blank=True)
+    asked_at = models.DateTimeField(_("time"), db_index=True)
+    dossier = models.ForeignKey("dossiers.Dossier", verbose_name=_("dossier"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="business_register_answers")
+    representation = models.ForeignKey("identity.Representation", verbose_name=_("representation"), null=True,
+                                       blank=True, on_delete=models.SET_NULL, related_name="register_answers")
+
+    class Meta:
+        ordering = ["-asked_at", "-pk"]
+        verbose_name = _("business register answer")
+        verbose_name_plural = _("business register answers")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.asked_at:%Y-%m-%d %H:%M} {'found' if self.found else 'not found'}"
+
+    @property
+    def representatives(self) -> list[dict[str, str]]:
+        return list(self.record.get("representatives") or [])

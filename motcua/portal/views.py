@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from motcua.catalog.models import Procedure
 from motcua.core.i18n import localized
@@ -32,7 +33,7 @@ from motcua.dossiers.eforms import FormField, build_fields, read_values
 from motcua.dossiers.models import SURVEY, Channel, Dossier, Status, SurveyResponse
 from motcua.dossiers.selectors import lookup_path
 from motcua.dossiers.workflow import WorkflowError, legal_actions
-from motcua.identity.actions import SignInError, register_organisation, representations_of
+from motcua.identity.actions import SignInError, representations_of
 from motcua.identity.assurance import level_of_request
 from motcua.identity.oidc import enabled_providers
 from motcua.identity.views import ThrottledLoginView
@@ -259,21 +260,41 @@ def survey(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("portal:my_dossier", code=code)
 
 
+CLAIM_MESSAGES = {  # what `claim_representation` did, by its reason (translated when shown)
+    "named": gettext_lazy("The national business register names you as the legal representative of %(name)s: "
+                          "you can act for it now."),
+    "not_named": gettext_lazy(
+        "The national business register does not name you as a legal representative of %(name)s. Your request was "
+        "sent: you can act for the business once a clerk has checked your papers (for example an authorisation) "
+        "and confirmed it."),
+    "not_verified": gettext_lazy(
+        "Your request for %(name)s was sent: a clerk will check it. To be recognised at once from the national "
+        "business register, sign in with VNeID (your personal ID number is then verified)."),
+    "unavailable": gettext_lazy(
+        "The national business register did not answer, so your request for %(name)s could not be checked "
+        "automatically. It was kept: a clerk will check the register and confirm it."),
+    "not_configured": gettext_lazy("Your request was sent. You can act for the business once a clerk has checked "
+                                   "the business register and confirmed it."),
+}
+
+
 @login_required(login_url="portal:login")
 def organisations(request: HttpRequest) -> HttpResponse:
     """The organisations this citizen represents or asked to (a request waits for a clerk to confirm it), and
     asking to be one's legal representative."""
     error = ""
     if request.method == "POST":
+        from motcua.integrations.business_register import BusinessRegisterError, claim_representation
+
         try:
-            register_organisation(representative=request.user,  # type: ignore[arg-type]
-                                  tax_code=request.POST.get("tax_code", ""), name=request.POST.get("name", ""),
-                                  address=request.POST.get("address", ""))
-        except SignInError as exc:
+            claim = claim_representation(user=request.user, tax_code=request.POST.get("tax_code", ""),
+                                         name=request.POST.get("name", ""), address=request.POST.get("address", ""))
+        except (SignInError, BusinessRegisterError) as exc:
             error = localized(exc)
         else:
-            messages.success(request, _("Your request was sent. You can act for the business once a clerk has "
-                                        "checked the business register and confirmed it."))
+            done = CLAIM_MESSAGES[claim.reason] if claim.reason == "named" or not claim.granted else gettext_lazy(
+                "You already represent %(name)s.")
+            messages.success(request, str(done) % {"name": claim.representation.organisation.name})
             return redirect("portal:organisations")
     return render(request, "portal/organisations.html", {
         "representations": representations_of(request.user), "error": error,  # type: ignore[arg-type]

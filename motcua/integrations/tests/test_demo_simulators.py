@@ -49,7 +49,7 @@ def free_port() -> int:
 def simulators(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}
     env.update(PORTAL_SIM_PORT=str(free_port()), LGSP_SIM_PORT=str(free_port()), EMC_SIM_PORT=str(free_port()),
-               PAYMENT_SIM_PORT=str(free_port()),
+               PAYMENT_SIM_PORT=str(free_port()), BUSINESS_SIM_PORT=str(free_port()),
                SIMULATORS_RUN_DIR=str(tmp_path / "run"), PYTHON=sys.executable)
 
     def script(*args: str) -> subprocess.CompletedProcess[str]:
@@ -63,7 +63,7 @@ def simulators(tmp_path):
         yield env
     finally:
         stopped = script("stop")
-        assert stopped.returncode == 0 and stopped.stdout.count("stopped") == 4, stopped.stdout
+        assert stopped.returncode == 0 and stopped.stdout.count("stopped") == 5, stopped.stdout
         assert script("status").returncode == 1
 
 
@@ -96,6 +96,14 @@ def test_the_demos_dossiers_reach_the_simulated_portal_through_the_gateway(
         run_demo_setup(settings, tmp_path / "demo-signing")
         assert PortalSync.objects.filter(state=PortalSync.State.PENDING).exists()
         call_command("sync_national_portal", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        # The business register answers through the gateway's /dkkd/ route; its demo enterprise names the demo
+        # citizen by the personal ID setup_demo gave him.
+        from django.contrib.auth import get_user_model
+
+        from motcua.integrations import business_register
+
+        record = business_register.look_up("3601234569", actor=None, purpose="demo").record
+        assert record and record.names(get_user_model().objects.get(username="nguyenvana").national_id or "")
     finally:
         lgsp_tokens.forget_all()
         sync.forget_sessions()
@@ -106,11 +114,11 @@ def test_the_demos_dossiers_reach_the_simulated_portal_through_the_gateway(
     for dossier in Dossier.objects.filter(portal_syncs__isnull=False).distinct():
         assert dossier.code in state and dossier.code in page
     relayed = json.loads(get(f"{lgsp_url}/_state"))
-    assert relayed["tokens_issued"] == 1 and {c["route"] for c in relayed["calls"]} == {"dvcqg"}
+    assert relayed["tokens_issued"] == 1 and {c["route"] for c in relayed["calls"]} == {"dvcqg", "dkkd"}
 
     home = client.get(reverse("home")).content.decode()
     assert "Cổng Dịch vụ công quốc gia (mô phỏng): hồ sơ đã nhận" in home  # Vietnamese first
-    for port in ("PORTAL_SIM_PORT", "LGSP_SIM_PORT", "PAYMENT_SIM_PORT", "EMC_SIM_PORT"):
+    for port in ("PORTAL_SIM_PORT", "LGSP_SIM_PORT", "PAYMENT_SIM_PORT", "EMC_SIM_PORT", "BUSINESS_SIM_PORT"):
         assert f'href="http://127.0.0.1:{simulators[port]}/"' in home
     assert f'src="http://127.0.0.1:{simulators["EMC_SIM_PORT"]}/emc.js"' in home
     from django.contrib.auth import get_user_model
