@@ -52,14 +52,13 @@ def record_access(*, actor: Any, kind: AccessKind | str, purpose: str, dossier: 
                   subject: Any = None, subject_national_id: str = "", detail: str = "",
                   out_of_scope: bool = False, coalesce: bool = True) -> DataAccess:
     """Log that ACTOR (a user, or None for the system) read the data of SUBJECT (a user) or of the person with
-    SUBJECT_NATIONAL_ID, for PURPOSE, on DOSSIER. Without an explicit subject, the dossier's applicant is (their
-    account, else the account holding the dossier's personal ID number, if any).
+    SUBJECT_NATIONAL_ID, for PURPOSE, on DOSSIER. Without either, the dossier's applicant is the subject (their
+    account, else the account holding the dossier's personal ID number, if any); with an ID number only (e.g. a
+    business's representative, a household member), the account holding it, if any.
     A repeat of the same read within the coalescing window returns the earlier row instead of adding one."""
-    if dossier is not None:
-        if subject is None and dossier.applicant_id:
-            subject = dossier.applicant
-        if not subject_national_id:
-            subject_national_id = dossier.applicant_id_number if len(dossier.applicant_id_number) == 12 else ""
+    if dossier is not None and subject is None and not subject_national_id:  # the applicant's data
+        subject = dossier.applicant if dossier.applicant_id else None
+        subject_national_id = dossier.applicant_id_number if len(dossier.applicant_id_number) == 12 else ""
     if subject is not None and not subject_national_id:
         subject_national_id = getattr(subject, "national_id", "") or ""
     if subject is None and subject_national_id:  # e.g. a counter dossier of a citizen who has an account
@@ -101,3 +100,18 @@ def record_dossier_read(*, actor: Any, dossier: Dossier, kind: AccessKind = Acce
         return record_access(actor=actor, kind=kind, purpose=reason.purpose, dossier=dossier, detail=detail,
                              out_of_scope=True)
     return record_access(actor=actor, kind=kind, purpose=Purpose.PROCESSING, dossier=dossier, detail=detail)
+
+
+def record_export(*, actor: Any, dossiers: list[tuple[int, int | None, str]], purpose: str = Purpose.REPORT_EXPORT,
+                  detail: str = "") -> int:
+    """ACTOR exported the applicants' data of many dossiers at once (e.g. a leader's Excel list of dossiers with
+    the applicants' names): one row per dossier, written in batches. DOSSIERS holds (dossier id, applicant account
+    id or None, applicant ID number). Returns the number of rows."""
+    reader = actor if getattr(actor, "is_authenticated", False) else None
+    role, agency = acting_as(reader, None)
+    rows = [DataAccess(actor=reader, actor_role=role, actor_agency=agency, kind=AccessKind.EXPORT,
+                       purpose=str(purpose)[:300], detail=detail[:300], dossier_id=dossier_id,
+                       subject_id=applicant_id, subject_national_id=id_number if len(id_number) == 12 else "")
+            for dossier_id, applicant_id, id_number in dossiers]
+    DataAccess.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
