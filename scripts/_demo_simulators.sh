@@ -2,8 +2,10 @@
 # the simulators that scripts/simulators.sh starts. Each value may be set beforehand to override it.
 # The national portal sync goes through the LGSP gateway simulator, which relays /dvcqg/ to the portal simulator; the
 # demo fetches the gateway's token (client_credentials) with the simulators' DEMO credentials. The business register
-# (`dkkd`) is reached the same way, through the gateway's /dkkd/ route.
-export MOTCUA_INTEGRATION_SYSTEMS_JSON="${MOTCUA_INTEGRATION_SYSTEMS_JSON:-{\"dvcqg\": {\"label\": \"Cổng Dịch vụ công quốc gia (mô phỏng)\", \"via_lgsp\": true, \"lgsp_path\": \"dvcqg\", \"headers\": {\"dstcode\": \"VN:GOV:000.00.00.G22:DVCQG\"}}}, \"dkkd\": {\"label\": \"CSDL quốc gia về đăng ký doanh nghiệp (mô phỏng)\", \"via_lgsp\": true, \"lgsp_path\": \"dkkd\"}}"
+# (`dkkd`) and the population database (`dancu`) are reached the same way, through the gateway's /dkkd/ and /dancu/
+# routes.
+DEMO_SYSTEMS='{"dvcqg": {"label": "Cổng Dịch vụ công quốc gia (mô phỏng)", "via_lgsp": true, "lgsp_path": "dvcqg", "headers": {"dstcode": "VN:GOV:000.00.00.G22:DVCQG"}}, "dkkd": {"label": "CSDL quốc gia về đăng ký doanh nghiệp (mô phỏng)", "via_lgsp": true, "lgsp_path": "dkkd"}, "dancu": {"label": "CSDL quốc gia về dân cư (mô phỏng)", "via_lgsp": true, "lgsp_path": "dancu"}}'
+export MOTCUA_INTEGRATION_SYSTEMS_JSON="${MOTCUA_INTEGRATION_SYSTEMS_JSON:-$DEMO_SYSTEMS}"
 export MOTCUA_LGSP_URL="${MOTCUA_LGSP_URL:-http://127.0.0.1:${LGSP_SIM_PORT:-8300}}"
 export MOTCUA_LGSP_TOKEN_STYLE="${MOTCUA_LGSP_TOKEN_STYLE:-client_credentials}"
 export MOTCUA_LGSP_CLIENT_ID="${MOTCUA_LGSP_CLIENT_ID:-motcua-demo}"
@@ -14,4 +16,4 @@ export MOTCUA_NATIONAL_PORTAL_USERNAME="${MOTCUA_NATIONAL_PORTAL_USERNAME:-motcu
 export MOTCUA_NATIONAL_PORTAL_PASSWORD="${MOTCUA_NATIONAL_PORTAL_PASSWORD:-motcua-demo-password}"
 export MOTCUA_EMC_SCRIPT_URL="${MOTCUA_EMC_SCRIPT_URL:-http://127.0.0.1:${EMC_SIM_PORT:-8303}/emc.js}"
 export MOTCUA_EMC_SITE_ID="${MOTCUA_EMC_SITE_ID:-DEMO-DONGNAI}"
-export MOTCUA_DEMO_SIMULATOR_PAGES_JSON="${MOTCUA_DEMO_SIMULATOR_PAGES_JSON:-{\"dvcqg\": \"http://127.0.0.1:${PORTAL_SIM_PORT:-8301}/\", \"lgsp\": \"http://127.0.0.1:${LGSP_SIM_PORT:-8300}/\", \"paygov\": \"http://127.0.0.1:${PAYMENT_SIM_PORT:-8302}/\", \"emc\": \"http://127.0.0.1:${EMC_SIM_PORT:-8303}/\", \"dkkd\": \"http://127.0.0.1:${BUSINESS_SIM_PORT:-8305}/\"}}"
+export MOTCUA_DEMO_SIMULATOR_PAGES_JSON="${MOTCUA_DEMO_SIMULATOR_PAGES_JSON:-{\"dvcqg\": \"http://127.0.0.1:${PORTAL_SIM_PORT:-8301}/\", \"lgsp\": \"http://127.0.0.1:${LGSP_SIM_PORT:-8300}/\", \"paygov\": \"http://127.0.0.1:${PAYMENT_SIM_PORT:-8302}/\", \"emc\": \"http://127.0.0.1:${EMC_SIM_PORT:-8303}/\", \"dkkd\": \"http://127.0.0.1:${BUSINESS_SIM_PORT:-8305}/\", \"dancu\": \"http://127.0.0.1:${POPULATION_SIM_PORT:-8304}/\"}}"

@@ -47,7 +47,7 @@ MAX_BODY_BYTES = 10 * 1024 * 1024  # larger requests are refused (413) before th
 UPSTREAM_TIMEOUT_SECONDS = 30.0
 RECENT_CALLS = 50
 PASSED_HEADERS = ("Content-Type", "dstcode", "Idempotency-Key", "Accept")
-DEFAULT_ROUTES = {"dvcqg": "http://127.0.0.1:8301"}
+DEFAULT_ROUTES = {"dvcqg": "http://127.0.0.1:8301", "dancu": "http://127.0.0.1:8304"}
 
 
 @dataclass

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from motcua.backoffice import selectors
+from motcua.backoffice import registry, selectors
 from motcua.backoffice.forms import (
     ACTION_FORMS,
     WARNING_ACTIONS,
@@ -196,10 +196,17 @@ def intake(request: HttpRequest, scope: StaffScope, national_code: str) -> HttpR
     key = request.POST.get("idempotency_key", "")
     if not IDEMPOTENCY_KEY.match(key):
         key = uuid.uuid4().hex
+    lookup: registry.IntakeLookup | None = None
+    registry_answer = registry.answer_for_intake(request.POST.get("registry_answer", ""))
     if request.method == "POST":
         posted = parse_intake(request.POST, request.FILES, version, competent, receiving)
         errors = dict(posted.errors)
-        if not errors and posted.competent_agency is not None:
+        if "lookup_population" in request.POST:  # "Tra cứu CSDL dân cư": fill the form, receive nothing yet
+            lookup = registry.lookup_for_intake(request, scope.user, posted.values["id_number"])
+            posted.values.update(lookup.values)
+            registry_answer = lookup.result.answer_id if lookup.result else None
+            errors = {}
+        elif not errors and posted.competent_agency is not None:
             try:
                 dossier = actions.submit_dossier(
                     procedure=procedure, channel=posted.channel, applicant=posted.applicant,
@@ -218,6 +225,7 @@ def intake(request: HttpRequest, scope: StaffScope, national_code: str) -> HttpR
                         idempotency_key=f"counter:{scope.user.pk}:{key}").first()
                     key = uuid.uuid4().hex
             else:
+                registry.keep_intake_answer(dossier, registry_answer, scope.user)
                 messages.success(request, _("Dossier %(code)s received. Print the receipt for the applicant.")
                                  % {"code": dossier.code})
                 return redirect("backoffice:dossier", code=dossier.code)
@@ -240,6 +248,7 @@ def intake(request: HttpRequest, scope: StaffScope, national_code: str) -> HttpR
         "fields": build_fields(version.eform_schema, posted.form_data if posted else {}, field_errors),
         "errors": items, "inline": {key: item.text for key, item in zip(errors, items, strict=True)},
         "had_uploads": bool(posted and posted.uploads), "earlier": earlier,
+        "lookup": lookup, "registry_answer": registry_answer or "",
     }
     return render(request, "backoffice/intake.html", context, status=400 if errors else 200)
 
@@ -290,6 +299,7 @@ def _render_detail(request: HttpRequest, scope: StaffScope, dossier: Dossier, *,
         "errors": errors or [],
         "receipt": dossier.notices.filter(kind=Notice.Kind.RECEIPT).order_by("-issued_at", "-pk").first(),
         "read_reason": read_reason,
+        "registry": registry.registry_panel(request, dossier),
     }
     return render(request, "backoffice/dossier.html", context, status=status)
 
@@ -317,6 +327,12 @@ def dossier_detail(request: HttpRequest, scope: StaffScope, code: str) -> HttpRe
     dossier, reason = readable_dossier(scope, code)
     record_dossier_read(actor=scope.user, dossier=dossier, reason=reason)
     return _render_detail(request, scope, dossier, read_reason=reason)
+
+
+@require_POST
+@staff_view
+def dossier_registry_lookup(request: HttpRequest, scope: StaffScope, code: str) -> HttpResponse:
+    return registry.registry_lookup(request, scope, _visible_or_404(scope, code))
 
 
 def _form_errors(form: ActionForm) -> list[ErrorItem]:

@@ -34,6 +34,8 @@ STEP_ACTIONS = (
     "return_result",       # trả kết quả
 )
 STEP_ROLES = ("clerk", "specialist", "leader")
+# Checks the workflow engine can make by itself to complete a step (`motcua.dossiers.workflow.AUTOMATIC_CHECKS`).
+AUTOMATIC_STEPS = ("population_check",)  # đối chiếu với CSDL quốc gia về dân cư
 STEP_AGENCIES = ("receiving", "competent")  # or an agency function such as "tax"
 DOCUMENT_FORMS = ("original", "copy", "certified_copy", "original_or_copy", "electronic")
 FEE_KINDS = ("fixed", "per_item")
@@ -122,6 +124,7 @@ PROCEDURE_SCHEMA: dict[str, Any] = {
                                 "type": "array", "minItems": 1, "uniqueItems": True,
                                 "items": {"enum": list(STEP_ACTIONS)},
                             },
+                            "automatic": {"enum": list(AUTOMATIC_STEPS)},
                         },
                     },
                 }

@@ -205,6 +205,7 @@ STEP_COLUMNS: list[Column] = [
     ("role", "Vai trò", str),
     ("days", "Số ngày", _decimal_text),
     ("actions", "Thao tác được phép", _list),
+    ("automatic", "Tự động", str),  # optional, last: older workbooks keep their column letters
 ]
 SHEETS: list[tuple[str, list[Column]]] = [
     ("Thủ tục", PROCEDURE_COLUMNS),
@@ -214,7 +215,7 @@ SHEETS: list[tuple[str, list[Column]]] = [
 ]
 _SCALARS: set[Callable[[str], Any]] = {str, _int, _decimal_text, _date_text}
 _OPTIONAL_EMPTY = {"keywords", "code", "unit", "note", "maximum", "exempt", "kind", "time_rule", "source_url",
-                   "online_amount", "statutory_unit", "min_assurance_level"}
+                   "online_amount", "statutory_unit", "min_assurance_level", "automatic"}
 
 
 def _cell_text(value: Any) -> str:
@@ -269,6 +270,7 @@ def write_workbook(records: list[dict[str, Any]]) -> bytes:
         for step in record["process_definition"]["steps"]:
             sheets["Quy trình"].append(safe_row([
                 code, step["key"], step["name"], step["agency"], step["role"], step["days"], ", ".join(step["actions"]),
+                step.get("automatic", ""),
             ]))
     buffer = io.BytesIO()
     book.save(buffer)

@@ -71,6 +71,7 @@ ACTION_LABELS = {
     "cancel": _("Cancel"),
     "extend": _("Issue an apology and new date"),
     "assign": _("Assign"),
+    "auto_complete": _("Completed automatically"),
 }
 
 
@@ -89,6 +90,7 @@ class Actor:
     COMPETENT_LEADER = "competent_leader"
     STEP_OR_LEADER = "step_or_leader"  # the step's officer, or a leader of the current or competent agency
     PAYMENT = "payment"          # the payment platform (no actor), or a receiving clerk taking cash at the counter
+    SYSTEM = "system"            # the engine itself (no actor): an automatic step whose check passed
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,8 @@ TRANSITIONS: dict[str, Rule] = {
                    requires_note=True),
     "extend": Rule(ACTIVE - {S.SUBMITTED}, Actor.STEP_OR_LEADER, requires_note=True),
     "assign": Rule(ACTIVE - {S.AWAITING_SUPPLEMENT}, Actor.STEP_OR_LEADER, public=False),
+    # A step with `"automatic": <check>` (catalog) is completed by the engine when its check passes (AUTOMATIC_CHECKS).
+    "auto_complete": Rule(frozenset({S.RECEIVED, S.PROCESSING, S.IN_OTHER_AGENCY}), Actor.SYSTEM),
 }
 
 
@@ -147,6 +151,8 @@ def legal_actions(dossier: Dossier) -> list[str]:
         if dossier.status in rule.sources and (not rule.step_actions or step_actions & set(rule.step_actions))
         and not (name == "forward" and dossier.step_index >= len(dossier.steps) - 1)
         and not (name == "send_back" and dossier.step_index == 0)
+        and not (name == "auto_complete" and (not dossier.current_step.get("automatic")
+                                              or dossier.step_index >= len(dossier.steps) - 1))
     ]
 
 
@@ -183,6 +189,8 @@ def may_take(dossier: Dossier, action: str, actor: User | None) -> bool:
     rule = TRANSITIONS.get(action)
     if rule is None:
         return False
+    if rule.actor == Actor.SYSTEM:
+        return actor is None
     if actor is None:
         return rule.actor == Actor.PAYMENT
     is_applicant = dossier.applicant_id is not None and dossier.applicant_id == actor.pk
@@ -289,7 +297,47 @@ def transition(
         if rule.public:
             _queue_portal_sync(dossier, event)
         record_event(event, dossier)
+        if (action in ("receive", "forward") and dossier.step_index != from_step) or action == "auto_complete":
+            dossier = complete_automatic_step(dossier, at=now) or dossier
     return dossier, event
+
+
+# --- automatic steps --------------------------------------------------------------------------------------------
+
+def _population_check(dossier: Dossier) -> dict[str, Any] | None:
+    from motcua.integrations.population import step_evidence
+
+    return step_evidence(dossier)
+
+
+# What each `automatic` value of a catalog step checks: the evidence to record (the step is done), or None (the
+# step stays for its officer). Catalog values: `motcua.catalog.schemas.AUTOMATIC_STEPS`.
+AUTOMATIC_CHECKS: dict[str, Callable[[Dossier], dict[str, Any] | None]] = {
+    "population_check": _population_check,
+}
+
+
+def complete_automatic_step(dossier: Dossier, *, at: dt.datetime | None = None) -> Dossier | None:
+    """If the dossier is at an automatic step whose check passes, complete it as the system (one `auto_complete`
+    event carrying the check's evidence, then the next step); None when there is nothing to do. Called by
+    `transition` when a step is entered, and after a new registry answer."""
+    check = AUTOMATIC_CHECKS.get(str(dossier.current_step.get("automatic") or ""))
+    if check is None or "auto_complete" not in legal_actions(dossier):
+        return None
+    found = check(dossier)
+    if found is None:
+        return None
+    evidence = dict(found)
+    note = str(evidence.pop("note", ""))
+
+    def apply(d: Dossier, change: Change) -> None:
+        change.step_index = d.step_index + 1
+        change.agency = resolve_step_agency(d, change.step_index)
+        change.target = status_at_step(d, change.step_index, change.agency)
+        change.data.update(step=d.steps[change.step_index]["key"], automatic=d.current_step["automatic"],
+                           completed_step=d.current_step["key"], **evidence)
+
+    return transition(dossier.pk, "auto_complete", actor=None, note=note, at=at, apply=apply)[0]
 
 
 def _status_vi(dossier: Dossier) -> str:

@@ -1,7 +1,13 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from motcua.integrations.models import CallRecord, PortalReconciliation, PortalStatusMapping, QueueItemAct
+from motcua.integrations.models import (
+    CallRecord,
+    PortalReconciliation,
+    PortalStatusMapping,
+    QueueItemAct,
+    RegistryAnswer,
+)
 
 
 class _ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -51,3 +57,17 @@ class PortalReconciliationAdmin(_ReadOnly):
     list_filter = ("state",)
     date_hierarchy = "started_at"
     readonly_fields = [field.name for field in PortalReconciliation._meta.fields]
+
+
+@admin.register(RegistryAnswer)
+class RegistryAnswerAdmin(_ReadOnly):
+    """The evidence of registry look-ups, without the personal data they returned (shown to staff only on the
+    dossier page, where the read is logged)."""
+
+    list_display = ("answered_at", "registry", "source", "status", "dossier", "actor", "response_sha256")
+    list_filter = ("registry", "status", ("answered_at", admin.DateFieldListFilter))
+    search_fields = ("dossier__code", "request_id", "response_sha256")
+    date_hierarchy = "answered_at"
+    list_select_related = ("dossier", "actor")
+    exclude = ("data", "national_id")
+    readonly_fields = [field.name for field in RegistryAnswer._meta.fields if field.name not in ("data", "national_id")]

@@ -127,6 +127,46 @@ class PortalReconciliation(models.Model):
         return self.missing + self.status_differs + self.dates_differ + self.progress_missing
 
 
+class RegistryAnswer(models.Model):
+    """One answer of a national registry (the population database) to one look-up, kept as evidence: when, from
+    which system, the SHA-256 of the raw answer and the normalised data it gave (docs/population.md). A look-up
+    the registry did not answer is kept too (status `unavailable`): the dossier then stays unverified.
+
+    Made before the dossier exists at counter intake (`dossier` empty), then attached to it
+    (`motcua.integrations.population.attach_to_dossier`)."""
+
+    class Status(models.TextChoices):
+        FOUND = "found", _("Found in the registry")
+        NOT_FOUND = "not_found", _("Not found in the registry")
+        UNAVAILABLE = "unavailable", _("The registry did not answer")
+
+    registry = models.CharField(_("registry"), max_length=40, default="population", db_index=True)
+    source = models.CharField(_("source system"), max_length=40)
+    dossier = models.ForeignKey("dossiers.Dossier", verbose_name=_("dossier"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="registry_answers")
+    national_id = models.CharField(_("personal ID number"), max_length=12, db_index=True)
+    request_id = models.CharField(_("request ID"), max_length=64)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    answered_at = models.DateTimeField(_("time"), db_index=True)
+    response_sha256 = models.CharField(_("answer SHA-256"), max_length=64, blank=True)
+    response_size = models.PositiveIntegerField(_("answer size (bytes)"), default=0)
+    data = models.JSONField(_("normalised data"), default=dict, blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("asked by"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    purpose = models.CharField(_("purpose"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-answered_at", "-pk"]
+        verbose_name = _("registry answer")
+        verbose_name_plural = _("registry answers")
+        indexes = [models.Index(fields=["dossier", "registry", "-answered_at"], name="registryanswer_dossier")]
+
+    def __str__(self) -> str:
+        number = f"{self.national_id[:3]}…{self.national_id[-3:]}"
+        return f"{self.registry} {number} {self.status} {self.answered_at:%Y-%m-%d %H:%M}"
+
+
 class BusinessRegisterAnswer(models.Model):
     """What the national business register answered to one look-up by enterprise code: kept as the evidence of a
     representation it granted and of a counter intake it filled (time, who asked and why, digest of the answer and

@@ -37,3 +37,7 @@ def as_other_clerk(other_clerk, demo_catalog):
 def received(demo_catalog, demo_agencies, clerk):
     """A land-transfer dossier just received at the provincial service centre's counter."""
     return land_dossier(demo_catalog, demo_agencies, clerk, local(2026, 12, 2, 8))
+
+
+from motcua.integrations.tests.conftest import forget_committed_call_records  # noqa: E402,F401  (fixture)
+from motcua.integrations.tests.population_helpers import population_registry  # noqa: E402,F401  (fixture)

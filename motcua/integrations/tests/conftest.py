@@ -5,6 +5,7 @@ import pytest
 from motcua.integrations.client import reset_breakers
 from motcua.integrations.models import CallRecord
 from motcua.integrations.tests.loopback import loopback  # noqa: F401  (fixture)
+from motcua.integrations.tests.population_helpers import population_registry  # noqa: F401  (fixture)
 
 
 @pytest.fixture(autouse=True)

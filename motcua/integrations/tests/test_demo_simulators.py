@@ -49,7 +49,8 @@ def free_port() -> int:
 def simulators(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}
     env.update(PORTAL_SIM_PORT=str(free_port()), LGSP_SIM_PORT=str(free_port()), EMC_SIM_PORT=str(free_port()),
-               PAYMENT_SIM_PORT=str(free_port()), BUSINESS_SIM_PORT=str(free_port()),
+               PAYMENT_SIM_PORT=str(free_port()), POPULATION_SIM_PORT=str(free_port()),
+               BUSINESS_SIM_PORT=str(free_port()),
                SIMULATORS_RUN_DIR=str(tmp_path / "run"), PYTHON=sys.executable)
 
     def script(*args: str) -> subprocess.CompletedProcess[str]:
@@ -63,7 +64,7 @@ def simulators(tmp_path):
         yield env
     finally:
         stopped = script("stop")
-        assert stopped.returncode == 0 and stopped.stdout.count("stopped") == 5, stopped.stdout
+        assert stopped.returncode == 0 and stopped.stdout.count("stopped") == 6, stopped.stdout
         assert script("status").returncode == 1
 
 
@@ -118,7 +119,8 @@ def test_the_demos_dossiers_reach_the_simulated_portal_through_the_gateway(
 
     home = client.get(reverse("home")).content.decode()
     assert "Cổng Dịch vụ công quốc gia (mô phỏng): hồ sơ đã nhận" in home  # Vietnamese first
-    for port in ("PORTAL_SIM_PORT", "LGSP_SIM_PORT", "PAYMENT_SIM_PORT", "EMC_SIM_PORT", "BUSINESS_SIM_PORT"):
+    for port in ("PORTAL_SIM_PORT", "LGSP_SIM_PORT", "PAYMENT_SIM_PORT", "EMC_SIM_PORT", "POPULATION_SIM_PORT",
+                 "BUSINESS_SIM_PORT"):
         assert f'href="http://127.0.0.1:{simulators[port]}/"' in home
     assert f'src="http://127.0.0.1:{simulators["EMC_SIM_PORT"]}/emc.js"' in home
     from django.contrib.auth import get_user_model
@@ -126,6 +128,19 @@ def test_the_demos_dossiers_reach_the_simulated_portal_through_the_gateway(
     client.force_login(get_user_model().objects.get(username="quantri.tinh"))  # the demo's province admin
     connections = client.get(reverse("integrations:connections")).content.decode()
     assert f'href="{portal_url}/"' in connections
+
+    # The population database answers for the demo's citizens, through the gateway's /dancu/ route.
+    from motcua.integrations import population
+    from simulators.population import PEOPLE
+
+    citizen = get_user_model().objects.get(username="nguyenvana")
+    assert citizen.national_id is not None and citizen.national_id in PEOPLE
+    try:
+        answer = population.lookup_person(citizen.national_id, purpose="demo")
+    finally:
+        lgsp_tokens.forget_all()
+    assert answer.found and answer.person is not None and answer.person.full_name == citizen.full_name
+    assert "dancu" in {c["route"] for c in json.loads(get(f"{lgsp_url}/_state"))["calls"]}
 
 
 def start_up(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:

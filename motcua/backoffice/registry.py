@@ -1,0 +1,122 @@
+"""The population database in the back office: the clerk's look-up at counter intake, the registry panel of the
+dossier page (the registry's data, its differences with what was typed, the evidence), and a new look-up from the
+dossier page (docs/population.md).
+
+`lookup_for_intake` is the one function a counter look-up goes through, so that a wrapper (consent shown to the
+applicant, the privacy app) can be put around it in one place."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from motcua.backoffice.selectors import StaffScope
+from motcua.core.i18n import in_language
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.workflow import complete_automatic_step
+from motcua.integrations import population
+from motcua.integrations.models import RegistryAnswer
+from motcua.privacy.access import record_access
+from motcua.privacy.models import AccessKind
+
+INTAKE_PURPOSE = "Tiếp nhận hồ sơ tại bộ phận một cửa"
+
+
+@dataclass
+class IntakeLookup:
+    """What a counter look-up gave the intake form: the values to fill, the fields filled, a message."""
+
+    result: population.RegistryResult | None = None
+    values: dict[str, str] = field(default_factory=dict)
+    message: str = ""
+    error: str = ""  # a number that cannot be one: shown at the ID field
+
+    @property
+    def filled(self) -> set[str]:
+        return set(self.values)
+
+
+def lookup_for_intake(request: HttpRequest, actor: Any, national_id: str, *, agency_code: str = "") -> IntakeLookup:
+    """Look NATIONAL_ID up for the intake form of ACTOR (a clerk). Never raises for the registry: a number that
+    cannot be one comes back as `error`, a registry that does not answer as a message saying intake goes on by hand."""
+    try:
+        result = population.lookup_person(national_id, actor=actor, purpose=INTAKE_PURPOSE, agency_code=agency_code)
+    except population.InvalidNationalId as exc:
+        return IntakeLookup(error=in_language(exc.message_vi, exc.message_en))
+    if result.found:
+        return IntakeLookup(result=result, values=result.intake_values(), message=_(
+            "Filled from the national population database. Check the details with the applicant."))
+    if result.status == population.Status.NOT_FOUND:
+        return IntakeLookup(result=result, message=_(
+            "This personal ID number is not in the national population database. Check it with the applicant's "
+            "ID card; you can continue by hand."))
+    return IntakeLookup(result=result, message=_(
+        "The national population database did not answer. Continue by hand: the dossier will be marked "
+        "“unverified” and the specialist will check the details."))
+
+
+def answer_for_intake(raw: str) -> int | None:
+    """The registry answer id an intake form carries (a hidden field), if it is one."""
+    return int(raw) if raw.isdigit() and len(raw) < 12 else None
+
+
+def keep_intake_answer(dossier: Dossier, answer_id: int | None, actor: Any) -> None:
+    """Attach the clerk's look-up to the dossier just received (ignored if it is not theirs or not about the
+    applicant: the dossier then stays unverified, as if no look-up had been made)."""
+    if answer_id is None:
+        return
+    with contextlib.suppress(population.AttachError, RegistryAnswer.DoesNotExist):
+        population.attach_to_dossier(dossier, answer_id, actor=actor)
+
+
+SEX_LABELS = population.SEX_LABELS
+
+
+def registry_panel(request: HttpRequest, dossier: Dossier) -> dict[str, Any]:
+    """The dossier page's registry panel. Showing the registry's data to a member of staff is a read of the
+    applicant's data: it is logged (`record_access`)."""
+    state = population.verification(dossier)
+    answer = population.verifying_answer(dossier) or population.latest_answer(dossier)
+    result = population.RegistryResult.from_answer(answer) if answer is not None else None
+    person = result.person if result is not None else None
+    if person is not None:
+        record_access(actor=request.user, kind=AccessKind.REGISTRY_EVIDENCE_VIEW, dossier=dossier,
+                      purpose=f"Xem hồ sơ {dossier.code}", subject_national_id=person.national_id,
+                      detail=f"registry answer {result.request_id if result else ''}")
+    return {
+        "state": state,
+        "answer": answer,
+        "person": person,
+        "sex": str(SEX_LABELS.get(person.sex, "")) if person else "",
+        "differences": population.differences(population.typed_on_dossier(dossier), person) if person else [],
+        "can_look_up": len(dossier.applicant_id_number.strip()) == 12 and not dossier.is_terminal,
+    }
+
+
+def registry_lookup(request: HttpRequest, scope: StaffScope, dossier: Dossier) -> HttpResponse:
+    """A new look-up of the dossier's applicant from the dossier page (the registry was down at intake, or the
+    specialist checks again); the answer is kept on the dossier."""
+    try:
+        result = population.lookup_person(dossier.applicant_id_number, dossier=dossier, actor=scope.user,
+                                          purpose=f"Đối chiếu thông tin hồ sơ {dossier.code}")
+    except population.InvalidNationalId as exc:
+        messages.error(request, in_language(exc.message_vi, exc.message_en))
+    else:
+        if result.found:
+            messages.success(request, _("The national population database answered: see the comparison below."))
+            if complete_automatic_step(dossier) is not None:  # the check step was waiting for this answer
+                messages.success(request, _("The check against the population database is done: the dossier "
+                                            "moved on to the next step."))
+        elif result.status == population.Status.NOT_FOUND:
+            messages.warning(request, _("This personal ID number is not in the national population database."))
+        else:
+            messages.error(request, _("The national population database did not answer. Try again later, or check "
+                                      "the details by hand."))
+    return redirect(reverse("backoffice:dossier", args=[dossier.code]) + "#registry")
