@@ -419,6 +419,9 @@ MOTCUA_SIGNING_TSA_URL = env_str("MOTCUA_SIGNING_TSA_URL")
 MOTCUA_SIGNING_TSA_TIMEOUT = env_int("MOTCUA_SIGNING_TSA_TIMEOUT", 10)
 # Directory of PEM/DER CA certificates the verifier trusts (nothing else: no OS store).
 MOTCUA_SIGNING_TRUST_ROOTS_DIR = env_str("MOTCUA_SIGNING_TRUST_ROOTS_DIR")
+# Revocation when verifying: CRL files in this directory (DER or PEM), and/or fetch CRL/OCSP over the network.
+MOTCUA_SIGNING_CRL_DIR = env_str("MOTCUA_SIGNING_CRL_DIR")
+MOTCUA_SIGNING_REVOCATION_FETCH = env_bool("MOTCUA_SIGNING_REVOCATION_FETCH", default=False)
 # The visible signature block on the last page: x1,y1,x2,y2 in PDF points from the bottom-left corner.
 MOTCUA_SIGNING_STAMP_BOX = env_str("MOTCUA_SIGNING_STAMP_BOX", "300,30,565,120")
 MOTCUA_SIGNING_STAMP_FONT = env_str("MOTCUA_SIGNING_STAMP_FONT", "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf")
@@ -438,6 +441,13 @@ if MOTCUA_DEMO_SIGNING and not MOTCUA_SIGNING_BACKEND:
     MOTCUA_SIGNING_PKCS12_PASSWORD = _demo_signing["MOTCUA_SIGNING_PKCS12_PASSWORD"]
     MOTCUA_SIGNING_CHAIN_FILE = _demo_signing["MOTCUA_SIGNING_CHAIN_FILE"]
     MOTCUA_SIGNING_TRUST_ROOTS_DIR = MOTCUA_SIGNING_TRUST_ROOTS_DIR or _demo_signing["MOTCUA_SIGNING_TRUST_ROOTS_DIR"]
+    MOTCUA_SIGNING_CRL_DIR = MOTCUA_SIGNING_CRL_DIR or _demo_signing["MOTCUA_SIGNING_CRL_DIR"]
+# Per-agency and per-leader certificates (SigningIdentity, docs/signing.md): without one, sign with the
+# deployment-wide signer above only when this is true (the demo: yes); otherwise the approval is refused.
+MOTCUA_SIGNING_FALLBACK = env_bool("MOTCUA_SIGNING_FALLBACK", default=MOTCUA_DEMO_SIGNING)
+# Remote signing service (ký số từ xa, system "remote_signing"): how long to wait for the signer's confirmation.
+MOTCUA_REMOTE_SIGNING_WAIT_SECONDS = env_int("MOTCUA_REMOTE_SIGNING_WAIT_SECONDS", 120)
+MOTCUA_REMOTE_SIGNING_POLL_SECONDS = env_int("MOTCUA_REMOTE_SIGNING_POLL_SECONDS", 2)
 
 # --- Uploads (docs/uploads.md) --------------------------------------------------------------------
 # Size limits: one file, and all files of one dossier together.

@@ -7,11 +7,14 @@
 #   EMC monitoring stand-in         http://127.0.0.1:${EMC_SIM_PORT:-8303}/      python -m simulators.emc
 #   population database (dân cư)    http://127.0.0.1:${POPULATION_SIM_PORT:-8304}/  python -m simulators.population (LGSP /dancu/)
 #   business register, LGSP /dkkd/  http://127.0.0.1:${BUSINESS_SIM_PORT:-8305}/  python -m simulators.business_register
+#   VNeID-like OIDC provider        http://127.0.0.1:${VNEID_SIM_PORT:-8306}/     python -m simulators.vneid
+#   remote signing, LGSP /kysotuxa/ http://127.0.0.1:${REMOTE_SIGNING_SIM_PORT:-8310}/ python -m simulators.remote_signing
 #   scripts/simulators.sh start     start those not running yet; wait until each answers
 #   scripts/simulators.sh stop      stop what `start` started (by its recorded process ids)
 #   scripts/simulators.sh status    exit 1 unless every simulator runs
 # Extra flags per simulator: PORTAL_SIM_ARGS (e.g. "--session-seconds 60 --state var/portal.json"), LGSP_SIM_ARGS
-# (e.g. "--token-style auth_header"), PAYMENT_SIM_ARGS (e.g. "--duplicate-callbacks 1"), EMC_SIM_ARGS, BUSINESS_SIM_ARGS, POPULATION_SIM_ARGS. Faults at run time: POST /_faults on each (see its --help).
+# (e.g. "--token-style auth_header"), PAYMENT_SIM_ARGS (e.g. "--duplicate-callbacks 1"), EMC_SIM_ARGS, BUSINESS_SIM_ARGS, POPULATION_SIM_ARGS,
+# VNEID_SIM_ARGS, REMOTE_SIGNING_SIM_ARGS. Faults at run time: POST /_faults on each (see its --help).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-.venv/bin/python}"
@@ -21,10 +24,14 @@ EMC_PORT="${EMC_SIM_PORT:-8303}"
 PAYMENT_PORT="${PAYMENT_SIM_PORT:-8302}"
 BUSINESS_PORT="${BUSINESS_SIM_PORT:-8305}"
 POPULATION_PORT="${POPULATION_SIM_PORT:-8304}"
+VNEID_PORT="${VNEID_SIM_PORT:-8306}"
+REMOTE_SIGNING_PORT="${REMOTE_SIGNING_SIM_PORT:-8310}"
+# The remote-signing simulator's credentials: the DEMO ones setup_demo writes (docs/signing.md).
+SIGNING_CREDENTIALS="${MOTCUA_DEMO_SIGNING_DIR:-${MOTCUA_VAR_DIR:-var}/demo-signing}/remote"
 # The payment platform confirms to the province and returns browsers to it (MOTCUA_PUBLIC_URL, as demo.sh sets it).
 PUBLIC_URL="${MOTCUA_PUBLIC_URL:-http://127.0.0.1:${PORT:-8000}}"
 RUN_DIR="${SIMULATORS_RUN_DIR:-${MOTCUA_VAR_DIR:-var}/simulators}"
-SIMULATORS="national_portal lgsp payment_platform emc business_register population"
+SIMULATORS="national_portal lgsp payment_platform emc business_register population vneid remote_signing"
 mkdir -p "$RUN_DIR"
 
 running() { [ -f "$RUN_DIR/$1.pid" ] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }
@@ -65,7 +72,9 @@ case "${1:-start}" in
     start_one national_portal "$PORTAL_PORT" ${PORTAL_SIM_ARGS:-}
     # shellcheck disable=SC2086
     start_one lgsp "$LGSP_PORT" --route "dvcqg=http://127.0.0.1:$PORTAL_PORT" \
-      --route "dkkd=http://127.0.0.1:$BUSINESS_PORT" --route "dancu=http://127.0.0.1:$POPULATION_PORT" ${LGSP_SIM_ARGS:-}
+      --route "dkkd=http://127.0.0.1:$BUSINESS_PORT" --route "dancu=http://127.0.0.1:$POPULATION_PORT" \
+      --route "vneid=http://127.0.0.1:$VNEID_PORT" --route "kysotuxa=http://127.0.0.1:$REMOTE_SIGNING_PORT" \
+      ${LGSP_SIM_ARGS:-}
     # shellcheck disable=SC2086
     # shellcheck disable=SC2086
     start_one payment_platform "$PAYMENT_PORT" --callback-url "$PUBLIC_URL/thanh-toan/paygov/ipn/" \
@@ -76,6 +85,11 @@ case "${1:-start}" in
     start_one business_register "$BUSINESS_PORT" ${BUSINESS_SIM_ARGS:-}
     # shellcheck disable=SC2086
     start_one population "$POPULATION_PORT" ${POPULATION_SIM_ARGS:-}
+    # The province's sign-in callback is registered with the provider (docs/vneid.md).
+    # shellcheck disable=SC2086
+    start_one vneid "$VNEID_PORT" --redirect-uri "$PUBLIC_URL/dinh-danh/vneid/callback/" ${VNEID_SIM_ARGS:-}
+    # shellcheck disable=SC2086
+    start_one remote_signing "$REMOTE_SIGNING_PORT" --credentials-dir "$SIGNING_CREDENTIALS" ${REMOTE_SIGNING_SIM_ARGS:-}
     ;;
   stop)
     for name in $SIMULATORS; do stop_one "$name"; done

@@ -82,6 +82,7 @@ def build_demo_dossiers(now: dt.datetime | None = None) -> int:
             competent_agency=agencies["land_registration"], actor=users["tranthibinh"], form_data=LAND_FORM,
             uploads=[Upload(code, f"{code}.pdf", b"%PDF-1.4 demo") for code in LAND_PAPERS],
             idempotency_key="demo:land:online-fees", at=submitted_at,
+            assurance_level=2,  # she applied after signing in with her level 2 VNeID account (simulators/vneid.py)
         )
         dossier = actions.receive_dossier(dossier, actor=clerk, at=submitted_at + dt.timedelta(hours=1))
         create_invoice(dossier, actor=clerk, at=submitted_at + dt.timedelta(hours=1))

@@ -8,10 +8,14 @@ assurance) and claim names (VNeID sends Vietnamese names such as `HoVaTen`). Eve
 from __future__ import annotations
 
 import functools
+import hashlib
+import time
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
-from authlib.integrations.django_client import OAuth
+from authlib.integrations.django_client import DjangoOAuth2App, OAuth
+from authlib.integrations.requests_client import OAuth2Session
 from django.conf import settings
 
 # What each `acr` value a provider returns proves (identity.AssuranceLevel); a provider's `acr_levels` overrides it.
@@ -61,10 +65,60 @@ def enabled_providers() -> list[ProviderConfig]:
     return [p for p in providers().values() if p.enabled]
 
 
+def _digest(data: Any) -> tuple[str, int]:
+    raw = data.encode() if isinstance(data, str) else bytes(data or b"")
+    return (hashlib.sha256(raw).hexdigest() if raw else "", len(raw))
+
+
+class EvidencedSession(OAuth2Session):
+    """Authlib's HTTP session, leaving the integration layer's evidence (`integrations.CallRecord`: digests and
+    sizes, never the bodies) of every call to the identity provider: discovery, keys, token, userinfo."""
+
+    evidence_system = "oidc"
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        from motcua.integrations.actions import record_call
+
+        operation = f"{method.upper()} {urlsplit(url).path.rstrip('/').rsplit('/', 1)[-1] or '/'}"
+        started = time.monotonic()
+        try:
+            response = super().request(method, url, *args, **kwargs)
+        except Exception as exc:
+            record_call(system=self.evidence_system, operation=operation, attempt=1,
+                        duration_ms=int((time.monotonic() - started) * 1000),
+                        error=f"transport: {type(exc).__name__}: {exc}"[:500])
+            raise
+        sent_sha, sent_size = _digest(response.request.body if response.request is not None else b"")
+        got_sha, got_size = _digest(response.content)
+        record_call(system=self.evidence_system, operation=operation, attempt=1, status_code=response.status_code,
+                    duration_ms=int((time.monotonic() - started) * 1000), request_sha256=sent_sha,
+                    request_size=sent_size, response_sha256=got_sha, response_size=got_size,
+                    error="" if response.status_code < 400 else f"HTTP {response.status_code}")
+        return response
+
+
+class EvidencedOAuth2App(DjangoOAuth2App):
+    client_cls = EvidencedSession
+
+    def _get_session(self) -> Any:
+        session = super()._get_session()
+        session.evidence_system = f"oidc:{self.name}"
+        return session
+
+    def _get_oauth_client(self, **metadata: Any) -> Any:
+        session = super()._get_oauth_client(**metadata)
+        session.evidence_system = f"oidc:{self.name}"
+        return session
+
+
+class EvidencedOAuth(OAuth):
+    oauth2_client_cls = EvidencedOAuth2App
+
+
 @functools.cache
 def _registry(fingerprint: str) -> OAuth:
     """One Authlib registry per configuration (tests change the configuration; production does not)."""
-    oauth = OAuth()
+    oauth = EvidencedOAuth()
     for config in providers().values():
         if not config.enabled:
             continue

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from joserfc.errors import JoseError
 from requests.exceptions import RequestException
 
 from motcua.identity.actions import (
@@ -184,6 +185,12 @@ def staff_account_reset_two_factor(request: HttpRequest, user_id: int) -> HttpRe
         "The two-factor device of %(name)s is removed; they set up a new one at their next sign-in."))
 
 
+UNVERIFIED_SIGN_IN_VI = ("Không xác minh được thông tin đăng nhập do nhà cung cấp định danh gửi về (chữ ký hoặc "
+                         "mã kiểm tra không hợp lệ). Vui lòng đăng nhập lại; nếu vẫn lỗi, hãy thử lại sau.")
+UNVERIFIED_SIGN_IN_EN = ("The sign-in answer of the identity provider could not be verified (bad signature or "
+                         "check value). Please sign in again; if it still fails, try again later.")
+
+
 def oidc_login(request: HttpRequest, provider: str) -> HttpResponse:
     client = client_for(provider)
     if client is None:
@@ -214,7 +221,10 @@ def oidc_callback(request: HttpRequest, provider: str) -> HttpResponse:
         if not claims or config.claims["national_id"] not in claims:
             claims.update(client.userinfo(token=token))
         user = sign_in_citizen(map_claims(config, claims), assurance_level=assurance.level)
-    except (OAuthError, RequestException, KeyError):
+    except JoseError as exc:  # a bad signature, another nonce, an expired or foreign ID token: never trusted
+        logger.warning("OIDC provider %s sent an ID token that does not verify: %s", provider, exc)
+        return _failed(request, UNVERIFIED_SIGN_IN_VI, UNVERIFIED_SIGN_IN_EN)
+    except (OAuthError, RequestException, KeyError, ValueError):  # ValueError: a token answer that is not JSON
         return _failed(request, "Không xác thực được với nhà cung cấp định danh.",
                        "Sign-in with the identity provider failed.")
     except SignInError as exc:

@@ -19,6 +19,8 @@ LABELS = {
     "emc": _("EMC monitoring (simulator): page views recorded"),
     "dancu": _("National population database (simulator): citizens and look-ups"),
     "dkkd": _("National business register (simulator): enterprises and look-ups"),
+    "vneid": _("VNeID (simulator): demo accounts and sign-ins"),
+    "remote_signing": _("Remote signing service (simulator): signature requests and confirmations"),
 }
 
 

@@ -28,6 +28,7 @@ class SignatureOut(Schema):
     intact: bool
     trusted: bool
     whole_file: bool
+    revoked: bool = False
     problems: list[str]
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from asn1crypto import x509  # type: ignore[import-untyped]
 from django.conf import settings
@@ -13,7 +15,10 @@ from pyhanko.sign.timestamps.api import TimeStamper
 from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
 
 from motcua.signing.demo import is_demo_certificate
-from motcua.signing.pdf import SigningError, certificates_in, load_certificates
+from motcua.signing.pdf import DeferredSigner, SigningError, certificates_in, load_certificates
+
+if TYPE_CHECKING:
+    from motcua.signing.models import SigningIdentity
 
 
 def production() -> bool:
@@ -27,8 +32,14 @@ def _refuse_demo(certificates: list[x509.Certificate]) -> None:
 
 
 def backend() -> str:
-    """"pkcs12", "pkcs11", or "" (no signer configured: results cannot be signed)."""
+    """The deployment-wide signer: "pkcs12", "pkcs11", or "" (none)."""
     return str(getattr(settings, "MOTCUA_SIGNING_BACKEND", "")).strip().lower()
+
+
+def fallback_enabled() -> bool:
+    """Whether an agency or leader without a signing identity signs with the deployment-wide signer
+    (MOTCUA_SIGNING_FALLBACK); otherwise the approval is refused with a clear message."""
+    return bool(getattr(settings, "MOTCUA_SIGNING_FALLBACK", False)) and backend() != ""
 
 
 def _chain() -> list[x509.Certificate]:
@@ -36,54 +47,125 @@ def _chain() -> list[x509.Certificate]:
     return load_certificates([Path(path)]) if path else []
 
 
+def certificates_from_pem(text: str) -> list[x509.Certificate]:
+    from asn1crypto import pem
+
+    data = text.strip().encode()
+    if not data:
+        return []
+    if not pem.detect(data):
+        raise SigningError("not a PEM certificate")
+    return [x509.Certificate.load(der) for _type, _headers, der in pem.unarmor(data, multiple=True)]
+
+
+@dataclass(frozen=True)
+class SignerSpec:
+    """Where one signer's key is and how to open it: the deployment-wide settings, or a SigningIdentity."""
+
+    kind: str  # "pkcs12" | "pkcs11" | "remote"
+    pkcs12_file: str = ""
+    secret: str = field(default="", repr=False)  # the PKCS#12 password or the token's PIN
+    pkcs11_lib: str = ""
+    token_label: str = ""
+    key_label: str = ""
+    cert_label: str = ""
+    cert_file: str = ""
+    certificate_pem: str = ""
+    chain: tuple[x509.Certificate, ...] = ()
+    credential_id: str = ""  # remote: the signer's account at the service
+
+
+def global_spec() -> SignerSpec:
+    """The deployment-wide signer of the MOTCUA_SIGNING_* settings."""
+    return SignerSpec(
+        kind=backend(), pkcs12_file=str(getattr(settings, "MOTCUA_SIGNING_PKCS12_FILE", "")),
+        secret=str(getattr(settings, "MOTCUA_SIGNING_PKCS12_PASSWORD", "")) if backend() == "pkcs12"
+        else str(getattr(settings, "MOTCUA_SIGNING_PKCS11_PIN", "")),
+        pkcs11_lib=str(getattr(settings, "MOTCUA_SIGNING_PKCS11_LIB", "")),
+        token_label=str(getattr(settings, "MOTCUA_SIGNING_PKCS11_TOKEN_LABEL", "")),
+        key_label=str(getattr(settings, "MOTCUA_SIGNING_PKCS11_KEY_LABEL", "")),
+        cert_label=str(getattr(settings, "MOTCUA_SIGNING_PKCS11_CERT_LABEL", "")),
+        cert_file=str(getattr(settings, "MOTCUA_SIGNING_PKCS11_CERT_FILE", "")),
+        chain=tuple(_chain()),
+    )
+
+
+def identity_spec(identity: SigningIdentity) -> SignerSpec:
+    """The signer of a SigningIdentity (its secret read from the environment now, never from the database)."""
+    from motcua.core.env import env_secret
+
+    kinds = {"file": "pkcs12", "pkcs11": "pkcs11", "remote": "remote"}
+    try:
+        chain = tuple(certificates_from_pem(identity.chain_pem))
+    except (SigningError, ValueError) as exc:
+        raise SigningError(f"the identity's chain is not PEM certificates: {exc}") from exc
+    return SignerSpec(
+        kind=kinds.get(identity.kind, identity.kind), pkcs12_file=identity.key_reference,
+        secret=env_secret(identity.secret_name) if identity.secret_name else "",
+        pkcs11_lib=identity.pkcs11_lib or str(getattr(settings, "MOTCUA_SIGNING_PKCS11_LIB", "")),
+        token_label=identity.token_label, key_label=identity.key_reference,
+        cert_label="" if identity.certificate_pem.strip() else identity.key_reference,
+        certificate_pem=identity.certificate_pem, chain=chain, credential_id=identity.key_reference,
+    )
+
+
 @contextmanager
-def agency_signer() -> Iterator[signers.Signer]:
-    """The configured signer, open for the duration of the block (a PKCS#11 session is closed afterwards)."""
-    kind = backend()
-    if kind == "pkcs12":
-        path = str(settings.MOTCUA_SIGNING_PKCS12_FILE)
-        password = str(settings.MOTCUA_SIGNING_PKCS12_PASSWORD).encode() or None
+def open_signer(spec: SignerSpec) -> Iterator[signers.Signer | DeferredSigner]:
+    """SPEC's signer, open for the duration of the block (a PKCS#11 session is closed afterwards)."""
+    chain = list(spec.chain)
+    if spec.kind == "pkcs12":
         try:
-            signer = signers.SimpleSigner.load_pkcs12(path, passphrase=password,  # type: ignore[no-untyped-call]
-                                                      other_certs=_chain() or None)
+            signer = signers.SimpleSigner.load_pkcs12(  # type: ignore[no-untyped-call]
+                spec.pkcs12_file, passphrase=spec.secret.encode() or None, other_certs=chain or None)
         except Exception as exc:  # a missing file, a wrong password
             raise SigningError(f"cannot open the PKCS#12 file: {type(exc).__name__}") from exc
         if signer is None:
             raise SigningError("cannot open the PKCS#12 file (wrong password?)")
-        _refuse_demo([signer.signing_cert, *_chain()])
+        _refuse_demo([signer.signing_cert, *chain])
         yield signer
         return
-    if kind == "pkcs11":
+    if spec.kind == "pkcs11":
         from pyhanko.config.pkcs11 import TokenCriteria
         from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
 
-        cert_file = str(settings.MOTCUA_SIGNING_PKCS11_CERT_FILE)
         try:
             session = open_pkcs11_session(
-                str(settings.MOTCUA_SIGNING_PKCS11_LIB),
-                token_criteria=TokenCriteria(label=str(settings.MOTCUA_SIGNING_PKCS11_TOKEN_LABEL) or None),
-                user_pin=str(settings.MOTCUA_SIGNING_PKCS11_PIN) or None,
+                spec.pkcs11_lib, token_criteria=TokenCriteria(label=spec.token_label or None),
+                user_pin=spec.secret or None,
             )
         except Exception as exc:  # no module, no token, wrong PIN
             raise SigningError(f"cannot open the PKCS#11 token: {type(exc).__name__}: {exc}") from exc
         try:
+            given = certificates_from_pem(spec.certificate_pem) if spec.certificate_pem.strip() else (
+                load_certificates([Path(spec.cert_file)]) if spec.cert_file else [])
             pkcs11_signer = PKCS11Signer(
-                session, key_label=str(settings.MOTCUA_SIGNING_PKCS11_KEY_LABEL),
-                cert_label=str(settings.MOTCUA_SIGNING_PKCS11_CERT_LABEL) or None,
-                signing_cert=load_certificates([Path(cert_file)])[0] if cert_file else None,
-                ca_chain=_chain() or None,
+                session, key_label=spec.key_label, cert_label=spec.cert_label or None,
+                signing_cert=given[0] if given else None, ca_chain=chain or None,
             )
-            if production():
-                try:
-                    token_cert = pkcs11_signer.signing_cert
-                except Exception as exc:  # no such key or certificate on the token
-                    raise SigningError(f"cannot read the token's certificate: {type(exc).__name__}") from exc
-                _refuse_demo([token_cert, *_chain()])
+            try:
+                token_cert = pkcs11_signer.signing_cert
+            except Exception as exc:  # no such key or certificate on the token
+                raise SigningError(f"cannot read the token's certificate: {type(exc).__name__}") from exc
+            _refuse_demo([token_cert, *chain])
             yield pkcs11_signer
         finally:
             session.close()
         return
+    if spec.kind == "remote":
+        from motcua.signing.remote import remote_signer
+
+        remote = remote_signer(spec.credential_id, chain=chain)
+        _refuse_demo([remote.signing_cert, *chain])
+        yield remote
+        return
     raise SigningError("no signer configured (MOTCUA_SIGNING_BACKEND)")
+
+
+@contextmanager
+def agency_signer() -> Iterator[signers.Signer | DeferredSigner]:
+    """The deployment-wide signer (MOTCUA_SIGNING_BACKEND), open for the duration of the block."""
+    with open_signer(global_spec()) as signer:
+        yield signer
 
 
 def timestamper() -> TimeStamper | None:
@@ -102,6 +184,31 @@ def trust_roots() -> list[x509.Certificate]:
     if production():
         roots = [cert for cert in roots if not is_demo_certificate(cert)]
     return roots
+
+
+def crls() -> list[bytes]:
+    """The certificate revocation lists the verifier checks: every *.crl (DER or PEM) in MOTCUA_SIGNING_CRL_DIR."""
+    from asn1crypto import pem
+
+    directory = str(getattr(settings, "MOTCUA_SIGNING_CRL_DIR", ""))
+    folder = Path(directory) if directory else None
+    if folder is None or not folder.is_dir():
+        return []
+    found: list[bytes] = []
+    for path in sorted(folder.glob("*.crl")):
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        if pem.detect(data):
+            found.extend(der for _type, _headers, der in pem.unarmor(data, multiple=True))
+        else:
+            found.append(data)
+    return found
+
+
+def revocation_fetching() -> bool:
+    return bool(getattr(settings, "MOTCUA_SIGNING_REVOCATION_FETCH", False))
 
 
 def demo_trusted() -> bool:

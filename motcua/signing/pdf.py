@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import segno
 from asn1crypto import x509  # type: ignore[import-untyped]
@@ -64,6 +66,8 @@ class SignatureReport:
     whole_file: bool
     unmodified: bool
     problems: tuple[str, ...]
+    revoked: bool = False  # the signer's certificate (or a CA above it) is revoked (CRL / OCSP)
+    revoked_at: dt.datetime | None = None
 
     @property
     def ok(self) -> bool:
@@ -93,6 +97,7 @@ UNTRUSTED = "untrusted"
 NOT_WHOLE_FILE = "not_whole_file"
 MODIFIED = "modified"
 BAD_TIMESTAMP = "bad_timestamp"
+REVOKED = "revoked"
 
 
 def qr_content(url: str, size: float) -> RawContent:
@@ -158,8 +163,68 @@ def check_draft(content: bytes) -> None:
         raise SigningError(f"not a readable PDF: {exc}") from exc
 
 
-def sign_pdf(content: bytes, *, signer: signers.Signer, stamp: Stamp, reason: str = "", location: str = "",
-             timestamper: TimeStamper | None = None, field_name: str = "KetQua") -> bytes:
+@dataclass(frozen=True)
+class DeferredSigner:
+    """A key held elsewhere (a remote signing service): `sign_digest` gets the digest of the CMS signed attributes
+    and returns the raw signature value. It is called between pyHanko's two phases (interrupted signing), outside
+    any event loop, so it may block, poll and write evidence to the database."""
+
+    signing_cert: x509.Certificate
+    chain: tuple[x509.Certificate, ...]
+    sign_digest: Callable[[bytes, str], bytes]  # (digest, digest algorithm) -> signature value
+
+    @property
+    def mechanism(self) -> str:
+        return "sha256_ecdsa" if self.signing_cert.public_key.algorithm == "ec" else "sha256_rsa"
+
+    @property
+    def signature_size(self) -> int:
+        """Bytes reserved for the signature value (an ECDSA one is DER: up to 2·size + 8)."""
+        octets = (int(self.signing_cert.public_key.bit_size) + 7) // 8
+        return 2 * octets + 8 if self.mechanism == "sha256_ecdsa" else octets
+
+
+def _external(signer: DeferredSigner, value: bytes | int) -> signers.ExternalSigner:
+    from asn1crypto import algos
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    return signers.ExternalSigner(
+        signing_cert=signer.signing_cert,
+        cert_registry=SimpleCertificateStore.from_certs(list(signer.chain)),  # type: ignore[no-untyped-call]
+        signature_value=value, signature_mechanism=algos.SignedDigestAlgorithm({"algorithm": signer.mechanism}))
+
+
+def _sign_deferred(writer: IncrementalPdfFileWriter, meta: signers.PdfSignatureMetadata, signer: DeferredSigner,
+                   stamp: Stamp, timestamper: TimeStamper | None) -> bytes:
+    """pyHanko's interrupted signing: prepare the document and the signed attributes, ask SIGNER for the
+    signature of their digest (blocking, outside the event loop), then embed it and the timestamp."""
+    from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
+
+    placeholder = _external(signer, signer.signature_size)
+    pdf_signer = signers.PdfSigner(meta, signer=placeholder, timestamper=timestamper, stamp_style=_stamp_style(stamp))
+
+    async def prepare() -> tuple[Any, Any, Any, Any]:
+        prepared, tbs, output = await pdf_signer.async_digest_doc_for_signing(writer)
+        attrs = await placeholder.signed_attrs(prepared.document_digest, tbs.md_algorithm, use_pades=True)
+        return prepared, tbs, output, attrs
+
+    prepared, tbs, output, attrs = asyncio.run(prepare())
+    digest = hashlib.new(tbs.md_algorithm, attrs.dump()).digest()
+    value = signer.sign_digest(digest, tbs.md_algorithm)
+
+    async def finish() -> None:
+        cms_value = await _external(signer, value).async_sign_prescribed_attributes(
+            tbs.md_algorithm, signed_attrs=attrs, timestamper=timestamper)
+        await PdfTBSDocument.async_finish_signing(output, prepared_digest=prepared, signature_cms=cms_value,
+                                                  post_sign_instr=tbs.post_sign_instructions)
+
+    asyncio.run(finish())
+    output.seek(0)
+    return bytes(output.read())
+
+
+def sign_pdf(content: bytes, *, signer: signers.Signer | DeferredSigner, stamp: Stamp, reason: str = "",
+             location: str = "", timestamper: TimeStamper | None = None, field_name: str = "KetQua") -> bytes:
     """Sign the draft CONTENT: a certification signature (no later change allowed) with a visible block."""
     check_draft(content)
     try:
@@ -172,6 +237,8 @@ def sign_pdf(content: bytes, *, signer: signers.Signer, stamp: Stamp, reason: st
             certify=True, docmdp_permissions=fields.MDPPerm.NO_CHANGES,
             subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256",
         )
+        if isinstance(signer, DeferredSigner):
+            return _sign_deferred(writer, meta, signer, stamp, timestamper)
         pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=timestamper,
                                        stamp_style=_stamp_style(stamp))
         out = pdf_signer.sign_pdf(writer, in_place=False)
@@ -217,7 +284,9 @@ def _report(name: str, status: PdfSignatureStatus) -> SignatureReport:
         problems.append(NOT_INTACT)
     if not status.valid:
         problems.append(BAD_SIGNATURE)
-    if not status.trusted:
+    if status.revoked:
+        problems.append(REVOKED)
+    elif not status.trusted:
         problems.append(UNTRUSTED)
     if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
         problems.append(NOT_WHOLE_FILE)
@@ -234,11 +303,18 @@ def _report(name: str, status: PdfSignatureStatus) -> SignatureReport:
         intact=status.intact, cryptographically_valid=status.valid, trusted=status.trusted,
         whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
         unmodified=status.modification_level == ModificationLevel.NONE, problems=tuple(problems),
+        revoked=status.revoked,
+        revoked_at=status.revocation_details.revocation_date if status.revocation_details else None,
     )
 
 
-def verify_pdf(content: bytes, *, trust_roots: list[x509.Certificate]) -> Verification:
-    """Validate every signature of CONTENT against TRUST_ROOTS only (no OS store, no network).
+def verify_pdf(content: bytes, *, trust_roots: list[x509.Certificate], crls: Iterable[bytes] = (),
+               allow_fetching: bool = False) -> Verification:
+    """Validate every signature of CONTENT against TRUST_ROOTS only (no OS store; no network unless
+    ALLOW_FETCHING, which lets pyHanko fetch the CRLs and OCSP answers the certificates point to).
+
+    Revocation: the CRLS given (DER) are checked (soft-fail: a certificate no CRL covers is not refused for that);
+    a revoked signer's or CA's certificate gives the problem REVOKED.
 
     The verdict is VALID when there is at least one signature, every signature passes pyHanko's checks (intact,
     cryptographically valid, chaining to a trust root and within validity now, timestamp trusted), and the last
@@ -252,7 +328,8 @@ def verify_pdf(content: bytes, *, trust_roots: list[x509.Certificate]) -> Verifi
         return Verification(valid=False, is_pdf=False, problems=(NOT_PDF,))
     if not embedded:
         return Verification(valid=False, is_pdf=True, problems=(NO_SIGNATURE,))
-    context = ValidationContext(trust_roots=trust_roots, allow_fetching=False)
+    context = ValidationContext(trust_roots=trust_roots, allow_fetching=allow_fetching, crls=list(crls),
+                                revocation_mode="soft-fail")
     reports: list[SignatureReport] = []
     for index, sig in enumerate(embedded):
         try:

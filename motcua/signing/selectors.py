@@ -20,6 +20,7 @@ PROBLEM_LABELS = {
     pdf.NOT_WHOLE_FILE: _("The signature does not cover the whole file: something was added after signing."),
     pdf.MODIFIED: _("The document was modified after it was signed."),
     pdf.BAD_TIMESTAMP: _("The signature's timestamp is not valid or not trusted."),
+    pdf.REVOKED: _("The signing certificate has been revoked by its certification authority."),
 }
 
 

@@ -4,6 +4,7 @@ actions on a dossier's draft result (upload, download)."""
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -99,6 +100,24 @@ def verify_code(request: HttpRequest, code: str) -> HttpResponse:
             context["sha256"] = hashlib.sha256(content).hexdigest()
             context["matches"] = context["sha256"] == issued.sha256
     return render(request, "signing/verify.html", context, status=status)
+
+
+def demo_crl(request: HttpRequest) -> HttpResponse:
+    """The demo CA's certificate revocation list (the URL printed in every demo certificate); 404 outside the
+    demo."""
+    from django.conf import settings
+
+    from motcua.signing.demo import CRL_FILE
+
+    if config.production():
+        raise Http404
+    try:
+        data = (Path(settings.MOTCUA_DEMO_SIGNING_DIR) / CRL_FILE).read_bytes()
+    except OSError:
+        raise Http404 from None
+    response = HttpResponse(data, content_type="application/pkix-crl")
+    response["Cache-Control"] = "public, max-age=300"
+    return response
 
 
 @login_required(login_url="portal:login")

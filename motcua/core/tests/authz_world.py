@@ -61,7 +61,7 @@ def _submitted(catalog: dict[str, Any], agencies: dict[str, Any], citizen: User,
         applicant=Applicant(name=MARKER_NAME, id_number="075090009999", phone="0911222333"),
         competent_agency=agencies["land_office"], receiving_agency=agencies["service_center"], actor=citizen,
         form_data=LAND_FORM, uploads=[Upload(slot, f"{slot}.pdf", MARKER_FILE) for slot in LAND_PAPERS],
-        at=at(2026, 11, day, 8),
+        at=at(2026, 11, day, 8), assurance_level=2,  # land transfer needs a level 2 VNeID sign-in
     )
     dossier = actions.receive_dossier(dossier, actor=clerk, at=at(2026, 11, day, 9))
     return actions.forward_dossier(dossier, actor=clerk, at=at(2026, 11, day, 10))

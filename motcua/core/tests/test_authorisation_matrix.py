@@ -31,6 +31,7 @@ from motcua.core.tests.authz_world import MARKER_NAME, World, build_world
 from motcua.documents.models import StoredDocument
 from motcua.dossiers.models import Dossier, PortalSync
 from motcua.identity.actions import register_organisation
+from motcua.identity.assurance import SESSION_KEY as ASSURANCE_SESSION_KEY
 from motcua.identity.models import ApiToken, Representation
 from motcua.payments.models import Invoice
 from motcua.signing.models import ResultDocument
@@ -273,6 +274,9 @@ def _client(world: World, role: str) -> tuple[Client, dict[str, str]]:
     if user is None:
         return client, {}
     client.force_login(user)
+    session = client.session
+    session[ASSURANCE_SESSION_KEY] = 2  # a level 2 VNeID sign-in: the land transfer needs it to apply online
+    session.save()
     return client, {"HTTP_AUTHORIZATION": f"Bearer {world.tokens[role]}"}
 
 

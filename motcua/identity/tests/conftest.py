@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from motcua.identity.tests.vneid_sim import vneid_sim  # noqa: F401 - a fixture
+from motcua.integrations.tests.conftest import forget_committed_call_records  # noqa: F401 - a fixture
+
 PROVIDER_DIR = Path(__file__).parent / "oidc_provider"
 
 

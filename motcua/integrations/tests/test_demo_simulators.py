@@ -50,7 +50,9 @@ def simulators(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}
     env.update(PORTAL_SIM_PORT=str(free_port()), LGSP_SIM_PORT=str(free_port()), EMC_SIM_PORT=str(free_port()),
                PAYMENT_SIM_PORT=str(free_port()), POPULATION_SIM_PORT=str(free_port()),
-               BUSINESS_SIM_PORT=str(free_port()),
+               BUSINESS_SIM_PORT=str(free_port()), VNEID_SIM_PORT=str(free_port()),
+               MOTCUA_PUBLIC_URL="http://testserver",  # the sign-in callback the VNeID simulator accepts
+               REMOTE_SIGNING_SIM_PORT=str(free_port()), MOTCUA_DEMO_SIGNING_DIR=str(tmp_path / "demo-signing"),
                SIMULATORS_RUN_DIR=str(tmp_path / "run"), PYTHON=sys.executable)
 
     def script(*args: str) -> subprocess.CompletedProcess[str]:
@@ -64,7 +66,7 @@ def simulators(tmp_path):
         yield env
     finally:
         stopped = script("stop")
-        assert stopped.returncode == 0 and stopped.stdout.count("stopped") == 6, stopped.stdout
+        assert stopped.returncode == 0 and stopped.stdout.count("stopped") == 8, stopped.stdout
         assert script("status").returncode == 1
 
 
@@ -105,6 +107,14 @@ def test_the_demos_dossiers_reach_the_simulated_portal_through_the_gateway(
 
         record = business_register.look_up("3601234569", actor=None, purpose="demo").record
         assert record and record.names(get_user_model().objects.get(username="nguyenvana").national_id or "")
+        # The Trấn Biên leader signs through the remote-signing simulator (gateway route /kysotuxa/): Ký thử.
+        from motcua.signing.actions import trial_sign
+        from motcua.signing.models import SigningIdentity
+
+        settings.MOTCUA_REMOTE_SIGNING_POLL_SECONDS = 0.2
+        remote = SigningIdentity.objects.get(kind=SigningIdentity.Kind.REMOTE, is_active=True,
+                                             user__username="lanhdao.tranbien")
+        assert trial_sign(remote).ok, remote.last_test_message
     finally:
         lgsp_tokens.forget_all()
         sync.forget_sessions()
@@ -114,13 +124,16 @@ def test_the_demos_dossiers_reach_the_simulated_portal_through_the_gateway(
     page = get(f"{portal_url}/")
     for dossier in Dossier.objects.filter(portal_syncs__isnull=False).distinct():
         assert dossier.code in state and dossier.code in page
+    signing_url = f"http://127.0.0.1:{simulators['REMOTE_SIGNING_SIM_PORT']}"
+    assert [r["status"] for r in json.loads(get(f"{signing_url}/_state"))["requests"]] == ["confirmed"]
+    assert "Đã ký" in get(f"{signing_url}/")
     relayed = json.loads(get(f"{lgsp_url}/_state"))
-    assert relayed["tokens_issued"] == 1 and {c["route"] for c in relayed["calls"]} == {"dvcqg", "dkkd"}
+    assert relayed["tokens_issued"] == 1 and {c["route"] for c in relayed["calls"]} == {"dvcqg", "dkkd", "kysotuxa"}
 
     home = client.get(reverse("home")).content.decode()
     assert "Cổng Dịch vụ công quốc gia (mô phỏng): hồ sơ đã nhận" in home  # Vietnamese first
     for port in ("PORTAL_SIM_PORT", "LGSP_SIM_PORT", "PAYMENT_SIM_PORT", "EMC_SIM_PORT", "POPULATION_SIM_PORT",
-                 "BUSINESS_SIM_PORT"):
+                 "BUSINESS_SIM_PORT", "VNEID_SIM_PORT", "REMOTE_SIGNING_SIM_PORT"):
         assert f'href="http://127.0.0.1:{simulators[port]}/"' in home
     assert f'src="http://127.0.0.1:{simulators["EMC_SIM_PORT"]}/emc.js"' in home
     from django.contrib.auth import get_user_model
@@ -141,6 +154,21 @@ def test_the_demos_dossiers_reach_the_simulated_portal_through_the_gateway(
         lgsp_tokens.forget_all()
     assert answer.found and answer.person is not None and answer.person.full_name == citizen.full_name
     assert "dancu" in {c["route"] for c in json.loads(get(f"{lgsp_url}/_state"))["calls"]}
+
+
+def test_the_demos_vneid_sign_in_goes_to_the_simulator(simulators, settings, client):
+    """With the demo's OIDC configuration, "Đăng nhập bằng VNeID" signs Trần Thị Bình in at level 2."""
+    from motcua.identity.assurance import SESSION_KEY
+    from motcua.identity.tests.vneid_sim import LEVEL_2, sign_in_with_vneid
+
+    for name, override in json.loads(demo_environment(simulators)["MOTCUA_OIDC_PROVIDERS_JSON"]).items():
+        settings.MOTCUA_OIDC_PROVIDERS = {**settings.MOTCUA_OIDC_PROVIDERS,
+                                          name: {**settings.MOTCUA_OIDC_PROVIDERS[name], **override}}
+    assert "VNeID (mô phỏng)" in client.get(reverse("portal:login")).content.decode()
+    sign_in_with_vneid(client, LEVEL_2.national_id)
+    assert client.session[SESSION_KEY] == 2
+    sign_ins = json.loads(get(f"http://127.0.0.1:{simulators['VNEID_SIM_PORT']}/_state"))["sign_ins"]
+    assert [s["full_name"] for s in sign_ins] == ["Trần Thị Bình"]
 
 
 def start_up(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from motcua.dossiers.tests.helpers import at, land_dossier
 from motcua.portal.models import FormDraft
+from motcua.portal.tests.test_assurance_level import signed_in_at
 from motcua.portal.tests.test_wizard_check_answers import LAND, LAND_ANSWERS
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -73,7 +74,7 @@ def phone(monkeypatch, db):
 
         def sign_in(user):
             with outside_playwrights_loop():
-                client.force_login(user)
+                signed_in_at(client, user, 2)  # (the land transfer needs a level 2 VNeID sign-in)
 
         yield SimpleNamespace(page=page, sign_in=sign_in)
         browser.close()

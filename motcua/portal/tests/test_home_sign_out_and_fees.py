@@ -10,6 +10,7 @@ from motcua.dossiers.models import Channel
 from motcua.dossiers.tests.helpers import at, land_dossier
 from motcua.dossiers.tests.test_deadlines import BIRTH_FORM
 from motcua.payments.actions import create_invoice
+from motcua.portal.tests.test_assurance_level import signed_in_at
 
 
 def test_the_home_page_searches_looks_up_and_signs_in(client, demo_catalog, demo_agencies, clerk, settings):
@@ -48,7 +49,7 @@ def test_a_signed_in_citizen_signs_out(client, citizen):
 
 
 def test_the_wizard_shows_the_fees_before_submitting(client, citizen, demo_catalog, demo_agencies):
-    client.force_login(citizen)
+    signed_in_at(client, citizen, 2)  # land transfer: a level 2 VNeID sign-in
     first = client.get(reverse("portal:apply_page", args=["1.013831", 0])).content.decode()
     # the land procedure: appraisal fee at the online rate (427.500) and the certificate fee waived online
     assert "Phí thẩm định hồ sơ" in first and "427.500" in first

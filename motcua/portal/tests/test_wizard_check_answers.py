@@ -8,6 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from motcua.portal.models import FormDraft
+from motcua.portal.tests.test_assurance_level import signed_in_at
 
 LAND = "1.013831"
 LAND_ANSWERS = {
@@ -20,7 +21,7 @@ LAND_ANSWERS = {
 
 
 def check_page(client, citizen, demo_agencies):
-    client.force_login(citizen)
+    signed_in_at(client, citizen, 2)  # land transfer: a level 2 VNeID sign-in
     client.get(reverse("portal:apply_page", args=[LAND, 0]))  # starts the draft
     FormDraft.objects.filter(user=citizen).update(
         form_data=LAND_ANSWERS,

@@ -6,6 +6,8 @@ import re
 from django.conf import settings
 from django.urls import reverse
 
+from motcua.portal.tests.test_assurance_level import signed_in_at
+
 LAND = "1.013831"  # land transfer: two parties (ben_chuyen_nhuong / ben_nhan_chuyen_nhuong) as nested objects
 
 
@@ -14,7 +16,7 @@ def page_url(index):
 
 
 def start(client, citizen, demo_agencies):
-    client.force_login(citizen)
+    signed_in_at(client, citizen, 2)  # land transfer: a level 2 VNeID sign-in
     response = client.post(page_url(0), {"name": "Nguyễn Văn An", "agency": demo_agencies["land_office"].pk})
     assert response["Location"] == page_url(1)
 
@@ -64,7 +66,7 @@ def test_format_length_and_date_problems_are_named(client, citizen, demo_catalog
 
 
 def test_the_applicant_page_links_its_errors_too(client, citizen, demo_catalog, demo_agencies):
-    client.force_login(citizen)
+    signed_in_at(client, citizen, 2)
     html = client.post(page_url(0), {"name": "", "agency": ""}).content.decode()
     assert summary_links(html) == [("f-name", "Nhập họ tên người nộp hồ sơ"),
                                    ("f-agency", "Chọn nơi giải quyết hồ sơ")]

@@ -41,9 +41,13 @@ def trust_dir(pki, tmp_path):
 def agency_signing(settings, pki, tmp_path, trust_dir, tsa):
     """The deployment signs with the agency's PKCS#12 file, timestamps at the local TSA, trusts the test root."""
     settings.MOTCUA_SIGNING_BACKEND = "pkcs12"
+    settings.MOTCUA_SIGNING_FALLBACK = True  # no per-agency identity in these tests: the deployment-wide signer
     settings.MOTCUA_SIGNING_PKCS12_FILE = str(write_pkcs12(tmp_path / "agency.p12", pki.agency, pki.root, b"mat-khau"))
     settings.MOTCUA_SIGNING_PKCS12_PASSWORD = "mat-khau"
     settings.MOTCUA_SIGNING_TSA_URL = tsa.url
     settings.MOTCUA_SIGNING_TRUST_ROOTS_DIR = str(trust_dir)
     settings.MOTCUA_PUBLIC_URL = "https://dichvucong.example.vn"
     return settings
+
+
+from motcua.integrations.tests.conftest import forget_committed_call_records  # noqa: E402, F401  (fixture)

@@ -186,5 +186,30 @@ def run_demo_setup(settings, directory: Path, password: str = "demo-pass-123") -
     for name, value in demo_signing_settings(directory).items():
         setattr(settings, name, value)
     settings.MOTCUA_DEMO_SIGNING = True
+    settings.MOTCUA_SIGNING_FALLBACK = True  # its default in the demo
     settings.MOTCUA_SIGNING_TSA_URL = ""
     return out.getvalue()
+
+
+def visible_text(signed: bytes) -> str:
+    """The last page's text as a reader shows it, the signature block included (pdfium flattens the block's
+    appearance into the page, then extracts the text): what the stamp really says, not what we asked it to say."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    document = pdfium.PdfDocument(signed)
+    try:
+        last = len(document) - 1
+        page = document[last]
+        pdfium_c.FPDFPage_Flatten(page.raw, pdfium_c.FLAT_NORMALDISPLAY)
+        page.close()
+        page = document[last]
+        try:
+            textpage = page.get_textpage()
+            text = str(textpage.get_text_range())
+            textpage.close()
+        finally:
+            page.close()
+    finally:
+        document.close()
+    return text

@@ -54,7 +54,7 @@ def make_ca(common_name: str) -> Issued:
 
 
 def issue(ca: Issued, common_name: str, *, not_before: dt.datetime | None = None,
-          not_after: dt.datetime | None = None, timestamping: bool = False) -> Issued:
+          not_after: dt.datetime | None = None, timestamping: bool = False, crl_url: str = "") -> Issued:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     builder = (
         x509.CertificateBuilder().subject_name(name(common_name)).issuer_name(ca.cert.subject)
@@ -70,6 +70,10 @@ def issue(ca: Issued, common_name: str, *, not_before: dt.datetime | None = None
     )
     if timestamping:
         builder = builder.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+    if crl_url:  # verifiers check revocation of a certificate that says where its CRL is
+        builder = builder.add_extension(x509.CRLDistributionPoints([x509.DistributionPoint(
+            full_name=[x509.UniformResourceIdentifier(crl_url)], relative_name=None, reasons=None,
+            crl_issuer=None)]), critical=False)
     return Issued(builder.sign(ca.key, hashes.SHA256()), key)
 
 

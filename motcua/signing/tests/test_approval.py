@@ -26,7 +26,7 @@ WHEN = at(2026, 12, 2, 8)
 def at_specialist(demo_catalog, demo_agencies, citizen, clerk, specialist, tax_specialist, treasury_specialist):
     """An online land-transfer dossier of the citizen, at the land office specialist's last step before approval."""
     dossier = land_dossier(demo_catalog, demo_agencies, citizen, WHEN, channel=Channel.ONLINE, receiving_agency=None,
-                           paper_documents=LAND_PAPERS)
+                           paper_documents=LAND_PAPERS, assurance_level=2)  # signed in with VNeID level 2
     dossier = actions.receive_dossier(dossier, actor=clerk, at=WHEN)
     for actor in (clerk, specialist, tax_specialist, treasury_specialist):
         dossier = actions.forward_dossier(dossier, actor=actor, at=WHEN)

@@ -26,7 +26,7 @@ from motcua.signing import config
 from motcua.signing.actions import approve_with_result, remove_draft, upload_draft
 from motcua.signing.checks import no_demo_certificate_in_production
 from motcua.signing.demo import DEMO_MARK
-from motcua.signing.models import ResultDocument
+from motcua.signing.models import ResultDocument, SigningIdentity
 from motcua.signing.pdf import verify_pdf
 from motcua.signing.tests.helpers import run_demo_setup
 
@@ -120,6 +120,7 @@ def test_without_a_signer_no_draft_is_offered_and_a_draft_can_always_be_removed(
     upload_draft(dossier, actor=user("congchuc.tranbien"), name="trich-luc.pdf", content=draft)
     dossier = actions.forward_dossier(dossier, actor=user("congchuc.tranbien"))
     settings.MOTCUA_SIGNING_BACKEND = ""
+    SigningIdentity.objects.update(is_active=False)
 
     leader = signed_in("lanhdao.tranbien")
     page_url = reverse("backoffice:dossier", args=[dossier.code])

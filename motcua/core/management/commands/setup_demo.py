@@ -16,6 +16,7 @@ from motcua.directory.demo import AGENCIES, CITIZENS, STAFF, build_demo_director
 from motcua.directory.units import load_units
 from motcua.dossiers.demo import build_demo_dossiers
 from motcua.signing.demo import DEMO_MARK, ensure_demo_pki
+from motcua.signing.demo_setup import ensure_demo_identities
 
 DEMO_CATALOG = Path(__file__).resolve().parents[3] / "catalog" / "fixtures" / "demo_procedures_dong_nai.json"
 DEFAULT_PASSWORD = "motcua-demo"  # noqa: S105 - the documented password of the public demo accounts
@@ -53,9 +54,12 @@ class Command(BaseCommand):
         if settings.MOTCUA_PRODUCTION:
             self.stdout.write("Chứng thư ký số demo: không tạo (MOTCUA_PRODUCTION) / demo certificate: not made")
             return
-        pki = ensure_demo_pki(Path(settings.MOTCUA_DEMO_SIGNING_DIR), organisation=AGENCIES[0].name)
+        pki = ensure_demo_pki(Path(settings.MOTCUA_DEMO_SIGNING_DIR), organisation=AGENCIES[0].name,
+                              public_url=settings.MOTCUA_PUBLIC_URL)
         state = "mới tạo/created" if pki.created else "đã có/kept"
         self.stdout.write(f"Chứng thư ký số demo / demo signing certificate ({state}, {DEMO_MARK}): {pki.pkcs12}")
+        for identity in ensure_demo_identities(pki.directory, public_url=settings.MOTCUA_PUBLIC_URL):
+            self.stdout.write(f"  ký bởi / signs: {identity.name} ({identity.get_kind_display()})")
         if not settings.MOTCUA_DEMO_SIGNING:
             self.stdout.write("  MOTCUA_DEMO_SIGNING=true (scripts/demo.sh) ký kết quả bằng chứng thư này / "
                               "signs results with it")
