@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "motcua.signing",
     "motcua.integrations",
     "motcua.privacy",
+    "motcua.land",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.admin",
@@ -400,6 +401,18 @@ MOTCUA_PAYGOV_BENEFICIARY_NAME = env_str("MOTCUA_PAYGOV_BENEFICIARY_NAME")
 MOTCUA_PAYGOV_CALLBACK_ALLOWED_IPS = env_list("MOTCUA_PAYGOV_CALLBACK_ALLOWED_IPS", [])
 # Hosts the citizen may be sent to by an init answer, besides the `paygov` system's own host.
 MOTCUA_PAYGOV_PAYMENT_HOSTS = env_list("MOTCUA_PAYGOV_PAYMENT_HOSTS", [])
+
+# --- Land procedures and the land database (docs/land.md) ------------------------------------------------------
+# The `dat_dai` system of MOTCUA_INTEGRATION_SYSTEMS_JSON is the land database service (off when absent: parcels are
+# checked by hand). Procedures checked against it, restrictions that block them (the others are warnings).
+MOTCUA_LAND_PROCEDURES = env_list("MOTCUA_LAND_PROCEDURES", ["1.013831", "1.013833"])
+MOTCUA_LAND_BLOCKING_RESTRICTIONS = env_list("MOTCUA_LAND_BLOCKING_RESTRICTIONS",
+                                             ["tranh_chap", "ke_bien", "ngan_chan"])
+MOTCUA_LAND_REGISTRY_PATH = env_str("MOTCUA_LAND_REGISTRY_PATH", "/")  # the service's path on `dat_dai` (GUESSED)
+MOTCUA_LAND_DEFAULT_COMMUNE = env_str("MOTCUA_LAND_DEFAULT_COMMUNE")  # commune code when an e-form names none
+MOTCUA_LAND_WRITE_BACK_MAX_ATTEMPTS = env_int("MOTCUA_LAND_WRITE_BACK_MAX_ATTEMPTS", 8)
+MOTCUA_LAND_WRITE_BACK_BACKOFF_SECONDS = env_int("MOTCUA_LAND_WRITE_BACK_BACKOFF_SECONDS", 60)
+MOTCUA_LAND_WRITE_BACK_BACKOFF_MAX_SECONDS = env_int("MOTCUA_LAND_WRITE_BACK_BACKOFF_MAX_SECONDS", 3600)
 
 # --- Digital signatures of results (docs/signing.md) ---------------------------------------------
 # "pkcs12" (a .p12/.pfx file) or "pkcs11" (a token / HSM); empty: results cannot be signed, so a dossier with a

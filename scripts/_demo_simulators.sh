@@ -2,9 +2,11 @@
 # the simulators that scripts/simulators.sh starts. Each value may be set beforehand to override it.
 # The national portal sync goes through the LGSP gateway simulator, which relays /dvcqg/ to the portal simulator; the
 # demo fetches the gateway's token (client_credentials) with the simulators' DEMO credentials. The business register
-# (`dkkd`) and the population database (`dancu`) are reached the same way, through the gateway's /dkkd/ and /dancu/
-# routes, and the remote signing service (`remote_signing`, docs/signing.md) through /kysotuxa/.
-DEMO_SYSTEMS='{"dvcqg": {"label": "Cổng Dịch vụ công quốc gia (mô phỏng)", "via_lgsp": true, "lgsp_path": "dvcqg", "headers": {"dstcode": "VN:GOV:000.00.00.G22:DVCQG"}}, "dkkd": {"label": "CSDL quốc gia về đăng ký doanh nghiệp (mô phỏng)", "via_lgsp": true, "lgsp_path": "dkkd"}, "dancu": {"label": "CSDL quốc gia về dân cư (mô phỏng)", "via_lgsp": true, "lgsp_path": "dancu", "read_timeout": 3, "max_attempts": 2}, "remote_signing": {"label": "Dịch vụ ký số từ xa (mô phỏng)", "via_lgsp": true, "lgsp_path": "kysotuxa"}}'
+# (`dkkd`), the population database (`dancu`) and the land database (`dat_dai`) are reached the same way, through
+# the gateway's /dkkd/, /dancu/ and /dat_dai/ routes, and the remote signing service (`remote_signing`,
+# docs/signing.md) through /kysotuxa/. (The defaults are kept in variables: a } inside ${VAR:-…} would end the
+# expansion, and an override would get the rest of the JSON appended.)
+DEMO_SYSTEMS='{"dvcqg": {"label": "Cổng Dịch vụ công quốc gia (mô phỏng)", "via_lgsp": true, "lgsp_path": "dvcqg", "headers": {"dstcode": "VN:GOV:000.00.00.G22:DVCQG"}}, "dkkd": {"label": "CSDL quốc gia về đăng ký doanh nghiệp (mô phỏng)", "via_lgsp": true, "lgsp_path": "dkkd"}, "dancu": {"label": "CSDL quốc gia về dân cư (mô phỏng)", "via_lgsp": true, "lgsp_path": "dancu", "read_timeout": 3, "max_attempts": 2}, "remote_signing": {"label": "Dịch vụ ký số từ xa (mô phỏng)", "via_lgsp": true, "lgsp_path": "kysotuxa"}, "dat_dai": {"label": "Cơ sở dữ liệu đất đai (mô phỏng)", "via_lgsp": true, "lgsp_path": "dat_dai"}}'
 export MOTCUA_INTEGRATION_SYSTEMS_JSON="${MOTCUA_INTEGRATION_SYSTEMS_JSON:-$DEMO_SYSTEMS}"
 export MOTCUA_LGSP_URL="${MOTCUA_LGSP_URL:-http://127.0.0.1:${LGSP_SIM_PORT:-8300}}"
 export MOTCUA_LGSP_TOKEN_STYLE="${MOTCUA_LGSP_TOKEN_STYLE:-client_credentials}"
@@ -16,6 +18,7 @@ export MOTCUA_NATIONAL_PORTAL_USERNAME="${MOTCUA_NATIONAL_PORTAL_USERNAME:-motcu
 export MOTCUA_NATIONAL_PORTAL_PASSWORD="${MOTCUA_NATIONAL_PORTAL_PASSWORD:-motcua-demo-password}"
 export MOTCUA_EMC_SCRIPT_URL="${MOTCUA_EMC_SCRIPT_URL:-http://127.0.0.1:${EMC_SIM_PORT:-8303}/emc.js}"
 export MOTCUA_EMC_SITE_ID="${MOTCUA_EMC_SITE_ID:-DEMO-DONGNAI}"
-export MOTCUA_DEMO_SIMULATOR_PAGES_JSON="${MOTCUA_DEMO_SIMULATOR_PAGES_JSON:-{\"dvcqg\": \"http://127.0.0.1:${PORTAL_SIM_PORT:-8301}/\", \"lgsp\": \"http://127.0.0.1:${LGSP_SIM_PORT:-8300}/\", \"paygov\": \"http://127.0.0.1:${PAYMENT_SIM_PORT:-8302}/\", \"emc\": \"http://127.0.0.1:${EMC_SIM_PORT:-8303}/\", \"dkkd\": \"http://127.0.0.1:${BUSINESS_SIM_PORT:-8305}/\", \"dancu\": \"http://127.0.0.1:${POPULATION_SIM_PORT:-8304}/\", \"vneid\": \"http://127.0.0.1:${VNEID_SIM_PORT:-8306}/\", \"remote_signing\": \"http://127.0.0.1:${REMOTE_SIGNING_SIM_PORT:-8310}/\"}}"
+DEMO_PAGES="{\"dvcqg\": \"http://127.0.0.1:${PORTAL_SIM_PORT:-8301}/\", \"lgsp\": \"http://127.0.0.1:${LGSP_SIM_PORT:-8300}/\", \"paygov\": \"http://127.0.0.1:${PAYMENT_SIM_PORT:-8302}/\", \"emc\": \"http://127.0.0.1:${EMC_SIM_PORT:-8303}/\", \"dkkd\": \"http://127.0.0.1:${BUSINESS_SIM_PORT:-8305}/\", \"dancu\": \"http://127.0.0.1:${POPULATION_SIM_PORT:-8304}/\", \"vneid\": \"http://127.0.0.1:${VNEID_SIM_PORT:-8306}/\", \"remote_signing\": \"http://127.0.0.1:${REMOTE_SIGNING_SIM_PORT:-8310}/\", \"dat_dai\": \"http://127.0.0.1:${LAND_SIM_PORT:-8307}/\"}"
+export MOTCUA_DEMO_SIMULATOR_PAGES_JSON="${MOTCUA_DEMO_SIMULATOR_PAGES_JSON:-$DEMO_PAGES}"
 # "Đăng nhập bằng VNeID" signs in at the VNeID simulator (demo people with level 1 and level 2 accounts; docs/vneid.md).
 export MOTCUA_OIDC_PROVIDERS_JSON="${MOTCUA_OIDC_PROVIDERS_JSON:-{\"vneid\": {\"label\": \"VNeID (mô phỏng)\", \"server_metadata_url\": \"http://127.0.0.1:${VNEID_SIM_PORT:-8306}/.well-known/openid-configuration\", \"client_id\": \"motcua-demo\", \"client_secret\": \"motcua-demo-vneid-secret\"}}}"

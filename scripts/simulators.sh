@@ -9,12 +9,13 @@
 #   business register, LGSP /dkkd/  http://127.0.0.1:${BUSINESS_SIM_PORT:-8305}/  python -m simulators.business_register
 #   VNeID-like OIDC provider        http://127.0.0.1:${VNEID_SIM_PORT:-8306}/     python -m simulators.vneid
 #   remote signing, LGSP /kysotuxa/ http://127.0.0.1:${REMOTE_SIGNING_SIM_PORT:-8310}/ python -m simulators.remote_signing
+#   land database, via LGSP /dat_dai/ http://127.0.0.1:${LAND_SIM_PORT:-8307}/   python -m simulators.land_registry
 #   scripts/simulators.sh start     start those not running yet; wait until each answers
 #   scripts/simulators.sh stop      stop what `start` started (by its recorded process ids)
 #   scripts/simulators.sh status    exit 1 unless every simulator runs
 # Extra flags per simulator: PORTAL_SIM_ARGS (e.g. "--session-seconds 60 --state var/portal.json"), LGSP_SIM_ARGS
 # (e.g. "--token-style auth_header"), PAYMENT_SIM_ARGS (e.g. "--duplicate-callbacks 1"), EMC_SIM_ARGS, BUSINESS_SIM_ARGS, POPULATION_SIM_ARGS,
-# VNEID_SIM_ARGS, REMOTE_SIGNING_SIM_ARGS. Faults at run time: POST /_faults on each (see its --help).
+# VNEID_SIM_ARGS, REMOTE_SIGNING_SIM_ARGS, LAND_SIM_ARGS. Faults at run time: POST /_faults on each (see its --help).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-.venv/bin/python}"
@@ -26,12 +27,13 @@ BUSINESS_PORT="${BUSINESS_SIM_PORT:-8305}"
 POPULATION_PORT="${POPULATION_SIM_PORT:-8304}"
 VNEID_PORT="${VNEID_SIM_PORT:-8306}"
 REMOTE_SIGNING_PORT="${REMOTE_SIGNING_SIM_PORT:-8310}"
+LAND_PORT="${LAND_SIM_PORT:-8307}"
 # The remote-signing simulator's credentials: the DEMO ones setup_demo writes (docs/signing.md).
 SIGNING_CREDENTIALS="${MOTCUA_DEMO_SIGNING_DIR:-${MOTCUA_VAR_DIR:-var}/demo-signing}/remote"
 # The payment platform confirms to the province and returns browsers to it (MOTCUA_PUBLIC_URL, as demo.sh sets it).
 PUBLIC_URL="${MOTCUA_PUBLIC_URL:-http://127.0.0.1:${PORT:-8000}}"
 RUN_DIR="${SIMULATORS_RUN_DIR:-${MOTCUA_VAR_DIR:-var}/simulators}"
-SIMULATORS="national_portal lgsp payment_platform emc business_register population vneid remote_signing"
+SIMULATORS="national_portal lgsp payment_platform emc business_register population vneid remote_signing land_registry"
 mkdir -p "$RUN_DIR"
 
 running() { [ -f "$RUN_DIR/$1.pid" ] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }
@@ -71,10 +73,12 @@ case "${1:-start}" in
     # shellcheck disable=SC2086 # the *_SIM_ARGS are lists of flags
     start_one national_portal "$PORTAL_PORT" ${PORTAL_SIM_ARGS:-}
     # shellcheck disable=SC2086
+    start_one land_registry "$LAND_PORT" ${LAND_SIM_ARGS:-}
+    # shellcheck disable=SC2086
     start_one lgsp "$LGSP_PORT" --route "dvcqg=http://127.0.0.1:$PORTAL_PORT" \
       --route "dkkd=http://127.0.0.1:$BUSINESS_PORT" --route "dancu=http://127.0.0.1:$POPULATION_PORT" \
       --route "vneid=http://127.0.0.1:$VNEID_PORT" --route "kysotuxa=http://127.0.0.1:$REMOTE_SIGNING_PORT" \
-      ${LGSP_SIM_ARGS:-}
+      --route "dat_dai=http://127.0.0.1:$LAND_PORT" ${LGSP_SIM_ARGS:-}
     # shellcheck disable=SC2086
     # shellcheck disable=SC2086
     start_one payment_platform "$PAYMENT_PORT" --callback-url "$PUBLIC_URL/thanh-toan/paygov/ipn/" \

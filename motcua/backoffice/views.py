@@ -48,6 +48,7 @@ from motcua.dossiers.models import CLOCK_STOPPED_STATUSES, Dossier, Notice, Stat
 from motcua.dossiers.workflow import ACTION_LABELS, WorkflowError
 from motcua.identity.actions import RepresentationError, decide_representation
 from motcua.identity.models import Representation, User
+from motcua.land.intake import intake_form_data
 from motcua.privacy.access import record_dossier_read
 from motcua.privacy.models import AccessKind, DataAccess
 from motcua.privacy.staff import ReasonRequired, readable_dossier
@@ -245,7 +246,8 @@ def intake(request: HttpRequest, scope: StaffScope, national_code: str) -> HttpR
     context = {
         "procedure": procedure, "version": version, "competent": competent, "receiving": receiving,
         "values": values, "documents": documents, "idempotency_key": key,
-        "fields": build_fields(version.eform_schema, posted.form_data if posted else {}, field_errors),
+        "fields": build_fields(version.eform_schema,
+                               posted.form_data if posted else intake_form_data(request, procedure), field_errors),
         "errors": items, "inline": {key: item.text for key, item in zip(errors, items, strict=True)},
         "had_uploads": bool(posted and posted.uploads), "earlier": earlier,
         "lookup": lookup, "registry_answer": registry_answer or "",

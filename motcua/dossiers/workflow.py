@@ -36,6 +36,7 @@ from motcua.dossiers.models import (
     Status,
 )
 from motcua.identity.models import User
+from motcua.land.hooks import after_event as land_after_event
 from motcua.notifications.actions import enqueue_for_event
 from motcua.reports.rollups import record_event
 
@@ -297,6 +298,7 @@ def transition(
         if rule.public:
             _queue_portal_sync(dossier, event)
         record_event(event, dossier)
+        land_after_event(dossier, event)
         if (action in ("receive", "forward") and dossier.step_index != from_step) or action == "auto_complete":
             dossier = complete_automatic_step(dossier, at=now) or dossier
     return dossier, event
@@ -410,6 +412,7 @@ def record_creation(
     enqueue_for_event(event)
     _queue_portal_sync(dossier, event)
     record_event(event, dossier)
+    land_after_event(dossier, event)
     return event
 
 

@@ -21,6 +21,7 @@ LABELS = {
     "dkkd": _("National business register (simulator): enterprises and look-ups"),
     "vneid": _("VNeID (simulator): demo accounts and sign-ins"),
     "remote_signing": _("Remote signing service (simulator): signature requests and confirmations"),
+    "dat_dai": _("Land database (simulator): parcels and changes written back"),
 }
 
 

@@ -79,6 +79,9 @@ PUBLIC: dict[str, str] = {
     "signing:verify": "public verification of a signed result (the citizen or a third party uploads the PDF)",
     "signing:verify_code": "public verification by the code printed on a signed result",
     "api:verify": "public verification of a signed result (API)",
+    "api:provinces": "public list of the 2025 provinces (administrative units), no personal data",
+    "api:communes": "public list of a province's communes (administrative units), no personal data",
+    "api:convert": "converts an old address to the 2025 units: the caller's own text, no stored data",
 }
 
 
@@ -200,6 +203,15 @@ RULES: dict[str, Rule] = {
     "integrations:catalog_sync": Rule(access=frozenset(), sanity=False),
     "integrations:catalog_pull": Rule(access=frozenset(), get=False),
     "integrations:catalog_apply": Rule(access=frozenset(), get=False),
+    # Land procedures (docs/land.md): the parcel look-up page for any working role (it shows nothing of A's until
+    # asked); on A's dossier, looking the parcel up again (its staff), noting the flags (the receiving clerk or the
+    # land office's specialist), the change entered by hand (the land office's specialist or leader); POST only.
+    "land:lookup": Rule(access=STAFF),
+    "land:check_again": Rule(access=STAFF_A, see=STAFF_A, get=False),
+    "land:acknowledge": Rule(access=frozenset({"clerk", "specialist"}), see=STAFF_A, get=False),
+    "land:manual_write_back": Rule(access=frozenset({"specialist", "leader"}), see=STAFF_A, get=False),
+    # The caller's own online application filled from the land database (404 without a draft); POST only.
+    "land_portal:fill": Rule(access=SIGNED_IN, see=frozenset({"citizen"}), get=False),
 }
 # The Django admin (every model's pages, present and future): staff flag plus per-model permissions, which none
 # of the cast holds. Staff may open the empty index; nobody in the cast may see A's data or change anything.

@@ -1,6 +1,7 @@
-"""The demo and its simulators: scripts/simulators.sh starts the portal, LGSP and EMC simulators (on free ports here)
-and stops them; with exactly the configuration scripts/demo.sh gives (scripts/_demo_simulators.sh), the seeded demo
-dossiers reach the simulated national portal through the simulated LGSP gateway, and the home page and the
+"""The demo and its simulators: scripts/simulators.sh starts the portal, LGSP, payment, EMC and land database
+simulators (on free ports here) and stops them; with exactly the configuration scripts/demo.sh gives
+(scripts/_demo_simulators.sh), the seeded demo dossiers reach the simulated national portal through the simulated
+LGSP gateway, their parcels are checked in the simulated land database through it, and the home page and the
 "Kết nối liên thông" page link to the simulators' pages."""
 
 import json
@@ -19,6 +20,8 @@ from django.urls import reverse
 from motcua.dossiers.models import Dossier, PortalSync
 from motcua.integrations import lgsp_tokens
 from motcua.integrations import national_portal_sync as sync
+from motcua.land.actions import check_dossier_parcel
+from motcua.land.models import ParcelCheck
 from motcua.signing.tests.helpers import run_demo_setup
 
 pytestmark = pytest.mark.usefixtures("forget_committed_call_records")  # committed evidence (PostgreSQL)
@@ -50,7 +53,7 @@ def simulators(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}
     env.update(PORTAL_SIM_PORT=str(free_port()), LGSP_SIM_PORT=str(free_port()), EMC_SIM_PORT=str(free_port()),
                PAYMENT_SIM_PORT=str(free_port()), POPULATION_SIM_PORT=str(free_port()),
-               BUSINESS_SIM_PORT=str(free_port()), VNEID_SIM_PORT=str(free_port()),
+               BUSINESS_SIM_PORT=str(free_port()), VNEID_SIM_PORT=str(free_port()), LAND_SIM_PORT=str(free_port()),
                MOTCUA_PUBLIC_URL="http://testserver",  # the sign-in callback the VNeID simulator accepts
                REMOTE_SIGNING_SIM_PORT=str(free_port()), MOTCUA_DEMO_SIGNING_DIR=str(tmp_path / "demo-signing"),
                SIMULATORS_RUN_DIR=str(tmp_path / "run"), PYTHON=sys.executable)
@@ -66,7 +69,7 @@ def simulators(tmp_path):
         yield env
     finally:
         stopped = script("stop")
-        assert stopped.returncode == 0 and stopped.stdout.count("stopped") == 8, stopped.stdout
+        assert stopped.returncode == 0 and stopped.stdout.count("stopped") == 9, stopped.stdout
         assert script("status").returncode == 1
 
 
@@ -107,6 +110,7 @@ def test_the_demos_dossiers_reach_the_simulated_portal_through_the_gateway(
 
         record = business_register.look_up("3601234569", actor=None, purpose="demo").record
         assert record and record.names(get_user_model().objects.get(username="nguyenvana").national_id or "")
+        land_checks = [check_dossier_parcel(pk) for pk in ParcelCheck.objects.values_list("dossier", flat=True)]
         # The Trấn Biên leader signs through the remote-signing simulator (gateway route /kysotuxa/): Ký thử.
         from motcua.signing.actions import trial_sign
         from motcua.signing.models import SigningIdentity
@@ -128,12 +132,15 @@ def test_the_demos_dossiers_reach_the_simulated_portal_through_the_gateway(
     assert [r["status"] for r in json.loads(get(f"{signing_url}/_state"))["requests"]] == ["confirmed"]
     assert "Đã ký" in get(f"{signing_url}/")
     relayed = json.loads(get(f"{lgsp_url}/_state"))
-    assert relayed["tokens_issued"] == 1 and {c["route"] for c in relayed["calls"]} == {"dvcqg", "dkkd", "kysotuxa"}
+    assert relayed["tokens_issued"] == 1 and {c["route"] for c in relayed["calls"]} == {
+        "dvcqg", "dkkd", "kysotuxa", "dat_dai"}
+    # The sample land dossiers' parcel, checked in the land database simulator through the gateway: nothing flagged.
+    assert land_checks and {check.state for check in land_checks if check} == {ParcelCheck.State.CLEAR}
 
     home = client.get(reverse("home")).content.decode()
     assert "Cổng Dịch vụ công quốc gia (mô phỏng): hồ sơ đã nhận" in home  # Vietnamese first
     for port in ("PORTAL_SIM_PORT", "LGSP_SIM_PORT", "PAYMENT_SIM_PORT", "EMC_SIM_PORT", "POPULATION_SIM_PORT",
-                 "BUSINESS_SIM_PORT", "VNEID_SIM_PORT", "REMOTE_SIGNING_SIM_PORT"):
+                 "BUSINESS_SIM_PORT", "VNEID_SIM_PORT", "REMOTE_SIGNING_SIM_PORT", "LAND_SIM_PORT"):
         assert f'href="http://127.0.0.1:{simulators[port]}/"' in home
     assert f'src="http://127.0.0.1:{simulators["EMC_SIM_PORT"]}/emc.js"' in home
     from django.contrib.auth import get_user_model
