@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from motcua.backoffice import views
+from motcua.directory import views as address_views
 from motcua.identity.views import ThrottledLoginView
 from motcua.signing import views as signing_views
 
@@ -15,6 +16,7 @@ urlpatterns = [
     path("hang-doi/<int:agency_id>/<str:role>/", views.queue, name="queue"),
     path("cho-tiep-nhan/", views.awaiting_receipt, name="awaiting_receipt"),
     path("phe-duyet/", views.approvals, name="approvals"),
+    path("dia-chi/", address_views.clerk_converter, name="addresses"),
     path("dai-dien-to-chuc/", views.representations, name="representations"),
     path("dai-dien-to-chuc/<int:representation_id>/", views.representation_decision,
          name="representation_decision"),

@@ -43,7 +43,7 @@ from motcua.directory.models import Role
 from motcua.dossiers import actions
 from motcua.dossiers.actions import IntakeError, Upload
 from motcua.dossiers.deadlines import remaining_working_time
-from motcua.dossiers.eforms import build_fields
+from motcua.dossiers.eforms import address_action, build_fields
 from motcua.dossiers.models import CLOCK_STOPPED_STATUSES, Dossier, Notice, Status
 from motcua.dossiers.workflow import ACTION_LABELS, WorkflowError
 from motcua.identity.actions import RepresentationError, decide_representation
@@ -207,6 +207,8 @@ def intake(request: HttpRequest, scope: StaffScope, national_code: str) -> HttpR
             posted.values.update(lookup.values)
             registry_answer = lookup.result.answer_id if lookup.result else None
             errors = {}
+        elif address_action(request.POST):  # an address button: the form shown again, nothing received
+            errors = {}
         elif not errors and posted.competent_agency is not None:
             try:
                 dossier = actions.submit_dossier(
@@ -247,7 +249,8 @@ def intake(request: HttpRequest, scope: StaffScope, national_code: str) -> HttpR
         "procedure": procedure, "version": version, "competent": competent, "receiving": receiving,
         "values": values, "documents": documents, "idempotency_key": key,
         "fields": build_fields(version.eform_schema,
-                               posted.form_data if posted else intake_form_data(request, procedure), field_errors),
+                               posted.form_data if posted else intake_form_data(request, procedure), field_errors,
+                               post=request.POST if posted else None),
         "errors": items, "inline": {key: item.text for key, item in zip(errors, items, strict=True)},
         "had_uploads": bool(posted and posted.uploads), "earlier": earlier,
         "lookup": lookup, "registry_answer": registry_answer or "",

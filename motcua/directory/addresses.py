@@ -15,6 +15,7 @@ per process into an in-memory index (`forget_index()` drops it after the units c
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import threading
 import unicodedata
@@ -59,6 +60,7 @@ _PROVINCE_ALIASES = {
 _COUNTRY = {"viet nam", "vietnam", "vn"}
 _GLUED_UNIT = re.compile(r"^(p|q|f|x|h)(\d+)$")
 _SEPARATORS = re.compile(r"[,;\n]")
+_WORDS = re.compile(r"\w+")
 
 
 class Status(StrEnum):
@@ -179,6 +181,7 @@ def core_name(name: str, unit_type: str) -> str:
     return _numbers(" ".join(folded))
 
 
+@functools.lru_cache(maxsize=8192)
 def read_part(part: str) -> tuple[frozenset[str], str, str]:
     """One comma-separated part of an address: (unit types its unit word announces, the name without the unit
     word, the whole part folded). "TP. Đồng Xoài" → ({"Thành phố"}, "dong xoai", "tp dong xoai")."""
@@ -456,9 +459,10 @@ def _street(reading: _Reading) -> str:
 def _accented(index: _Map, codes: set[str], typed: str) -> set[str]:
     """Of CODES, those whose name is written in TYPED with the same diacritics ("Trực Hùng", not "Trực Hưng"),
     when that settles something; else CODES."""
-    written = unicodedata.normalize("NFC", typed).lower()
-    same = {c for c in codes if re.search(
-        r"(^|\W)" + re.escape(_bare_name(index.units["commune"][c]).lower()) + r"($|\W)", written)}
+    if len(codes) < 2:
+        return codes
+    written = " " + " ".join(_WORDS.findall(unicodedata.normalize("NFC", typed).lower())) + " "
+    same = {c for c in codes if f" {_bare_name(index.units['commune'][c]).lower()} " in written}
     return same if same and len(same) < len(codes) else codes
 
 
@@ -602,3 +606,54 @@ def current_province(code: str) -> Unit | None:
 
 def describe(candidates: Iterable[Candidate]) -> list[str]:
     return [c.label for c in candidates]
+
+
+# --- the structured address of e-forms (`"x-format": "address"`) -------------------------------------------------
+
+ADDRESS_PARTS = ("province_code", "commune_code", "street")
+
+
+def address_schema(spec: dict[str, object]) -> dict[str, object]:
+    """The full JSON Schema of an e-form address question written as `{"type": "object", "x-format": "address",
+    "title": …}`: the 2025 province and commune codes, the street and house, and the text they make. The author
+    may add `"required": ["street"]` to make the street part compulsory."""
+    properties: dict[str, object] = {
+        "province_code": {"type": "string", "title": "Tỉnh, thành phố", "pattern": "^[0-9]{2}$",
+                          "x-format": "province"},
+        "commune_code": {"type": "string", "title": "Xã, phường, đặc khu", "pattern": "^[0-9]{5}$",
+                         "x-format": "commune"},
+        "street": {"type": "string", "title": "Số nhà, đường, thôn, ấp", "maxLength": 200},
+        "text": {"type": "string", "maxLength": 400},
+    }
+    own = spec.get("properties")
+    if isinstance(own, dict):
+        properties.update(own)
+    required = spec.get("required")
+    extra = [k for k in required if k not in ("province_code", "commune_code")] if isinstance(required, list) else []
+    return {**spec, "type": "object", "properties": properties, "x-order": list(ADDRESS_PARTS),
+            "required": ["province_code", "commune_code", *extra]}
+
+
+def address_text(value: object) -> str:
+    """An address answer as a person reads it: "12 Lê Lợi, Phường Trấn Biên, Tỉnh Đồng Nai"."""
+    if not isinstance(value, dict):
+        return "" if value is None else str(value)
+    commune = current_commune(str(value.get("commune_code", "")))
+    province = current_province(str(value.get("province_code", "")))
+    if commune is None or province is None or commune.parent != province.code:
+        return str(value.get("text", ""))
+    return ", ".join(p for p in (str(value.get("street", "")).strip(), commune.name, province.name) if p)
+
+
+def address_problem(value: object) -> str:
+    """Which part of an address answer names no unit of the 2025 map ("province_code", "commune_code"), or ""."""
+    if not isinstance(value, dict):
+        return ""
+    province = str(value.get("province_code", ""))
+    commune_code = str(value.get("commune_code", ""))
+    if province and current_province(province) is None:
+        return "province_code"
+    commune = current_commune(commune_code) if commune_code else None
+    if commune_code and (commune is None or (province and commune.parent != province)):
+        return "commune_code"
+    return ""

@@ -2,7 +2,9 @@
 
 Supported: objects (as fieldsets, nested), strings (text, `format: date` → date input, `enum` or `oneOf` of
 `{const, title}` → select), integers and numbers (`"x-format": "money"` for an amount in đồng), arrays of strings
-(one item per line). Field names are JSON paths joined by "__"; the control's id is "f-" + name.
+(one item per line), addresses (`{"type": "object", "x-format": "address"}`: province → commune of the 2025 map,
+then street and house, with an old-address converter; docs/addresses.md). Field names are JSON paths joined by
+"__"; the control's id is "f-" + name.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from jsonschema import Draft202012Validator, FormatChecker
+
+from motcua.directory import addresses
 
 ORDER_KEY = "x-order"
 
@@ -46,8 +50,34 @@ def ordered_properties(schema: dict[str, Any]) -> list[tuple[str, dict[str, Any]
 
 ENUM_LABELS = {"nam": "Nam", "nu": "Nữ", "truc_tiep": "Nhận trực tiếp", "buu_chinh": "Qua bưu chính",
                "ho_ten": "Họ tên", "so_giay_to_tuy_than": "Số giấy tờ tùy thân", "dia_chi": "Địa chỉ"}
-FORMAT_KEY = "x-format"  # "money": an amount in đồng, shown as "1.500.000 đ"
+FORMAT_KEY = "x-format"  # "money": an amount in đồng, shown as "1.500.000 đ"; "address": see directory.addresses
 MONEY = "money"
+ADDRESS = "address"
+# Posted by the address question's buttons (no script): convert the old address typed into NAME__old, or show
+# the communes of the province chosen. The page is shown again with the answers kept, not submitted.
+ADDRESS_CONVERT = "address_convert"
+ADDRESS_REFRESH = "address_refresh"
+
+
+def is_group(spec: dict[str, Any]) -> bool:
+    """A fieldset of questions (an address is one question, though its answer is an object)."""
+    return spec.get("type") == "object" and spec.get(FORMAT_KEY) != ADDRESS
+
+
+def address_action(post: QueryDict) -> bool:
+    """True when the POST only asks to convert an old address or to list a province's communes."""
+    return bool(post.get(ADDRESS_CONVERT) or post.get(ADDRESS_REFRESH))
+
+
+def expand_addresses(schema: dict[str, Any]) -> dict[str, Any]:
+    """SCHEMA with every address question replaced by its full JSON Schema (for validation)."""
+    if not isinstance(schema, dict):
+        return schema
+    if schema.get(FORMAT_KEY) == ADDRESS:
+        return addresses.address_schema(schema)
+    if isinstance(schema.get("properties"), dict):
+        return {**schema, "properties": {k: expand_addresses(v) for k, v in schema["properties"].items()}}
+    return schema
 
 
 def choices_of(spec: dict[str, Any]) -> list[tuple[str, str]]:
@@ -60,6 +90,10 @@ def choices_of(spec: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def kind_of(spec: dict[str, Any]) -> str:
+    if spec.get(FORMAT_KEY) == ADDRESS:
+        return ADDRESS
+    if spec.get(FORMAT_KEY) in ("province", "commune"):
+        return "select"
     if spec.get("type") == "object":
         return "group"
     if choices_of(spec):
@@ -80,6 +114,8 @@ def display_value(spec: dict[str, Any], value: Any) -> str:
     language's style ("1.500.000"), money with " đ"; text as typed. A value of the wrong type is shown as is."""
     if value is None or value == "":
         return ""
+    if spec.get(FORMAT_KEY) == ADDRESS:
+        return addresses.address_text(value)
     if isinstance(value, list):
         items = spec.get("items")
         return ", ".join(display_value(items if isinstance(items, dict) else {}, v) for v in value)
@@ -111,6 +147,8 @@ class FormField:
     children: list[FormField] = field(default_factory=list)
     error: str = ""
     display: str = ""  # the answer as shown on "check your answers" and to the clerk
+    locked: bool = False  # filled from a national database: shown read-only (portal.prefill enforces it)
+    address: AddressWidget | None = None  # kind "address": the parts of the question
 
     @property
     def id(self) -> str:
@@ -123,8 +161,48 @@ class FormField:
         return self.name.replace("__", "/")
 
 
+@dataclass
+class AddressWidget:
+    """What the address question shows: the 2025 provinces, the communes of the chosen one, the street, and the
+    old-address helper (the text typed there, and what converting it gave)."""
+
+    province_code: str
+    commune_code: str
+    street: str
+    provinces: list[tuple[str, str]]
+    communes: list[tuple[str, str]]
+    errors: dict[str, str]
+    old_text: str = ""
+    converted: addresses.Conversion | None = None
+    convert_error: str = ""
+
+
+def _address_widget(name: str, value: Any, errors: dict[str, str], post: QueryDict | None) -> AddressWidget:
+    from django.conf import settings
+
+    value = value if isinstance(value, dict) else {}
+    province = str(value.get("province_code") or (post.get(f"{name}__province_code", "") if post else "")
+                   or settings.MOTCUA_PROVINCE_CODE)
+    path = name.replace("__", "/")
+    widget = AddressWidget(
+        province_code=province, commune_code=str(value.get("commune_code", "")), street=str(value.get("street", "")),
+        provinces=[(u.code, u.name) for u in addresses.provinces()],
+        communes=[(u.code, u.name) for u in addresses.communes_of(province)],
+        errors={part: errors[f"{path}/{part}"] for part in addresses.ADDRESS_PARTS if f"{path}/{part}" in errors},
+        old_text=post.get(f"{name}__old", "").strip() if post else "",
+    )
+    if post is not None and post.get(ADDRESS_CONVERT) == name:
+        try:
+            widget.converted = addresses.convert(widget.old_text)
+        except addresses.AddressInputError as exc:
+            widget.convert_error = exc.message_en if translation.get_language() == "en" else exc.message_vi
+    return widget
+
+
 def build_fields(schema: dict[str, Any], data: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
-                 prefix: str = "") -> list[FormField]:
+                 prefix: str = "", post: QueryDict | None = None) -> list[FormField]:
+    """The questions of SCHEMA with the answers DATA and the messages ERRORS (keyed by path); POST, when the page
+    is shown again after an address button, gives the address helpers what was typed in them."""
     data = data or {}
     errors = errors or {}
     required = set(schema.get("required", []))
@@ -134,10 +212,16 @@ def build_fields(schema: dict[str, Any], data: dict[str, Any] | None = None, err
         label = spec.get("title", key)
         value = data.get(key)
         kind = kind_of(spec)
+        if kind == ADDRESS:
+            shown = display_value(spec, value)
+            fields.append(FormField(name=name, label=label, kind=kind, required=key in required, value=shown,
+                                    display=shown, error=errors.get(name.replace("__", "/"), ""),
+                                    address=_address_widget(name, value, errors, post)))
+            continue
         if kind == "group":
             fields.append(FormField(name=name, label=label, kind="group", required=key in required,
                                     children=build_fields(spec, value if isinstance(value, dict) else {}, errors,
-                                                          name)))
+                                                          name, post)))
             continue
         shown = "\n".join(map(str, value)) if isinstance(value, list) else ("" if value is None else str(value))
         fields.append(FormField(
@@ -174,6 +258,11 @@ def read_values(schema: dict[str, Any], post: QueryDict, prefix: str = "") -> di
     result: dict[str, Any] = {}
     for key, spec in ordered_properties(schema):
         name = f"{prefix}__{key}" if prefix else key
+        if spec.get(FORMAT_KEY) == ADDRESS:
+            answer = _read_address(post, name)
+            if answer:
+                result[key] = answer
+            continue
         if spec.get("type") == "object":
             nested = read_values(spec, post, name)
             if nested:
@@ -200,6 +289,27 @@ def read_values(schema: dict[str, Any], post: QueryDict, prefix: str = "") -> di
     return result
 
 
+def _read_address(post: QueryDict, name: str) -> dict[str, str]:
+    """An address question's answer: the codes and street posted (or, after "Chuyển đổi", what the old address
+    converts to, the street typed kept); {} when neither a commune nor a street was given."""
+    parts = {part: " ".join(post.get(f"{name}__{part}", "").split()) for part in addresses.ADDRESS_PARTS}
+    if post.get(ADDRESS_CONVERT) == name:
+        try:
+            converted = addresses.convert(post.get(f"{name}__old", ""))
+        except addresses.AddressInputError:
+            converted = None
+        if converted is not None and converted.ok:
+            parts = {"province_code": converted.province_code, "commune_code": converted.commune_code,
+                     "street": parts["street"] or converted.street}
+    if not parts["commune_code"] and not parts["street"]:
+        return {}
+    answer = {k: v for k, v in parts.items() if v}
+    text = addresses.address_text(answer)
+    if text and not addresses.address_problem(answer):
+        answer["text"] = text
+    return answer
+
+
 # --- problems with the answers, one message per question -------------------------------------------------------
 
 def form_errors(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, tuple[str, str]]:
@@ -208,6 +318,7 @@ def form_errors(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, tuple
     by its title and says what kind of problem it is (missing, format, length, choice, date, number). A required
     group left wholly empty reports its own required questions, so each message can point at a real field."""
     found: dict[str, tuple[str, str]] = {}
+    schema = expand_addresses(schema)
     filled = _with_required_groups(schema, data)
     for error in Draft202012Validator(schema, format_checker=FormatChecker()).iter_errors(filled):
         path = [str(p) for p in error.absolute_path]
@@ -221,8 +332,31 @@ def form_errors(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, tuple
             problem = "missing" if key is not None else str(error.validator)
             pair = _message_pair(trail, problem, error.validator_value, error.instance)
             found.setdefault("/".join(k for k, _spec in trail), pair)
-    order = [f.path for f in leaf_fields(build_fields(schema))]
+    for path, part in _address_problems(schema, data):
+        trail = _trail(schema, [*path, part])
+        found.setdefault("/".join(k for k, _spec in trail), _message_pair(trail, "enum", None, None))
+    order = [f"{f.path}/{part}" if f.kind == ADDRESS else f.path for f in leaf_fields(build_fields(schema))
+             for part in (addresses.ADDRESS_PARTS if f.kind == ADDRESS else ("",))]
+    order = [p.removesuffix("/") for p in order]
     return {**{k: found[k] for k in order if k in found}, **{k: v for k, v in found.items() if k not in order}}
+
+
+def _address_problems(schema: dict[str, Any], data: Any, path: tuple[str, ...] = ()) -> list[tuple[list[str], str]]:
+    """(path, part) of every address answer whose province or commune is not one of the 2025 map (or whose
+    commune is not in its province)."""
+    found: list[tuple[list[str], str]] = []
+    if not isinstance(data, dict):
+        return found
+    for key, spec in ordered_properties(schema):
+        if key not in data:
+            continue
+        if spec.get(FORMAT_KEY) == ADDRESS:
+            problem = addresses.address_problem(data[key])
+            if problem:
+                found.append(([*path, key], problem))
+        elif spec.get("type") == "object":
+            found.extend(_address_problems(spec, data[key], (*path, key)))
+    return found
 
 
 def _with_required_groups(schema: dict[str, Any], data: Any) -> Any:

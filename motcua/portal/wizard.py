@@ -10,7 +10,7 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from motcua.dossiers.eforms import form_errors, ordered_properties
+from motcua.dossiers.eforms import form_errors, is_group, ordered_properties
 
 
 @dataclass(frozen=True)
@@ -22,10 +22,10 @@ class Page:
 
 def pages_for(eform: dict[str, Any]) -> list[Page]:
     pages = [Page("nguoi-nop", _("The applicant"), {})]
-    loose = {k: v for k, v in ordered_properties(eform) if v.get("type") != "object"}
+    loose = {k: v for k, v in ordered_properties(eform) if not is_group(v)}
     required = set(eform.get("required", []))
     for key, spec in ordered_properties(eform):
-        if spec.get("type") == "object":
+        if is_group(spec):
             pages.append(Page(key, spec.get("title", key), {"type": "object", "properties": {key: spec},
                                                            "required": [key] if key in required else []}))
     if loose:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,12 +19,13 @@ from motcua.documents.actions import reusable_documents, store_document
 from motcua.documents.models import ScanState, StoredDocument
 from motcua.documents.uploads import UploadError, accept_attribute, too_large
 from motcua.dossiers.actions import Applicant, IntakeError, Upload, submit_dossier
-from motcua.dossiers.eforms import answer_sections, build_fields, read_values
+from motcua.dossiers.eforms import address_action, answer_sections, build_fields, read_values
 from motcua.dossiers.models import Channel
 from motcua.identity.actions import organisations_of
 from motcua.identity.assurance import level_of_request, shortfall_message
 from motcua.identity.models import User
 from motcua.identity.oidc import enabled_providers
+from motcua.portal import prefill as registry_prefill
 from motcua.portal.models import FormDraft
 from motcua.portal.wizard import Page, error_anchor, page_errors, pages_for
 
@@ -68,8 +71,21 @@ def start(request: HttpRequest, national_code: str) -> HttpResponse:
     refusal = below_required_level(request, *_published(national_code))
     if refusal is not None:
         return refusal
-    _context(request, national_code)
+    _procedure, version, _user, draft = _context(request, national_code)
+    _apply_prefill(draft, registry_prefill.prefill_for(request, version.eform_schema, retry=True))
     return redirect("portal:apply_page", national_code=national_code, index=0)
+
+
+def _apply_prefill(draft: FormDraft, prefill: registry_prefill.Prefill | None) -> None:
+    """Put the registry's answers into DRAFT (over anything posted or saved before) and keep it when they change."""
+    if prefill is None:
+        return
+    applicant, form_data = dict(draft.applicant), {k: (dict(v) if isinstance(v, dict) else v)
+                                                   for k, v in draft.form_data.items()}
+    registry_prefill.enforce(prefill, applicant, form_data)
+    if applicant != draft.applicant or form_data != draft.form_data:
+        draft.applicant, draft.form_data = applicant, form_data
+        draft.save()
 
 
 @login_required(login_url="portal:login")
@@ -78,6 +94,7 @@ def page(request: HttpRequest, national_code: str, index: int) -> HttpResponse:
     if refusal is not None:
         return refusal
     procedure, version, user, draft = _context(request, national_code)
+    prefill = registry_prefill.prefill_for(request, version.eform_schema)
     pages = pages_for(version.eform_schema)
     if not 0 <= index < len(pages):
         raise Http404
@@ -102,22 +119,41 @@ def page(request: HttpRequest, national_code: str, index: int) -> HttpResponse:
             draft.form_data = {**{k: v for k, v in draft.form_data.items() if k not in current.schema["properties"]},
                                **answers}
             errors.update(page_errors(current, draft.form_data))
+            if address_action(request.POST):  # an address button: show the page again, answers kept
+                errors = {}
+        registry_prefill.enforce(prefill, draft.applicant, draft.form_data)  # a forged POST changes nothing
         draft.save()
         if "save_and_leave" in request.POST:
             return redirect("portal:my_dossiers")
-        if not errors:
+        if not errors and not address_action(request.POST):
             if index + 1 < len(pages):
                 return redirect("portal:apply_page", national_code=national_code, index=index + 1)
             return redirect("portal:apply_check", national_code=national_code)
+    else:
+        _apply_prefill(draft, prefill)
     stored = list(reusable_documents(user, codes, timezone.localdate()))
+    fields = build_fields(current.schema, draft.form_data, errors,
+                          post=request.POST if request.method == "POST" else None) if current.schema else []
+    if prefill is not None:
+        _mark_locked(fields, prefill)
     context = {
         "procedure": procedure, "version": version, "pages": pages, "page": current, "index": index,
         "agencies": agencies, "draft": draft, "errors": errors, "organisations": organisations_of(user),
         "error_links": [(error_anchor(key), message) for key, message in errors.items()],
-        "fields": build_fields(current.schema, draft.form_data, errors) if current.schema else [],
+        "fields": fields, "prefill": prefill,
+        "locked": dict.fromkeys(prefill.applicant, True) if prefill is not None else {},
+        "registry_unavailable": prefill is None and registry_prefill.unavailable_notice(request),
         "stored": {code: [d for d in stored if d.kind == code] for code in codes}, "accept": accept_attribute(),
     }
     return render(request, "portal/apply_page.html", context, status=400 if errors else 200)
+
+
+def _mark_locked(fields: list[Any], prefill: registry_prefill.Prefill) -> None:
+    for f in fields:
+        if f.kind == "group":
+            _mark_locked(f.children, prefill)
+        elif f.path in prefill.form:
+            f.locked = True
 
 
 def _save_documents(request: HttpRequest, user: User, draft: FormDraft, version: ProcedureVersion,
@@ -158,6 +194,8 @@ def check(request: HttpRequest, national_code: str) -> HttpResponse:
     if refusal is not None:
         return refusal
     procedure, version, user, draft = _context(request, national_code)
+    prefill = registry_prefill.prefill_for(request, version.eform_schema)
+    _apply_prefill(draft, prefill)
     pages = pages_for(version.eform_schema)
     intake_errors: dict[str, tuple[str, str]] = {}
     if request.method == "POST":
@@ -203,12 +241,22 @@ def check(request: HttpRequest, national_code: str) -> HttpResponse:
             intake_errors = exc.errors
         else:
             draft.delete()
+            if prefill is not None and not organisation:
+                _keep_registry_answer(dossier, prefill)
             return redirect("portal:submitted", code=dossier.code)
     summary = _summary(procedure, version, pages, draft, user)
     return render(request, "portal/apply_check.html", {
         "procedure": procedure, "version": version, "summary": summary, "draft": draft,
         "errors": [localized(pair) for pair in intake_errors.values()],
     }, status=400 if intake_errors else 200)
+
+
+def _keep_registry_answer(dossier: Any, prefill: registry_prefill.Prefill) -> None:
+    """The registry's answer the form was filled from, kept on the dossier as its evidence (time, source, digest)."""
+    from motcua.integrations import population
+
+    with contextlib.suppress(population.AttachError):  # another applicant's number: nothing to keep
+        population.attach_to_dossier(dossier, prefill.answer_id)
 
 
 def _summary(procedure: Procedure, version: ProcedureVersion, pages: list[Page], draft: FormDraft,
@@ -241,3 +289,45 @@ def _summary(procedure: Procedure, version: ProcedureVersion, pages: list[Page],
         {"label": d["name"], "answer": files.get(draft.documents.get(str(d.get("code"))), ""),
          "anchor": error_anchor(str(d.get("code")))} for d in version.required_documents]})
     return sections
+
+
+@login_required(login_url="portal:login")
+def report_registry_data(request: HttpRequest, national_code: str) -> HttpResponse:
+    """"Báo thông tin sai": the citizen says a piece of their registry data filled into the form is wrong. The
+    report is recorded for staff (idempotent: sending it again updates it); the form keeps the registry's value."""
+    from django.contrib import messages
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from motcua.portal.models import RegistryDataReport
+
+    procedure, version = _published(national_code)
+    prefill = registry_prefill.prefill_for(request, version.eform_schema)
+    if prefill is None:
+        raise Http404
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 - login_required
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    choices = [(key, registry_prefill.FIELD_LABELS[key], value) for key, value in prefill.values.items() if value]
+    error = ""
+    chosen = request.POST.get("field", "")
+    comment = request.POST.get("comment", "").strip()
+    if request.method == "POST":
+        if chosen not in {key for key, _label, _value in choices}:
+            error = _("Choose the information that is wrong")
+        elif len(comment) > 1000:
+            error = _("Write at most 1000 characters")
+        else:
+            RegistryDataReport.objects.update_or_create(
+                user=user, field=chosen, registry_value=prefill.values[chosen][:300],
+                status=RegistryDataReport.Status.OPEN,
+                defaults={"national_id": user.national_id or "", "procedure": procedure, "comment": comment,
+                          "registry_answer_id": prefill.answer_id})
+            messages.success(request, _("Thank you: your report is recorded and will be reviewed by staff. To "
+                                        "correct the national population database, go to the police of your "
+                                        "commune or ward with your citizen identity card."))
+            return redirect(next_url or reverse("portal:apply_page", args=[national_code, 0]))
+    return render(request, "portal/report_registry_data.html", {
+        "procedure": procedure, "version": version, "choices": choices, "chosen": chosen, "comment": comment,
+        "error": error, "next": next_url}, status=400 if error else 200)
