@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "motcua.signing",
     "motcua.integrations",
     "motcua.privacy",
+    "motcua.taxexchange",
     "motcua.land",
     "django_tasks",
     "django_tasks_db",
@@ -230,6 +231,11 @@ MOTCUA_NATIONAL_PORTAL_TOKEN = env_secret("MOTCUA_NATIONAL_PORTAL_TOKEN")
 MOTCUA_NATIONAL_PORTAL_FILE_ORIGINS = env_list("MOTCUA_NATIONAL_PORTAL_FILE_ORIGINS", [])
 MOTCUA_NATIONAL_PORTAL_FILE_TIMEOUT_SECONDS = env_int("MOTCUA_NATIONAL_PORTAL_FILE_TIMEOUT_SECONDS", 20)
 MOTCUA_NATIONAL_PORTAL_INBOUND_DSTCODE = env_str("MOTCUA_NATIONAL_PORTAL_INBOUND_DSTCODE")
+# The tax authority's and treasury's pushes (tax notices, payment confirmations; docs/land-tax-exchange.md): the
+# bearer token they present (empty: refused), and how long an external tax step waits for the notice before the
+# tax office's staff take over by hand (a step's own `fallback_after_hours` wins).
+MOTCUA_TAX_AUTHORITY_INBOUND_TOKEN = env_secret("MOTCUA_TAX_AUTHORITY_INBOUND_TOKEN")
+MOTCUA_TAX_NOTICE_FALLBACK_HOURS = env_int("MOTCUA_TAX_NOTICE_FALLBACK_HOURS", 48)
 
 # Outside systems called through motcua.integrations (docs/integrations.md): one dict per system, e.g.
 # {"dvcqg": {"base_url": "https://…", "read_timeout": 6, "via_lgsp": true, "headers": {"dstcode": "…"}}};

@@ -18,6 +18,7 @@ urlpatterns = [
     path("xac-thuc/", include("motcua.signing.urls")),
     path("bao-cao/", include("motcua.reports.urls")),
     path("thanh-toan/", include("motcua.payments.urls")),
+    path("lien-thong/thue/", include("motcua.taxexchange.urls")),
     path("dia-chi/", include("motcua.directory.urls")),
     path("api/v1/", api.urls),
     path("dinh-danh/", include("motcua.identity.urls")),

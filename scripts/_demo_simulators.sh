@@ -22,3 +22,17 @@ DEMO_PAGES="{\"dvcqg\": \"http://127.0.0.1:${PORTAL_SIM_PORT:-8301}/\", \"lgsp\"
 export MOTCUA_DEMO_SIMULATOR_PAGES_JSON="${MOTCUA_DEMO_SIMULATOR_PAGES_JSON:-$DEMO_PAGES}"
 # "Đăng nhập bằng VNeID" signs in at the VNeID simulator (demo people with level 1 and level 2 accounts; docs/vneid.md).
 export MOTCUA_OIDC_PROVIDERS_JSON="${MOTCUA_OIDC_PROVIDERS_JSON:-{\"vneid\": {\"label\": \"VNeID (mô phỏng)\", \"server_metadata_url\": \"http://127.0.0.1:${VNEID_SIM_PORT:-8306}/.well-known/openid-configuration\", \"client_id\": \"motcua-demo\", \"client_secret\": \"motcua-demo-vneid-secret\"}}}"
+# The tax authority and the treasury (docs/land-tax-exchange.md): systems `thue` and `kho_bac` through the gateway's
+# /thue/ and /kho_bac/ routes; their simulator pushes notices and confirmations with the demo's token.
+MOTCUA_INTEGRATION_SYSTEMS_JSON="$("${PYTHON:-.venv/bin/python}" -c 'import json, os
+systems = json.loads(os.environ.get("MOTCUA_INTEGRATION_SYSTEMS_JSON") or "{}")
+for name, label in (("thue", "Cơ quan thuế (mô phỏng)"), ("kho_bac", "Kho bạc Nhà nước (mô phỏng)")):
+    systems.setdefault(name, {"label": label, "via_lgsp": True, "lgsp_path": name})
+print(json.dumps(systems, ensure_ascii=False))')"
+export MOTCUA_INTEGRATION_SYSTEMS_JSON
+export MOTCUA_TAX_AUTHORITY_INBOUND_TOKEN="${MOTCUA_TAX_AUTHORITY_INBOUND_TOKEN:-motcua-demo-tax-push-token}"
+MOTCUA_DEMO_SIMULATOR_PAGES_JSON="$("${PYTHON:-.venv/bin/python}" -c 'import json, os, sys
+pages = json.loads(os.environ.get("MOTCUA_DEMO_SIMULATOR_PAGES_JSON") or "{}")
+pages.setdefault("thue", sys.argv[1])
+print(json.dumps(pages))' "http://127.0.0.1:${TAX_SIM_PORT:-8308}/")"
+export MOTCUA_DEMO_SIMULATOR_PAGES_JSON

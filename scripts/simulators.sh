@@ -5,6 +5,7 @@
 #   LGSP gateway, relaying /dvcqg/  http://127.0.0.1:${LGSP_SIM_PORT:-8300}/     python -m simulators.lgsp
 #   national payment platform       http://127.0.0.1:${PAYMENT_SIM_PORT:-8302}/   python -m simulators.payment_platform
 #   EMC monitoring stand-in         http://127.0.0.1:${EMC_SIM_PORT:-8303}/      python -m simulators.emc
+#   tax authority and treasury      http://127.0.0.1:${TAX_SIM_PORT:-8308}/      python -m simulators.tax_authority
 #   population database (dân cư)    http://127.0.0.1:${POPULATION_SIM_PORT:-8304}/  python -m simulators.population (LGSP /dancu/)
 #   business register, LGSP /dkkd/  http://127.0.0.1:${BUSINESS_SIM_PORT:-8305}/  python -m simulators.business_register
 #   VNeID-like OIDC provider        http://127.0.0.1:${VNEID_SIM_PORT:-8306}/     python -m simulators.vneid
@@ -27,13 +28,14 @@ BUSINESS_PORT="${BUSINESS_SIM_PORT:-8305}"
 POPULATION_PORT="${POPULATION_SIM_PORT:-8304}"
 VNEID_PORT="${VNEID_SIM_PORT:-8306}"
 REMOTE_SIGNING_PORT="${REMOTE_SIGNING_SIM_PORT:-8310}"
+TAX_PORT="${TAX_SIM_PORT:-8308}"  # the tax authority (/thue) and the treasury (/kho_bac): docs/land-tax-exchange.md
 LAND_PORT="${LAND_SIM_PORT:-8307}"
 # The remote-signing simulator's credentials: the DEMO ones setup_demo writes (docs/signing.md).
 SIGNING_CREDENTIALS="${MOTCUA_DEMO_SIGNING_DIR:-${MOTCUA_VAR_DIR:-var}/demo-signing}/remote"
 # The payment platform confirms to the province and returns browsers to it (MOTCUA_PUBLIC_URL, as demo.sh sets it).
 PUBLIC_URL="${MOTCUA_PUBLIC_URL:-http://127.0.0.1:${PORT:-8000}}"
 RUN_DIR="${SIMULATORS_RUN_DIR:-${MOTCUA_VAR_DIR:-var}/simulators}"
-SIMULATORS="national_portal lgsp payment_platform emc business_register population vneid remote_signing land_registry"
+SIMULATORS="national_portal lgsp payment_platform emc business_register population vneid remote_signing land_registry tax_authority"
 mkdir -p "$RUN_DIR"
 
 running() { [ -f "$RUN_DIR/$1.pid" ] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }
@@ -72,6 +74,7 @@ case "${1:-start}" in
   start)
     # shellcheck disable=SC2086 # the *_SIM_ARGS are lists of flags
     start_one national_portal "$PORTAL_PORT" ${PORTAL_SIM_ARGS:-}
+    LGSP_SIM_ARGS="--route thue=http://127.0.0.1:$TAX_PORT/thue --route kho_bac=http://127.0.0.1:$TAX_PORT/kho_bac ${LGSP_SIM_ARGS:-}"
     # shellcheck disable=SC2086
     start_one land_registry "$LAND_PORT" ${LAND_SIM_ARGS:-}
     # shellcheck disable=SC2086
@@ -94,6 +97,9 @@ case "${1:-start}" in
     start_one vneid "$VNEID_PORT" --redirect-uri "$PUBLIC_URL/dinh-danh/vneid/callback/" ${VNEID_SIM_ARGS:-}
     # shellcheck disable=SC2086
     start_one remote_signing "$REMOTE_SIGNING_PORT" --credentials-dir "$SIGNING_CREDENTIALS" ${REMOTE_SIGNING_SIM_ARGS:-}
+    # shellcheck disable=SC2086 # pushes the tax notices and the treasury's confirmations to the province
+    start_one tax_authority "$TAX_PORT" --notice-url "$PUBLIC_URL/lien-thong/thue/thong-bao/" \
+      --receipt-url "$PUBLIC_URL/lien-thong/thue/chung-tu/" ${TAX_SIM_ARGS:-}
     ;;
   stop)
     for name in $SIMULATORS; do stop_one "$name"; done

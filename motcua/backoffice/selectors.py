@@ -309,5 +309,5 @@ def representation_requests(scope: StaffScope) -> QuerySet[Representation]:
     """Citizens' claims to represent a business that this clerk's agencies review, pending first, then the
     latest decided."""
     return (Representation.objects.filter(reviewing_agency__in=scope.agencies_for(Role.CLERK))
-            .select_related("user", "organisation", "decided_by")
+            .select_related("user", "organisation", "decided_by").prefetch_related("register_answers")
             .order_by(Case(When(status=Representation.Status.PENDING, then=0), default=1), "-requested_at", "pk"))

@@ -48,6 +48,7 @@ from motcua.dossiers.models import CLOCK_STOPPED_STATUSES, Dossier, Notice, Stat
 from motcua.dossiers.workflow import ACTION_LABELS, WorkflowError
 from motcua.identity.actions import RepresentationError, decide_representation
 from motcua.identity.models import Representation, User
+from motcua.integrations import business_register
 from motcua.land.intake import intake_form_data
 from motcua.privacy.access import record_dossier_read
 from motcua.privacy.models import AccessKind, DataAccess
@@ -194,6 +195,7 @@ def intake(request: HttpRequest, scope: StaffScope, national_code: str) -> HttpR
     posted: Intake | None = None
     earlier: Dossier | None = None
     errors: dict[str, tuple[str, str]] = {}
+    business: business_register.IntakeLookup | None = None
     key = request.POST.get("idempotency_key", "")
     if not IDEMPOTENCY_KEY.match(key):
         key = uuid.uuid4().hex
@@ -202,7 +204,9 @@ def intake(request: HttpRequest, scope: StaffScope, national_code: str) -> HttpR
     if request.method == "POST":
         posted = parse_intake(request.POST, request.FILES, version, competent, receiving)
         errors = dict(posted.errors)
-        if "lookup_population" in request.POST:  # "Tra cứu CSDL dân cư": fill the form, receive nothing yet
+        if request.POST.get("lookup") == "business_register":  # fill the organisation from the register, no dossier
+            business = business_register.intake_lookup(posted.values, actor=scope.user)
+        elif "lookup_population" in request.POST:  # "Tra cứu CSDL dân cư": fill the form, receive nothing yet
             lookup = registry.lookup_for_intake(request, scope.user, posted.values["id_number"])
             posted.values.update(lookup.values)
             registry_answer = lookup.result.answer_id if lookup.result else None
@@ -228,6 +232,8 @@ def intake(request: HttpRequest, scope: StaffScope, national_code: str) -> HttpR
                         idempotency_key=f"counter:{scope.user.pk}:{key}").first()
                     key = uuid.uuid4().hex
             else:
+                business_register.attach_to_dossier(request.POST.get("business_answer", ""), dossier=dossier,
+                                                    actor=scope.user)
                 registry.keep_intake_answer(dossier, registry_answer, scope.user)
                 messages.success(request, _("Dossier %(code)s received. Print the receipt for the applicant.")
                                  % {"code": dossier.code})
@@ -253,6 +259,8 @@ def intake(request: HttpRequest, scope: StaffScope, national_code: str) -> HttpR
                                post=request.POST if posted else None),
         "errors": items, "inline": {key: item.text for key, item in zip(errors, items, strict=True)},
         "had_uploads": bool(posted and posted.uploads), "earlier": earlier,
+        "business": business, "business_register_on": business_register.is_configured(),
+        "business_answer": request.POST.get("business_answer", "")[:12],
         "lookup": lookup, "registry_answer": registry_answer or "",
     }
     return render(request, "backoffice/intake.html", context, status=400 if errors else 200)

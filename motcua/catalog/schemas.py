@@ -34,6 +34,7 @@ STEP_ACTIONS = (
     "return_result",       # trả kết quả
 )
 STEP_ROLES = ("clerk", "specialist", "leader")
+STEP_KINDS = ("internal", "external")  # motcua.dossiers.external
 # Checks the workflow engine can make by itself to complete a step (`motcua.dossiers.workflow.AUTOMATIC_CHECKS`).
 AUTOMATIC_STEPS = ("population_check",)  # đối chiếu với CSDL quốc gia về dân cư
 STEP_AGENCIES = ("receiving", "competent")  # or an agency function such as "tax"
@@ -124,6 +125,11 @@ PROCEDURE_SCHEMA: dict[str, Any] = {
                                 "type": "array", "minItems": 1, "uniqueItems": True,
                                 "items": {"enum": list(STEP_ACTIONS)},
                             },
+                            # internal (staff in motcua, the default) or external (a system through an adapter;
+                            # docs/land-tax-exchange.md): the system's name and when its staff take over by hand.
+                            "kind": {"enum": list(STEP_KINDS)},
+                            "system": _slug,
+                            "fallback_after_hours": {"type": ["string", "number"]},
                             "automatic": {"enum": list(AUTOMATIC_STEPS)},
                         },
                     },
@@ -306,6 +312,30 @@ def _step_agency_problem(index: int, step: dict[str, Any], agency_functions: set
     )]
 
 
+def _step_kind_problems(index: int, step: dict[str, Any]) -> list[Problem]:
+    """An external step names a system motcua has an adapter for; an internal one names none."""
+    from motcua.dossiers.external import HANDLERS
+
+    path = f"process_definition/steps/{index}"
+    external = step.get("kind") == "external"
+    system = step.get("system")
+    if external and system not in HANDLERS:
+        known = ", ".join(sorted(HANDLERS))
+        return [Problem(f"{path}/system", "unknown_system",
+                        f"Bước bên ngoài phải ghi hệ thống được kết nối, một trong: {known}.",
+                        f"An external step must name a connected system, one of: {known}.")]
+    if not external and system:
+        return [Problem(f"{path}/system", "system_on_internal_step",
+                        "Chỉ bước bên ngoài (kind = external) mới ghi hệ thống.",
+                        "Only an external step (kind = external) names a system.")]
+    hours = step.get("fallback_after_hours")
+    if hours is not None and ((value := _decimal(hours)) is None or value <= 0):
+        return [Problem(f"{path}/fallback_after_hours", "bad_hours",
+                        "Số giờ chờ trước khi chuyển xử lý thủ công phải là số dương.",
+                        "The hours before the manual fallback must be a positive number.")]
+    return []
+
+
 def _process_problems(
     steps: list[dict[str, Any]], statutory: Decimal | None, agency_functions: set[str]
 ) -> list[Problem]:
@@ -328,6 +358,7 @@ def _process_problems(
         else:
             total += days
         problems.extend(_step_agency_problem(index, step, agency_functions))
+        problems.extend(_step_kind_problems(index, step))
     if "return_result" not in steps[-1]["actions"]:
         problems.append(Problem(
             f"process_definition/steps/{len(steps) - 1}/actions", "no_return",

@@ -205,6 +205,10 @@ STEP_COLUMNS: list[Column] = [
     ("role", "Vai trò", str),
     ("days", "Số ngày", _decimal_text),
     ("actions", "Thao tác được phép", _list),
+    # Optional (an older workbook without them: every step internal): docs/catalog-format.md, "Step kinds".
+    ("kind", "Loại bước", str),
+    ("system", "Hệ thống kết nối", str),
+    ("fallback_after_hours", "Chuyển xử lý thủ công sau (giờ)", _decimal_text),
     ("automatic", "Tự động", str),  # optional, last: older workbooks keep their column letters
 ]
 SHEETS: list[tuple[str, list[Column]]] = [
@@ -215,7 +219,8 @@ SHEETS: list[tuple[str, list[Column]]] = [
 ]
 _SCALARS: set[Callable[[str], Any]] = {str, _int, _decimal_text, _date_text}
 _OPTIONAL_EMPTY = {"keywords", "code", "unit", "note", "maximum", "exempt", "kind", "time_rule", "source_url",
-                   "online_amount", "statutory_unit", "min_assurance_level", "automatic"}
+                   "online_amount", "statutory_unit", "min_assurance_level", "system", "fallback_after_hours",
+                   "automatic"}
 
 
 def _cell_text(value: Any) -> str:
@@ -270,6 +275,7 @@ def write_workbook(records: list[dict[str, Any]]) -> bytes:
         for step in record["process_definition"]["steps"]:
             sheets["Quy trình"].append(safe_row([
                 code, step["key"], step["name"], step["agency"], step["role"], step["days"], ", ".join(step["actions"]),
+                step.get("kind", ""), step.get("system", ""), step.get("fallback_after_hours", ""),
                 step.get("automatic", ""),
             ]))
     buffer = io.BytesIO()

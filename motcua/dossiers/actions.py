@@ -426,10 +426,11 @@ def receive_dossier(dossier: Dossier, *, actor: User, expected_version: int | No
     return transition(dossier.pk, "receive", actor=actor, expected_version=expected_version, at=now, apply=apply)[0]
 
 
-def forward_dossier(dossier: Dossier, *, actor: User, expected_version: int | None = None, note: str = "",
-                    assignee: User | None = None, at: dt.datetime | None = None) -> Dossier:
+def forward_dossier(dossier: Dossier, *, actor: User | None, expected_version: int | None = None, note: str = "",
+                    assignee: User | None = None, at: dt.datetime | None = None,
+                    data: dict[str, Any] | None = None) -> Dossier:
     """Move to the next step (an inter-agency step hands the dossier to that agency's queue), optionally to a
-    named officer there."""
+    named officer there. ACTOR None: the system, at an external step (dossiers/external.py)."""
     now = at or timezone.now()
 
     def apply(d: Dossier, change: Change) -> None:
@@ -439,6 +440,7 @@ def forward_dossier(dossier: Dossier, *, actor: User, expected_version: int | No
         change.agency = resolve_step_agency(d, change.step_index)
         change.target = status_at_step(d, change.step_index, change.agency)
         change.assignee = assignee
+        change.data.update(data or {})
         change.data["step"] = d.steps[change.step_index]["key"]
 
     return transition(dossier.pk, "forward", actor=actor, expected_version=expected_version, note=note, at=now,
@@ -544,11 +546,15 @@ def refuse_dossier(dossier: Dossier, *, actor: User, reason: str, expected_versi
                       apply=apply)[0]
 
 
-def pause_for_fees(dossier: Dossier, *, actor: User, note: str = "", amount: int | None = None,
-                   expected_version: int | None = None, at: dt.datetime | None = None) -> Dossier:
+def pause_for_fees(dossier: Dossier, *, actor: User | None, note: str = "", amount: int | None = None,
+                   expected_version: int | None = None, at: dt.datetime | None = None,
+                   data: dict[str, Any] | None = None) -> Dossier:
+    """Stop the clock for the financial obligation. ACTOR None: the system, at an external step (the transfer form
+    was sent to the tax authority: motcua.taxexchange)."""
     now = at or timezone.now()
 
     def apply(d: Dossier, change: Change) -> None:
+        change.data.update(data or {})
         change.data["resume_status"] = d.status
         if amount is not None:
             change.data["amount"] = amount

@@ -27,6 +27,7 @@ from motcua.audit.actions import seal_event
 from motcua.catalog.models import ProcedureVersion
 from motcua.directory.models import Agency, Role
 from motcua.directory.selectors import has_role
+from motcua.dossiers.external import SYSTEM_ACTIONS, after_transition, is_external
 from motcua.dossiers.models import (
     TERMINAL_STATUSES,
     Dossier,
@@ -72,6 +73,8 @@ ACTION_LABELS = {
     "cancel": _("Cancel"),
     "extend": _("Issue an apology and new date"),
     "assign": _("Assign"),
+    "tax_notice": _("Record the tax notice"),
+    "external_fallback": _("Switch to manual entry"),
     "auto_complete": _("Completed automatically"),
 }
 
@@ -128,6 +131,10 @@ TRANSITIONS: dict[str, Rule] = {
                    requires_note=True),
     "extend": Rule(ACTIVE - {S.SUBMITTED}, Actor.STEP_OR_LEADER, requires_note=True),
     "assign": Rule(ACTIVE - {S.AWAITING_SUPPLEMENT}, Actor.STEP_OR_LEADER, public=False),
+    # The exchange with the tax authority (motcua.taxexchange): a notice (or a changed one) while the dossier waits
+    # for its financial obligation; an external step's fallback to manual entry (status unchanged).
+    "tax_notice": Rule(frozenset({S.PAUSED_FOR_FEES}), Actor.STEP, ("pause_for_fees",)),
+    "external_fallback": Rule(ACTIVE - {S.SUBMITTED}, Actor.STEP, public=False, requires_note=True),
     # A step with `"automatic": <check>` (catalog) is completed by the engine when its check passes (AUTOMATIC_CHECKS).
     "auto_complete": Rule(frozenset({S.RECEIVED, S.PROCESSING, S.IN_OTHER_AGENCY}), Actor.SYSTEM),
 }
@@ -152,6 +159,7 @@ def legal_actions(dossier: Dossier) -> list[str]:
         if dossier.status in rule.sources and (not rule.step_actions or step_actions & set(rule.step_actions))
         and not (name == "forward" and dossier.step_index >= len(dossier.steps) - 1)
         and not (name == "send_back" and dossier.step_index == 0)
+        and not (name == "external_fallback" and not is_external(dossier.current_step))
         and not (name == "auto_complete" and (not dossier.current_step.get("automatic")
                                               or dossier.step_index >= len(dossier.steps) - 1))
     ]
@@ -192,8 +200,8 @@ def may_take(dossier: Dossier, action: str, actor: User | None) -> bool:
         return False
     if rule.actor == Actor.SYSTEM:
         return actor is None
-    if actor is None:
-        return rule.actor == Actor.PAYMENT
+    if actor is None:  # the payment platform, or the system itself at an external step (dossiers/external.py)
+        return rule.actor == Actor.PAYMENT or (action in SYSTEM_ACTIONS and is_external(dossier.current_step))
     is_applicant = dossier.applicant_id is not None and dossier.applicant_id == actor.pk
     clerk = has_role(actor, dossier.receiving_agency, Role.CLERK)
     if rule.actor in (Actor.RECEIVING_CLERK, Actor.PAYMENT):
@@ -298,6 +306,7 @@ def transition(
         if rule.public:
             _queue_portal_sync(dossier, event)
         record_event(event, dossier)
+        after_transition(dossier, event)  # an external step's handler, after commit (dossiers/external.py)
         land_after_event(dossier, event)
         if (action in ("receive", "forward") and dossier.step_index != from_step) or action == "auto_complete":
             dossier = complete_automatic_step(dossier, at=now) or dossier

@@ -253,3 +253,44 @@ def attach_to_dossier(answer_id: str, *, dossier: Any, actor: Any) -> bool:
         return False
     return bool(BusinessRegisterAnswer.objects.filter(
         pk=int(answer_id), asked_by=actor, dossier__isnull=True, code=code, found=True).update(dossier=dossier))
+
+
+@dataclass(frozen=True)
+class IntakeLookup:
+    """What the clerk's look-up gave the intake form: the register's answer (kept, attached to the dossier once it
+    is received), or the error to show; the form keeps everything typed either way."""
+
+    answer: BusinessRegisterAnswer | None = None
+    record: adapter.BusinessRecord | None = None
+    error: BusinessRegisterError | None = None
+
+    @property
+    def ended(self) -> bool:
+        return self.record is not None and self.record.ended
+
+    @property
+    def wire_code(self) -> str:
+        return adapter.wire_code(self.record.code) if self.record else ""
+
+
+def intake_lookup(values: dict[str, str], *, actor: Any,
+                  transport: httpx.BaseTransport | None = None) -> IntakeLookup:
+    """The counter's "Tra cứu CSDL đăng ký doanh nghiệp": look the tax code typed as the applicant's ID up and, when
+    the register knows the enterprise, fill VALUES (the intake form's) with its name, head-office address and code.
+    Nothing typed is lost: a failed look-up changes no value."""
+    try:
+        lookup = look_up(values.get("id_number", ""), actor=actor, transport=transport,
+                         purpose="Tiếp nhận hồ sơ tại Bộ phận Một cửa: điền thông tin tổ chức nộp hồ sơ")
+    except BusinessRegisterError as exc:
+        return IntakeLookup(error=exc)
+    record = lookup.record
+    if record is None:
+        code = adapter.wire_code(lookup.answer.code)
+        return IntakeLookup(answer=lookup.answer, error=BusinessRegisterError(
+            BusinessRegisterError.NOT_FOUND,
+            f"CSDL quốc gia về đăng ký doanh nghiệp không có doanh nghiệp nào mang mã số {code}: kiểm tra lại mã số "
+            "hoặc nhập thông tin theo giấy tờ.",
+            f"The national business register has no enterprise with code {code}: check the code or type the details "
+            "from the papers."))
+    values.update(name=record.name[:200], address=record.address[:300], id_number=record.code)
+    return IntakeLookup(answer=lookup.answer, record=record)

@@ -19,6 +19,7 @@ LABELS = {
     "emc": _("EMC monitoring (simulator): page views recorded"),
     "dancu": _("National population database (simulator): citizens and look-ups"),
     "dkkd": _("National business register (simulator): enterprises and look-ups"),
+    "thue": _("Tax authority and State Treasury (simulator): transfer forms, notices, payments"),
     "vneid": _("VNeID (simulator): demo accounts and sign-ins"),
     "remote_signing": _("Remote signing service (simulator): signature requests and confirmations"),
     "dat_dai": _("Land database (simulator): parcels and changes written back"),

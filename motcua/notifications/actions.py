@@ -50,12 +50,13 @@ logger = logging.getLogger(__name__)
 
 def kind_of(event: DossierEvent) -> Kind | None:
     """The kind of message EVENT calls for, or None when the applicant is not told about it."""
-    if not event.is_public:
-        return None
+    if not event.is_public or (event.data or {}).get("awaiting_notice"):
+        return None  # (a pause at the sending of the tax form: the citizen is told with the notice's amounts)
     by_action = {
         "receive": Kind.RECEIVED,
         "request_supplement": Kind.SUPPLEMENT_REQUESTED,
         "pause_for_fees": Kind.PAUSED_FOR_FEES,
+        "tax_notice": Kind.PAUSED_FOR_FEES,  # the tax authority's amounts (again when they change)
         "return_result": Kind.RETURNED,
         "extend": Kind.EXTENDED,
         "refuse": Kind.REFUSED,

@@ -143,6 +143,66 @@ def invoice_obligation(dossier: Dossier, *, amount: int, description: str, actor
     return invoice
 
 
+def set_obligation(dossier: Dossier, *, lines: list[tuple[str, int]], note: str = "", actor: User | None = None,
+                   at: dt.datetime | None = None) -> Invoice:
+    """The obligation invoice with these (name, amount) LINES, e.g. a tax notice's. A changed notice replaces the
+    lines of the unpaid invoice (attempts opened for the old amount are not reused: their amount differs); a paid
+    invoice is left as it is and refused if the total differs. A total of 0 is paid at once."""
+    now = at or timezone.now()
+    if not lines or any(not isinstance(amount, int) or amount < 0 for _name, amount in lines):
+        raise PaymentError("bad_amount", "Số tiền phải là số nguyên không âm (đồng).",
+                           "Amounts must be whole, non-negative numbers of đồng.")
+    total = sum(amount for _name, amount in lines)
+    with transaction.atomic():
+        Dossier.objects.select_for_update().only("pk").get(pk=dossier.pk)  # one writer of the dossier's invoices
+        invoice = Invoice.objects.filter(dossier=dossier, purpose=Invoice.Purpose.OBLIGATION).first()
+        if invoice is not None and invoice.state == Invoice.State.PAID:
+            if invoice.total != total:
+                raise PaymentError("already_paid", "Nghĩa vụ tài chính đã được nộp với số tiền khác.",
+                                   "The obligation was already paid for another amount.")
+            return invoice
+        if invoice is None:
+            invoice = Invoice.objects.create(
+                number=_number(dossier, Invoice.Purpose.OBLIGATION), dossier=dossier,
+                purpose=Invoice.Purpose.OBLIGATION, total=total, created_by=actor, created_at=now)
+        else:
+            invoice.total = total
+            invoice.state = Invoice.State.UNPAID
+            invoice.save(update_fields=["total", "state"])
+            invoice.lines.all().delete()
+        InvoiceLine.objects.bulk_create([
+            InvoiceLine(invoice=invoice, position=position, name=name[:500], kind="obligation", unit_amount=amount,
+                        quantity=1, amount=amount, note=note[:1000])
+            for position, (name, amount) in enumerate(lines, start=1)])
+    if total == 0:
+        return settle(invoice, actor=actor, reference=note[:200], at=now)
+    return invoice
+
+
+def record_confirmed_payment(invoice: Invoice, *, provider: str, amount: int, document_number: str,
+                             reference: str, paid_at: dt.datetime, at: dt.datetime | None = None) -> Payment | None:
+    """A payment an outside system confirms (the treasury's document for a tax notice): recorded once per document
+    number, with its receipt, then the invoice is settled (which resumes the dossier when nothing is left). Returns
+    None when the invoice has nothing left to pay (a second confirmation of a paid obligation pays nothing)."""
+    now = at or timezone.now()
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        if document_number:
+            existing = Payment.objects.filter(provider=provider, provider_txn_no=document_number[:100],
+                                              state=Payment.State.SUCCEEDED).first()
+            if existing is not None:
+                return None
+        if invoice.outstanding <= 0 or amount <= 0:
+            return None
+        payment = Payment.objects.create(
+            invoice=invoice, provider=provider, method=Payment.Method.ONLINE, amount=amount,
+            txn_ref=new_txn_ref("KB"), state=Payment.State.SUCCEEDED, paid_at=paid_at,
+            provider_txn_no=document_number[:100], reference=reference[:100], created_at=now)
+        issue_receipt(payment, at=now)
+        settle(invoice, reference=f"{provider}:{document_number or payment.txn_ref}"[:200], at=now)
+    return payment
+
+
 def invoice_for_pause(dossier: Dossier, *, actor: User | None = None) -> Invoice:
     """The obligation invoice for the amount given when the dossier was paused for its financial obligation."""
     pause = dossier.events.filter(action="pause_for_fees").order_by("-seq").first()

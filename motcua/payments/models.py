@@ -19,6 +19,7 @@ class Provider(models.TextChoices):
     VNPAY = "vnpay", _("VNPay")
     PAYGOV = "paygov", _("National payment platform")
     COUNTER = "counter", _("At the counter")
+    TREASURY = "treasury", _("State Treasury (tax e-payment)")  # confirmed by the treasury / tax authority
 
 
 class Invoice(models.Model):

@@ -81,6 +81,8 @@ PUBLIC: dict[str, str] = {
     "api:verify": "public verification of a signed result (API)",
     "api:provinces": "public list of the 2025 provinces (administrative units), no personal data",
     "api:communes": "public list of a province's communes (administrative units), no personal data",
+    "addresses:converter": "public old-address converter page: the caller's own text, no stored data",
+    "signing:demo_crl": "the demo CA's revocation list, public by nature (404 outside the demo)",
     "api:convert": "converts an old address to the 2025 units: the caller's own text, no stored data",
 }
 
@@ -207,6 +209,11 @@ RULES: dict[str, Rule] = {
     # asked); on A's dossier, looking the parcel up again (its staff), noting the flags (the receiving clerk or the
     # land office's specialist), the change entered by hand (the land office's specialist or leader); POST only.
     "land:lookup": Rule(access=STAFF),
+    "backoffice:addresses": Rule(access=STAFF),  # the clerks' old-address converter: no stored data
+    # POST-only: a new population-database look-up of A's applicant, from A's dossier page.
+    "backoffice:dossier_registry_lookup": Rule(access=STAFF_A, see=STAFF_A, get=False),
+    # Only after a VNeID sign-in with registry data filled in (none in the cast): 404 for everyone here.
+    "portal:report_registry_data": Rule(access=frozenset(), sanity=False),
     "land:check_again": Rule(access=STAFF_A, see=STAFF_A, get=False),
     "land:acknowledge": Rule(access=frozenset({"clerk", "specialist"}), see=STAFF_A, get=False),
     "land:manual_write_back": Rule(access=frozenset({"specialist", "leader"}), see=STAFF_A, get=False),

@@ -114,3 +114,12 @@ def test_the_portal_page(business_register, client, citizen, other_citizen):  # 
     pending = client.post(reverse("portal:organisations"), {"tax_code": JOINT_STOCK, "name": "Bình Minh"},
                           follow=True).content.decode()
     assert "không trả lời" in pending and "Chờ xác nhận" in pending
+
+
+def test_the_clerk_sees_the_register_s_answer_beside_a_pending_claim(business_register, client, other_citizen,  # noqa: F811
+                                                                   clerk):
+    service.claim_representation(user=vneid(other_citizen), tax_code=ACTIVE)
+    client.force_login(clerk)
+    page = client.get(reverse("backoffice:representations")).content.decode()
+    assert "CÔNG TY TNHH THƯƠNG MẠI DỊCH VỤ AN PHÁT" in page and "Trần Thị Bình" in page
+    assert "Nguyễn Văn An (075090001234)" in page and "Đang hoạt động" in page
