@@ -260,6 +260,16 @@ if MOTCUA_DEMO_SIMULATOR_PAGES:
     if env_bool("MOTCUA_PRODUCTION", default=False):
         raise ImproperlyConfigured("MOTCUA_DEMO_SIMULATOR_PAGES_JSON is for the demo; production refuses it")
 MOTCUA_INTEGRATION_RETENTION_DAYS = env_int("MOTCUA_INTEGRATION_RETENTION_DAYS", 400)
+# Personal data protection (docs/privacy.md): repeated reads coalesced into one log line, how long a typed reason
+# opens another agency's dossier, how long a consent taken at the counter lasts, and how many days each kind of
+# personal data is kept (0: forever) before `manage.py purge_personal_data` deletes it.
+MOTCUA_PRIVACY_ACCESS_COALESCE_SECONDS = env_int("MOTCUA_PRIVACY_ACCESS_COALESCE_SECONDS", 300)
+MOTCUA_PRIVACY_OUT_OF_SCOPE_MINUTES = env_int("MOTCUA_PRIVACY_OUT_OF_SCOPE_MINUTES", 30)
+MOTCUA_PRIVACY_COUNTER_CONSENT_MINUTES = env_int("MOTCUA_PRIVACY_COUNTER_CONSENT_MINUTES", 60)
+MOTCUA_PRIVACY_ACCESS_LOG_DAYS = env_int("MOTCUA_PRIVACY_ACCESS_LOG_DAYS", 730)
+MOTCUA_PRIVACY_CONSENT_DAYS = env_int("MOTCUA_PRIVACY_CONSENT_DAYS", 1825)
+MOTCUA_PRIVACY_DRAFT_DAYS = env_int("MOTCUA_PRIVACY_DRAFT_DAYS", 90)
+MOTCUA_PRIVACY_REGISTRY_ANSWER_DAYS = env_int("MOTCUA_PRIVACY_REGISTRY_ANSWER_DAYS", 365)
 # Outbound sync of dossier status changes to the national portal (system `dvcqg` above; docs/integrations.md).
 # Off (rows wait as pending) until `dvcqg`, the agency code and the log-in name are all set.
 MOTCUA_NATIONAL_PORTAL_MADONVI = env_str("MOTCUA_NATIONAL_PORTAL_MADONVI")

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", portal_views.home, name="home"),
     path("thu-tuc/", include("motcua.catalog.urls")),
     path("mot-cua/ket-noi-lien-thong/", include("motcua.integrations.urls")),
+    path("", include("motcua.privacy.urls")),
     path("mot-cua/dat-dai/", include("motcua.land.urls")),
     path("mot-cua/", include("motcua.backoffice.urls")),
     path("tra-cuu/", include("motcua.dossiers.urls")),

@@ -50,6 +50,9 @@ from motcua.identity.actions import RepresentationError, decide_representation
 from motcua.identity.models import Representation, User
 from motcua.integrations import business_register
 from motcua.land.intake import intake_form_data
+from motcua.privacy.access import record_dossier_read
+from motcua.privacy.models import AccessKind, DataAccess
+from motcua.privacy.staff import ReasonRequired, readable_dossier
 
 logger = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -80,7 +83,12 @@ def staff_view(
         scope = selectors.staff_scope(request.user)
         if not scope.has_working_role:
             raise PermissionDenied
-        return view(request, scope, *args, **kwargs)
+        try:
+            return view(request, scope, *args, **kwargs)
+        except ReasonRequired as needed:  # another agency's dossier: the reason page first (motcua/privacy)
+            from motcua.privacy.views import reason_page
+
+            return reason_page(request, needed.dossier)
 
     update_wrapper(wrapper, view)
     return login_required(wrapper)
@@ -270,7 +278,8 @@ class ActionPanel:
 
 
 def _render_detail(request: HttpRequest, scope: StaffScope, dossier: Dossier, *, failed: ActionForm | None = None,
-                   errors: list[ErrorItem] | None = None, status: int = 200) -> HttpResponse:
+                   errors: list[ErrorItem] | None = None, status: int = 200,
+                   read_reason: DataAccess | None = None) -> HttpResponse:
     now = timezone.now()
     version = dossier.procedure_version
     panels = []
@@ -302,6 +311,7 @@ def _render_detail(request: HttpRequest, scope: StaffScope, dossier: Dossier, *,
         "panels": panels,
         "errors": errors or [],
         "receipt": dossier.notices.filter(kind=Notice.Kind.RECEIPT).order_by("-issued_at", "-pk").first(),
+        "read_reason": read_reason,
         "registry": registry.registry_panel(request, dossier),
     }
     return render(request, "backoffice/dossier.html", context, status=status)
@@ -327,7 +337,9 @@ def _working_time(remaining: Any) -> dict[str, Any] | None:
 
 @staff_view
 def dossier_detail(request: HttpRequest, scope: StaffScope, code: str) -> HttpResponse:
-    return _render_detail(request, scope, _visible_or_404(scope, code))
+    dossier, reason = readable_dossier(scope, code)
+    record_dossier_read(actor=scope.user, dossier=dossier, reason=reason)
+    return _render_detail(request, scope, dossier, read_reason=reason)
 
 
 @require_POST
@@ -435,10 +447,12 @@ def document_download(request: HttpRequest, scope: StaffScope, code: str, docume
     """A file of a dossier this officer sees; not while it is being scanned, nor if the scan rejected it."""
     from motcua.documents.downloads import file_response
 
-    dossier = _visible_or_404(scope, code)
+    dossier, reason = readable_dossier(scope, code)
     document = get_object_or_404(dossier.documents.select_related("blob"), pk=document_id)
     if not document.file:
         raise Http404
+    record_dossier_read(actor=scope.user, dossier=dossier, kind=AccessKind.DOCUMENT_VIEW, reason=reason,
+                        detail=f"#{document.pk} {document.name}")
     return file_response(document)
 
 
@@ -465,14 +479,18 @@ def _pdf_response(request: HttpRequest, renderer: Callable[[Any], bytes] | None,
 
 @staff_view
 def notice_pdf(request: HttpRequest, scope: StaffScope, code: str, notice_id: int) -> HttpResponse:
-    dossier = _visible_or_404(scope, code)
+    dossier, reason = readable_dossier(scope, code)
     notice = get_object_or_404(dossier.notices.select_related("dossier", "issued_agency"), pk=notice_id)
+    record_dossier_read(actor=scope.user, dossier=dossier, kind=AccessKind.DOCUMENT_VIEW, reason=reason,
+                        detail=f"{notice.kind} #{notice.pk}")
     return _pdf_response(request, _pdf_renderer("render_notice_pdf"), notice, f"{dossier.code}-{notice.kind}.pdf")
 
 
 @staff_view
 def control_sheet_pdf(request: HttpRequest, scope: StaffScope, code: str) -> HttpResponse:
-    dossier = _visible_or_404(scope, code)
+    dossier, reason = readable_dossier(scope, code)
+    record_dossier_read(actor=scope.user, dossier=dossier, kind=AccessKind.DOCUMENT_VIEW, reason=reason,
+                        detail="control_sheet")
     return _pdf_response(request, _pdf_renderer("render_control_sheet_pdf"), dossier,
                          f"{dossier.code}-phieu-kiem-soat.pdf")
 

@@ -89,7 +89,9 @@ def _write_dossiers(job: ExportJob) -> None:
     sheet.append(DOSSIER_COLUMNS)
     rows = dossiers.select_related("procedure_version", "competent_agency").order_by("pk")
     done = 0
+    exported: list[tuple[int, int | None, str]] = []  # whose names left the system (privacy access log)
     for d in rows.iterator(chunk_size=2000):
+        exported.append((d.pk, d.applicant_id, d.applicant_id_number))
         sheet.append(safe_row([
             d.code, d.procedure_version.name, d.competent_agency.name, d.get_channel_display(),
             d.get_status_display(), d.applicant_name, _local(d.received_at), _local(d.effective_due_at),
@@ -102,5 +104,8 @@ def _write_dossiers(job: ExportJob) -> None:
         handle.seek(0)
         job.filename = f"ho-so-{first:%Y%m}-{last:%Y%m}.xlsx"
         job.file.save(f"export-{job.pk}.xlsx", File(handle), save=False)
+    from motcua.privacy.access import record_export
+
+    record_export(actor=job.requested_by, dossiers=exported, detail=f"{job.filename} (export #{job.pk})")
     job.done, job.total, job.state, job.finished_at = done, total, ExportJob.State.DONE, timezone.now()
     job.save(update_fields=["file", "filename", "done", "total", "state", "finished_at"])

@@ -20,6 +20,9 @@ from motcua.backoffice.views import _visible_or_404, staff_view
 from motcua.core.i18n import localized
 from motcua.dossiers.workflow import WorkflowError
 from motcua.identity.models import User
+from motcua.privacy.access import record_dossier_read
+from motcua.privacy.models import AccessKind
+from motcua.privacy.staff import readable_dossier
 from motcua.signing import actions, config
 from motcua.signing.demo import is_demo_name
 from motcua.signing.models import ResultDocument
@@ -167,8 +170,10 @@ def remove_draft(request: HttpRequest, scope: StaffScope, code: str, result_id: 
 
 @staff_view
 def result_file(request: HttpRequest, scope: StaffScope, code: str, result_id: int) -> FileResponse:
-    dossier = _visible_or_404(scope, code)
+    dossier, reason = readable_dossier(scope, code)
     result = get_object_or_404(ResultDocument, dossier=dossier, pk=result_id)
+    record_dossier_read(actor=scope.user, dossier=dossier, kind=AccessKind.DOCUMENT_VIEW, reason=reason,
+                        detail=f"result #{result.pk}")
     if result.state == ResultDocument.State.SIGNED and result.signed_file:
         return _pdf(result.signed_file, f"{dossier.code}-ket-qua.pdf")
     return _pdf(result.draft_file, f"{dossier.code}-du-thao-ket-qua.pdf")

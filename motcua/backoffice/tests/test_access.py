@@ -1,4 +1,6 @@
-"""Staff see and act only within their agencies (and on dossiers handed to them); everything else is 404."""
+"""Staff see and act only within their agencies (and on dossiers handed to them). Another agency's dossier is
+behind a reason page (403, nothing of the dossier shown; motcua/privacy/tests/test_staff_reads_logged.py) and
+can never be acted on (404)."""
 
 import sys
 import types
@@ -12,12 +14,13 @@ from motcua.dossiers import actions
 from motcua.dossiers.models import Notice, Status
 
 
-def test_a_clerk_of_another_agency_gets_not_found(as_other_clerk, received):
+def test_a_clerk_of_another_agency_is_asked_for_a_reason_and_cannot_act(as_other_clerk, received):
     receipt = received.notices.get(kind=Notice.Kind.RECEIPT)
     for url in (reverse("backoffice:dossier", args=[received.code]),
                 reverse("backoffice:notice_pdf", args=[received.code, receipt.pk]),
                 reverse("backoffice:control_sheet_pdf", args=[received.code])):
-        assert as_other_clerk.get(url).status_code == 404
+        response = as_other_clerk.get(url)
+        assert response.status_code == 403 and received.applicant_name not in response.content.decode()
     response = as_other_clerk.post(reverse("backoffice:dossier_action", args=[received.code, "forward"]),
                                    {"forward-expected_version": received.version})
     assert response.status_code == 404
@@ -28,7 +31,7 @@ def test_a_clerk_of_another_agency_gets_not_found(as_other_clerk, received):
 def test_a_coordinating_agency_sees_what_was_handed_to_it(received, clerk, specialist, tax_specialist):
     as_tax = signed_in(tax_specialist)
     url = reverse("backoffice:dossier", args=[received.code])
-    assert as_tax.get(url).status_code == 404  # not handed to the tax office yet
+    assert as_tax.get(url).status_code == 403  # not handed to the tax office yet: the reason page
     dossier = actions.forward_dossier(received, actor=clerk)
     dossier = actions.forward_dossier(dossier, actor=specialist)
     assert dossier.current_agency.function == "tax"
@@ -62,7 +65,7 @@ def test_files_download_only_through_the_dossier(as_clerk, as_other_clerk, demo_
     response = as_clerk.get(url)
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 scan"
     assert "attachment" in response["Content-Disposition"]
-    assert as_other_clerk.get(url).status_code == 404
+    assert as_other_clerk.get(url).status_code == 403  # the reason page, not the file
 
 
 @pytest.fixture

@@ -45,13 +45,13 @@ def test_the_leader_sees_what_awaits_approval(frozen_now, as_leader, clerk, spec
     assert urgent.status == Status.RESULT_READY
     assert urgent.code not in as_leader.get(reverse("backoffice:approvals")).content.decode()
 
-    # A leader of another agency sees none of them, and opening one is "not found".
+    # A leader of another agency sees none of them, and opening one asks for a reason first.
     from django.test import Client
 
     other = Client()
     other.force_login(commune_leader)
     assert relaxed.code not in other.get(reverse("backoffice:approvals")).content.decode()
-    assert other.get(reverse("backoffice:dossier", args=[relaxed.code])).status_code == 404
+    assert other.get(reverse("backoffice:dossier", args=[relaxed.code])).status_code == 403
 
 
 def test_the_approval_queue_is_for_leaders(as_specialist):

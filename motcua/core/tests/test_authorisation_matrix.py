@@ -191,6 +191,16 @@ RULES: dict[str, Rule] = {
     "integrations:connections": Rule(access=frozenset(), sanity=False),
     "integrations:retry_item": Rule(access=frozenset(), get=False),
     "integrations:skip_item": Rule(access=frozenset(), get=False),
+    # Personal data protection (motcua/privacy/tests): one's own account page, export and consents; the reason page
+    # for another agency's dossier (shows only its code; A's staff are sent on to the dossier); the province
+    # administrator's access log and data-subject export (not in this cast).
+    "privacy:my_account": SELF,
+    "privacy:my_export": Rule(access=SIGNED_IN, see=frozenset({"citizen"}), get=False),
+    "privacy:my_consent_withdraw": Rule(access=SIGNED_IN, see=frozenset({"citizen"}), get=False),
+    "privacy:reason": Rule(access=STAFF, see=STAFF_A),
+    "privacy:access_log": Rule(access=frozenset(), sanity=False),
+    "privacy:access_log_csv": Rule(access=frozenset(), sanity=False),
+    "privacy:subject_export": Rule(access=frozenset(), sanity=False),
     # The catalog sync page, province administrators only (motcua/integrations/tests/test_catalog_sync.py).
     "integrations:catalog_sync": Rule(access=frozenset(), sanity=False),
     "integrations:catalog_pull": Rule(access=frozenset(), get=False),
