@@ -209,6 +209,11 @@ RULES: dict[str, Rule] = {
     # asked); on A's dossier, looking the parcel up again (its staff), noting the flags (the receiving clerk or the
     # land office's specialist), the change entered by hand (the land office's specialist or leader); POST only.
     "land:lookup": Rule(access=STAFF),
+    # The tax authority and treasury push with their own bearer token, which no member of the cast holds.
+    "taxexchange:notice_push": NOBODY_IN_CAST,
+    "taxexchange:receipt_push": NOBODY_IN_CAST,
+    # The tax specialist types the notice by hand when the link is down: only at a tax step (404 elsewhere).
+    "taxexchange:manual_notice": Rule(access=STAFF_A, see=STAFF_A, sanity=False),
     "backoffice:addresses": Rule(access=STAFF),  # the clerks' old-address converter: no stored data
     # POST-only: a new population-database look-up of A's applicant, from A's dossier page.
     "backoffice:dossier_registry_lookup": Rule(access=STAFF_A, see=STAFF_A, get=False),
