@@ -127,7 +127,7 @@ def test_random_action_sequences_stay_legal(demo_catalog, demo_agencies, clerk, 
         if online:
             dossier = land_dossier(demo_catalog, demo_agencies, citizen, start, channel=Channel.ONLINE,
                                    receiving_agency=None, applicant=Applicant(name="Nguyễn Văn An"),
-                                   paper_documents=[],
+                                   paper_documents=[], assurance_level=2,  # online land needs VNeID level 2
                                    uploads=[Upload(code, f"{code}.pdf", b"%PDF-1.4") for code in (
                                        "don_dang_ky_bien_dong", "giay_chung_nhan", "hop_dong_chuyen_nhuong",
                                        "to_khai_tncn", "to_khai_lptb")])

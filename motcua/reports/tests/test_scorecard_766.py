@@ -57,7 +57,8 @@ def test_indicators_reaching_their_threshold_score_in_full(demo_catalog, demo_ag
     from motcua.dossiers.models import Channel
 
     land_dossier(demo_catalog, demo_agencies, clerk, at(2026, 11, 2))
-    online = land_dossier(demo_catalog, demo_agencies, clerk, at(2026, 11, 3), channel=Channel.ONLINE)
+    online = land_dossier(demo_catalog, demo_agencies, clerk, at(2026, 11, 3), channel=Channel.ONLINE,
+                          assurance_level=2)  # online land needs VNeID level 2
     actions.receive_dossier(online, actor=clerk, at=at(2026, 11, 3, 10))
     card = current_scorecard(dt.date(2026, 11, 1))
     assert card is not None
