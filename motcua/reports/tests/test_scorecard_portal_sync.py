@@ -53,7 +53,7 @@ def cast(demo_catalog, demo_agencies, clerk):
     first = PortalSync.objects.get(dossier=d["requeued"])
     PortalSync.objects.create(dossier=d["requeued"], event=first.event, origin=PortalSync.Origin.RECONCILE)
     # Submitted online in November, never received: not in the denominator.
-    d["not_received"] = received(at(2026, 11, 10), channel=Channel.ONLINE)
+    d["not_received"] = received(at(2026, 11, 10), channel=Channel.ONLINE, assurance_level=2)
     mark(d["not_received"], "sent")
     return d
 
