@@ -27,10 +27,12 @@ def units_restored(django_db_blocker):
     shared administrative units and the Government's seeded day swaps back afterwards. List it BEFORE
     transactional_db/live_server in the test's arguments so that it tears down after them."""
     from motcua.calendar.government_days import seed_government_days
+    from motcua.directory.addresses import forget_index
 
     yield
     with django_db_blocker.unblock():
         load_units()
+        forget_index()  # the address converter's in-memory index was read from the units just flushed
         seed_government_days()  # (and `ensure_shared_rows` where the flush comes after this)
 
 
