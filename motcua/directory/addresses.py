@@ -9,7 +9,9 @@ old communes leading to different new ones is *ambiguous*, one that names none i
 candidates. `convert_codes` does the same from old statistics codes.
 
 The data are the administrative units in the database (loaded from the shipped fixture, `units.py`), read once
-per process into an in-memory index (`forget_index()` drops it after the units change).
+per process into an in-memory index. The index carries a fingerprint of the tables (row count and highest key of
+the units and of their successions), checked at most every `FINGERPRINT_EVERY` seconds, so that a reload of the
+units by another process is seen without a restart; `load_units` and `forget_index()` drop it at once in this one.
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ import difflib
 import functools
 import re
 import threading
+import time
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from django.db.models import Count, Max
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -254,25 +258,40 @@ class Index:
 
 
 _index: Index | None = None
+_index_fingerprint: tuple[object, ...] | None = None
+_checked_at = 0.0
+FINGERPRINT_EVERY = 2.0  # seconds; the check costs two aggregate queries (about 1 ms on SQLite)
 _lock = threading.Lock()
 
 
 def forget_index() -> None:
-    global _index
+    global _index, _index_fingerprint
     with _lock:
-        _index = None
+        _index, _index_fingerprint = None, None
+
+
+def _fingerprint() -> tuple[object, ...]:
+    units = AdministrativeUnit.objects.aggregate(n=Count("pk"), top=Max("pk"))
+    successions = UnitSuccession.objects.aggregate(n=Count("pk"), top=Max("pk"))
+    return units["n"], units["top"], successions["n"], successions["top"]
 
 
 def get_index() -> Index:
-    global _index
-    if _index is None:
-        with _lock:
-            if _index is None:
-                built = _build_index()
-                if not built.new.units["province"]:
-                    return built  # the units are not loaded (yet): do not keep an empty index
-                _index = built
-    return _index
+    global _index, _index_fingerprint, _checked_at
+    index, now = _index, time.monotonic()
+    if index is not None and now - _checked_at < FINGERPRINT_EVERY:
+        return index
+    stamp = _fingerprint()
+    if index is not None and stamp == _index_fingerprint:
+        _checked_at = now
+        return index
+    with _lock:
+        if _index is None or stamp != _index_fingerprint:
+            built = _build_index()
+            if not built.new.units["province"]:
+                return built  # the units are not loaded (yet): do not keep an empty index
+            _index, _index_fingerprint, _checked_at = built, stamp, now
+        return _index
 
 
 def _build_index() -> Index:

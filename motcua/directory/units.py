@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from motcua.core.text import fold
+from motcua.directory.addresses import forget_index
 from motcua.directory.models import AdministrativeUnit, UnitLevel, UnitSuccession
 
 FIXTURE_PATH = Path(__file__).parent / "fixtures" / "admin_units_2025.json"
@@ -100,6 +101,7 @@ def load_units(data: dict[str, Any] | None = None) -> LoadReport:
                 predecessor_id=pair[0], successor_id=pair[1], kind=kind, is_default=is_default, effective_on=reform,
             ))
     UnitSuccession.objects.bulk_create(successions, batch_size=2000)
+    forget_index()  # the address converter reads the units again
     return LoadReport(units_created=created, successions_created=len(successions))
 
 

@@ -25,14 +25,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def units_restored(django_db_blocker):
     """A transactional test (real commits: threads, live server) empties every table when it ends; this puts the
     shared administrative units and the Government's seeded day swaps back afterwards. List it BEFORE
-    transactional_db/live_server in the test's arguments so that it tears down after them."""
+    transactional_db/live_server in the test's arguments so that it tears down after them. It also puts them there
+    before the test, when an earlier transactional test left the tables empty."""
     from motcua.calendar.government_days import seed_government_days
-    from motcua.directory.addresses import forget_index
 
+    with django_db_blocker.unblock():
+        ensure_shared_rows()
     yield
     with django_db_blocker.unblock():
-        load_units()
-        forget_index()  # the address converter's in-memory index was read from the units just flushed
+        load_units()  # (which also drops the address converter's index read from the units just flushed)
         seed_government_days()  # (and `ensure_shared_rows` where the flush comes after this)
 
 
