@@ -270,6 +270,7 @@ MOTCUA_PRIVACY_ACCESS_LOG_DAYS = env_int("MOTCUA_PRIVACY_ACCESS_LOG_DAYS", 730)
 MOTCUA_PRIVACY_CONSENT_DAYS = env_int("MOTCUA_PRIVACY_CONSENT_DAYS", 1825)
 MOTCUA_PRIVACY_DRAFT_DAYS = env_int("MOTCUA_PRIVACY_DRAFT_DAYS", 90)
 MOTCUA_PRIVACY_REGISTRY_ANSWER_DAYS = env_int("MOTCUA_PRIVACY_REGISTRY_ANSWER_DAYS", 365)
+MOTCUA_PRIVACY_BUSINESS_ANSWER_DAYS = env_int("MOTCUA_PRIVACY_BUSINESS_ANSWER_DAYS", 365)
 # Outbound sync of dossier status changes to the national portal (system `dvcqg` above; docs/integrations.md).
 # Off (rows wait as pending) until `dvcqg`, the agency code and the log-in name are all set.
 MOTCUA_NATIONAL_PORTAL_MADONVI = env_str("MOTCUA_NATIONAL_PORTAL_MADONVI")

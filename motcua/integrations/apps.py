@@ -12,3 +12,7 @@ class IntegrationsConfig(AppConfig):
         from motcua.integrations.queues import register_queue
 
         register_queue(PortalSyncQueue())
+
+        from motcua.integrations.retention import register_rules
+
+        register_rules()
