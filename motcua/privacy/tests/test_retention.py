@@ -13,7 +13,6 @@ from motcua.privacy.consents import record_consent, withdraw_consent
 from motcua.privacy.models import AccessKind, Consent, DataAccess
 from motcua.privacy.retention import RULES, RetentionRule, purge_expired, register
 
-
 OWN = ("access_log", "consents", "drafts")  # this app's kinds (others register theirs: registry answers…)
 
 
