@@ -12,6 +12,7 @@ from motcua.catalog.models import Procedure
 from motcua.core.i18n import in_language
 from motcua.integrations.adapters.land_registry import ParcelKey
 from motcua.land import actions, rules
+from motcua.land.access import INTAKE_PURPOSE, record_parcel_read
 
 LOOKUP_FIELDS = ("gcn", "ma_xa", "so_to", "so_thua", "so_dinh_danh")
 
@@ -28,7 +29,7 @@ def key_from(query: Any) -> ParcelKey | None:
 def intake_lookup(request: HttpRequest, procedure: Procedure) -> dict[str, Any] | None:
     """The look-up the counter intake page asked for (GET ?gcn=… or ?ma_xa=…&so_to=…&so_thua=…, with the
     applicant's ?so_dinh_danh=…), done once per request: {"values", "problems", "lookup"}; None when the procedure is
-    not a land one or nothing was asked."""
+    not a land one or nothing was asked. Only staff pages call it: the parcel's holders shown are a logged read."""
     if not rules.is_land_procedure(procedure.national_code) or request.method != "GET":
         return None
     cached: dict[str, Any] | None = getattr(request, "_land_lookup", None)
@@ -44,6 +45,9 @@ def intake_lookup(request: HttpRequest, procedure: Procedure) -> dict[str, Any] 
             user = request.user
             result["lookup"] = actions.look_up(procedure.national_code, key, applicant_id=values["so_dinh_danh"],
                                                official=user if user.is_authenticated else None)
+            if result["lookup"].parcel is not None:  # a member of staff sees the holders: a logged read
+                record_parcel_read(actor=user, parcel=result["lookup"].parcel,
+                                   purpose=f"{INTAKE_PURPOSE} (TTHC {procedure.national_code})")
     request._land_lookup = result  # type: ignore[attr-defined]
     return result
 

@@ -17,6 +17,8 @@ class AccessKind(models.TextChoices):
     REGISTRY_EVIDENCE_VIEW = "registry_evidence_view", _("Registry answer opened")
     EXPORT = "export", _("Personal data exported")
     OUT_OF_SCOPE = "out_of_scope", _("Access outside own agency, with a reason")
+    LAND_VIEW = "land_view", _("Land database record read (parcel holders)")
+    REGISTRY_REPORT_VIEW = "registry_report_view", _("Report of wrong registry data opened")
 
 
 class Purpose(models.TextChoices):

@@ -27,6 +27,13 @@ def land_dossier_panel(context: dict[str, Any], dossier: Dossier) -> dict[str, A
     check = ParcelCheck.objects.filter(dossier=dossier).select_related("acknowledged_by").order_by(
         "-created_at", "-pk").first()
     write_back = LandWriteBack.objects.filter(dossier=dossier).select_related("handled_by").first()
+    request = context.get("request")
+    if check is not None and check.parcel and request is not None:  # the holders shown: a logged read
+        from motcua.land.access import record_parcel_read
+        from motcua.privacy.models import Purpose
+
+        record_parcel_read(actor=request.user, parcel=check.parcel, dossier=dossier, purpose=Purpose.PROCESSING,
+                           reason=context.get("read_reason"))
     return {"show": True, "dossier": dossier, "check": check, "flags": _localised(check.flags) if check else [],
             "write_back": write_back, "csrf_token": context.get("csrf_token"),
             "request": context.get("request")}
