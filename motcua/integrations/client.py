@@ -7,9 +7,11 @@ every attempt must be recorded, which wraps more awkwardly around tenacity/pybre
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import random
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -99,6 +101,13 @@ class CircuitBreaker:
             self._trial_running = False
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """The trusted CAs, read once per process (reading the bundle costs milliseconds per client otherwise); an
+    SSLContext is safe to share between threads and clients."""
+    return httpx.create_ssl_context()
+
+
 _breakers: dict[str, CircuitBreaker] = {}
 _breakers_lock = threading.Lock()
 
@@ -170,7 +179,8 @@ class IntegrationClient:
             auth_headers = {"Authorization": f"Bearer {self.config.token}"} if self.config.token else {}
         timeout = httpx.Timeout(self.config.read_timeout, connect=self.config.connect_timeout)
         self.http = httpx.Client(base_url=base_url, timeout=timeout, transport=transport,
-                                 headers={**self.config.headers, **auth_headers}, follow_redirects=False)
+                                 headers={**self.config.headers, **auth_headers}, follow_redirects=False,
+                                 verify=_tls_context())
 
     def close(self) -> None:
         self.http.close()
