@@ -143,17 +143,33 @@ def refuse_if_ended(record: adapter.BusinessRecord) -> None:
 
 
 def verified_national_id(user: Any) -> str:
-    """The personal ID number of USER that an outside authority vouched for, or "".
+    """The personal ID number of USER that an outside authority vouched for, or "" (`identity_proof`)."""
+    return identity_proof(user)[0]
 
-    Counts: the ID a national identity provider (VNeID) gave at a sign-in of electronic identification level 1 or
-    more (the account is linked by that ID, and its `assurance_level` is the level of that sign-in). An ID merely
-    typed, or set by an administrator on an account that never signed in through VNeID, does not count."""
+
+VNEID_PROOF, POPULATION_PROOF = "vneid", "population"
+
+
+def identity_proof(user: Any) -> tuple[str, str]:
+    """USER's personal ID number an outside authority vouched for, and which one: ("…", "vneid"), ("…",
+    "population") or ("", "").
+
+    Counts, in this order: the ID a national identity provider (VNeID) gave at a sign-in of electronic
+    identification level 1 or more (the account is linked by that ID, and its `assurance_level` is the level of
+    that sign-in); else an answer of the national population database that found that ID under the account's name
+    in a look-up made for this citizen (`population.confirming_answer`). An ID merely typed, or set by an
+    administrator on an account that never signed in through VNeID nor was looked up for, does not count."""
     from motcua.identity.models import AssuranceLevel
+    from motcua.integrations import population
 
     national_id = str(getattr(user, "national_id", "") or "")
     if len(national_id) != 12 or not national_id.isdigit():
-        return ""
-    return national_id if int(getattr(user, "assurance_level", 0) or 0) >= AssuranceLevel.LEVEL_1 else ""
+        return "", ""
+    if int(getattr(user, "assurance_level", 0) or 0) >= AssuranceLevel.LEVEL_1:
+        return national_id, VNEID_PROOF
+    if population.confirming_answer(user) is not None:
+        return national_id, POPULATION_PROOF
+    return "", ""
 
 
 @dataclass(frozen=True)
@@ -170,7 +186,8 @@ def claim_representation(*, user: Any, tax_code: str, name: str = "", address: s
     """USER asks to be the legal representative of the enterprise with TAX_CODE.
 
     The register is asked first. A dissolved / bankrupt / merged enterprise, or a code it does not know, is refused
-    (BusinessRegisterError). When it names USER (matched by USER's verified personal ID), the representation is
+    (BusinessRegisterError). When it names USER (matched by USER's verified personal ID: VNeID or the population
+    database, `identity_proof`), the representation is
     confirmed at once with the register's answer as its evidence. Otherwise (not named, ID not verified, register
     down or not connected) the claim waits for a clerk as before (`register_organisation`), which may refuse it
     (SignInError) while someone else is the confirmed legal representative. Idempotent: asking again upgrades a
@@ -198,7 +215,7 @@ def claim_representation(*, user: Any, tax_code: str, name: str = "", address: s
             "the code on the enterprise registration certificate.")
     if record is not None:
         refuse_if_ended(record)
-    national_id = verified_national_id(user)
+    national_id, proof = identity_proof(user)
     named = record.names(national_id) if record is not None else None
     if record is not None and named is None:
         reason = "not_named" if national_id else "not_verified"
@@ -234,6 +251,8 @@ def claim_representation(*, user: Any, tax_code: str, name: str = "", address: s
             representation.decision_note = (
                 f"CSDL quốc gia về đăng ký doanh nghiệp ghi nhận là người đại diện theo pháp luật ({named.title})"
                 if named.title else "CSDL quốc gia về đăng ký doanh nghiệp ghi nhận là người đại diện theo pháp luật")
+            if proof == POPULATION_PROOF:
+                representation.decision_note += "; số định danh cá nhân được xác nhận qua CSDL quốc gia về dân cư"
             representation.save()
         BusinessRegisterAnswer.objects.filter(pk=lookup.answer.pk).update(representation=representation)
     return Claim(representation=representation, granted=True, reason="named")

@@ -302,6 +302,27 @@ def is_verified(dossier: Dossier) -> bool:
     return verifying_answer(dossier) is not None
 
 
+def confirming_answer(user: Any) -> RegistryAnswer | None:
+    """A population database answer that confirms USER's personal ID number: the registry found that number, under
+    USER's name (compared as `differences` does: diacritics matter, case and spacing do not), in a look-up made
+    *for USER* — their own (the online pre-fill after a VNeID sign-in) or one kept on a dossier they applied with.
+    A look-up of the same number by someone else (e.g. a clerk's, for another applicant) does not count: it says
+    the number exists, not that this account is its holder. None when no answer confirms it."""
+    from django.db.models import Q
+
+    national_id = str(getattr(user, "national_id", "") or "")
+    name = _name_key(str(getattr(user, "full_name", "") or ""))
+    if len(national_id) != 12 or not national_id.isdigit() or not name or not getattr(user, "pk", None):
+        return None
+    answers = (RegistryAnswer.objects.filter(registry=REGISTRY, status=Status.FOUND, national_id=national_id)
+               .filter(Q(actor=user) | Q(dossier__applicant=user)).order_by("-answered_at", "-pk"))
+    for answer in answers[:20]:
+        data = answer.data or {}
+        if str(data.get("national_id", "")) == national_id and _name_key(str(data.get("full_name", ""))) == name:
+            return answer
+    return None
+
+
 VERIFIED, NOT_FOUND, UNVERIFIED = "verified", "not_found", "unverified"
 
 
