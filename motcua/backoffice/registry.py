@@ -2,8 +2,10 @@
 dossier page (the registry's data, its differences with what was typed, the evidence), and a new look-up from the
 dossier page (docs/population.md).
 
-`lookup_for_intake` is the one function a counter look-up goes through, so that a wrapper (consent shown to the
-applicant, the privacy app) can be put around it in one place."""
+`lookup_for_intake` is the one function a counter look-up goes through: it asks for the applicant's consent first
+(Decree 13/2023/NĐ-CP, Art. 11: the clerk confirms the applicant was shown the notice and agreed, the box of
+`{% consent_notice "population_lookup" by_clerk=True %}`), records it (`record_consent`, channel counter) and only
+then asks the registry."""
 
 from __future__ import annotations
 
@@ -24,7 +26,8 @@ from motcua.dossiers.workflow import complete_automatic_step
 from motcua.integrations import population
 from motcua.integrations.models import RegistryAnswer
 from motcua.privacy.access import record_access
-from motcua.privacy.models import AccessKind
+from motcua.privacy.consents import consent_in, counter_window, record_consent
+from motcua.privacy.models import AccessKind, Consent, ConsentPurpose
 
 INTAKE_PURPOSE = "Tiếp nhận hồ sơ tại bộ phận một cửa"
 
@@ -37,27 +40,43 @@ class IntakeLookup:
     values: dict[str, str] = field(default_factory=dict)
     message: str = ""
     error: str = ""  # a number that cannot be one: shown at the ID field
+    consent_error: str = ""  # the applicant's consent was not confirmed: shown at the consent notice, nothing asked
+    consent: Consent | None = None  # the consent recorded before the look-up
 
     @property
     def filled(self) -> set[str]:
         return set(self.values)
 
 
+CONSENT_MISSING = (
+    "Chưa tra cứu: hãy cho người nộp hồ sơ đọc thông báo về việc tra cứu CSDL quốc gia về dân cư và đánh dấu ô "
+    "xác nhận họ đồng ý. Nếu họ không đồng ý, hãy nhập thông tin theo giấy tờ của họ.",
+    "Not looked up: show the applicant the notice about the look-up in the national population database and tick "
+    "the box confirming that they agree. If they do not agree, type their details from their papers.")
+
+
 def lookup_for_intake(request: HttpRequest, actor: Any, national_id: str, *, agency_code: str = "") -> IntakeLookup:
-    """Look NATIONAL_ID up for the intake form of ACTOR (a clerk). Never raises for the registry: a number that
-    cannot be one comes back as `error`, a registry that does not answer as a message saying intake goes on by hand."""
+    """Look NATIONAL_ID up for the intake form of ACTOR (a clerk), once the applicant's consent is confirmed in the
+    form (the box `consent_population_lookup`) and recorded. Never raises for the registry: a number that cannot be
+    one comes back as `error`, a missing consent as `consent_error` (nothing is asked or recorded), a registry that
+    does not answer as a message saying intake goes on by hand."""
     try:
-        result = population.lookup_person(national_id, actor=actor, purpose=INTAKE_PURPOSE, agency_code=agency_code)
+        national_id = population.validate_national_id(national_id)
     except population.InvalidNationalId as exc:
         return IntakeLookup(error=in_language(exc.message_vi, exc.message_en))
+    if not consent_in(request.POST, ConsentPurpose.POPULATION_LOOKUP):
+        return IntakeLookup(consent_error=in_language(*CONSENT_MISSING))
+    consent = record_consent(purpose=ConsentPurpose.POPULATION_LOOKUP, subject_national_id=national_id,
+                             recorded_by=actor)
+    result = population.lookup_person(national_id, actor=actor, purpose=INTAKE_PURPOSE, agency_code=agency_code)
     if result.found:
-        return IntakeLookup(result=result, values=result.intake_values(), message=_(
+        return IntakeLookup(result=result, values=result.intake_values(), consent=consent, message=_(
             "Filled from the national population database. Check the details with the applicant."))
     if result.status == population.Status.NOT_FOUND:
-        return IntakeLookup(result=result, message=_(
+        return IntakeLookup(result=result, consent=consent, message=_(
             "This personal ID number is not in the national population database. Check it with the applicant's "
             "ID card; you can continue by hand."))
-    return IntakeLookup(result=result, message=_(
+    return IntakeLookup(result=result, consent=consent, message=_(
         "The national population database did not answer. Continue by hand: the dossier will be marked "
         "“unverified” and the specialist will check the details."))
 
@@ -73,7 +92,12 @@ def keep_intake_answer(dossier: Dossier, answer_id: int | None, actor: Any) -> N
     if answer_id is None:
         return
     with contextlib.suppress(population.AttachError, RegistryAnswer.DoesNotExist):
-        population.attach_to_dossier(dossier, answer_id, actor=actor)
+        answer = population.attach_to_dossier(dossier, answer_id, actor=actor)
+        # The applicant's consent that allowed the look-up is kept with the dossier too.
+        Consent.objects.filter(purpose=ConsentPurpose.POPULATION_LOOKUP, subject_national_id=answer.national_id,
+                               recorded_by=actor, channel=Consent.Channel.COUNTER, dossier__isnull=True,
+                               withdrawn_at__isnull=True,
+                               given_at__gte=answer.answered_at - counter_window()).update(dossier=dossier)
 
 
 SEX_LABELS = population.SEX_LABELS

@@ -51,7 +51,8 @@ from motcua.identity.models import Representation, User
 from motcua.integrations import business_register
 from motcua.land.intake import intake_form_data
 from motcua.privacy.access import record_dossier_read
-from motcua.privacy.models import AccessKind, DataAccess
+from motcua.privacy.consents import consent_in, field_name
+from motcua.privacy.models import AccessKind, ConsentPurpose, DataAccess
 from motcua.privacy.staff import ReasonRequired, readable_dossier
 
 logger = logging.getLogger(__name__)
@@ -169,13 +170,17 @@ def intake_choose(request: HttpRequest, scope: StaffScope) -> HttpResponse:
     return render(request, "backoffice/intake_choose.html", {"page": page, "query": query})
 
 
+CONSENT_FIELD = field_name(ConsentPurpose.POPULATION_LOOKUP)
+
+
 def _intake_error_items(errors: dict[str, tuple[str, str]]) -> list[ErrorItem]:
     def anchor(key: str) -> str:
         if key.startswith("documents/"):
             return "#paper-" + key.removeprefix("documents/")
         if key.startswith("form_data/"):
             return "#f-" + key.removeprefix("form_data/").replace("/", "__")
-        return {"form_data": "#eform", "applicant_name": "#name", "applicant": "#name"}.get(
+        return {"form_data": "#eform", "applicant_name": "#name", "applicant": "#name",
+                CONSENT_FIELD: "#consent-population_lookup"}.get(
             key, f"#{key}" if key in ("competent_agency", "receiving_agency", "postal_tracking") else "")
 
     return [ErrorItem.pair(vi, en, anchor(key)) for key, (vi, en) in errors.items()]
@@ -210,7 +215,7 @@ def intake(request: HttpRequest, scope: StaffScope, national_code: str) -> HttpR
             lookup = registry.lookup_for_intake(request, scope.user, posted.values["id_number"])
             posted.values.update(lookup.values)
             registry_answer = lookup.result.answer_id if lookup.result else None
-            errors = {}
+            errors = {CONSENT_FIELD: registry.CONSENT_MISSING} if lookup.consent_error else {}
         elif address_action(request.POST):  # an address button: the form shown again, nothing received
             errors = {}
         elif not errors and posted.competent_agency is not None:
@@ -262,6 +267,7 @@ def intake(request: HttpRequest, scope: StaffScope, national_code: str) -> HttpR
         "business": business, "business_register_on": business_register.is_configured(),
         "business_answer": request.POST.get("business_answer", "")[:12],
         "lookup": lookup, "registry_answer": registry_answer or "",
+        "consent_checked": consent_in(request.POST, ConsentPurpose.POPULATION_LOOKUP),
     }
     return render(request, "backoffice/intake.html", context, status=400 if errors else 200)
 

@@ -27,6 +27,7 @@ def test_counter_intake_prefilled_from_the_registry_on_a_phone(units_restored, l
                                "url": live_server.url}])
     page.goto(f"{live_server.url}/mot-cua/tiep-nhan/1.013833/")
     page.fill("#id_number", OTHER_CITIZEN_ID)
+    page.check("#consent-population_lookup")  # the applicant read the notice and agreed
     page.click("text=Tra cứu CSDL dân cư")
     page.wait_for_selector("#registry-message")
     assert page.input_value("#name") == "Trần Thị Bình"

@@ -21,6 +21,7 @@ URL = reverse("backoffice:intake", args=["1.013831"])
 def lookup(client, agencies, **overrides):
     post = land_intake_post(agencies, name="", address="", phone="", **overrides)
     post["lookup_population"] = "1"
+    post["consent_population_lookup"] = "1"  # the applicant agreed (docs/privacy.md, Consent)
     return client.post(URL, post)
 
 

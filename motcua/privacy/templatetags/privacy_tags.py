@@ -1,4 +1,5 @@
-"""{% consent_notice "population_lookup" %}: the consent notice and its check box, inside the look-up's form."""
+"""{% consent_notice "population_lookup" %}: the consent notice and its check box, inside the look-up's form
+(`by_clerk=True` at the counter: the clerk confirms the applicant read it and agreed)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ register = template.Library()
 
 
 @register.inclusion_tag("privacy/_consent_notice.html")
-def consent_notice(purpose: str, checked: Any = False, error: str = "") -> dict[str, Any]:
+def consent_notice(purpose: str, checked: Any = False, error: str = "", by_clerk: Any = False) -> dict[str, Any]:
+    """BY_CLERK: the box is ticked by a clerk for the person in front of them (counter intake)."""
     shown = notice(purpose)
     return {"notice": shown, "name": field_name(purpose), "checked": bool(checked), "error": error,
-            "field_id": f"consent-{purpose}"}
+            "field_id": f"consent-{purpose}", "by_clerk": bool(by_clerk)}
