@@ -9,6 +9,10 @@ and put back over whatever a request posts (``enforce``), so a forged POST canno
 them wrong reports it (``RegistryDataReport``) for staff; the registry stays the source.
 
 When the registry does not answer or does not know the number, nothing is locked and the citizen types as before.
+
+Consent first (Decree 13/2023/NĐ-CP, Art. 11): the registry is asked only once the citizen has read the notice
+``vneid_prefill`` and agreed (``prefill_consent`` records it, ``motcua.privacy.consents``); until then, or after
+they withdraw it under "My account", nothing is looked up, filled or locked, and the form shows the notice.
 """
 
 from __future__ import annotations
@@ -104,10 +108,24 @@ def eligible(request: HttpRequest) -> bool:
             and level_of_request(request) >= AssuranceLevel.LEVEL_1)
 
 
+def consented(request: HttpRequest) -> bool:
+    """Whether the signed-in citizen agreed (and did not withdraw) that their registry data fill their forms."""
+    from motcua.privacy.consents import consent_given
+    from motcua.privacy.models import ConsentPurpose
+
+    return consent_given(purpose=ConsentPurpose.VNEID_PREFILL, subject=request.user)
+
+
+def needs_consent(request: HttpRequest) -> bool:
+    """Whether to show the consent notice: the sign-in could fill the form, but the citizen has not agreed yet."""
+    return eligible(request) and not consented(request)
+
+
 def registry_answer(request: HttpRequest, *, retry: bool = False) -> Any | None:
     """The registry's answer about the signed-in citizen (a ``population.RegistryResult``), looked up once per
-    sign-in (RETRY: again when the registry did not answer last time); None when not eligible."""
-    if not eligible(request):
+    sign-in (RETRY: again when the registry did not answer last time); None when not eligible or when the citizen
+    has not agreed (``consented``): then nothing is asked."""
+    if not eligible(request) or not consented(request):
         return None
     from motcua.integrations import population
     from motcua.integrations.models import RegistryAnswer

@@ -14,6 +14,7 @@ urlpatterns = [
     path("nop-ho-so/<str:national_code>/mot-trang/", views.submit, name="submit"),
     path("nop-ho-so/<str:national_code>/bao-thong-tin-sai/", wizard_views.report_registry_data,
          name="report_registry_data"),
+    path("nop-ho-so/<str:national_code>/dong-y-dien-san/", wizard_views.prefill_consent, name="prefill_consent"),
     path("nop-ho-so/da-nop/<str:code>/", views.submitted, name="submitted"),
     path("ho-so-cua-toi/", views.my_dossiers, name="my_dossiers"),
     path("to-chuc/", views.organisations, name="organisations"),

@@ -143,6 +143,7 @@ def page(request: HttpRequest, national_code: str, index: int) -> HttpResponse:
         "fields": fields, "prefill": prefill,
         "locked": dict.fromkeys(prefill.applicant, True) if prefill is not None else {},
         "registry_unavailable": prefill is None and registry_prefill.unavailable_notice(request),
+        "consent_needed": prefill is None and index == 0 and registry_prefill.needs_consent(request),
         "stored": {code: [d for d in stored if d.kind == code] for code in codes}, "accept": accept_attribute(),
     }
     return render(request, "portal/apply_page.html", context, status=400 if errors else 200)
@@ -331,3 +332,36 @@ def report_registry_data(request: HttpRequest, national_code: str) -> HttpRespon
     return render(request, "portal/report_registry_data.html", {
         "procedure": procedure, "version": version, "choices": choices, "chosen": chosen, "comment": comment,
         "error": error, "next": next_url}, status=400 if error else 200)
+
+
+@login_required(login_url="portal:login")
+def prefill_consent(request: HttpRequest, national_code: str) -> HttpResponse:
+    """The citizen's consent before their data is read from the national population database to fill their form
+    (Decree 13/2023/NĐ-CP, Art. 11): the notice, a box to tick; agreeing records the consent (online, the citizen's
+    own, until withdrawn under "My account"), asks the registry and goes back to the form, now filled. Not ticking
+    asks nothing and says so; the citizen may also go back and type their details."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from motcua.privacy.consents import consent_in, record_consent
+    from motcua.privacy.models import ConsentPurpose
+
+    procedure, version = _published(national_code)
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 - login_required
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        next_url = ""
+    next_url = next_url or reverse("portal:apply_page", args=[national_code, 0])
+    if not registry_prefill.eligible(request):  # no VNeID sign-in: nothing could be filled
+        return redirect(next_url)
+    error = ""
+    if request.method == "POST":
+        if consent_in(request.POST, ConsentPurpose.VNEID_PREFILL):
+            record_consent(purpose=ConsentPurpose.VNEID_PREFILL, subject=user, recorded_by=user)
+            registry_prefill.prefill_for(request, version.eform_schema, retry=True)  # asked now, after the consent
+            return redirect(next_url)
+        error = _("Tick the box to agree, or go back to the form and type your details yourself")
+    return render(request, "portal/prefill_consent.html", {
+        "procedure": procedure, "version": version, "error": error, "next": next_url},
+        status=400 if error else 200)

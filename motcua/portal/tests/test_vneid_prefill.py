@@ -20,6 +20,12 @@ GROUP = "ben_nhan_chuyen_nhuong"
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("forget_committed_call_records")]
 
 
+def agree(client):
+    """The citizen reads the consent notice and agrees that the population database fills the form."""
+    response = client.post(reverse("portal:prefill_consent", args=[LAND]), {"consent_vneid_prefill": "1"})
+    assert response.status_code == 302
+
+
 def group_page(demo_catalog):
     pages = pages_for(demo_catalog[LAND].current_version.eform_schema)
     return next(i for i, p in enumerate(pages) if p.key == GROUP)
@@ -34,6 +40,7 @@ def control(page, name):
 def test_a_level_2_citizen_gets_her_registry_data_locked_in_the_form(client, vneid_sim, population_registry,
                                                                       demo_catalog):
     sign_in_with_vneid(client, LEVEL_2.national_id)
+    agree(client)
     assert client.get(reverse("portal:apply", args=[LAND])).status_code == 302
     first = client.get(reverse("portal:apply_page", args=[LAND, 0])).content.decode()
     assert "Từ CSDL quốc gia về dân cư" in first and "Báo thông tin sai" in first
@@ -53,6 +60,7 @@ def test_a_level_2_citizen_gets_her_registry_data_locked_in_the_form(client, vne
 def test_a_forged_post_cannot_change_the_registry_data(client, vneid_sim, population_registry, demo_catalog,
                                                        demo_agencies):
     sign_in_with_vneid(client, LEVEL_2.national_id)
+    agree(client)
     client.get(reverse("portal:apply", args=[LAND]))
     client.post(reverse("portal:apply_page", args=[LAND, 0]), {
         "name": "Người Khác", "id_number": "075090001234", "phone": "0900000000", "address": "Nơi khác",
@@ -81,6 +89,7 @@ def test_a_level_1_account_is_refused_the_land_transfer_with_how_to_raise_it(cli
 
 def test_report_wrong_information_is_recorded_once(client, vneid_sim, population_registry, demo_catalog):
     sign_in_with_vneid(client, LEVEL_2.national_id)
+    agree(client)
     client.get(reverse("portal:apply", args=[LAND]))
     url = reverse("portal:report_registry_data", args=[LAND])
     form = client.get(url).content.decode()
@@ -104,6 +113,7 @@ def test_a_registry_that_does_not_answer_leaves_the_form_to_type(client, vneid_s
                                                                  demo_catalog):
     population_registry.state.faults.update({"down": True})
     sign_in_with_vneid(client, LEVEL_2.national_id)
+    agree(client)
     client.get(reverse("portal:apply", args=[LAND]))
     first = client.get(reverse("portal:apply_page", args=[LAND, 0])).content.decode()
     assert "Từ CSDL quốc gia về dân cư" not in first and "readonly" not in control(first, "name")
