@@ -353,8 +353,8 @@ def prefill_consent(request: HttpRequest, national_code: str) -> HttpResponse:
                                            require_https=request.is_secure()):
         next_url = ""
     next_url = next_url or reverse("portal:apply_page", args=[national_code, 0])
-    if not registry_prefill.eligible(request):  # no VNeID sign-in: nothing could be filled
-        return redirect(next_url)
+    if not registry_prefill.eligible(request):  # no VNeID sign-in: nothing could be filled, no such page
+        raise Http404
     error = ""
     if request.method == "POST":
         if consent_in(request.POST, ConsentPurpose.VNEID_PREFILL):

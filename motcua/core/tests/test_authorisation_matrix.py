@@ -219,6 +219,8 @@ RULES: dict[str, Rule] = {
     "backoffice:dossier_registry_lookup": Rule(access=STAFF_A, see=STAFF_A, get=False),
     # Only after a VNeID sign-in with registry data filled in (none in the cast): 404 for everyone here.
     "portal:report_registry_data": Rule(access=frozenset(), sanity=False),
+    # The consent before the pre-fill: only after a VNeID sign-in (none in the cast): 404 for everyone here.
+    "portal:prefill_consent": Rule(access=frozenset(), sanity=False),
     "land:check_again": Rule(access=STAFF_A, see=STAFF_A, get=False),
     "land:acknowledge": Rule(access=frozenset({"clerk", "specialist"}), see=STAFF_A, get=False),
     "land:manual_write_back": Rule(access=frozenset({"specialist", "leader"}), see=STAFF_A, get=False),

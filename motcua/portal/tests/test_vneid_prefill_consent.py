@@ -74,3 +74,11 @@ def test_the_consent_page_in_english(client, vneid_sim, population_registry, dem
     page = client.post(CONSENT_URL, {}).content.decode()
     assert "Consent to fill in your application from the national population database" in page
     assert "Tick the box to agree" in page and "Đồng ý điền tờ khai" not in page
+
+
+def test_without_a_vneid_sign_in_there_is_no_such_page(client, citizen, population_registry, demo_catalog):
+    client.force_login(citizen)  # a password sign-in: nothing could be filled from the registry
+    assert client.get(CONSENT_URL).status_code == 404
+    assert client.post(CONSENT_URL, {"consent_vneid_prefill": "1"}).status_code == 404
+    assert not Consent.objects.exists()
+    assert 'name="consent_vneid_prefill"' not in client.get(FIRST_PAGE).content.decode()
