@@ -38,10 +38,11 @@ from motcua.identity.assurance import level_of_request
 from motcua.identity.oidc import enabled_providers
 from motcua.identity.views import ThrottledLoginView
 from motcua.payments.selectors import outstanding_by_dossier
+from motcua.portal import prefill as registry_prefill
 from motcua.portal.models import FormDraft
 from motcua.portal.selectors import most_used_procedures
 from motcua.portal.wizard import error_anchor
-from motcua.portal.wizard_views import below_required_level
+from motcua.portal.wizard_views import below_required_level, keep_registry_answer, mark_locked
 
 
 class SignInView(ThrottledLoginView):
@@ -74,8 +75,10 @@ def submit(request: HttpRequest, national_code: str) -> HttpResponse:
         return refusal
     agencies = list(procedure.competent_agencies.active().order_by("name"))
     user = request.user
+    # After a VNeID sign-in (and the citizen's consent): the registry's data, locked as on the step-by-step form.
+    prefill = registry_prefill.prefill_for(request, version.eform_schema)
     errors: dict[str, tuple[str, str]] = {}
-    form_data: dict[str, object] = {}
+    form_data: dict[str, Any] = {}
     values = {"name": getattr(user, "full_name", ""), "id_number": getattr(user, "national_id", "") or "",
               "phone": getattr(user, "phone", ""), "email": getattr(user, "email", ""), "address": "",
               "agency": str(agencies[0].pk) if len(agencies) == 1 else ""}
@@ -86,10 +89,12 @@ def submit(request: HttpRequest, national_code: str) -> HttpResponse:
         # Prefill from the citizen's last dossier of this procedure (names, numbers they typed before).
         earlier = (Dossier.objects.filter(applicant_id=user.pk, procedure=procedure)
                    .order_by("-submitted_at").values_list("form_data", flat=True).first())
-        form_data = earlier or {}
+        form_data = dict(earlier or {})
     if request.method == "POST":
         values = {k: request.POST.get(k, "").strip() for k in values}
         form_data = read_values(version.eform_schema, request.POST)
+    registry_prefill.enforce(prefill, values, form_data)  # what a request posts for them is ignored
+    if request.method == "POST":
         agency = next((a for a in agencies if str(a.pk) == values["agency"]), None)
         uploads = []
         for document in version.required_documents:
@@ -121,10 +126,17 @@ def submit(request: HttpRequest, national_code: str) -> HttpResponse:
             except IntakeError as exc:
                 errors = exc.errors
             else:
+                if prefill is not None:
+                    keep_registry_answer(dossier, prefill)  # the registry's answer: the dossier's evidence
                 return redirect("portal:submitted", code=dossier.code)
     field_errors = {key.removeprefix("form_data/"): localized(pair) for key, pair in errors.items()}
     fields = build_fields(version.eform_schema, form_data, field_errors)
+    if prefill is not None:
+        mark_locked(fields, prefill)
     context = {
+        "prefill": prefill, "locked": dict.fromkeys(prefill.applicant, True) if prefill is not None else {},
+        "registry_unavailable": prefill is None and registry_prefill.unavailable_notice(request),
+        "consent_needed": prefill is None and registry_prefill.needs_consent(request),
         "procedure": procedure, "version": version, "agencies": agencies, "values": values,
         "fields": fields, "errors": _error_links(errors, fields),
         "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,

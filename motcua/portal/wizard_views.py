@@ -135,7 +135,7 @@ def page(request: HttpRequest, national_code: str, index: int) -> HttpResponse:
     fields = build_fields(current.schema, draft.form_data, errors,
                           post=request.POST if request.method == "POST" else None) if current.schema else []
     if prefill is not None:
-        _mark_locked(fields, prefill)
+        mark_locked(fields, prefill)
     context = {
         "procedure": procedure, "version": version, "pages": pages, "page": current, "index": index,
         "agencies": agencies, "draft": draft, "errors": errors, "organisations": organisations_of(user),
@@ -149,10 +149,10 @@ def page(request: HttpRequest, national_code: str, index: int) -> HttpResponse:
     return render(request, "portal/apply_page.html", context, status=400 if errors else 200)
 
 
-def _mark_locked(fields: list[Any], prefill: registry_prefill.Prefill) -> None:
+def mark_locked(fields: list[Any], prefill: registry_prefill.Prefill) -> None:
     for f in fields:
         if f.kind == "group":
-            _mark_locked(f.children, prefill)
+            mark_locked(f.children, prefill)
         elif f.path in prefill.form:
             f.locked = True
 
@@ -243,7 +243,7 @@ def check(request: HttpRequest, national_code: str) -> HttpResponse:
         else:
             draft.delete()
             if prefill is not None and not organisation:
-                _keep_registry_answer(dossier, prefill)
+                keep_registry_answer(dossier, prefill)
             return redirect("portal:submitted", code=dossier.code)
     summary = _summary(procedure, version, pages, draft, user)
     return render(request, "portal/apply_check.html", {
@@ -252,7 +252,7 @@ def check(request: HttpRequest, national_code: str) -> HttpResponse:
     }, status=400 if intake_errors else 200)
 
 
-def _keep_registry_answer(dossier: Any, prefill: registry_prefill.Prefill) -> None:
+def keep_registry_answer(dossier: Any, prefill: registry_prefill.Prefill) -> None:
     """The registry's answer the form was filled from, kept on the dossier as its evidence (time, source, digest)."""
     from motcua.integrations import population
 
