@@ -103,6 +103,22 @@ def keep_intake_answer(dossier: Dossier, answer_id: int | None, actor: Any) -> N
 SEX_LABELS = population.SEX_LABELS
 
 
+CONSENT_MISSING_FOR_DOSSIER = (
+    "Chưa tra cứu: người nộp hồ sơ chưa đồng ý cho tra cứu CSDL quốc gia về dân cư. Hãy cho họ biết nội dung thông "
+    "báo (tại quầy, bằng văn bản hoặc qua điện thoại) và đánh dấu ô xác nhận họ đồng ý; nếu không, hãy kiểm tra "
+    "thông tin theo giấy tờ.",
+    "Not looked up: the applicant has not agreed to the look-up in the national population database. Tell them "
+    "what the notice says (at the counter, in writing or by phone) and tick the box confirming that they agree; "
+    "otherwise check the details from their papers.")
+
+
+def consent_on_record(dossier: Dossier) -> bool:
+    """Whether the applicant's consent to be looked up for this dossier is on record: the one confirmed at the
+    counter when it was received (kept with the dossier; it covers this dossier, so a later look-up for it too)."""
+    return Consent.objects.filter(dossier=dossier, purpose=ConsentPurpose.POPULATION_LOOKUP,
+                                  withdrawn_at__isnull=True).exists()
+
+
 def registry_panel(request: HttpRequest, dossier: Dossier) -> dict[str, Any]:
     """The dossier page's registry panel. Showing the registry's data to a member of staff is a read of the
     applicant's data: it is logged (`record_access`)."""
@@ -121,12 +137,27 @@ def registry_panel(request: HttpRequest, dossier: Dossier) -> dict[str, Any]:
         "sex": str(SEX_LABELS.get(person.sex, "")) if person else "",
         "differences": population.differences(population.typed_on_dossier(dossier), person) if person else [],
         "can_look_up": len(dossier.applicant_id_number.strip()) == 12 and not dossier.is_terminal,
+        "consent_needed": state != population.VERIFIED and not consent_on_record(dossier),
     }
 
 
 def registry_lookup(request: HttpRequest, scope: StaffScope, dossier: Dossier) -> HttpResponse:
     """A new look-up of the dossier's applicant from the dossier page (the registry was down at intake, or the
-    specialist checks again); the answer is kept on the dossier."""
+    specialist checks again); the answer is kept on the dossier. Without the applicant's consent on record for the
+    dossier, the clerk confirms it first (the box of the notice), and it is recorded with the dossier."""
+    if not consent_on_record(dossier):
+        if not consent_in(request.POST, ConsentPurpose.POPULATION_LOOKUP):
+            messages.error(request, in_language(*CONSENT_MISSING_FOR_DOSSIER))
+            return redirect(reverse("backoffice:dossier", args=[dossier.code]) + "#registry")
+        consent = record_consent(purpose=ConsentPurpose.POPULATION_LOOKUP,
+                                 subject_national_id=dossier.applicant_id_number.strip(), recorded_by=scope.user,
+                                 dossier=dossier)
+        if consent.dossier_id != dossier.pk:  # the same visit's consent, kept with another dossier: this one too
+            Consent.objects.create(
+                subject=consent.subject, subject_national_id=consent.subject_national_id, purpose=consent.purpose,
+                channel=consent.channel, recorded_by=scope.user, dossier=dossier,
+                notice_version=consent.notice_version, notice_sha256=consent.notice_sha256,
+                language=consent.language)
     try:
         result = population.lookup_person(dossier.applicant_id_number, dossier=dossier, actor=scope.user,
                                           purpose=f"Đối chiếu thông tin hồ sơ {dossier.code}")

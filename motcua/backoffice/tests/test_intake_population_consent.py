@@ -83,3 +83,24 @@ def test_a_malformed_number_is_told_first_and_no_consent_is_recorded(as_clerk, d
     page = as_clerk.post(URL, lookup_post(demo_agencies, consent=True, id_number="12345")).content.decode()
     assert "Số định danh cá nhân phải gồm đúng 12 chữ số." in page
     assert not Consent.objects.exists() and not RegistryAnswer.objects.exists()
+
+
+def test_a_look_up_from_the_dossier_page_needs_the_consent_too(as_clerk, clerk, demo_agencies,
+                                                                population_registry):
+    """Received by hand (no look-up, so no consent): the dossier page's button asks for the consent first."""
+    assert as_clerk.post(URL, land_intake_post(demo_agencies, name="Trần Thị Bình",
+                                               id_number=OTHER_CITIZEN_ID)).status_code == 302
+    dossier = Dossier.objects.get()
+    detail_url = reverse("backoffice:dossier", args=[dossier.code])
+    detail = as_clerk.get(detail_url).content.decode()
+    assert 'name="consent_population_lookup"' in detail and "Chưa xác minh" in detail
+    lookup_url = reverse("backoffice:dossier_registry_lookup", args=[dossier.code])
+    refused = as_clerk.post(lookup_url, follow=True).content.decode()
+    assert "Chưa tra cứu: người nộp hồ sơ chưa đồng ý" in refused
+    assert not RegistryAnswer.objects.exists() and not Consent.objects.exists()
+
+    assert as_clerk.post(lookup_url, {"consent_population_lookup": "1"}).status_code == 302
+    consent = Consent.objects.get()
+    assert (consent.dossier, consent.recorded_by, consent.subject_national_id) == (dossier, clerk, OTHER_CITIZEN_ID)
+    assert dossier.registry_answers.get().status == "found"
+    assert 'name="consent_population_lookup"' not in as_clerk.get(detail_url).content.decode()  # verified now
