@@ -14,6 +14,8 @@ from motcua.privacy.models import AccessKind, DataAccess
 if TYPE_CHECKING:
     from motcua.dossiers.models import Dossier
 
+INTAKE_PURPOSE = "Tra cứu CSDL đất đai khi tiếp nhận, giải quyết hồ sơ"
+
 
 def record_parcel_read(*, actor: Any, parcel: Parcel | Mapping[str, Any], purpose: str,
                        dossier: Dossier | None = None, reason: DataAccess | None = None) -> list[DataAccess]:
@@ -34,6 +36,3 @@ def record_parcel_read(*, actor: Any, parcel: Parcel | Mapping[str, Any], purpos
             dossier=dossier if identified else None, subject_national_id=holder.id_number if identified else "",
             detail=detail, out_of_scope=reason is not None))
     return rows
-
-
-INTAKE_PURPOSE = "Tra cứu CSDL đất đai khi tiếp nhận, giải quyết hồ sơ"
