@@ -63,8 +63,9 @@ def test_one_chain_at_the_configured_interval_and_a_lost_one_is_restarted(db, da
     assert actions.ensure_polling() and links().count() == 3
 
 
-def test_the_chain_polls_and_polling_again_adds_no_notice(db, database_jobs, settings, loopback, demo_catalog,
-                                                         demo_agencies, clerk, specialist):
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection after a job, as in production
+def test_the_chain_polls_and_polling_again_adds_no_notice(units_restored, database_jobs, settings, loopback,
+                                                         demo_catalog, demo_agencies, clerk, specialist):
     tax_system(settings, loopback.url)
     loopback.answer(Answer(body=b'{"error_code": 0, "message": "ok"}'))
     dossier = at_tax_step(demo_catalog, demo_agencies, clerk, specialist)
