@@ -26,7 +26,6 @@ from motcua.integrations.client import reset_breakers
 from motcua.land.tests.helpers import AN_ID, BINH_ID, TRANSFER_PAPERS, signed_in_at_level_2
 from motcua.signing.actions import approve_with_result, upload_draft
 from motcua.signing.models import SigningIdentity
-from motcua.taxexchange.tests.conftest import TOKEN
 from simulators.land_registry import LandSimulator
 from simulators.payment_platform import PlatformSimulator
 from simulators.payment_platform import SimulatorConfig as PlatformConfig
@@ -114,7 +113,8 @@ def chain(units_restored, live_server, settings, monkeypatch, tmp_path, demo_cat
     seed_message_templates()
     identity, root_pem = land_office_identity(tmp_path, demo_agencies, monkeypatch, settings)
     tax_config = TaxConfig(notice_url=f"{live_server.url}/lien-thong/thue/thong-bao/",
-                           receipt_url=f"{live_server.url}/lien-thong/thue/chung-tu/", push_token=TOKEN,
+                           receipt_url=f"{live_server.url}/lien-thong/thue/chung-tu/",
+                           push_token=settings.MOTCUA_TAX_AUTHORITY_INBOUND_TOKEN,
                            notice_delay_ms=200, faults=TaxFaults())
     platform_config = PlatformConfig(partner_code=PARTNER, key=KEY,
                                      callback_url=f"{live_server.url}/thanh-toan/paygov/ipn/",

@@ -20,11 +20,10 @@ from motcua.payments.models import Invoice, Payment
 from motcua.signing.models import ResultDocument
 from motcua.signing.pdf import verify_pdf
 from motcua.taxexchange.models import TaxNotice, TaxPaymentConfirmation, TaxTransfer
-from motcua.taxexchange.tests.chain import (  # noqa: F401 (fixture)
+from motcua.taxexchange.tests.chain import (
     LAND_OFFICE_CN,
     LAND_OFFICE_O,
     approve_and_return,
-    chain,
     hand_to_tax,
     parcel,
     pay_online,

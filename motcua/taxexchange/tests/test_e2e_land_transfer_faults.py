@@ -17,9 +17,8 @@ from motcua.notifications.models import OutboundMessage
 from motcua.payments.models import GatewayCallback, Invoice, Payment, Receipt
 from motcua.signing.models import ResultDocument
 from motcua.taxexchange.models import Source, TaxNotice, TaxPaymentConfirmation, TaxTransfer
-from motcua.taxexchange.tests.chain import (  # noqa: F401 (fixture)
+from motcua.taxexchange.tests.chain import (
     approve_and_return,
-    chain,
     hand_to_tax,
     parcel,
     pay_online,
