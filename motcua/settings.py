@@ -236,6 +236,9 @@ MOTCUA_NATIONAL_PORTAL_INBOUND_DSTCODE = env_str("MOTCUA_NATIONAL_PORTAL_INBOUND
 # tax office's staff take over by hand (a step's own `fallback_after_hours` wins).
 MOTCUA_TAX_AUTHORITY_INBOUND_TOKEN = env_secret("MOTCUA_TAX_AUTHORITY_INBOUND_TOKEN")
 MOTCUA_TAX_NOTICE_FALLBACK_HOURS = env_int("MOTCUA_TAX_NOTICE_FALLBACK_HOURS", 48)
+# Seconds between two polls of the tax authority and the treasury (the job chain of taxexchange.tasks; 0: no chain,
+# run `manage.py poll_tax_authority` from cron instead).
+MOTCUA_TAX_POLL_SECONDS = env_int("MOTCUA_TAX_POLL_SECONDS", 300)
 
 # Outside systems called through motcua.integrations (docs/integrations.md): one dict per system, e.g.
 # {"dvcqg": {"base_url": "https://…", "read_timeout": 6, "via_lgsp": true, "headers": {"dstcode": "…"}}};

@@ -217,6 +217,8 @@ RULES: dict[str, Rule] = {
     "backoffice:addresses": Rule(access=STAFF),  # the clerks' old-address converter: no stored data
     # POST-only: a new population-database look-up of A's applicant, from A's dossier page.
     "backoffice:dossier_registry_lookup": Rule(access=STAFF_A, see=STAFF_A, get=False),
+    # POST-only: an open report of wrong registry data by A's applicant marked handled, from A's dossier page.
+    "backoffice:dossier_registry_report_handled": Rule(access=STAFF_A, see=STAFF_A, get=False),
     # Only after a VNeID sign-in with registry data filled in (none in the cast): 404 for everyone here.
     "portal:report_registry_data": Rule(access=frozenset(), sanity=False),
     # The consent before the pre-fill: only after a VNeID sign-in (none in the cast): 404 for everyone here.
