@@ -6,7 +6,8 @@ timed against a limit).
     .venv/bin/python bench/land_end_to_end.py --dossiers 20 --concurrent 4 --land-ms 400 --tax-ms 500
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/motcua_bench_e2e .venv/bin/python bench/land_end_to_end.py
 
-From a fresh clone: `bash scripts/test.sh` or `scripts/demo.sh` makes .venv; then the first command. It uses a
+From a fresh clone, one command: `bash scripts/bench_land.sh` (makes .venv, installs requirements.lock, runs this
+with the arguments given). It uses a
 throw-away SQLite file, DEMO certificates and upload directory (made again each run, under the system's temporary
 directory) unless DATABASE_URL is set (PostgreSQL: the database must exist, preferably empty; it is migrated and
 the sample data of `setup_demo` is added).
