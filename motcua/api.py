@@ -14,6 +14,7 @@ from motcua.dossiers.api import router as dossiers_router
 from motcua.identity.api import router as auth_router
 from motcua.integrations.api import router as national_portal_router
 from motcua.portal.api import router as me_router
+from motcua.reports.api import router as ioc_router
 from motcua.signing.api import router as signing_router
 
 _INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
@@ -45,3 +46,4 @@ api.add_router("/dossiers", dossiers_router)
 api.add_router("/signing", signing_router)
 api.add_router("/national-portal", national_portal_router)
 api.add_router("/addresses", addresses_router)
+api.add_router("/ioc", ioc_router)

@@ -225,6 +225,8 @@ OTP_TOTP_ISSUER = MOTCUA_SITE_NAME
 RATELIMIT_IP_META_KEY = env_str("MOTCUA_CLIENT_IP_HEADER") or None
 # Shared bearer token of the national public-service portal's push API (empty: the endpoint refuses all).
 MOTCUA_NATIONAL_PORTAL_TOKEN = env_secret("MOTCUA_NATIONAL_PORTAL_TOKEN")
+# Shared bearer token of the province's operations centre (IOC) feed /api/v1/ioc/ (empty: the feed refuses all).
+MOTCUA_IOC_TOKEN = env_secret("MOTCUA_IOC_TOKEN")
 # Inbound from the national portal (docs/integrations-national-portal.md, "Inbound"): the origins its file links
 # (DuongDanTaiTepTin) may point to, e.g. "https://files.dichvucong.gov.vn" (nothing else is fetched: SSRF), the
 # read timeout of a file download, and the dstcode header the portal/LGSP must send (not checked when empty).

@@ -84,6 +84,9 @@ PUBLIC: dict[str, str] = {
     "addresses:converter": "public old-address converter page: the caller's own text, no stored data",
     "signing:demo_crl": "the demo CA's revocation list, public by nature (404 outside the demo)",
     "api:convert": "converts an old address to the 2025 units: the caller's own text, no stored data",
+    "statistics:public": "public one-stop statistics: counts from the monthly rollups, no personal data",
+    "statistics:public_json": "public one-stop statistics (JSON download): counts only",
+    "statistics:public_csv": "public one-stop statistics (CSV download): counts only",
 }
 
 
@@ -149,6 +152,9 @@ RULES: dict[str, Rule] = {
     "api:national_portal_status": NOBODY_IN_CAST,
     "api:national_portal_evaluations": NOBODY_IN_CAST,
     "api:national_portal_evaluation_summary": NOBODY_IN_CAST,
+    # The operations centre's feed: a machine token (MOTCUA_IOC_TOKEN) nobody in the cast holds: 401 for all.
+    "api:ioc_figures": Rule(access=frozenset(), sanity=False),
+    "api:ioc_overdue": Rule(access=frozenset(), sanity=False),
     # Back office: staff of the agencies handling the dossier.
     "backoffice:home": Rule(access=STAFF, see=STAFF_A),
     "backoffice:intake_choose": Rule(access=frozenset({"clerk", "other_clerk"}), see=frozenset({"clerk"})),
