@@ -314,7 +314,7 @@ def merge_feedback(feedback: Feedback, *, actor: User, into_code: str, note: str
         f.merged_into = target
         change.data["merged_into"] = target.code
 
-    return workflow.transition(feedback.pk, "merge", actor=actor, note=note or into_code,
+    return workflow.transition(feedback.pk, "merge", actor=actor, note=note or (target.code if target else into_code),
                                expected_version=expected_version, at=at, apply=apply)[0]
 
 

@@ -19,10 +19,10 @@ PHONE = "[số điện thoại]"
 EMAIL = "[email]"
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-# Vietnamese numbers written with or without +84 and with spaces, dots or dashes between the digits.
-_PHONE = re.compile(r"(?<![\w+])(?:\+\s?84|\(\+?84\)|84|0)[\s.\-]?(?:\d[\s.\-]?){8,9}\d?(?!\d)")
-# Any other run of 8 or more digits (CCCD 12, CMND 9, tax code 10 or 10-3, passport numbers…), with separators.
-_DIGITS = re.compile(r"(?<!\w)(?:[A-Z]{1,2}\s?)?\d(?:[\s.\-]?\d){7,}(?!\w)")
+# A number written with or without +84 and with spaces, dots or dashes between its digits. Not one inside a code
+# (the digits of "000.00.01.H19-261130-0001" follow a letter, a dot or a dash).
+_NUMBER = re.compile(r"(?<![\w.\-+])\+?\d(?:[\s.\-]?\d)*(?!\w)")
+MIN_DIGITS = 9  # CMND 9, phones 10–11, CCCD 12, tax codes 10; amounts like 25.000.000 stay readable
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 # (Not "Văn": it opens agency names, Văn phòng …)
@@ -80,11 +80,21 @@ def _mask_name_runs(text: str) -> str:
     return text
 
 
+def _mask_number(match: re.Match[str]) -> str:
+    raw = match.group()
+    trailing = raw[len(raw.rstrip()):]
+    digits = re.sub(r"\D", "", raw)
+    if len(digits) < MIN_DIGITS:
+        return raw
+    if (digits.startswith("0") and len(digits) in (10, 11)) or (digits.startswith("84") and len(digits) in (11, 12)):
+        return PHONE + trailing
+    return ID_NUMBER + trailing
+
+
 def mask_personal_data(text: str, known_names: Iterable[str] = ()) -> str:
     """TEXT with names, ID numbers, phone numbers and email addresses replaced by placeholders."""
     text = _norm(text or "")
     text = _EMAIL.sub(EMAIL, text)
-    text = _PHONE.sub(lambda m: PHONE + (" " if m.group().endswith(" ") else ""), text)
-    text = _DIGITS.sub(ID_NUMBER, text)
+    text = _NUMBER.sub(_mask_number, text)
     text = _mask_known(text, known_names)
     return _mask_name_runs(text)
