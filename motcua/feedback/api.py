@@ -131,7 +131,8 @@ def lookup(request: HttpRequest, code: str, secret: str) -> Status[Any]:
     return Status(404, NOT_FOUND) if feedback is None else Status(200, _out(feedback))
 
 
-@router.post("/{code}/rating", response={200: FeedbackOut, 404: ErrorOut, 409: ErrorOut}, auth=TokenAuth(),
+@router.post("/{code}/rating", response={200: FeedbackOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+             auth=TokenAuth(),
              url_name="feedback_rate", summary="Rate the answer to one of my petitions (once, 1 to 5)")
 def rate(request: HttpRequest, code: str, payload: RatingIn) -> Status[Any]:
     feedback = (Feedback.objects.select_related("kind", "agency")
@@ -142,5 +143,5 @@ def rate(request: HttpRequest, code: str, payload: RatingIn) -> Status[Any]:
         feedback = actions.rate_feedback(feedback, rating=payload.rating, comment=payload.comment[:500],
                                          actor=_user(request))
     except WorkflowError as exc:
-        return Status(409, {"code": exc.code, "message_vi": exc.message_vi, "message_en": exc.message_en})
+        return Status(422 if exc.code == "rating" else 409, {"code": exc.code, "message_vi": exc.message_vi, "message_en": exc.message_en})
     return Status(200, _out(feedback, with_secret=True))
