@@ -89,10 +89,14 @@ def _errors(*, kind: FeedbackKind | None, subject: str, procedure: Procedure | N
         errors["agency"] = ("Vui lòng chọn cơ quan có thẩm quyền.", "Choose the competent agency.")
     if not petitioner.name.strip():
         errors["name"] = ("Vui lòng nhập họ tên.", "Enter your name.")
-    if petitioner.phone.strip() and normalize_phone(petitioner.phone) is None:
+    elif len(petitioner.name.strip()) > 200:
+        errors["name"] = ("Họ tên dài tối đa 200 ký tự.", "The name may have at most 200 characters.")
+    if len(petitioner.address.strip()) > 300:
+        errors["address"] = ("Địa chỉ dài tối đa 300 ký tự.", "The address may have at most 300 characters.")
+    if petitioner.phone.strip() and (len(petitioner.phone.strip()) > 20 or normalize_phone(petitioner.phone) is None):
         errors["phone"] = ("Số điện thoại không hợp lệ (số Việt Nam, ví dụ 0912 345 678).",
                            "Enter a valid Vietnamese phone number, e.g. 0912 345 678.")
-    if petitioner.email.strip() and normalize_email(petitioner.email) is None:
+    if petitioner.email.strip() and (len(petitioner.email.strip()) > 254 or normalize_email(petitioner.email) is None):
         errors["email"] = ("Địa chỉ email không hợp lệ, ví dụ ten@example.vn.",
                            "Enter a valid email address, e.g. name@example.vn.")
     if not petitioner.phone.strip() and not petitioner.email.strip() and channel != Channel.COUNTER:

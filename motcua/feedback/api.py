@@ -143,5 +143,6 @@ def rate(request: HttpRequest, code: str, payload: RatingIn) -> Status[Any]:
         feedback = actions.rate_feedback(feedback, rating=payload.rating, comment=payload.comment[:500],
                                          actor=_user(request))
     except WorkflowError as exc:
-        return Status(422 if exc.code == "rating" else 409, {"code": exc.code, "message_vi": exc.message_vi, "message_en": exc.message_en})
+        return Status(422 if exc.code == "rating" else 409,
+                      {"code": exc.code, "message_vi": exc.message_vi, "message_en": exc.message_en})
     return Status(200, _out(feedback, with_secret=True))
