@@ -5,6 +5,7 @@ English through the language switch."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -15,8 +16,8 @@ from motcua.feedback.tests.factories import at, petition
 pytestmark = pytest.mark.django_db
 
 
-def _page(response) -> str:
-    return response.content.decode()
+def _page(response: Any) -> str:
+    return str(response.content.decode())
 
 
 def test_list_and_detail_are_the_agency_staffs(client, citizen, specialist, leader, other_clerk, demo_agencies):
