@@ -15,6 +15,7 @@ from motcua.feedback.api import router as feedback_router
 from motcua.identity.api import router as auth_router
 from motcua.integrations.api import router as national_portal_router
 from motcua.portal.api import router as me_router
+from motcua.reports.api import router as ioc_router
 from motcua.signing.api import router as signing_router
 
 _INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
@@ -47,3 +48,4 @@ api.add_router("/signing", signing_router)
 api.add_router("/national-portal", national_portal_router)
 api.add_router("/addresses", addresses_router)
 api.add_router("/feedback", feedback_router)
+api.add_router("/ioc", ioc_router)

@@ -226,6 +226,8 @@ OTP_TOTP_ISSUER = MOTCUA_SITE_NAME
 RATELIMIT_IP_META_KEY = env_str("MOTCUA_CLIENT_IP_HEADER") or None
 # Shared bearer token of the national public-service portal's push API (empty: the endpoint refuses all).
 MOTCUA_NATIONAL_PORTAL_TOKEN = env_secret("MOTCUA_NATIONAL_PORTAL_TOKEN")
+# Shared bearer token of the province's operations centre (IOC) feed /api/v1/ioc/ (empty: the feed refuses all).
+MOTCUA_IOC_TOKEN = env_secret("MOTCUA_IOC_TOKEN")
 # Inbound from the national portal (docs/integrations-national-portal.md, "Inbound"): the origins its file links
 # (DuongDanTaiTepTin) may point to, e.g. "https://files.dichvucong.gov.vn" (nothing else is fetched: SSRF), the
 # read timeout of a file download, and the dstcode header the portal/LGSP must send (not checked when empty).
@@ -237,6 +239,9 @@ MOTCUA_NATIONAL_PORTAL_INBOUND_DSTCODE = env_str("MOTCUA_NATIONAL_PORTAL_INBOUND
 # tax office's staff take over by hand (a step's own `fallback_after_hours` wins).
 MOTCUA_TAX_AUTHORITY_INBOUND_TOKEN = env_secret("MOTCUA_TAX_AUTHORITY_INBOUND_TOKEN")
 MOTCUA_TAX_NOTICE_FALLBACK_HOURS = env_int("MOTCUA_TAX_NOTICE_FALLBACK_HOURS", 48)
+# Seconds between two polls of the tax authority and the treasury (the job chain of taxexchange.tasks; 0: no chain,
+# run `manage.py poll_tax_authority` from cron instead).
+MOTCUA_TAX_POLL_SECONDS = env_int("MOTCUA_TAX_POLL_SECONDS", 300)
 
 # Outside systems called through motcua.integrations (docs/integrations.md): one dict per system, e.g.
 # {"dvcqg": {"base_url": "https://…", "read_timeout": 6, "via_lgsp": true, "headers": {"dstcode": "…"}}};

@@ -19,6 +19,7 @@ urlpatterns = [
     path("phan-anh/", include("motcua.feedback.urls")),
     path("xac-thuc/", include("motcua.signing.urls")),
     path("bao-cao/", include("motcua.reports.urls")),
+    path("thong-ke/", include("motcua.reports.public_urls")),
     path("thanh-toan/", include("motcua.payments.urls")),
     path("lien-thong/thue/", include("motcua.taxexchange.urls")),
     path("dia-chi/", include("motcua.directory.urls")),

@@ -25,6 +25,8 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import complete_automatic_step
 from motcua.integrations import population
 from motcua.integrations.models import RegistryAnswer
+from motcua.portal.models import RegistryDataReport
+from motcua.portal.prefill import FIELD_LABELS
 from motcua.privacy.access import record_access
 from motcua.privacy.consents import consent_in, counter_window, record_consent
 from motcua.privacy.models import AccessKind, Consent, ConsentPurpose
@@ -138,7 +140,50 @@ def registry_panel(request: HttpRequest, dossier: Dossier) -> dict[str, Any]:
         "differences": population.differences(population.typed_on_dossier(dossier), person) if person else [],
         "can_look_up": len(dossier.applicant_id_number.strip()) == 12 and not dossier.is_terminal,
         "consent_needed": state != population.VERIFIED and not consent_on_record(dossier),
+        "reports": open_reports(request, dossier),
     }
+
+
+REPORT_PURPOSE = "Xem phản ánh thông tin sai trong CSDL dân cư của người nộp hồ sơ {code}"
+
+
+def open_reports(request: HttpRequest, dossier: Dossier) -> list[dict[str, Any]]:
+    """The applicant's open reports that a piece of their registry data is wrong ("Báo thông tin sai", made online
+    when the form was filled from the registry): the clerk sees them on the dossier, guides the citizen to the
+    police of their commune, who correct the registry, and marks them handled. Each one shown is a logged read."""
+    national_id = dossier.applicant_id_number.strip()
+    if len(national_id) != 12:
+        return []
+    reports = list(RegistryDataReport.objects.filter(national_id=national_id, status=RegistryDataReport.Status.OPEN)
+                   .select_related("procedure")[:20])
+    for report in reports:
+        record_access(actor=request.user, kind=AccessKind.REGISTRY_REPORT_VIEW, dossier=dossier,
+                      purpose=REPORT_PURPOSE.format(code=dossier.code), subject=report.user,
+                      subject_national_id=national_id, detail=f"report #{report.pk} {report.field}")
+    return [{"report": report, "label": FIELD_LABELS.get(report.field, report.field)} for report in reports]
+
+
+REPORT_UNKNOWN = ("Không tìm thấy phản ánh này của người nộp hồ sơ.", "This report of the applicant was not found.")
+
+
+def mark_report_handled(request: HttpRequest, scope: StaffScope, dossier: Dossier) -> HttpResponse:
+    """The clerk has dealt with one of the applicant's reports of wrong registry data (guided the citizen to the
+    police of their commune, or accepted proof): it leaves the open list. Marking it again changes nothing."""
+    back = redirect(reverse("backoffice:dossier", args=[dossier.code]) + "#registry")
+    raw = request.POST.get("report", "")
+    report = (RegistryDataReport.objects.filter(pk=int(raw), national_id=dossier.applicant_id_number.strip()).first()
+              if raw.isdigit() and len(raw) < 19 else None)
+    if report is None:
+        messages.error(request, in_language(*REPORT_UNKNOWN))
+        return back
+    if report.status == RegistryDataReport.Status.OPEN:
+        report.status = RegistryDataReport.Status.HANDLED
+        report.save(update_fields=["status", "updated_at"])
+        record_access(actor=scope.user, kind=AccessKind.REGISTRY_REPORT_VIEW, dossier=dossier,
+                      purpose=REPORT_PURPOSE.format(code=dossier.code), subject=report.user,
+                      subject_national_id=report.national_id, detail=f"report #{report.pk} handled")
+    messages.success(request, _("The report is marked as handled."))
+    return back
 
 
 def registry_lookup(request: HttpRequest, scope: StaffScope, dossier: Dossier) -> HttpResponse:

@@ -23,6 +23,8 @@ urlpatterns = [
     path("ho-so/<str:code>/", views.dossier_detail, name="dossier"),
     path("ho-so/<str:code>/thao-tac/<str:action>/", views.dossier_action, name="dossier_action"),
     path("ho-so/<str:code>/tra-cuu-dan-cu/", views.dossier_registry_lookup, name="dossier_registry_lookup"),
+    path("ho-so/<str:code>/bao-thong-tin-sai/", views.dossier_registry_report_handled,
+         name="dossier_registry_report_handled"),
     path("ho-so/<str:code>/giay-to/<int:document_id>/", views.document_download, name="document"),
     path("ho-so/<str:code>/thong-bao/<int:notice_id>/", views.notice_pdf, name="notice_pdf"),
     path("ho-so/<str:code>/phieu-kiem-soat/", views.control_sheet_pdf, name="control_sheet_pdf"),

@@ -354,6 +354,12 @@ def dossier_registry_lookup(request: HttpRequest, scope: StaffScope, code: str) 
     return registry.registry_lookup(request, scope, _visible_or_404(scope, code))
 
 
+@require_POST
+@staff_view
+def dossier_registry_report_handled(request: HttpRequest, scope: StaffScope, code: str) -> HttpResponse:
+    return registry.mark_report_handled(request, scope, _visible_or_404(scope, code))
+
+
 def _form_errors(form: ActionForm) -> list[ErrorItem]:
     items: list[ErrorItem] = []
     for name, errors in form.errors.items():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
@@ -25,6 +27,19 @@ def lookup(request: HttpRequest) -> HttpResponse:
     return render(request, "dossiers/lookup.html", {"code": code, "missing": bool(code or secret)})
 
 
+def _instant(value: Any) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(value) if isinstance(value, str) and value else None
+    except ValueError:
+        return None
+
+
+def _timeline(events: list[Any]) -> list[dict[str, Any]]:
+    """Each public event with the deadlines it set (the step's, the appointment), as the workflow noted them."""
+    return [{"event": event, "step_due_at": _instant(event.data.get("step_due_at")),
+             "due_at": _instant(event.data.get("due_at"))} for event in events]
+
+
 def lookup_detail(request: HttpRequest, code: str) -> HttpResponse:
     if lookups.throttled(request):
         return render(request, "dossiers/lookup.html", {"code": code, "throttled": True}, status=429)
@@ -36,6 +51,7 @@ def lookup_detail(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "dossier": dossier,
         "events": found.events,
+        "timeline": _timeline(found.events),
         "applicant": lookups.masked_name(dossier.applicant_name),
         "remaining_hours": None if remaining is None else round(remaining.total_seconds() / 3600, 1),
     }

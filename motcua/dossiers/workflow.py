@@ -295,6 +295,7 @@ def transition(
         # Only the columns this action changed: the statement is shorter and cannot overwrite a column that
         # another writer (not holding this row's lock, e.g. a scan result) changed meanwhile.
         dossier.save(update_fields=_changed(dossier, before))
+        _note_deadlines(dossier, before, change.data)
         event = DossierEvent.objects.create(
             dossier=dossier, seq=dossier.version, action=action, from_status=from_status, to_status=dossier.status,
             from_step=from_step, to_step=dossier.step_index, actor=actor,
@@ -377,6 +378,15 @@ def _columns(dossier: Dossier) -> dict[str, Any]:
     """The dossier's column values, JSON ones copied deeply (an action may change them in place)."""
     return {f.attname: copy.deepcopy(value) if isinstance(value := getattr(dossier, f.attname), dict | list)
             else value for f in Dossier._meta.concrete_fields}
+
+
+def _note_deadlines(dossier: Dossier, before: dict[str, Any], data: dict[str, Any]) -> None:
+    """On the event, the deadlines this move set (the step's on entering a step or resuming after a pause, the
+    dossier's at receipt or when a pause moved it), in UTC: the look-up shows each step with its deadline."""
+    for name in ("step_due_at", "due_at"):
+        value = getattr(dossier, name)
+        if value is not None and value != before.get(name) and not dossier.is_terminal:
+            data.setdefault(name, value.astimezone(dt.UTC).isoformat())
 
 
 def _changed(dossier: Dossier, before: dict[str, Any]) -> list[str]:

@@ -7,6 +7,7 @@ rows; `manage.py rebuild_rollups` recomputes them from the events and must agree
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -111,3 +112,31 @@ class ExportJob(models.Model):
         if self.state == self.State.DONE:
             return 100
         return min(99, int(100 * self.done / self.total)) if self.total else 0
+
+
+class Target(models.Model):
+    """A target the province sets itself for one public figure in one year (e.g. 80 % of dossiers online in 2026),
+    shown beside the figure on the public statistics page. Edited by province administrators only."""
+
+    class Figure(models.TextChoices):
+        ONLINE = "online_rate", _("Online submission (%)")
+        ON_TIME = "on_time_rate", _("Resolved on time (%)")
+        DIGITISATION = "digitisation_rate", _("Digitised on receipt (%)")
+        ONLINE_PAYMENT = "online_payment_rate", _("Paid online (%)")
+        SATISFACTION = "satisfaction_rate", _("Satisfaction (%)")
+
+    figure = models.CharField(_("figure"), max_length=30, choices=Figure.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.DecimalField(_("target (%)"), max_digits=5, decimal_places=1,
+                                validators=[MinValueValidator(0), MaxValueValidator(100)])
+    basis = models.CharField(_("basis"), max_length=255, blank=True,
+                             help_text=_("The plan or decision that sets it, e.g. Kế hoạch số …/KH-UBND"))
+
+    class Meta:
+        verbose_name = _("statistics target")
+        verbose_name_plural = _("statistics targets")
+        ordering = ["-year", "figure"]
+        constraints = [models.UniqueConstraint(fields=["figure", "year"], name="target_unique_figure_year")]
+
+    def __str__(self) -> str:
+        return f"{self.get_figure_display()} {self.year}: {self.value}"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +36,7 @@ from motcua.integrations.adapters import tax_authority as tax
 from motcua.integrations.client import IntegrationClient, IntegrationError
 from motcua.payments import actions as payment_actions
 from motcua.payments.models import Invoice, Provider
-from motcua.taxexchange.models import Source, TaxNotice, TaxPaymentConfirmation, TaxTransfer
+from motcua.taxexchange.models import PollSchedule, Source, TaxNotice, TaxPaymentConfirmation, TaxTransfer
 
 logger = logging.getLogger(__name__)
 
@@ -161,6 +162,7 @@ def send_transfer(transfer: TaxTransfer, *, at: dt.datetime | None = None) -> Ta
     TaxTransfer.objects.filter(pk=transfer.pk, state=TaxTransfer.State.SENDING).update(
         state=TaxTransfer.State.SENT, sent_at=now, last_error="")
     transfer.refresh_from_db()
+    ensure_polling()  # a notice that is not pushed is fetched by the poll chain
     return transfer
 
 
@@ -222,6 +224,8 @@ def record_notice(notice: tax.Notice, *, source: str, actor: User | None = None,
         accepted = accepted or outcome.accepted
         changed = changed or outcome.changed
         messages.append(f"{code}| {outcome.message}")
+    if accepted:
+        ensure_polling()  # the treasury's confirmation, when not pushed, is fetched by the poll chain
     return Outcome(accepted, "; ".join(messages), changed)
 
 
@@ -439,3 +443,47 @@ def _ask(system: str, service: str, fields: dict[str, Any], parse: Any, dossier_
         return client.call(service, "POST", "/", json=tax.service_request(service, **fields),
                            idempotency_key=f"{service}:{dossier_id}:{timezone.now():%Y%m%d%H%M}",
                            parse=lambda r: parse(r.content), dossier_id=dossier_id).value
+
+
+# --- the periodic poll chain ---------------------------------------------------------------------------------------
+
+def polling_wanted() -> bool:
+    """A chain runs when the tax authority or the treasury is configured and MOTCUA_TAX_POLL_SECONDS is positive."""
+    return settings.MOTCUA_TAX_POLL_SECONDS > 0 and (_configured(TAX_SYSTEM) or _configured(TREASURY_SYSTEM))
+
+
+def ensure_polling(now: dt.datetime | None = None) -> bool:
+    """Make sure one chain of periodic polls is queued (when the job backend can run jobs later), the same way as
+    the outbox sweep (`notifications.actions.ensure_sweeping`): the `PollSchedule` row's token goes with each job,
+    which queues its successor only while it still holds the token, so a duplicate chain dies out and a lost one
+    (its job never ran) is restarted here. Called when a transfer is sent, when a notice is recorded and by
+    `manage.py poll_tax_authority`. Returns whether a new link was queued."""
+    from motcua.taxexchange.tasks import poll_tax_authority_task
+
+    if not polling_wanted() or not poll_tax_authority_task.get_backend().supports_defer:
+        return False
+    now = now or timezone.now()
+    interval = dt.timedelta(seconds=settings.MOTCUA_TAX_POLL_SECONDS)
+    row = PollSchedule.objects.filter(pk=1).first()
+    if row is not None and row.next_run_at is not None and row.next_run_at > now - 2 * interval:
+        return False  # a poll is queued and not overdue: the chain is alive
+    if row is None:
+        row, _created = PollSchedule.objects.get_or_create(pk=1)
+    return continue_polling(str(row.token), now)
+
+
+def continue_polling(token: str, now: dt.datetime | None = None) -> bool:
+    """Queue the next poll if TOKEN is still the chain's (a fresh token goes with the next job). False for a stale
+    token, or when polling is no longer wanted (the chain stops; `ensure_polling` starts it again)."""
+    from motcua.taxexchange.tasks import poll_tax_authority_task
+
+    now = now or timezone.now()
+    wanted = polling_wanted()
+    due = now + dt.timedelta(seconds=settings.MOTCUA_TAX_POLL_SECONDS)
+    with transaction.atomic():
+        moved = PollSchedule.objects.filter(pk=1, token=token).update(
+            token=uuid.uuid4() if wanted else token, next_run_at=due if wanted else None)
+        if moved and wanted:
+            fresh = PollSchedule.objects.get(pk=1).token
+            poll_tax_authority_task.using(run_after=due).enqueue(str(fresh))
+    return bool(moved)

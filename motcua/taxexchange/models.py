@@ -4,6 +4,8 @@ kept), the payment confirmations received (each copy counted, applied once)."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -114,3 +116,18 @@ class TaxPaymentConfirmation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notice_number} {self.amount}"
+
+
+class PollSchedule(models.Model):
+    """The single row that keeps one chain of periodic polls of the tax authority and the treasury alive (see
+    `tasks.poll_tax_authority_task`), as `notifications.SweepSchedule` does for the outbox sweep."""
+
+    token = models.UUIDField(default=uuid.uuid4)
+    next_run_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tax poll schedule")
+        verbose_name_plural = _("tax poll schedules")
+
+    def __str__(self) -> str:
+        return f"tax poll at {self.next_run_at}"

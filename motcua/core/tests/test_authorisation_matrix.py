@@ -91,6 +91,9 @@ PUBLIC: dict[str, str] = {
     "feedback:lookup_detail": "needs the petition's secret (≥ 40 bits), throttled per address; rating with it",
     "feedback:published": "answers published with the petitioner's agreement, personal data masked",
     "api:feedback_lookup": "needs the petition's secret, throttled per address",
+    "statistics:public": "public one-stop statistics: counts from the monthly rollups, no personal data",
+    "statistics:public_json": "public one-stop statistics (JSON download): counts only",
+    "statistics:public_csv": "public one-stop statistics (CSV download): counts only",
 }
 
 
@@ -156,6 +159,9 @@ RULES: dict[str, Rule] = {
     "api:national_portal_status": NOBODY_IN_CAST,
     "api:national_portal_evaluations": NOBODY_IN_CAST,
     "api:national_portal_evaluation_summary": NOBODY_IN_CAST,
+    # The operations centre's feed: a machine token (MOTCUA_IOC_TOKEN) nobody in the cast holds: 401 for all.
+    "api:ioc_figures": Rule(access=frozenset(), sanity=False),
+    "api:ioc_overdue": Rule(access=frozenset(), sanity=False),
     # Back office: staff of the agencies handling the dossier.
     "backoffice:home": Rule(access=STAFF, see=STAFF_A),
     "backoffice:intake_choose": Rule(access=frozenset({"clerk", "other_clerk"}), see=frozenset({"clerk"})),
@@ -224,6 +230,8 @@ RULES: dict[str, Rule] = {
     "backoffice:addresses": Rule(access=STAFF),  # the clerks' old-address converter: no stored data
     # POST-only: a new population-database look-up of A's applicant, from A's dossier page.
     "backoffice:dossier_registry_lookup": Rule(access=STAFF_A, see=STAFF_A, get=False),
+    # POST-only: an open report of wrong registry data by A's applicant marked handled, from A's dossier page.
+    "backoffice:dossier_registry_report_handled": Rule(access=STAFF_A, see=STAFF_A, get=False),
     # Only after a VNeID sign-in with registry data filled in (none in the cast): 404 for everyone here.
     "portal:report_registry_data": Rule(access=frozenset(), sanity=False),
     # The consent before the pre-fill: only after a VNeID sign-in (none in the cast): 404 for everyone here.

@@ -54,10 +54,12 @@ def make_ca(common_name: str) -> Issued:
 
 
 def issue(ca: Issued, common_name: str, *, not_before: dt.datetime | None = None,
-          not_after: dt.datetime | None = None, timestamping: bool = False, crl_url: str = "") -> Issued:
+          not_after: dt.datetime | None = None, timestamping: bool = False, crl_url: str = "",
+          org: str = "") -> Issued:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    subject = name(common_name, org) if org else name(common_name)
     builder = (
-        x509.CertificateBuilder().subject_name(name(common_name)).issuer_name(ca.cert.subject)
+        x509.CertificateBuilder().subject_name(subject).issuer_name(ca.cert.subject)
         .public_key(key.public_key()).serial_number(x509.random_serial_number())
         .not_valid_before(not_before or NOW - dt.timedelta(days=1))
         .not_valid_after(not_after or NOW + dt.timedelta(days=730))

@@ -4,6 +4,7 @@ treasury steps, a loopback tax authority."""
 import pytest
 
 from motcua.integrations.tests.loopback import loopback  # noqa: F401  (fixture)
+from motcua.taxexchange.tests.chain import chain  # noqa: F401  (fixture: the end-to-end chain)
 
 TOKEN = "test-tax-inbound-token"
 

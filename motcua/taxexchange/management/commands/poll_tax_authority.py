@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
-from motcua.taxexchange.actions import poll
+from motcua.taxexchange.actions import ensure_polling, poll
 
 
 class Command(BaseCommand):
@@ -26,6 +26,7 @@ class Command(BaseCommand):
         def stop(signum: int, frame: Any) -> None:
             stopping.append(signum)
 
+        ensure_polling()  # the job chain does the same every MOTCUA_TAX_POLL_SECONDS; a lost chain is restarted
         if options["loop"]:
             signal.signal(signal.SIGTERM, stop)
             signal.signal(signal.SIGINT, stop)
