@@ -11,6 +11,7 @@ from ninja import NinjaAPI, Swagger
 from motcua.catalog.api import router as catalog_router
 from motcua.directory.api import router as addresses_router
 from motcua.dossiers.api import router as dossiers_router
+from motcua.feedback.api import router as feedback_router
 from motcua.identity.api import router as auth_router
 from motcua.integrations.api import router as national_portal_router
 from motcua.portal.api import router as me_router
@@ -46,4 +47,5 @@ api.add_router("/dossiers", dossiers_router)
 api.add_router("/signing", signing_router)
 api.add_router("/national-portal", national_portal_router)
 api.add_router("/addresses", addresses_router)
+api.add_router("/feedback", feedback_router)
 api.add_router("/ioc", ioc_router)

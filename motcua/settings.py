@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "motcua.privacy",
     "motcua.taxexchange",
     "motcua.land",
+    "motcua.feedback",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.admin",

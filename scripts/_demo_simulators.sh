@@ -31,6 +31,9 @@ for name, label in (("thue", "Cơ quan thuế (mô phỏng)"), ("kho_bac", "Kho 
 print(json.dumps(systems, ensure_ascii=False))')"
 export MOTCUA_INTEGRATION_SYSTEMS_JSON
 export MOTCUA_TAX_AUTHORITY_INBOUND_TOKEN="${MOTCUA_TAX_AUTHORITY_INBOUND_TOKEN:-motcua-demo-tax-push-token}"
+# The job worker polls them every 30 s in the demo (production default 300 s): a notice pushed while the site was
+# still starting (the sample dossier at the tax step is sent by the worker at once) arrives by the poll instead.
+export MOTCUA_TAX_POLL_SECONDS="${MOTCUA_TAX_POLL_SECONDS:-30}"
 MOTCUA_DEMO_SIMULATOR_PAGES_JSON="$("${PYTHON:-.venv/bin/python}" -c 'import json, os, sys
 pages = json.loads(os.environ.get("MOTCUA_DEMO_SIMULATOR_PAGES_JSON") or "{}")
 pages.setdefault("thue", sys.argv[1])

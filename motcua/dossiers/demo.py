@@ -1,5 +1,6 @@
 """Sample dossiers for the demo province, so that every queue of the back office has something in it, and a
-citizen (tranthibinh) has a dossier of her own that owes fees, to pay online (the DEMO VNPay page)."""
+citizen (tranthibinh) has dossiers of her own that owe money, to pay online (the DEMO VNPay page): the fees of one
+land transfer, and the tax authority's notice (personal income tax, registration fee) of another."""
 
 from __future__ import annotations
 
@@ -86,5 +87,45 @@ def build_demo_dossiers(now: dt.datetime | None = None) -> int:
         )
         dossier = actions.receive_dossier(dossier, actor=clerk, at=submitted_at + dt.timedelta(hours=1))
         create_invoice(dossier, actor=clerk, at=submitted_at + dt.timedelta(hours=1))
+        created += 1
+    created += _tax_notice_dossiers(land, users, agencies, now)
+    return created
+
+
+def _tax_notice_dossiers(land: Procedure, users: dict, agencies: dict, now: dt.datetime) -> int:  # type: ignore[type-arg]
+    """tranthibinh's online land transfers at the tax step with the tax authority's notice (entered by the tax
+    office's officer, the manual path: the seed makes no call to an outside system): one awaiting her payment
+    (her dossier page shows the amounts, the deadline and "Nộp tiền trực tuyến"), one already paid at the counter
+    (the tax officer moves it on, then the treasury step confirms by itself). Each once (idempotency key)."""
+    from motcua.integrations.adapters import tax_authority as tax
+    from motcua.payments.actions import record_counter_payment
+    from motcua.payments.models import Invoice, Payment
+    from motcua.taxexchange.actions import enter_notice_manually
+
+    clerk, specialist, tax_officer = users["tiepnhan.ttpvhcc"], users["chuyenvien.vpdkdd"], users["chuyenvien.thue"]
+    created = 0
+    for key, number, days_ago, paid in (("demo:land:tax-notice", "TB-DEMO-0001", 3, False),
+                                        ("demo:land:tax-paid", "TB-DEMO-0002", 5, True)):
+        if Dossier.objects.filter(idempotency_key=key).exists():
+            continue
+        submitted_at = now - dt.timedelta(days=days_ago)
+        form = {**LAND_FORM, "hop_dong": {**LAND_FORM["hop_dong"], "gia_chuyen_nhuong": 2_000_000_000}}
+        dossier = actions.submit_dossier(
+            procedure=land, channel=Channel.ONLINE, applicant=Applicant(name="Trần Thị Bình", phone="0987654321",
+                                                                        id_number="075195004321"),
+            competent_agency=agencies["land_registration"], actor=users["tranthibinh"], form_data=form,
+            uploads=[Upload(code, f"{code}.pdf", b"%PDF-1.4 demo") for code in LAND_PAPERS],
+            idempotency_key=key, at=submitted_at, assurance_level=2)
+        dossier = actions.receive_dossier(dossier, actor=clerk, at=submitted_at + dt.timedelta(hours=1))
+        dossier = actions.forward_dossier(dossier, actor=clerk, at=submitted_at + dt.timedelta(hours=2))
+        dossier = actions.forward_dossier(dossier, actor=specialist, at=submitted_at + dt.timedelta(hours=3))
+        enter_notice_manually(
+            dossier, actor=tax_officer, number=number, deadline=(now + dt.timedelta(days=10)).date(),
+            payment_reference=f"{number}-TT", at=submitted_at + dt.timedelta(hours=4),
+            lines=[("1003", tax.OBLIGATIONS["1003"], 40_000_000), ("2801", tax.OBLIGATIONS["2801"], 10_000_000)])
+        if paid:
+            invoice = Invoice.objects.get(dossier=dossier, purpose=Invoice.Purpose.OBLIGATION)
+            record_counter_payment(invoice, actor=clerk, method=Payment.Method.CASH, amount=invoice.outstanding,
+                                   idempotency_key=f"{key}:payment", at=submitted_at + dt.timedelta(days=1))
         created += 1
     return created

@@ -115,9 +115,14 @@ def plan(event: DossierEvent, kind: Kind) -> list[Planned]:
 
     Email goes to the email address. The phone gets Zalo ZNS when the kind's ZNS template has a Zalo template
     id, otherwise SMS (SMS also stands in later when ZNS finally fails: see `_fall_back_to_sms`)."""
+    phone, email = contact_of(event.dossier)
+    return plan_for(kind, phone, email)
+
+
+def plan_for(kind: Kind, phone: str | None, email: str | None) -> list[Planned]:
+    """The messages of KIND to PHONE and EMAIL (either may be None) under the channels and templates."""
     channels = set(settings.MOTCUA_NOTIFY_CHANNELS)
     templates = {t.channel: t for t in MessageTemplate.objects.filter(kind=kind, is_active=True)}
-    phone, email = contact_of(event.dossier)
     planned: list[Planned] = []
     if email and Channel.EMAIL in channels and Channel.EMAIL in templates:
         planned.append(Planned(Channel.EMAIL, email, templates[Channel.EMAIL]))
@@ -168,6 +173,52 @@ def enqueue_for_event(event: DossierEvent) -> None:
                     created.append(message.pk)
     except Exception:
         logger.exception("Notifications for event %s could not be written", event.pk)
+        return
+    if created:
+        transaction.on_commit(partial(schedule, created), robust=True)
+
+
+def feedback_kind_of(event: Any) -> Kind | None:
+    """The message a petition's event (`feedback.FeedbackEvent`) calls for, or None."""
+    if not event.is_public:
+        return None
+    return {"submit": Kind.FEEDBACK_RECEIVED, "transfer": Kind.FEEDBACK_TRANSFERRED,
+            "answer": Kind.FEEDBACK_ANSWERED, "merge": Kind.FEEDBACK_MERGED}.get(event.action)
+
+
+def enqueue_for_feedback_event(event: Any) -> None:
+    """As `enqueue_for_event`, for a petition's event: to the phone and email written on the petition, else
+    those of the petitioner's account; in the caller's transaction, delivered after commit, never blocking."""
+    from motcua.notifications.rendering import feedback_variables
+
+    kind = feedback_kind_of(event)
+    if kind is None:
+        return
+    now = timezone.now()
+    created: list[int] = []
+    try:
+        with transaction.atomic():
+            feedback = event.feedback
+            account = feedback.petitioner
+            phone = normalize_phone(feedback.petitioner_phone) or (normalize_phone(account.phone) if account else None)
+            email = normalize_email(feedback.petitioner_email) or (normalize_email(account.email) if account else None)
+            variables = feedback_variables(event)
+            for item in plan_for(kind, phone, email):
+                try:
+                    content = _content(item.template, variables)
+                except TemplateError:
+                    logger.exception("Template %s is broken; message to %s not written", item.template.pk,
+                                     item.recipient)
+                    continue
+                message, was_created = OutboundMessage.objects.get_or_create(
+                    feedback_event=event, channel=item.channel, recipient=item.recipient,
+                    defaults={"kind": kind, "variables": variables, **content, "next_attempt_at": now,
+                              "enqueued_at": now, "created_at": now},
+                )
+                if was_created:
+                    created.append(message.pk)
+    except Exception:
+        logger.exception("Notifications for petition event %s could not be written", event.pk)
         return
     if created:
         transaction.on_commit(partial(schedule, created), robust=True)
@@ -342,7 +393,8 @@ def _fall_back_to_sms(message: OutboundMessage, now: dt.datetime) -> None:
         logger.exception("SMS template %s is broken; no fallback for message %s", template.pk, message.pk)
         return
     sms, created = OutboundMessage.objects.get_or_create(
-        event_id=message.event_id, channel=Channel.SMS, recipient=message.recipient,
+        event_id=message.event_id, feedback_event_id=message.feedback_event_id, channel=Channel.SMS,
+        recipient=message.recipient,
         defaults={"dossier_id": message.dossier_id, "kind": message.kind, "variables": message.variables,
                   **content, "next_attempt_at": now, "enqueued_at": now, "created_at": now},
     )

@@ -83,7 +83,7 @@ class OutboundMessageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     date_hierarchy = "created_at"
     inlines = [DeliveryAttemptInline]
     actions = ["send_again"]
-    readonly_fields = ("uid", "dossier", "event", "kind", "channel", "recipient", "subject", "body",
+    readonly_fields = ("uid", "dossier", "event", "feedback_event", "kind", "channel", "recipient", "subject", "body",
                        "zns_template_id", "template_data", "status", "attempts", "next_attempt_at", "enqueued_at",
                        "claimed_at", "sent_at", "provider_message_id", "last_error", "created_at")
     fields = readonly_fields
@@ -93,7 +93,8 @@ class OutboundMessageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         if is_province_admin(request.user):
             return queryset
         scope = agencies_in_scope(request.user, Role.AGENCY_ADMIN)
-        return queryset.filter(Q(dossier__receiving_agency__in=scope) | Q(dossier__competent_agency__in=scope))
+        return queryset.filter(Q(dossier__receiving_agency__in=scope) | Q(dossier__competent_agency__in=scope)
+                               | Q(feedback_event__feedback__agency__in=scope))
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return is_any_admin(request)

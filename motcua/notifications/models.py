@@ -31,6 +31,11 @@ class Kind(models.TextChoices):
     RETURNED = "returned", _("Result returned")
     EXTENDED = "extended", _("Late: apology and new date")
     REFUSED = "refused", _("Refused")
+    # Petitions (motcua.feedback)
+    FEEDBACK_RECEIVED = "feedback_received", _("Petition received")
+    FEEDBACK_TRANSFERRED = "feedback_transferred", _("Petition transferred to another agency")
+    FEEDBACK_ANSWERED = "feedback_answered", _("Petition answered")
+    FEEDBACK_MERGED = "feedback_merged", _("Petition merged with the same petition")
 
 
 class MessageTemplate(models.Model):
@@ -69,14 +74,17 @@ class Status(models.TextChoices):
 
 
 class OutboundMessage(models.Model):
-    """One message to one recipient on one channel about one dossier event (the outbox)."""
+    """One message to one recipient on one channel about one dossier event or one petition event (the outbox)."""
 
     uid = models.UUIDField(_("message id"), default=uuid.uuid4, unique=True, editable=False,
                            help_text=_("Also sent to the provider as its idempotency key."))
     dossier = models.ForeignKey(Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE,
-                                related_name="messages")
+                                related_name="messages", null=True, blank=True)
     event = models.ForeignKey(DossierEvent, verbose_name=_("dossier event"), on_delete=models.CASCADE,
-                              related_name="messages")
+                              related_name="messages", null=True, blank=True)
+    # A petition's event instead (motcua.feedback): exactly one of `event` and `feedback_event` is set.
+    feedback_event = models.ForeignKey("feedback.FeedbackEvent", verbose_name=_("petition event"),
+                                       on_delete=models.CASCADE, related_name="messages", null=True, blank=True)
     kind = models.CharField(_("event"), max_length=30, choices=Kind.choices)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     recipient = models.CharField(_("recipient"), max_length=254,
@@ -107,6 +115,12 @@ class OutboundMessage(models.Model):
         constraints = [
             # A message is never sent twice for one event: one row per event, channel and recipient.
             models.UniqueConstraint(fields=["event", "channel", "recipient"], name="outbound_message_once_per_event"),
+            models.UniqueConstraint(fields=["feedback_event", "channel", "recipient"],
+                                    name="outbound_message_once_per_feedback_event"),
+            models.CheckConstraint(
+                condition=models.Q(event__isnull=False, feedback_event__isnull=True)
+                | models.Q(event__isnull=True, feedback_event__isnull=False),
+                name="outbound_message_one_event"),
         ]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="outbox_due"),

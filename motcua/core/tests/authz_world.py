@@ -18,6 +18,9 @@ from motcua.dossiers import actions
 from motcua.dossiers.actions import Applicant, Upload, submit_dossier
 from motcua.dossiers.models import Channel, Dossier, Status
 from motcua.dossiers.tests.helpers import LAND_FORM, LAND_PAPERS, at
+from motcua.feedback.actions import Petitioner, submit_feedback
+from motcua.feedback.models import Channel as FeedbackChannel
+from motcua.feedback.models import Feedback, FeedbackKind, Subject
 from motcua.identity.models import User
 from motcua.identity.tokens import issue_token
 from motcua.payments.actions import invoice_for_pause, record_counter_payment
@@ -47,11 +50,12 @@ class World:
     export: ExportJob
     users: dict[str, User | None]
     tokens: dict[str, str]
+    feedback: Feedback  # citizen A's petition to agency A's land office (motcua/feedback)
 
     @property
     def secrets(self) -> list[str]:
         return [self.dossier.lookup_secret, self.signed.lookup_secret, self.at_result_step.lookup_secret,
-                MARKER_NAME, MARKER_FILE.decode(), MARKER_RESULT.decode()]
+                self.feedback.lookup_secret, MARKER_NAME, MARKER_FILE.decode(), MARKER_RESULT.decode()]
 
 
 def _submitted(catalog: dict[str, Any], agencies: dict[str, Any], citizen: User, clerk: User, day: int) -> Dossier:
@@ -111,6 +115,14 @@ def build_world(catalog: dict[str, Any], agencies: dict[str, Any], cast: dict[st
     assert run_export(export.pk) == "done"
     export.refresh_from_db()
 
+    feedback = submit_feedback(
+        kind=FeedbackKind.objects.get(code="ho_so"), subject=Subject.DOSSIER, dossier_code=dossier.code,
+        title="Hồ sơ chậm", content=f"Tôi là {MARKER_NAME}.", agency=agencies["land_office"],
+        petitioner=Petitioner(MARKER_NAME, "0911222333"), channel=FeedbackChannel.ONLINE, actor=citizen,
+        consent_to_publish=True, at=at(2026, 12, 2, 10),
+    )
+
     tokens = {role: issue_token(user, "authz") for role, user in cast.items() if user is not None}
     return World(dossier=dossier, invoice=invoice, receipt=payment.receipt, signed=signed, result=result,
-                 at_result_step=at_result_step, draft=draft, export=export, users=cast, tokens=tokens)
+                 at_result_step=at_result_step, draft=draft, export=export, users=cast, tokens=tokens,
+                 feedback=feedback)

@@ -84,6 +84,13 @@ PUBLIC: dict[str, str] = {
     "addresses:converter": "public old-address converter page: the caller's own text, no stored data",
     "signing:demo_crl": "the demo CA's revocation list, public by nature (404 outside the demo)",
     "api:convert": "converts an old address to the 2025 units: the caller's own text, no stored data",
+    # Petitions (motcua/feedback): anyone may send one (signed in or not; idempotent by the form's key); the
+    # petition itself only with its code and secret (throttled); published answers are masked texts only.
+    "feedback:submit": "public petition form: the caller's own text",
+    "feedback:lookup": "petition look-up form; redirects code+secret to the detail page",
+    "feedback:lookup_detail": "needs the petition's secret (≥ 40 bits), throttled per address; rating with it",
+    "feedback:published": "answers published with the petitioner's agreement, personal data masked",
+    "api:feedback_lookup": "needs the petition's secret, throttled per address",
     "statistics:public": "public one-stop statistics: counts from the monthly rollups, no personal data",
     "statistics:public_json": "public one-stop statistics (JSON download): counts only",
     "statistics:public_csv": "public one-stop statistics (CSV download): counts only",
@@ -234,6 +241,16 @@ RULES: dict[str, Rule] = {
     "land:manual_write_back": Rule(access=frozenset({"specialist", "leader"}), see=STAFF_A, get=False),
     # The caller's own online application filled from the land database (404 without a draft); POST only.
     "land_portal:fill": Rule(access=SIGNED_IN, see=frozenset({"citizen"}), get=False),
+    # Petitions (motcua/feedback): the Mini App's own list and submission; rating one's own answered petition;
+    # the staff of the competent agency (A's petition is at the land office: its specialist and leader); the
+    # counter entry for clerks (an empty form); the actions POST only.
+    "api:feedback": SELF,
+    "api:feedback_rate": OWNER_POST,
+    "feedback_office:list": Rule(access=STAFF, see=frozenset({"specialist", "leader"})),
+    "feedback_office:intake": Rule(access=frozenset({"clerk", "other_clerk"})),
+    "feedback_office:detail": Rule(access=frozenset({"specialist", "leader"}), see=frozenset({"specialist", "leader"})),
+    "feedback_office:action": Rule(access=frozenset({"specialist", "leader"}), see=frozenset({"specialist", "leader"}),
+                                   get=False),
 }
 # The Django admin (every model's pages, present and future): staff flag plus per-model permissions, which none
 # of the cast holds. Staff may open the empty index; nobody in the cast may see A's data or change anything.
@@ -290,7 +307,7 @@ def _path(route: Route, world: World, agencies: dict[str, Any]) -> str:
         "object_id": str(world.invoice.pk), "id": str(citizen_pk(world)),
         "content_type_id": "1", "user_id": str(world.users["specialist"].pk),
         "representation_id": str(Representation.objects.values_list("pk", flat=True).order_by("pk").first()),
-        "system": "dvcqg", "queue": "portal_sync",
+        "system": "dvcqg", "queue": "portal_sync", "feedback_code": world.feedback.code,
         "item_id": str(PortalSync.objects.filter(dossier=dossier).values_list("pk", flat=True).order_by("pk").first()),
     }
     return fill(route.route, values)

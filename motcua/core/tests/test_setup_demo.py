@@ -24,16 +24,29 @@ def test_demo_loads_and_is_idempotent(db, client, settings, tmp_path):
     assert Agency.objects.filter(function="tax").exists() and Agency.objects.filter(function="commune").count() == 2
     from motcua.dossiers.models import Dossier
 
-    assert Dossier.objects.count() == 6
+    assert Dossier.objects.count() == 8
     # A citizen's own online dossier, received, owing its fees (the online rate), to pay online.
     from motcua.payments.models import Invoice, Payment
+    from motcua.taxexchange.models import TaxNotice
 
-    owed = Invoice.objects.get(dossier__applicant__username="tranthibinh")
+    owed = Invoice.objects.get(dossier__applicant__username="tranthibinh", purpose=Invoice.Purpose.FEES)
     assert owed.dossier.channel == "online" and owed.dossier.status == "received"
     assert (owed.state, owed.total, owed.outstanding) == (Invoice.State.UNPAID, 427_500, 427_500)
+    # Her land transfers at the tax step with the tax notice: one paused awaiting her payment, one paid.
+    waiting = Dossier.objects.get(idempotency_key="demo:land:tax-notice")
+    assert waiting.status == "paused_for_fees" and waiting.applicant.username == "tranthibinh"
+    notice = TaxNotice.objects.get(dossier=waiting)
+    assert [line["amount"] for line in notice.lines] == [40_000_000, 10_000_000] and notice.deadline
+    assert Invoice.objects.get(dossier=waiting, purpose=Invoice.Purpose.OBLIGATION).outstanding == 50_000_000
+    paid = Dossier.objects.get(idempotency_key="demo:land:tax-paid")
+    assert paid.status != "paused_for_fees" and Payment.objects.get(invoice__dossier=paid).amount == 50_000_000
+    page = client.get(reverse("payments:dossier", args=[waiting.code]), {"s": waiting.lookup_secret})
+    assert "40.000.000" in page.content.decode() and "Nộp tiền trực tuyến" not in page.content.decode()
+    invoices = list(Invoice.objects.order_by("pk").values_list("pk", flat=True))
     second = run()
-    assert Dossier.objects.count() == 6
-    assert list(Invoice.objects.values_list("pk", flat=True)) == [owed.pk] and not Payment.objects.exists()
+    assert Dossier.objects.count() == 8
+    assert list(Invoice.objects.order_by("pk").values_list("pk", flat=True)) == invoices
+    assert Payment.objects.count() == 1 and TaxNotice.objects.count() == 2
     assert f"{procedures} không đổi/unchanged" in second
     assert Procedure.objects.published().count() == procedures
     page = client.get(reverse("catalog:list"), {"q": "chuyen nhuong"})
