@@ -198,6 +198,8 @@ def test_the_ioc_feed_gives_the_public_figures_and_the_overdue_now(dossiers, dem
     assert live[land.pk] >= 1  # the open November dossier is long past its due date
     assert [(a["id"], a["overdue"]) for a in overdue["agencies"]] == [(land.pk, live[land.pk])]
     assert overdue["total"] == live[land.pk]
+    bad = Client().get(reverse("api:ioc_figures"), {"tu": "11/2026"}, HTTP_AUTHORIZATION=auth).json()
+    assert bad["warnings"] == ["The start month must look like 2026-01."]
     assert "Trần Thị Bình" not in json.dumps(overdue, ensure_ascii=False)
 
 
