@@ -16,6 +16,7 @@ from ninja.security import HttpBearer
 
 from motcua.directory.models import Agency
 from motcua.reports.public import as_json, parse_filters, statistics
+from motcua.reports.public_views import ERRORS
 from motcua.reports.selectors import overdue_dossiers
 
 
@@ -56,7 +57,7 @@ class Overdue(Schema):
 def ioc_figures(request: HttpRequest, tu: str = "", den: str = "", cap: str = "", co_quan: str = "") -> Any:
     filters, errors = parse_filters({"tu": tu, "den": den, "cap": cap, "co_quan": co_quan}, timezone.localdate())
     body = as_json(statistics(filters))
-    body["warnings"] = errors
+    body["warnings"] = [ERRORS[e] for e in errors]
     return body
 
 

@@ -119,7 +119,7 @@ class Statistics:
 
 def statistics(filters: Filters, with_trend: bool = True) -> Statistics:
     agencies = public_agencies(filters)
-    figures = figures_by_agency(filters.first, filters.last, agencies) if agencies else {}
+    figures = figures_by_agency(filters.first, filters.last, agencies, live=False) if agencies else {}
     rows = [(a, figures[a.pk]) for a in agencies if figures[a.pk].received_total or figures[a.pk].counts]
     trend = figures_by_month(filters.first, filters.last, agencies) if with_trend and agencies else []
     return Statistics(filters, rows, total(figures), trend, targets_for(filters.last.year),

@@ -29,7 +29,6 @@ def _statistics(request: HttpRequest) -> tuple[Statistics, list[str]]:
     return statistics(filters), errors
 
 
-@cache_control(public=True, max_age=300)
 def public_statistics(request: HttpRequest) -> HttpResponse:
     stats, errors = _statistics(request)
     peak = max((f.received_total for _m, f in stats.trend), default=0) or 1

@@ -98,9 +98,9 @@ def month_start(day: dt.date) -> dt.date:
 
 
 def figures_by_agency(first_month: dt.date, last_month: dt.date, agencies: list[Agency],
-                      field_code: str = "", procedure_code: str = "") -> dict[int, Figures]:
+                      field_code: str = "", procedure_code: str = "", live: bool = True) -> dict[int, Figures]:
     """Figures for each agency over [first_month, last_month] (months given by any day in them), for one field
-    or one procedure (national code) when given."""
+    or one procedure (national code) when given; LIVE: with "overdue now" (the one figure not from the rollups)."""
     first, last = month_start(first_month), month_start(last_month)
     rows = MonthlyRollup.objects.filter(agency__in=agencies, month__lte=last)
     if field_code:
@@ -122,8 +122,9 @@ def figures_by_agency(first_month: dt.date, last_month: dt.date, agencies: list[
         elif metric in FINISHING:
             figures.in_progress -= row["to_end"]
         figures.counts[metric] += in_period
-    for agency_id, count in overdue_now(agencies, field_code, procedure_code).items():
-        result[agency_id].overdue_now = count
+    if live:
+        for agency_id, count in overdue_now(agencies, field_code, procedure_code).items():
+            result[agency_id].overdue_now = count
     return result
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -28,7 +29,7 @@ from motcua.dossiers.models import Dossier
 from motcua.identity.models import User
 from motcua.reports.actions import request_export
 from motcua.reports.models import ExportJob
-from motcua.reports.scorecard import compute, current_scorecard
+from motcua.reports.scorecard import Line, compute, current_scorecard
 from motcua.reports.selectors import REPORT_ROLES, Figures, dossiers_behind, figures_by_agency, total
 
 DRILL_SHOWN = 500
@@ -143,16 +144,42 @@ def scorecard(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/scorecard.html", _scorecard_context(request))
 
 
-def _scorecard_context(request: HttpRequest) -> dict[str, Any]:
-    first, last = _period(request)
-    agencies = _scope(request)
-    card = current_scorecard(last)
-    lines = compute(card, first, last, agencies) if card else []
+def _points(lines: list[Line]) -> tuple[Decimal, Decimal, Decimal]:
+    """(points scored, maximum of the indicators that could be computed, maximum in all)."""
     scored = [line for line in lines if line.points is not None]
+    return (sum((line.points for line in scored if line.points is not None), Decimal(0)),
+            sum((line.max_points for line in scored), Decimal(0)), sum((line.max_points for line in lines), Decimal(0)))
+
+
+def _scorecard_context(request: HttpRequest) -> dict[str, Any]:
+    """The scorecard over the user's scope, narrowed to one level (`cap`: departments, communes …) or to one agency
+    (`co_quan`, within the scope); with `theo_co_quan=1`, each agency's own score (one computation per agency with
+    dossiers in the period, so only on request), each linking to its own scorecard."""
+    first, last = _period(request)
+    scope = _scope(request)
+    agencies = scope
+    level = request.GET.get("cap", "")
+    if level in AgencyLevel.values:
+        agencies = [a for a in agencies if a.level == level]
+    chosen = request.GET.get("co_quan", "")
+    agency = next((a for a in scope if chosen.isdigit() and a.pk == int(chosen)), None)
+    if agency is not None:
+        agencies = [agency]
+    card = current_scorecard(last)
+    lines = compute(card, first, last, agencies) if card and agencies else []
+    score, available, maximum = _points(lines)
+    by_agency: list[tuple[Agency, Decimal, Decimal]] = []
+    if card and agency is None and request.GET.get("theo_co_quan") == "1":
+        figures = figures_by_agency(first, last, agencies, live=False)
+        for each in agencies:
+            if figures[each.pk].received_total:
+                each_score, each_available, _all = _points(compute(card, first, last, [each]))
+                by_agency.append((each, each_score, each_available))
+    base = {k: v for k, v in request.GET.items() if k in ("tu", "den", "cap")}
     return {"card": card, "lines": lines, "first": first, "last": last, "query": request.GET.urlencode(),
-            "score": sum((line.points for line in scored if line.points is not None), Decimal(0)),
-            "available": sum((line.max_points for line in scored), Decimal(0)),
-            "maximum": sum((line.max_points for line in lines), Decimal(0))}
+            "score": score, "available": available, "maximum": maximum, "levels": AgencyLevel.choices,
+            "level": level, "agency": agency, "by_agency": by_agency, "base_query": urlencode(base),
+            "scope": scope if len(scope) > 1 else []}
 
 
 EXPORT_PARAMS = ("tu", "den", "so_lieu", "co_quan", "linh_vuc")

@@ -74,7 +74,8 @@ def test_the_public_page_equals_the_leaders_report(client, dossiers, province_ad
         pk: line for pk, line in figures_of(report.context["rows"]).items() if line[0] or line[-2]}
 
 
-def test_hand_count_trend_and_downloads(dossiers, demo_agencies):
+def test_hand_count_trend_and_downloads(dossiers, demo_agencies, monkeypatch):
+    monkeypatch.setitem(sys.modules, "motcua.feedback.statistics", None)  # as before the feedback app provides it
     land = demo_agencies["land_office"]
     response = Client().get(reverse("statistics:public"), PERIOD)
     stats = response.context["stats"]
@@ -92,7 +93,7 @@ def test_hand_count_trend_and_downloads(dossiers, demo_agencies):
     body = Client().get(reverse("statistics:public_json"), PERIOD).json()
     assert body["total"]["received"] == 5 and body["total"]["resolved_on_time"] == 2
     assert body["total"]["resolved_late"] == 1 and body["total"]["on_time_rate"] == 66.7
-    assert body["total"]["petitions"] is None  # no feedback app yet
+    assert body["total"]["petitions"] is None  # no provider: the column is left out
     assert [m["received"] for m in body["months"]] == [4, 1]
     [agency] = [a for a in body["agencies"] if a["id"] == land.pk]
     assert agency["received"] == 5 and agency["name"] == land.name
@@ -198,6 +199,8 @@ def test_the_ioc_feed_gives_the_public_figures_and_the_overdue_now(dossiers, dem
     assert live[land.pk] >= 1  # the open November dossier is long past its due date
     assert [(a["id"], a["overdue"]) for a in overdue["agencies"]] == [(land.pk, live[land.pk])]
     assert overdue["total"] == live[land.pk]
+    bad = Client().get(reverse("api:ioc_figures"), {"tu": "11/2026"}, HTTP_AUTHORIZATION=auth).json()
+    assert bad["warnings"] == ["The start month must look like 2026-01."]
     assert "Trần Thị Bình" not in json.dumps(overdue, ensure_ascii=False)
 
 
