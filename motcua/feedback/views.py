@@ -23,6 +23,7 @@ from motcua.dossiers import lookup as dossier_lookup
 from motcua.dossiers.actions import IntakeError
 from motcua.dossiers.workflow import WorkflowError
 from motcua.feedback import actions, selectors, workflow
+from motcua.feedback.masking import mask_personal_data
 from motcua.feedback.models import Channel, Classification, Feedback, FeedbackKind, Status, Subject
 from motcua.identity.models import User
 
@@ -215,7 +216,15 @@ def _render_detail(request: HttpRequest, scope: StaffScope, feedback: Feedback, 
             is_active=True), "assignees": _assignees(feedback) if "assign" in actions_now else [],
         "agencies": Agency.objects.active().exclude(pk=feedback.agency_id).order_by("name")
         if "transfer" in actions_now else [],
+        "preview": _preview(feedback) if "publish" in actions_now else None,
     }, status=status)
+
+
+def _preview(feedback: Feedback) -> dict[str, str]:
+    """What publishing would show: the same masking the action applies."""
+    names = actions.known_names(feedback)
+    return {"title": mask_personal_data(feedback.title, names), "content": mask_personal_data(feedback.content, names),
+            "reply": mask_personal_data(feedback.reply, names)}
 
 
 @staff_view

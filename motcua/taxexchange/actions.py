@@ -419,7 +419,10 @@ def poll(*, at: dt.datetime | None = None, limit: int = 200) -> PollReport:
                 report.fallbacks += 1
     if not _configured(TREASURY_SYSTEM):
         return report
-    unpaid = TaxNotice.objects.filter(is_current=True, transfer__state=TaxTransfer.State.NOTIFIED,
+    # A notice typed on the manual path (the tax system down or not linked) is paid at the treasury all the same:
+    # its confirmation is asked for too.
+    unpaid = TaxNotice.objects.filter(is_current=True,
+                                      transfer__state__in=(TaxTransfer.State.NOTIFIED, TaxTransfer.State.MANUAL),
                                       dossier__status=Status.PAUSED_FOR_FEES).select_related("dossier")[:limit]
     for notice in unpaid:
         report.asked += 1

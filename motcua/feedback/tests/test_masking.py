@@ -46,6 +46,14 @@ def test_the_public_pages_never_show_personal_data(client, citizen, specialist, 
         "Bà Võ Minh Tâm phụ trách."))
     feedback = actions.approve_reply(feedback, actor=leader)
     feedback = actions.answer_feedback(feedback, actor=specialist)
+    # The leader sees what publishing will show, masked the same way, before publishing.
+    client.force_login(leader)
+    detail = client.get(reverse("feedback_office:detail", args=[feedback.code])).content.decode()
+    preview = detail.split('id="publish-preview"')[1].split("</div>")[0]
+    assert NAME in preview and PHONE in preview
+    for secret in [*SECRETS, "0911222333", "Võ Minh Tâm"]:
+        assert secret not in preview, secret
+    client.logout()
     feedback = actions.publish_feedback(feedback, actor=leader)
     page = client.get(reverse("feedback:published")).content.decode()
     assert feedback.code in page and "Văn phòng Đăng ký đất đai" in page

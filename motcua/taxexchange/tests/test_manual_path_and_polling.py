@@ -117,3 +117,21 @@ def test_no_notice_within_the_steps_limit_falls_back(demo_catalog, demo_agencies
     loopback.answer(Answer(body=b'{"error_code": 0, "result": []}'))
     assert actions.poll(at=at(2026, 12, 1, 15, 5) + dt.timedelta(hours=49)).fallbacks == 1  # the step says 48
     assert "48 giờ" in fallback(dossier).note
+
+
+def test_a_typed_notice_paid_at_the_treasury_is_polled_too(demo_catalog, demo_agencies, clerk, specialist,
+                                                          tax_specialist, settings, loopback):
+    """The tax system fails, the tax officer types the notice, the citizen pays at the treasury and its push is lost:
+    the poll asks the treasury for that notice as for an electronic one, and the payment resumes the dossier."""
+    tax_system(settings, loopback.url)
+    loopback.answer(Answer(status=503, body=b"down"))
+    dossier = at_tax_step(demo_catalog, demo_agencies, clerk, specialist)
+    assert actions.start_transfer(dossier.pk, at=at(2026, 12, 1, 15, 5)).state == TaxTransfer.State.MANUAL
+    actions.enter_notice_manually(Dossier.objects.get(pk=dossier.pk), actor=tax_specialist, number="TB-TAY-02",
+                                  lines=[("1003", "Thuế thu nhập cá nhân", 30_000_000)], at=at(2026, 12, 2, 9))
+    receipt = receipt_for(dossier, amount=30_000_000, number="TB-TAY-02").as_message()
+    loopback.answer(Answer(body=json.dumps({"error_code": 0, "result": [receipt]}).encode()))
+    assert actions.poll(at=at(2026, 12, 3, 9)).confirmations == 1
+    assert json.loads(loopback.received[-1].body) == {"service": "TraCuuChungTu", "MaThongBaoThue": "TB-TAY-02"}
+    assert Invoice.objects.get(dossier=dossier, purpose=Invoice.Purpose.OBLIGATION).state == Invoice.State.PAID
+    assert Dossier.objects.get(pk=dossier.pk).status != Status.PAUSED_FOR_FEES
