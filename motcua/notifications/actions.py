@@ -144,6 +144,28 @@ def _content(template: MessageTemplate, variables: dict[str, str]) -> dict[str, 
 
 # --- writing the outbox ------------------------------------------------------------------------------
 
+def _write(items: Iterable[Any], variables: dict[str, Any], kind: Kind, key: dict[str, Any],
+           defaults: dict[str, Any]) -> list[int]:
+    """Write one outbox message per planned item (idempotent: KEY and the item's channel and recipient find one
+    written before); the ids of those written now. A broken template skips its message, logged."""
+    now = timezone.now()
+    created: list[int] = []
+    for item in items:
+        try:
+            content = _content(item.template, variables)
+        except TemplateError:
+            logger.exception("Template %s is broken; message to %s not written", item.template.pk, item.recipient)
+            continue
+        message, was_created = OutboundMessage.objects.get_or_create(
+            **key, channel=item.channel, recipient=item.recipient,
+            defaults={**defaults, "kind": kind, "variables": variables, **content, "next_attempt_at": now,
+                      "enqueued_at": now, "created_at": now},
+        )
+        if was_created:
+            created.append(message.pk)
+    return created
+
+
 def enqueue_for_event(event: DossierEvent) -> None:
     """Write the messages EVENT calls for, in the caller's transaction; deliver them after commit.
 
@@ -152,25 +174,10 @@ def enqueue_for_event(event: DossierEvent) -> None:
     kind = kind_of(event)
     if kind is None:
         return
-    now = timezone.now()
-    created: list[int] = []
     try:
         with transaction.atomic():
-            variables = event_variables(event)
-            for item in plan(event, kind):
-                try:
-                    content = _content(item.template, variables)
-                except TemplateError:
-                    logger.exception("Template %s is broken; message to %s not written", item.template.pk,
-                                     item.recipient)
-                    continue
-                message, was_created = OutboundMessage.objects.get_or_create(
-                    event=event, channel=item.channel, recipient=item.recipient,
-                    defaults={"dossier_id": event.dossier_id, "kind": kind, "variables": variables, **content,
-                              "next_attempt_at": now, "enqueued_at": now, "created_at": now},
-                )
-                if was_created:
-                    created.append(message.pk)
+            created = _write(plan(event, kind), event_variables(event), kind, {"event": event},
+                             {"dossier_id": event.dossier_id})
     except Exception:
         logger.exception("Notifications for event %s could not be written", event.pk)
         return
@@ -194,29 +201,14 @@ def enqueue_for_feedback_event(event: Any) -> None:
     kind = feedback_kind_of(event)
     if kind is None:
         return
-    now = timezone.now()
-    created: list[int] = []
     try:
         with transaction.atomic():
             feedback = event.feedback
             account = feedback.petitioner
             phone = normalize_phone(feedback.petitioner_phone) or (normalize_phone(account.phone) if account else None)
             email = normalize_email(feedback.petitioner_email) or (normalize_email(account.email) if account else None)
-            variables = feedback_variables(event)
-            for item in plan_for(kind, phone, email):
-                try:
-                    content = _content(item.template, variables)
-                except TemplateError:
-                    logger.exception("Template %s is broken; message to %s not written", item.template.pk,
-                                     item.recipient)
-                    continue
-                message, was_created = OutboundMessage.objects.get_or_create(
-                    feedback_event=event, channel=item.channel, recipient=item.recipient,
-                    defaults={"kind": kind, "variables": variables, **content, "next_attempt_at": now,
-                              "enqueued_at": now, "created_at": now},
-                )
-                if was_created:
-                    created.append(message.pk)
+            created = _write(plan_for(kind, phone, email), feedback_variables(event), kind,
+                             {"feedback_event": event}, {})
     except Exception:
         logger.exception("Notifications for petition event %s could not be written", event.pk)
         return
