@@ -9,6 +9,8 @@ Each indicator is configuration: `{"code", "group", "name", "points", "formula"}
   they stood at its end, over dossiers received (`selectors.portal_sync_counts`, docs/reports.md);
 - `{"national_catalog": "decided_on_time" | "published_on_time" | "complete", "working_days": N}`: indicators
   1a–1c from the national procedures database as pulled by the catalog sync (`reports/catalog_indicators.py`);
+- `{"petitions": "on_time" | "satisfaction"}`: indicators 5a and 5b from the petitions (`feedback` app) whose
+  answer fell due in the period (`motcua.feedback.statistics.indicator_counts`);
 - `{"unavailable": "why"}`: shown, not scored, until the data exists.
 Each indicator may also say, for the page: `"definition"` (the formula in words), `"source"` (where its points and
 formula come from) and `"legal_reference"` (the legal text it rests on).
@@ -28,8 +30,9 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Procedure, ServiceLevel
 from motcua.directory.models import Agency
+from motcua.feedback.statistics import indicator_counts as petition_counts
 from motcua.reports.models import Scorecard
-from motcua.reports.selectors import Figures, figures_by_agency, portal_sync_counts, rate, total
+from motcua.reports.selectors import Figures, figures_by_agency, period_bounds, portal_sync_counts, rate, total
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,7 @@ def _count(figures: Figures, names: list[str]) -> int:
 def _rate(indicator: dict[str, Any], figures: Figures, agencies: list[Agency], first: dt.date | None = None,
           last: dt.date | None = None) -> tuple[Decimal | None, str]:
     formula = indicator["formula"]
-    if "portal_sync" in formula:
+    if "portal_sync" in formula or "petitions" in formula:
         return None, ""  # computed by `compute`, which has the period
     if "national_catalog" in formula and first is not None and last is not None:
         from motcua.reports.catalog_indicators import national_catalog_rate
@@ -88,6 +91,11 @@ def compute(card: Scorecard, first: dt.date, last: dt.date, agencies: list[Agenc
             synced, received = portal_sync_counts(first, last, agencies)
             value = rate(synced, received)
             shown = _("%(synced)s of %(received)s dossiers synced") % {"synced": synced, "received": received}
+        if "petitions" in indicator["formula"]:
+            counted, due = petition_counts(indicator["formula"]["petitions"], *period_bounds(first, last),
+                                           [a.pk for a in agencies])
+            value = rate(counted, due)
+            shown = _("%(counted)s of %(due)s petitions due in the period") % {"counted": counted, "due": due}
         points = Decimal(str(indicator["points"]))
         full_at = Decimal(str(indicator.get("full_at", 100)))
         scored = None if value is None else (points * min(value / full_at, Decimal(1))).quantize(
