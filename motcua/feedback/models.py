@@ -3,9 +3,9 @@
 Every status change goes through `feedback.workflow.transition`, which locks the row, checks the single transition
 table and writes exactly one `FeedbackEvent`. Nothing else writes `status`.
 
-Counting for Decision 766 (later): 5a "handled on time" = answered petitions whose `answered_at <= due_at`
-(`on_time`, set when answered); 5b "answered/published" = petitions with `answered_at` set, and among them those
-with `published_at` set. Merged duplicates (`merged_into` set) are not counted on their own.
+Counting for Decision 766 (`statistics.indicator_counts`): 5a "handled on time" = petitions answered by their due
+time (`on_time`, set when answered); 5b "satisfaction in handling" = those of them not rated 1–2. Merged duplicates
+(`merged_into` set) are not counted on their own.
 """
 
 from __future__ import annotations
