@@ -99,7 +99,8 @@ def _errors(*, kind: FeedbackKind | None, subject: str, procedure: Procedure | N
     if petitioner.email.strip() and (len(petitioner.email.strip()) > 254 or normalize_email(petitioner.email) is None):
         errors["email"] = ("Địa chỉ email không hợp lệ, ví dụ ten@example.vn.",
                            "Enter a valid email address, e.g. name@example.vn.")
-    if not petitioner.phone.strip() and not petitioner.email.strip() and channel != Channel.COUNTER:
+    if (not petitioner.phone.strip() and not petitioner.email.strip()
+            and channel not in (Channel.COUNTER, Channel.NATIONAL_PORTAL)):  # answered back through the portal
         errors["phone"] = ("Vui lòng nhập số điện thoại hoặc email để nhận trả lời.",
                            "Enter a phone number or an email address to receive the answer.")
     if not title.strip():
@@ -250,8 +251,19 @@ def answer_feedback(feedback: Feedback, *, actor: User, expected_version: int | 
         f.on_time = now <= f.due_at
         change.data.update(on_time=f.on_time, due_at=f.due_at.isoformat())
 
-    return workflow.transition(feedback.pk, "answer", actor=actor, expected_version=expected_version, at=now,
-                               apply=apply)[0]
+    with transaction.atomic():
+        done = workflow.transition(feedback.pk, "answer", actor=actor, expected_version=expected_version, at=now,
+                                   apply=apply)[0]
+        _answer_to_national_portal(done)
+    return done
+
+
+def _answer_to_national_portal(feedback: Feedback) -> None:
+    """A petition pulled from the national petitions system: queue its answer (and publish flag) for it."""
+    if feedback.channel == Channel.NATIONAL_PORTAL:
+        from motcua.integrations.national_petitions import mark_answer_pending
+
+        mark_answer_pending(feedback)
 
 
 def known_names(feedback: Feedback) -> list[str]:
@@ -274,8 +286,11 @@ def publish_feedback(feedback: Feedback, *, actor: User, expected_version: int |
         f.published_reply = mask_personal_data(f.reply, names)
         f.published_at = now
 
-    return workflow.transition(feedback.pk, "publish", actor=actor, expected_version=expected_version, at=now,
-                               apply=apply)[0]
+    with transaction.atomic():
+        done = workflow.transition(feedback.pk, "publish", actor=actor, expected_version=expected_version, at=now,
+                                   apply=apply)[0]
+        _answer_to_national_portal(done)
+    return done
 
 
 def close_feedback(feedback: Feedback, *, actor: User, note: str, expected_version: int | None = None,

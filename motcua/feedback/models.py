@@ -10,6 +10,8 @@ time (`on_time`, set when answered); 5b "satisfaction in handling" = those of th
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +48,7 @@ class Channel(models.TextChoices):
     ONLINE = "online", _("Online")
     COUNTER = "counter", _("At the counter")
     APP = "app", _("Mobile app")
+    NATIONAL_PORTAL = "national_portal", _("National portal")
 
 
 class Classification(models.TextChoices):
@@ -179,3 +182,52 @@ class FeedbackSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.day}: {self.value}"
+
+
+class NationalPetition(models.Model):
+    """A petition pulled from the national portal's petitions system (PAKN), keyed by its national ID (unique: a
+    petition pulled twice is one). `motcua.integrations.national_petitions` writes it; `feedback` is the local
+    petition, or empty while HELD for the province admin (unknown agency code, unreadable item) with `reason`."""
+
+    class State(models.TextChoices):
+        CREATED = "created", _("Created as a petition")
+        HELD = "held", _("Held for the province admin")
+
+    class AnswerState(models.TextChoices):
+        NONE = "", _("Not answered yet")
+        PENDING = "pending", _("Answer waiting to be sent")
+        SENT = "sent", _("Answer sent")
+
+    national_id = models.CharField(_("national petition ID"), max_length=60, unique=True)
+    agency_code = models.CharField(_("agency code (MADONVI)"), max_length=60, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices)
+    reason = models.CharField(_("why it is held"), max_length=300, blank=True)
+    payload = models.JSONField(_("what the national system sent"), default=dict)
+    feedback = models.OneToOneField(Feedback, verbose_name=_("petition"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="national")
+    pulled_at = models.DateTimeField(_("pulled at"))
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    answer_state = models.CharField(_("answer"), max_length=10, choices=AnswerState.choices, blank=True,
+                                    default="")
+    answer_attempts = models.PositiveSmallIntegerField(_("answer attempts"), default=0)
+    answer_next_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    answer_error = models.CharField(_("last error"), max_length=500, blank=True)
+    answer_sent_at = models.DateTimeField(_("answer sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("petition from the national portal")
+        verbose_name_plural = _("petitions from the national portal")
+        ordering = ["-pulled_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.national_id
+
+
+class NationalPetitionPoll(models.Model):
+    """The one row of the periodic pull chain (like `taxexchange.PollSchedule`): the job holding TOKEN continues."""
+
+    token = models.UUIDField(default=uuid.uuid4)
+    next_run_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"pull {self.next_run_at}"
