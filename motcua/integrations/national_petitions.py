@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from motcua.directory.models import Agency
@@ -188,7 +189,7 @@ def mark_answer_pending(feedback: Feedback) -> None:
     if feedback.channel != Channel.NATIONAL_PORTAL:
         return
     moved = NationalPetition.objects.filter(feedback=feedback).update(
-        answer_state=NationalPetition.AnswerState.PENDING, answer_next_at=timezone.now(), answer_error="")
+        answer_state=NationalPetition.AnswerState.PENDING, answer_next_at=None, answer_error="")  # due at once
     if moved:
         pk = NationalPetition.objects.filter(feedback=feedback).values_list("pk", flat=True).first()
         transaction.on_commit(lambda: _enqueue_push(pk))
@@ -255,8 +256,8 @@ def drain_answers(now: dt.datetime | None = None, limit: int = 200) -> int:
         assert record.feedback is not None  # noqa: S101 - filtered
         mark_answer_pending(record.feedback)
     sent = 0
-    due = NationalPetition.objects.filter(answer_state=NationalPetition.AnswerState.PENDING,
-                                          answer_next_at__lte=now).values_list("pk", flat=True)[:limit]
+    due = NationalPetition.objects.filter(answer_state=NationalPetition.AnswerState.PENDING).filter(
+        Q(answer_next_at__isnull=True) | Q(answer_next_at__lte=now)).values_list("pk", flat=True)[:limit]
     for pk in list(due):
         sent += push_answer(pk, now) == "sent"
     return sent

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import urllib.request
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -219,5 +220,5 @@ def test_the_pull_chain_follows_the_setting(petitions_system, settings, db):
     jobs = DBTaskResult.objects.filter(task_path__endswith="pull_national_petitions_task")
     assert jobs.count() == 1
     token = jobs.get().args_kwargs["args"][0]
-    assert national_petitions.continue_polling("stale") is False
+    assert national_petitions.continue_polling(str(uuid.uuid4())) is False
     assert national_petitions.continue_polling(token) is True and jobs.count() == 2
