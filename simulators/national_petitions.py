@@ -43,12 +43,12 @@ FIXTURES: tuple[pakn.NationalPetition, ...] = (
         title="Chậm trả kết quả cấp phép xây dựng",
         content="Hồ sơ cấp giấy phép xây dựng của tôi đã quá hạn 5 ngày nhưng chưa nhận được kết quả.",
         name="Lê Văn Hùng", phone="0912345678", email="", address="Phường Trấn Biên, Tỉnh Đồng Nai",
-        sent_at=datetime(2026, 4, 20, 9, 30), consent_to_publish=True),
+        sent_at=datetime(2026, 4, 20, 9, 30), consent_to_publish=True),  # noqa: DTZ001 - local time
     pakn.NationalPetition(
         national_id="PAKN-2026-000102", agency_code="999.99.99.X99", agency_name="Đơn vị không có trong tỉnh",
         title="Kiến nghị đơn giản hoá thủ tục", content="Đề nghị bỏ yêu cầu nộp bản sao giấy tờ đã có trong CSDL.",
-        name="Phạm Thị Lan", phone="", email="lan@example.vn", address="", sent_at=datetime(2026, 4, 21, 14, 0),
-        consent_to_publish=False),
+        name="Phạm Thị Lan", phone="", email="lan@example.vn", address="",
+        sent_at=datetime(2026, 4, 21, 14, 0), consent_to_publish=False),  # noqa: DTZ001 - local time
 )
 
 

@@ -263,7 +263,7 @@ def drain_answers(now: dt.datetime | None = None, limit: int = 200) -> int:
     return sent
 
 
-# --- the periodic pull chain -------------------------------------------------------------------------------------------
+# --- the periodic pull chain ---------------------------------------------------------------------------------
 
 def polling_wanted() -> bool:
     return poll_seconds() > 0 and configured()

@@ -7,6 +7,7 @@ import json
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -31,7 +32,7 @@ def wire(national_id: str, agency: str = LAND_OFFICE, **extra: object) -> dict[s
 
 
 def control(sim: PetitionsSimulator, path: str, body: object) -> None:
-    request = urllib.request.Request(sim.url + path, data=json.dumps(body).encode(), method="POST",
+    request = urllib.request.Request(sim.url + path, data=json.dumps(body).encode(), method="POST",  # noqa: S310
                                      headers={"Content-Type": "application/json"})
     urllib.request.urlopen(request, timeout=5).read()  # noqa: S310 - the local simulator
 
@@ -46,7 +47,7 @@ def petitions_system(settings) -> Iterator[PetitionsSimulator]:
         yield sim
 
 
-def sim_petition(sim: PetitionsSimulator, national_id: str) -> dict[str, object]:
+def sim_petition(sim: PetitionsSimulator, national_id: str) -> Any:
     return sim.state.snapshot()["petitions"][national_id]
 
 
@@ -57,7 +58,8 @@ def test_pull_creates_answer_is_pushed_with_the_publish_flag(petitions_system, d
     assert (report.pulled, report.created, report.held, report.acknowledged, report.error) == (1, 1, 0, 1, "")
     record = NationalPetition.objects.get(national_id="PAKN-1")
     feedback = record.feedback
-    assert feedback is not None and feedback.channel == Channel.NATIONAL_PORTAL == "national_portal"
+    assert feedback is not None and feedback.channel == Channel.NATIONAL_PORTAL
+    assert Channel.NATIONAL_PORTAL.value == "national_portal"
     assert feedback.get_channel_display() == "National portal"
     assert feedback.agency == demo_agencies["land_office"] and feedback.status == Status.RECEIVED
     assert feedback.petitioner_name == "Trần Văn Bảo" and feedback.consent_to_publish is True
@@ -148,16 +150,16 @@ def test_an_acknowledgement_that_failed_is_sent_by_the_next_pull(petitions_syste
     control(petitions_system, "/_petitions", wire("PAKN-8"))
     original = petitions_system.state.answer
 
-    def refuse_acks(body: bytes, duplicate: bool) -> dict[str, object]:
+    def refuse_acks(body: bytes, duplicate: bool) -> dict[str, Any]:
         if pakn.SERVICE_ACK.encode() in body:
             return pakn.build_result(-1, "Bảo trì")
         return original(body, duplicate)
 
-    petitions_system.state.answer = refuse_acks  # type: ignore[method-assign]
+    petitions_system.state.answer = refuse_acks
     report = national_petitions.pull()
     assert (report.created, report.acknowledged) == (1, 0)
     assert NationalPetition.objects.get(national_id="PAKN-8").acknowledged_at is None
-    petitions_system.state.answer = original  # type: ignore[method-assign]
+    petitions_system.state.answer = original
     report = national_petitions.pull()
     assert (report.created, report.duplicates, report.acknowledged) == (0, 1, 1)
     assert Feedback.objects.filter(channel=Channel.NATIONAL_PORTAL).count() == 1
@@ -167,6 +169,7 @@ def test_an_answer_push_failing_is_retried_later(petitions_system, demo_agencies
     control(petitions_system, "/_petitions", wire("PAKN-9"))
     national_petitions.pull()
     record = NationalPetition.objects.get(national_id="PAKN-9")
+    assert record.feedback is not None
     feedback = actions.assign_feedback(record.feedback, actor=leader, classification=Classification.PHAN_ANH,
                                        assignee=specialist)
     feedback = actions.draft_reply(feedback, actor=specialist, reply="Đã giải quyết.")
@@ -179,6 +182,7 @@ def test_an_answer_push_failing_is_retried_later(petitions_system, demo_agencies
     assert record.answer_error.startswith("national_petitions DongBoKetQuaPAKN: HTTP 503")
     from django_tasks_db.models import DBTaskResult
 
+    assert record.answer_next_at is not None
     assert DBTaskResult.objects.filter(task_path__endswith="push_petition_answer_task",
                                        run_after=record.answer_next_at).exists()  # the job queued itself again
     assert national_petitions.drain_answers(now=record.answer_next_at) == 1
@@ -198,6 +202,7 @@ def test_an_unknown_agency_is_held_for_the_province_admin(petitions_system, demo
     record.save()
     assert national_petitions.release_held(record) is True
     record.refresh_from_db()
+    assert record.feedback is not None
     assert record.state == NationalPetition.State.CREATED and record.feedback.agency == demo_agencies["land_office"]
     assert national_petitions.release_held(record) is True  # again: nothing more
     assert Feedback.objects.filter(channel=Channel.NATIONAL_PORTAL).count() == 1
