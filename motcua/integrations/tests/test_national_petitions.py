@@ -153,7 +153,8 @@ def test_an_acknowledgement_that_failed_is_sent_by_the_next_pull(petitions_syste
     def refuse_acks(body: bytes, duplicate: bool) -> dict[str, Any]:
         if pakn.SERVICE_ACK.encode() in body:
             return pakn.build_result(-1, "Bảo trì")
-        return original(body, duplicate)
+        result: dict[str, Any] = original(body, duplicate)
+        return result
 
     petitions_system.state.answer = refuse_acks
     report = national_petitions.pull()
