@@ -24,18 +24,24 @@ export MOTCUA_DEMO_SIMULATOR_PAGES_JSON="${MOTCUA_DEMO_SIMULATOR_PAGES_JSON:-$DE
 export MOTCUA_OIDC_PROVIDERS_JSON="${MOTCUA_OIDC_PROVIDERS_JSON:-{\"vneid\": {\"label\": \"VNeID (mô phỏng)\", \"server_metadata_url\": \"http://127.0.0.1:${VNEID_SIM_PORT:-8306}/.well-known/openid-configuration\", \"client_id\": \"motcua-demo\", \"client_secret\": \"motcua-demo-vneid-secret\"}}}"
 # The tax authority and the treasury (docs/land-tax-exchange.md): systems `thue` and `kho_bac` through the gateway's
 # /thue/ and /kho_bac/ routes; their simulator pushes notices and confirmations with the demo's token.
-MOTCUA_INTEGRATION_SYSTEMS_JSON="$("${PYTHON:-.venv/bin/python}" -c 'import json, os
+MOTCUA_INTEGRATION_SYSTEMS_JSON="$(PETITIONS_URL="http://127.0.0.1:${PETITIONS_SIM_PORT:-8309}" "${PYTHON:-.venv/bin/python}" -c 'import json, os
 systems = json.loads(os.environ.get("MOTCUA_INTEGRATION_SYSTEMS_JSON") or "{}")
 for name, label in (("thue", "Cơ quan thuế (mô phỏng)"), ("kho_bac", "Kho bạc Nhà nước (mô phỏng)")):
     systems.setdefault(name, {"label": label, "via_lgsp": True, "lgsp_path": name})
+systems.setdefault("national_petitions", {"label": "Hệ thống phản ánh, kiến nghị quốc gia (mô phỏng)",
+                                          "base_url": os.environ["PETITIONS_URL"]})
 print(json.dumps(systems, ensure_ascii=False))')"
 export MOTCUA_INTEGRATION_SYSTEMS_JSON
 export MOTCUA_TAX_AUTHORITY_INBOUND_TOKEN="${MOTCUA_TAX_AUTHORITY_INBOUND_TOKEN:-motcua-demo-tax-push-token}"
 # The job worker polls them every 30 s in the demo (production default 300 s): a notice pushed while the site was
 # still starting (the sample dossier at the tax step is sent by the worker at once) arrives by the poll instead.
 export MOTCUA_TAX_POLL_SECONDS="${MOTCUA_TAX_POLL_SECONDS:-30}"
+# The national petitions system (PAKN, direct route, GUESSED shapes): its two sample petitions (one for the
+# construction department, one with an unknown agency code, held for the province admin) are pulled every 30 s.
+export MOTCUA_PETITIONS_POLL_SECONDS="${MOTCUA_PETITIONS_POLL_SECONDS:-30}"
 MOTCUA_DEMO_SIMULATOR_PAGES_JSON="$("${PYTHON:-.venv/bin/python}" -c 'import json, os, sys
 pages = json.loads(os.environ.get("MOTCUA_DEMO_SIMULATOR_PAGES_JSON") or "{}")
 pages.setdefault("thue", sys.argv[1])
-print(json.dumps(pages))' "http://127.0.0.1:${TAX_SIM_PORT:-8308}/")"
+pages.setdefault("national_petitions", sys.argv[2])
+print(json.dumps(pages))' "http://127.0.0.1:${TAX_SIM_PORT:-8308}/" "http://127.0.0.1:${PETITIONS_SIM_PORT:-8309}/")"
 export MOTCUA_DEMO_SIMULATOR_PAGES_JSON

@@ -23,6 +23,7 @@ LABELS = {
     "vneid": _("VNeID (simulator): demo accounts and sign-ins"),
     "remote_signing": _("Remote signing service (simulator): signature requests and confirmations"),
     "dat_dai": _("Land database (simulator): parcels and changes written back"),
+    "national_petitions": _("National petitions system (simulator): petitions pulled and answers received"),
 }
 
 

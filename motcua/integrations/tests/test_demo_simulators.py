@@ -56,6 +56,7 @@ def simulators(tmp_path):
                BUSINESS_SIM_PORT=str(free_port()), VNEID_SIM_PORT=str(free_port()), LAND_SIM_PORT=str(free_port()),
                MOTCUA_PUBLIC_URL="http://testserver",  # the sign-in callback the VNeID simulator accepts
                TAX_SIM_PORT=str(free_port()), REMOTE_SIGNING_SIM_PORT=str(free_port()),
+               PETITIONS_SIM_PORT=str(free_port()),
                MOTCUA_DEMO_SIGNING_DIR=str(tmp_path / "demo-signing"),
                SIMULATORS_RUN_DIR=str(tmp_path / "run"), PYTHON=sys.executable)
 
@@ -70,7 +71,7 @@ def simulators(tmp_path):
         yield env
     finally:
         stopped = script("stop")
-        assert stopped.returncode == 0 and stopped.stdout.count("stopped") == 10, stopped.stdout
+        assert stopped.returncode == 0 and stopped.stdout.count("stopped") == 11, stopped.stdout
         assert script("status").returncode == 1
 
 
@@ -152,9 +153,19 @@ def test_the_demos_dossiers_reach_the_simulated_portal_through_the_gateway(
     assert "Cổng Dịch vụ công quốc gia (mô phỏng): hồ sơ đã nhận" in home  # Vietnamese first
     for port in ("PORTAL_SIM_PORT", "LGSP_SIM_PORT", "PAYMENT_SIM_PORT", "EMC_SIM_PORT", "POPULATION_SIM_PORT",
                  "BUSINESS_SIM_PORT", "VNEID_SIM_PORT", "REMOTE_SIGNING_SIM_PORT", "LAND_SIM_PORT",
-                 "TAX_SIM_PORT"):
+                 "TAX_SIM_PORT", "PETITIONS_SIM_PORT"):
         assert f'href="http://127.0.0.1:{simulators[port]}/"' in home
     assert f'src="http://127.0.0.1:{simulators["EMC_SIM_PORT"]}/emc.js"' in home
+
+    # The national petitions system's two samples: one created at the construction department, one held (its
+    # agency code is no agency of the province), both acknowledged.
+    from motcua.feedback.models import NationalPetition
+    from motcua.integrations import national_petitions
+
+    pulled = national_petitions.pull()
+    assert (pulled.created, pulled.held, pulled.acknowledged, pulled.error) == (1, 1, 2, "")
+    created = NationalPetition.objects.get(state=NationalPetition.State.CREATED).feedback
+    assert created is not None and created.agency.eid_code == "000.00.15.H19"
     from django.contrib.auth import get_user_model
 
     client.force_login(get_user_model().objects.get(username="quantri.tinh"))  # the demo's province admin
