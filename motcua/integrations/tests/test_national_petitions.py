@@ -3,6 +3,7 @@ duplicates; malformed bodies; the system down then back; an unknown agency code 
 
 from __future__ import annotations
 
+import io
 import json
 import urllib.request
 import uuid
@@ -228,3 +229,24 @@ def test_the_pull_chain_follows_the_setting(petitions_system, settings, db):
     token = jobs.get().args_kwargs["args"][0]
     assert national_petitions.continue_polling(str(uuid.uuid4())) is False
     assert national_petitions.continue_polling(token) is True and jobs.count() == 2
+
+
+def test_the_command_and_the_admins_create_again(petitions_system, demo_agencies, admin_client):
+    from django.core.management import CommandError, call_command
+
+    control(petitions_system, "/_petitions", wire("PAKN-11", agency="999.99.99.X99"))
+    out = io.StringIO()
+    call_command("pull_national_petitions", stdout=out)
+    assert "created 0, held 1" in out.getvalue()
+    record = NationalPetition.objects.get(national_id="PAKN-11")
+    page = admin_client.get("/quan-tri/feedback/nationalpetition/?state__exact=held")
+    assert page.status_code == 200 and "PAKN-11" in page.content.decode()
+    NationalPetition.objects.filter(pk=record.pk).update(agency_code=LAND_OFFICE)
+    done = admin_client.post("/quan-tri/feedback/nationalpetition/", {
+        "action": "create_again", "_selected_action": [record.pk]}, follow=True)
+    assert done.status_code == 200
+    record.refresh_from_db()
+    assert record.state == NationalPetition.State.CREATED and record.feedback is not None
+    petitions_system.state.faults.update({"down": True})
+    with pytest.raises(CommandError):
+        call_command("pull_national_petitions", stdout=io.StringIO())
