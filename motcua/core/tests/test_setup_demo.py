@@ -42,8 +42,16 @@ def test_demo_loads_and_is_idempotent(db, client, settings, tmp_path):
     assert paid.status != "paused_for_fees" and Payment.objects.get(invoice__dossier=paid).amount == 50_000_000
     page = client.get(reverse("payments:dossier", args=[waiting.code]), {"s": waiting.lookup_secret})
     assert "40.000.000" in page.content.decode() and "Nộp tiền trực tuyến" not in page.content.decode()
+    # Two sample petitions to the land office: one waiting for its answer, one answered and published (masked).
+    from motcua.feedback.models import Feedback
+
+    assert "phản ánh mẫu / sample petitions: +2" in first
+    assert set(Feedback.objects.values_list("status", flat=True)) == {"received", "published"}
+    published = Feedback.objects.get(status="published")
+    assert published.on_time and "Trần Thị Bình" not in published.published_content
     invoices = list(Invoice.objects.order_by("pk").values_list("pk", flat=True))
     second = run()
+    assert Feedback.objects.count() == 2 and "phản ánh mẫu / sample petitions: +0" in second
     assert Dossier.objects.count() == 8
     assert list(Invoice.objects.order_by("pk").values_list("pk", flat=True)) == invoices
     assert Payment.objects.count() == 1 and TaxNotice.objects.count() == 2

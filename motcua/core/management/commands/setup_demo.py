@@ -15,6 +15,7 @@ from motcua.catalog.transfer import load_json
 from motcua.directory.demo import AGENCIES, CITIZENS, STAFF, build_demo_directory
 from motcua.directory.units import load_units
 from motcua.dossiers.demo import build_demo_dossiers
+from motcua.feedback.demo import build_demo_petitions
 from motcua.signing.demo import DEMO_MARK, ensure_demo_pki
 from motcua.signing.demo_setup import ensure_demo_identities
 
@@ -37,10 +38,11 @@ class Command(BaseCommand):
             build_demo_directory(password=options["password"])
             report = import_catalog(load_json(DEMO_CATALOG.read_bytes()))
             dossiers = build_demo_dossiers()
+            petitions = build_demo_petitions()
         self.stdout.write(
             f"Đơn vị hành chính / units: +{units.units_created}; "
             f"thủ tục / procedures: +{len(report.created)} mới/new, {len(report.unchanged)} không đổi/unchanged; "
-            f"hồ sơ mẫu / sample dossiers: +{dossiers}"
+            f"hồ sơ mẫu / sample dossiers: +{dossiers}; phản ánh mẫu / sample petitions: +{petitions}"
         )
         self._demo_signing()
         self.stdout.write(f"Tài khoản demo / demo accounts (mật khẩu / password: {options['password']}):")
