@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from motcua.feedback import actions
 from motcua.feedback.models import Channel, Classification, Feedback, NationalPetition, Status
@@ -61,7 +62,9 @@ def test_pull_creates_answer_is_pushed_with_the_publish_flag(petitions_system, d
     feedback = record.feedback
     assert feedback is not None and feedback.channel == Channel.NATIONAL_PORTAL
     assert Channel.NATIONAL_PORTAL.value == "national_portal"
-    assert feedback.get_channel_display() == "National portal"
+    assert feedback.get_channel_display() == "Cổng Dịch vụ công quốc gia"  # Vietnamese first
+    with translation.override("en"):
+        assert feedback.get_channel_display() == "National portal"
     assert feedback.agency == demo_agencies["land_office"] and feedback.status == Status.RECEIVED
     assert feedback.petitioner_name == "Trần Văn Bảo" and feedback.consent_to_publish is True
     assert feedback.code.startswith(f"PA-{demo_agencies['land_office'].eid_code}-260422-")
