@@ -54,7 +54,7 @@ def sim_petition(sim: PetitionsSimulator, national_id: str) -> Any:
 
 
 def test_pull_creates_answer_is_pushed_with_the_publish_flag(petitions_system, demo_agencies, specialist, leader,
-                                                             django_capture_on_commit_callbacks):
+                                                             django_capture_on_commit_callbacks, client):
     control(petitions_system, "/_petitions", wire("PAKN-1"))
     report = national_petitions.pull(now=at(2026, 4, 22, 9))
     assert (report.pulled, report.created, report.held, report.acknowledged, report.error) == (1, 1, 0, 1, "")
@@ -72,6 +72,9 @@ def test_pull_creates_answer_is_pushed_with_the_publish_flag(petitions_system, d
     assert set(CallRecord.objects.filter(system="national_petitions").values_list("operation", flat=True)) == {
         pakn.SERVICE_PULL, pakn.SERVICE_ACK}
 
+    client.force_login(leader)  # the staff page says where it came from
+    page = client.get(f"/mot-cua/phan-anh/{feedback.code}/").content.decode()
+    assert "Mã phản ánh trên hệ thống quốc gia" in page and "PAKN-1" in page and "Cổng Dịch vụ công quốc gia" in page
     feedback = actions.assign_feedback(feedback, actor=leader, classification=Classification.PHAN_ANH,
                                        assignee=specialist, at=at(2026, 4, 23, 8))
     feedback = actions.draft_reply(feedback, actor=specialist, reply="Ông Trần Văn Bảo: sổ đã ký ngày 05/05.",
