@@ -64,8 +64,12 @@ echo "liên kết / links (QR, SMS): ${MOTCUA_PUBLIC_URL}"
 if [ "${MOTCUA_DEMO_SIMULATORS}" = "true" ]; then
   # Everything waiting for the national portal (the sample dossiers' steps) is sent now; later steps go by the worker.
   .venv/bin/python manage.py sync_national_portal || echo "sync_national_portal failed: the worker retries" >&2
+  # The national petitions system's sample petitions are pulled now; this also starts the worker's pull chain
+  # (every MOTCUA_PETITIONS_POLL_SECONDS, 30 s in the demo).
+  .venv/bin/python manage.py pull_national_petitions || echo "pull_national_petitions failed: the worker retries" >&2
   echo "Cổng DVCQG mô phỏng / simulated national portal: http://127.0.0.1:${PORTAL_SIM_PORT:-8301}/"
   echo "CSDL dân cư mô phỏng / simulated population database: http://127.0.0.1:${POPULATION_SIM_PORT:-8304}/"
+  echo "Hệ thống PAKN quốc gia mô phỏng / simulated national petitions: http://127.0.0.1:${PETITIONS_SIM_PORT:-8309}/"
 fi
 # The job worker delivers notifications, runs exports and sends each dossier step to the national portal
 # (django-tasks' database backend: no broker).
