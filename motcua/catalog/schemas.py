@@ -36,7 +36,7 @@ STEP_ACTIONS = (
 STEP_ROLES = ("clerk", "specialist", "leader")
 STEP_KINDS = ("internal", "external")  # motcua.dossiers.external
 # The outside systems an external step may name; each has its handler in `motcua.dossiers.external.HANDLERS`.
-EXTERNAL_SYSTEMS = ("tax_authority", "treasury")
+EXTERNAL_SYSTEMS = ("tax_authority", "treasury", "edxml")
 # Checks the workflow engine can make by itself to complete a step (`motcua.dossiers.effects.AUTOMATIC_CHECKS`).
 AUTOMATIC_STEPS = ("population_check",)  # đối chiếu với CSDL quốc gia về dân cư
 STEP_AGENCIES = ("receiving", "competent")  # or an agency function such as "tax"
