@@ -35,7 +35,7 @@ STEP_ACTIONS = (
 )
 STEP_ROLES = ("clerk", "specialist", "leader")
 STEP_KINDS = ("internal", "external")  # motcua.dossiers.external
-# Checks the workflow engine can make by itself to complete a step (`motcua.dossiers.workflow.AUTOMATIC_CHECKS`).
+# Checks the workflow engine can make by itself to complete a step (`motcua.dossiers.effects.AUTOMATIC_CHECKS`).
 AUTOMATIC_STEPS = ("population_check",)  # đối chiếu với CSDL quốc gia về dân cư
 STEP_AGENCIES = ("receiving", "competent")  # or an agency function such as "tax"
 DOCUMENT_FORMS = ("original", "copy", "certified_copy", "original_or_copy", "electronic")

@@ -24,6 +24,7 @@ from motcua.directory.selectors import has_role, roles_of
 from motcua.documents.actions import store_documents
 from motcua.documents.models import Blob, ScanState, StoredDocument
 from motcua.documents.uploads import CheckedFile, UploadError, check_total, check_upload, infected_error, store_blobs
+from motcua.dossiers import effects
 from motcua.dossiers.codes import draw_code, new_lookup_secret
 from motcua.dossiers.deadlines import calendar_for, outcome_of, procedure_due, shift_after_pause, step_due
 from motcua.dossiers.eforms import form_errors
@@ -42,7 +43,6 @@ from motcua.dossiers.workflow import Change, WorkflowError, record_creation, sta
 from motcua.identity.actions import organisations_of
 from motcua.identity.assurance import shortfall_pair
 from motcua.identity.models import Organisation, User
-from motcua.reports.rollups import record_survey
 
 
 class IntakeError(Exception):
@@ -684,7 +684,7 @@ def answer_survey(dossier: Dossier, *, respondent: User | None, answers: dict[st
                                        "comment": comment.strip()[:2000]},
         )
         if created:
-            record_survey(dossier, response.overall, response.created_at)
+            effects.after_survey(dossier, response.overall, response.created_at)
     return response
 
 
@@ -708,5 +708,5 @@ def record_portal_evaluation(dossier: Dossier, *, answers: dict[str, int], comme
                                        "source": SurveyResponse.Source.NATIONAL_PORTAL},
         )
         if created:
-            record_survey(dossier, response.overall, response.created_at)
+            effects.after_survey(dossier, response.overall, response.created_at)
     return response, created

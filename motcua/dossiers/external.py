@@ -31,9 +31,11 @@ STEP_KINDS: Final = (INTERNAL, EXTERNAL)
 HANDLERS: dict[str, str] = {
     "tax_authority": "motcua.taxexchange.steps.tax_step",
     "treasury": "motcua.taxexchange.steps.treasury_step",
+    "edxml": "motcua.docexchange.steps.edxml_step",  # an outside agency, through the document exchange hub
 }
 # What the system itself may do at an external step (no actor).
-SYSTEM_ACTIONS: Final = frozenset({"forward", "pause_for_fees", "tax_notice", "external_fallback"})
+# (send_back: an outside agency rejected the edXML document, or it could not be delivered: docs/document-exchange.md)
+SYSTEM_ACTIONS: Final = frozenset({"forward", "send_back", "pause_for_fees", "tax_notice", "external_fallback"})
 # Events after which an external step's handler runs: entering a step (any move) or resuming after a payment.
 _TRIGGERS: Final = frozenset({"record_payment"})
 

@@ -6,7 +6,8 @@ action goes through `transition()`, which
    acting on the same dossier at once cannot both succeed;
 2. checks the rule: the source status, the current step's allowed actions, the actor;
 3. applies the change (status, step, agency, role, assignee, clock) and bumps the version;
-4. writes exactly one `DossierEvent` (seq = new version) and queues the status for the national portal.
+4. writes exactly one `DossierEvent` (seq = new version) and runs its subscribers (`effects.after_event`: the
+   audit chain, messages, the national portal, the figures, the land and external-step hooks).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import copy
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -25,23 +25,19 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
-from motcua.audit.actions import seal_event
 from motcua.catalog.models import ProcedureVersion
 from motcua.directory.models import Agency, Role
 from motcua.directory.selectors import has_role
-from motcua.dossiers.external import SYSTEM_ACTIONS, after_transition, is_external
+from motcua.dossiers import effects
+from motcua.dossiers.external import SYSTEM_ACTIONS, is_external
 from motcua.dossiers.models import (
     TERMINAL_STATUSES,
     Dossier,
     DossierEvent,
     PauseInterval,
-    PortalSync,
     Status,
 )
 from motcua.identity.models import User
-from motcua.land.hooks import after_event as land_after_event
-from motcua.notifications.actions import enqueue_for_event
-from motcua.reports.rollups import record_event
 
 if TYPE_CHECKING:
     from motcua.dossiers.actions import Upload
@@ -140,7 +136,7 @@ TRANSITIONS: dict[str, Rule] = {
     # for its financial obligation; an external step's fallback to manual entry (status unchanged).
     "tax_notice": Rule(frozenset({S.PAUSED_FOR_FEES}), Actor.STEP, ("pause_for_fees",)),
     "external_fallback": Rule(ACTIVE - {S.SUBMITTED}, Actor.STEP, public=False, requires_note=True),
-    # A step with `"automatic": <check>` (catalog) is completed by the engine when its check passes (AUTOMATIC_CHECKS).
+    # A step with `"automatic": <check>` (catalog) is done by the engine when its check passes (effects.py).
     "auto_complete": Rule(frozenset({S.RECEIVED, S.PROCESSING, S.IN_OTHER_AGENCY}), Actor.SYSTEM),
 }
 
@@ -384,13 +380,7 @@ def transition(
             actor_agency=actor_agency, to_agency=dossier.current_agency, note=note,
             is_public=rule.public, data=change.data, created_at=now,
         )
-        seal_event(event)
-        enqueue_for_event(event)
-        if rule.public:
-            _queue_portal_sync(dossier, event)
-        record_event(event, dossier)
-        after_transition(dossier, event)  # an external step's handler, after commit (dossiers/external.py)
-        land_after_event(dossier, event)
+        effects.after_event(dossier, event)  # audit, messages, national portal, figures, hooks (dossiers/effects.py)
         if (action in ("receive", "forward") and dossier.step_index != from_step) or action == "auto_complete":
             dossier = complete_automatic_step(dossier, at=now) or dossier
     return dossier, event
@@ -398,24 +388,11 @@ def transition(
 
 # --- automatic steps --------------------------------------------------------------------------------------------
 
-def _population_check(dossier: Dossier) -> dict[str, Any] | None:
-    from motcua.integrations.population import step_evidence
-
-    return step_evidence(dossier)
-
-
-# What each `automatic` value of a catalog step checks: the evidence to record (the step is done), or None (the
-# step stays for its officer). Catalog values: `motcua.catalog.schemas.AUTOMATIC_STEPS`.
-AUTOMATIC_CHECKS: dict[str, Callable[[Dossier], dict[str, Any] | None]] = {
-    "population_check": _population_check,
-}
-
-
 def complete_automatic_step(dossier: Dossier, *, at: dt.datetime | None = None) -> Dossier | None:
     """If the dossier is at an automatic step whose check passes, complete it as the system (one `auto_complete`
     event carrying the check's evidence, then the next step); None when there is nothing to do. Called by
     `transition` when a step is entered, and after a new registry answer."""
-    check = AUTOMATIC_CHECKS.get(str(dossier.current_step.get("automatic") or ""))
+    check = effects.automatic_check(str(dossier.current_step.get("automatic") or ""))
     if check is None or "auto_complete" not in legal_actions(dossier):
         return None
     found = check(dossier)
@@ -509,35 +486,5 @@ def record_creation(
         to_step=dossier.step_index, actor=actor, actor_agency=_agency_of(actor, dossier),
         to_agency=dossier.current_agency, note=note, is_public=True, created_at=at,
     )
-    seal_event(event)
-    enqueue_for_event(event)
-    _queue_portal_sync(dossier, event)
-    record_event(event, dossier)
-    land_after_event(dossier, event)
+    effects.after_event(dossier, event, creation=True)
     return event
-
-
-def _queue_portal_sync(dossier: Dossier, event: DossierEvent) -> None:
-    """The event's row for the national portal, and a drain of the dossier once the step commits."""
-    from motcua.integrations.national_portal_sync import request_sync
-
-    PortalSync.objects.create(dossier=dossier, event=event, payload=portal_payload(dossier, event))
-    transaction.on_commit(partial(request_sync, dossier.pk), robust=True)
-
-
-def portal_payload(dossier: Dossier, event: DossierEvent) -> dict[str, Any]:
-    """The status update in the national portal's vocabulary (fields of its DongBoHoSoMC message)."""
-    def stamp(value: dt.datetime | None) -> str:
-        return value.astimezone(timezone.get_current_timezone()).strftime("%Y%m%d%H%M%S") if value else ""
-
-    return {
-        "MaHoSo": dossier.code,
-        "MaTTHC": dossier.procedure.national_code,
-        "TrangThaiHoSo": event.to_status,
-        "NgayTiepNhan": stamp(dossier.received_at),
-        "NgayHenTra": stamp(dossier.effective_due_at),
-        "NgayTra": stamp(dossier.finished_at),
-        "MaCoQuan": dossier.current_agency.eid_code,
-        "ThoiDiem": stamp(event.created_at),
-        "KenhNop": dossier.channel,
-    }
