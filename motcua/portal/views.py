@@ -25,8 +25,8 @@ from motcua.dossiers.actions import (
     IntakeError,
     Upload,
     answer_survey,
-    provide_supplement,
     submit_dossier,
+    supplement_dossier,
     validate_form,
     withdraw_dossier,
 )
@@ -233,7 +233,7 @@ def supplement(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, _("Please attach the missing documents."))
         return redirect("portal:my_dossier", code=code)
     try:
-        provide_supplement(dossier, actor=request.user, uploads=uploads,  # type: ignore[arg-type]
+        supplement_dossier(dossier, actor=request.user, uploads=uploads,  # type: ignore[arg-type]
                            note=request.POST.get("note", "")[:500])
     except WorkflowError as exc:
         messages.error(request, localized(exc))
