@@ -3,13 +3,15 @@
 // Outside Zalo (the browser tests), a test double may be installed before the app starts as
 // window.__MOTCUA_ZALO_BRIDGE__ = {getAccessToken, getPhoneNumber, ...}: each function it has replaces the
 // zmp-sdk call of the same name. The published app never sets it; a page script able to set it could already do
-// anything the app does.
-import * as zmp from "zmp-sdk/apis";
+// anything the app does. zmp-sdk itself is loaded on the first real call (it signs in to Zalo as it loads, which
+// fails outside Zalo).
+let sdk = null;
+const zmpSdk = () => (sdk ??= import("zmp-sdk/apis"));
 
-function call(name, args) {
+async function call(name, args) {
   const fake = typeof window !== "undefined" && window.__MOTCUA_ZALO_BRIDGE__;
-  if (fake && typeof fake[name] === "function") return Promise.resolve(fake[name](args));
-  return zmp[name](args);
+  if (fake && typeof fake[name] === "function") return fake[name](args);
+  return (await zmpSdk())[name](args);
 }
 
 /** The Zalo user's access token (the user agrees to share their profile). */
@@ -34,7 +36,7 @@ export async function scanQRCode() {
 export async function chooseImages(sourceType) {
   const fake = typeof window !== "undefined" && window.__MOTCUA_ZALO_BRIDGE__;
   if (fake && typeof fake.chooseImage === "function") return fake.chooseImage({ sourceType });
-  const result = await zmp.chooseImage({ count: 1, sourceType: [sourceType], cameraType: "back" });
+  const result = await (await zmpSdk()).chooseImage({ count: 1, sourceType: [sourceType], cameraType: "back" });
   const files = [];
   for (const path of result.filePaths || []) {
     const blob = await (await fetch(path)).blob();
@@ -71,5 +73,5 @@ export async function openWebview(url) {
     window.open(url, "_blank", "noopener");
     return undefined;
   }
-  return zmp.openWebview({ url, config: { style: "normal" } });
+  return (await zmpSdk()).openWebview({ url, config: { style: "normal" } });
 }

@@ -1,18 +1,41 @@
 // Small shared pieces: the page frame, loading and error states, dates and money in Vietnamese.
 import React, { useEffect, useState } from "react";
-import { Header, Page } from "zmp-ui";
+import { Header, Icon, Page, useLocation, useNavigate } from "zmp-ui";
 import { get } from "./api.js";
 
 export function Screen({ title, back = true, children }) {
   useEffect(() => { document.title = `${title} – Dịch vụ công`; }, [title]);
   return (
     <Page className="screen">
-      <Header title={title} showBackIcon={back} />
+      <header>
+        <Header title={title} showBackIcon={back}
+          backIcon={<><Icon icon="zi-chevron-left" aria-hidden="true" /><span className="visually-hidden">Quay lại</span></>} />
+      </header>
       <main className="content" id="main">
         <h1 className="visually-hidden">{title}</h1>
         {children}
       </main>
+      <TabBar />
     </Page>
+  );
+}
+
+const TABS = [["/", "Trang chủ"], ["/ho-so", "Hồ sơ"], ["/phan-anh", "Phản ánh"], ["/tai-khoan", "Tài khoản"]];
+
+/** The app's main places, at the bottom of every screen. */
+function TabBar() {
+  const navigate = useNavigate();
+  const here = useLocation().pathname;
+  return (
+    <nav className="tabbar" aria-label="Điều hướng chính">
+      {TABS.map(([path, label]) => {
+        const current = path === "/" ? here === "/" : here.startsWith(path);
+        return (
+          <a key={path} href="#" aria-current={current ? "page" : undefined}
+            onClick={(e) => { e.preventDefault(); if (!current || here !== path) navigate(path); }}>{label}</a>
+        );
+      })}
+    </nav>
   );
 }
 
