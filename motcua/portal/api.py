@@ -25,8 +25,8 @@ from motcua.dossiers.actions import (
     Upload,
     Written,
     answer_survey,
-    provide_supplement,
     submit_dossier,
+    supplement_dossier,
     withdraw_dossier,
 )
 from motcua.dossiers.models import Channel, Dossier
@@ -273,7 +273,7 @@ def supplement(request: HttpRequest, code: str, payload: SupplementIn) -> Status
         return Status(422, {"code": "no_documents", "message_vi": "Vui lòng đính kèm giấy tờ cần bổ sung.",
                             "message_en": "Attach the missing documents."})
     try:
-        dossier = provide_supplement(dossier, actor=_user(request), uploads=uploads, note=payload.note[:500])
+        dossier = supplement_dossier(dossier, actor=_user(request), uploads=uploads, note=payload.note[:500])
     except WorkflowError as exc:
         if exc.code == "bad_upload":
             return Status(422, {"code": exc.code, "message_vi": exc.message_vi, "message_en": exc.message_en})
