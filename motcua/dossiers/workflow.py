@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
@@ -36,6 +38,9 @@ from motcua.dossiers.models import (
     Status,
 )
 from motcua.identity.models import User
+
+if TYPE_CHECKING:
+    from motcua.dossiers.actions import Upload
 
 S = Status
 ACTIVE = frozenset(set(Status) - TERMINAL_STATUSES)
@@ -134,6 +139,83 @@ TRANSITIONS: dict[str, Rule] = {
     # A step with `"automatic": <check>` (catalog) is done by the engine when its check passes (effects.py).
     "auto_complete": Rule(frozenset({S.RECEIVED, S.PROCESSING, S.IN_OTHER_AGENCY}), Actor.SYSTEM),
 }
+
+
+# --- the verbs: which function takes each action of the table --------------------------------------------------
+
+@dataclass(frozen=True)
+class ActionInput:
+    """What a person gives with an action (a staff form, once parsed): each verb takes the fields it needs."""
+
+    actor: User | None
+    expected_version: int | None = None
+    at: dt.datetime | None = None
+    note: str = ""
+    assignee: User | None = None
+    items: list[str] = field(default_factory=list)
+    uploads: list[Upload] = field(default_factory=list)
+    amount: int | None = None
+    reference: str = ""
+    new_due_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class Verb:
+    """The function that takes an action (a dotted path, imported when first taken: the action modules import
+    this one), and what it is given besides the dossier, actor, expected version and time: its keyword argument →
+    the `ActionInput` field that fills it. `on_request` False: taken by the engine or an exchange with another
+    system (its own caller), never asked for through `take`."""
+
+    function: str
+    inputs: Mapping[str, str] = field(default_factory=dict)
+    on_request: bool = True
+
+
+_ACTIONS = "motcua.dossiers.actions."
+NOTE = MappingProxyType({"note": "note"})
+REASON = MappingProxyType({"reason": "note"})
+
+# One verb per action of TRANSITIONS, same keys (tested). A verb of `motcua.dossiers.actions` is named after its
+# action (`refuse` → `refuse_dossier`, `send_back` → `send_back`). The approval signs the draft result, if there is
+# one, together with the approval (`signing.actions.approve_with_result`, around `approve_dossier`).
+VERBS: dict[str, Verb] = {
+    "receive": Verb(_ACTIONS + "receive_dossier"),
+    "forward": Verb(_ACTIONS + "forward_dossier", {"note": "note", "assignee": "assignee"}),
+    "send_back": Verb(_ACTIONS + "send_back", NOTE),
+    "request_supplement": Verb(_ACTIONS + "request_supplement", {"items": "items", "note": "note"}),
+    "supplement": Verb(_ACTIONS + "supplement_dossier", {"uploads": "uploads", "note": "note"}),
+    "refuse": Verb(_ACTIONS + "refuse_dossier", REASON),
+    "pause_for_fees": Verb(_ACTIONS + "pause_for_fees", {"note": "note", "amount": "amount"}),
+    "record_payment": Verb(_ACTIONS + "record_payment", {"reference": "reference"}),
+    "approve": Verb("motcua.signing.actions.approve_with_result", NOTE),
+    "return_result": Verb(_ACTIONS + "return_result", NOTE),
+    "withdraw": Verb(_ACTIONS + "withdraw_dossier", REASON),
+    "stop": Verb(_ACTIONS + "stop_dossier", REASON),
+    "cancel": Verb(_ACTIONS + "cancel_dossier", REASON),
+    "extend": Verb(_ACTIONS + "extend_dossier", {"reason": "note", "new_due_at": "new_due_at"}),
+    "assign": Verb(_ACTIONS + "assign_dossier", {"assignee": "assignee"}),
+    "tax_notice": Verb("motcua.taxexchange.actions.record_notice", on_request=False),
+    "external_fallback": Verb("motcua.taxexchange.actions.fall_back_to_manual", on_request=False),
+    "auto_complete": Verb("motcua.dossiers.workflow.complete_automatic_step", on_request=False),
+}
+
+
+def verb_function(action: str) -> Callable[..., Dossier]:
+    """The function that takes ACTION (see VERBS)."""
+    function: Callable[..., Dossier] = import_string(VERBS[action].function)
+    return function
+
+
+def take(action: str, dossier: Dossier, given: ActionInput) -> Dossier:
+    """Take ACTION on DOSSIER through its verb, with what GIVEN holds for it. The verb (and `transition`) decide
+    whether it is legal and allowed; an action that is not taken on request is unknown here."""
+    verb = VERBS.get(action)
+    if verb is None or not verb.on_request:
+        raise WorkflowError("unknown_action", f"Thao tác không hợp lệ: {action}.", f"Unknown action: {action}.")
+    return verb_function(action)(
+        dossier, actor=given.actor, expected_version=given.expected_version, at=given.at,
+        **{name: getattr(given, source) for name, source in verb.inputs.items()},
+    )
 
 
 @dataclass

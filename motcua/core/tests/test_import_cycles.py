@@ -43,7 +43,6 @@ ALLOWED_EDGES: dict[tuple[str, str], str] = {
     ("directory", "identity"): "directory/actions.py creates staff users",
     ("identity", "dossiers"): "identity/tokens.py reads a dossier for a token's scope",
     ("identity", "integrations"): "identity/oidc.py reads the population answer of a sign-in",
-    ("catalog", "dossiers"): "catalog validates e-forms with dossiers/eforms.py: eforms moves to catalog",
     ("documents", "dossiers"): "documents/downloads.py checks who may read a dossier's file",
     ("dossiers", "integrations"): "dossiers/demo.py: moves to the demo app",
     ("dossiers", "payments"): "dossiers/demo.py: moves to the demo app",
