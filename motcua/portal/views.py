@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from motcua.catalog.eforms import FormField, build_fields, read_values
 from motcua.catalog.models import Procedure
 from motcua.core.i18n import localized
 from motcua.documents.actions import reusable_documents
@@ -24,12 +25,11 @@ from motcua.dossiers.actions import (
     IntakeError,
     Upload,
     answer_survey,
-    provide_supplement,
     submit_dossier,
+    supplement_dossier,
     validate_form,
     withdraw_dossier,
 )
-from motcua.dossiers.eforms import FormField, build_fields, read_values
 from motcua.dossiers.models import SURVEY, Channel, Dossier, Status, SurveyResponse
 from motcua.dossiers.selectors import lookup_path
 from motcua.dossiers.workflow import WorkflowError, legal_actions
@@ -233,7 +233,7 @@ def supplement(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, _("Please attach the missing documents."))
         return redirect("portal:my_dossier", code=code)
     try:
-        provide_supplement(dossier, actor=request.user, uploads=uploads,  # type: ignore[arg-type]
+        supplement_dossier(dossier, actor=request.user, uploads=uploads,  # type: ignore[arg-type]
                            note=request.POST.get("note", "")[:500])
     except WorkflowError as exc:
         messages.error(request, localized(exc))

@@ -13,13 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.catalog.eforms import address_action, answer_sections, build_fields, read_values
 from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.core.i18n import localized
 from motcua.documents.actions import reusable_documents, store_document
 from motcua.documents.models import ScanState, StoredDocument
 from motcua.documents.uploads import UploadError, accept_attribute, too_large
 from motcua.dossiers.actions import Applicant, IntakeError, Upload, submit_dossier
-from motcua.dossiers.eforms import address_action, answer_sections, build_fields, read_values
 from motcua.dossiers.models import Channel
 from motcua.identity.actions import organisations_of
 from motcua.identity.assurance import level_of_request, shortfall_message
