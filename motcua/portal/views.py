@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy
 
 from motcua.catalog.models import Procedure
 from motcua.core.i18n import localized
-from motcua.documents.actions import reusable_documents
 from motcua.documents.downloads import file_response
 from motcua.documents.models import StoredDocument
+from motcua.documents.selectors import reusable_documents
 from motcua.documents.uploads import accept_attribute, too_large
 from motcua.dossiers.actions import (
     Applicant,
@@ -33,9 +33,10 @@ from motcua.dossiers.eforms import FormField, build_fields, read_values
 from motcua.dossiers.models import SURVEY, Channel, Dossier, Status, SurveyResponse
 from motcua.dossiers.selectors import lookup_path
 from motcua.dossiers.workflow import WorkflowError, legal_actions
-from motcua.identity.actions import SignInError, representations_of
+from motcua.identity.actions import SignInError
 from motcua.identity.assurance import level_of_request
 from motcua.identity.oidc import enabled_providers
+from motcua.identity.selectors import representations_of
 from motcua.identity.views import ThrottledLoginView
 from motcua.payments.selectors import outstanding_by_dossier
 from motcua.portal import prefill as registry_prefill

@@ -15,16 +15,17 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.core.i18n import localized
-from motcua.documents.actions import reusable_documents, store_document
+from motcua.documents.actions import store_document
 from motcua.documents.models import ScanState, StoredDocument
+from motcua.documents.selectors import reusable_documents
 from motcua.documents.uploads import UploadError, accept_attribute, too_large
 from motcua.dossiers.actions import Applicant, IntakeError, Upload, submit_dossier
 from motcua.dossiers.eforms import address_action, answer_sections, build_fields, read_values
 from motcua.dossiers.models import Channel
-from motcua.identity.actions import organisations_of
 from motcua.identity.assurance import level_of_request, shortfall_message
 from motcua.identity.models import User
 from motcua.identity.oidc import enabled_providers
+from motcua.identity.selectors import organisations_of
 from motcua.portal import prefill as registry_prefill
 from motcua.portal.models import FormDraft
 from motcua.portal.wizard import Page, error_anchor, page_errors, pages_for
