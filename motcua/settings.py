@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "motcua.land",
     "motcua.feedback",
     "motcua.docexchange",
+    "motcua.demo",  # last: the demo province imports every app
     "django_tasks",
     "django_tasks_db",
     "django.contrib.admin",

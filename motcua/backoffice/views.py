@@ -36,6 +36,7 @@ from motcua.backoffice.forms import (
     parse_intake,
 )
 from motcua.backoffice.selectors import Deadlines, StaffScope
+from motcua.catalog.eforms import address_action, build_fields
 from motcua.catalog.models import Procedure
 from motcua.core.i18n import in_language, localized
 from motcua.core.ordering import by_sort_key
@@ -43,7 +44,6 @@ from motcua.directory.models import Role
 from motcua.dossiers import actions
 from motcua.dossiers.actions import IntakeError, Upload
 from motcua.dossiers.deadlines import remaining_working_time
-from motcua.dossiers.eforms import address_action, build_fields
 from motcua.dossiers.models import CLOCK_STOPPED_STATUSES, Dossier, Notice, Status
 from motcua.dossiers.workflow import ACTION_LABELS, ActionInput, WorkflowError, take
 from motcua.identity.actions import RepresentationError, decide_representation

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from motcua.catalog.eforms import form_errors
 from motcua.catalog.models import Procedure
 from motcua.directory.models import Agency, Role
 from motcua.directory.selectors import has_role, roles_of
@@ -28,7 +29,6 @@ from motcua.documents.uploads import CheckedFile, UploadError, check_total, chec
 from motcua.dossiers import effects
 from motcua.dossiers.codes import draw_code, new_lookup_secret
 from motcua.dossiers.deadlines import calendar_for, outcome_of, procedure_due, shift_after_pause, step_due
-from motcua.dossiers.eforms import form_errors
 from motcua.dossiers.models import (
     SURVEY,
     Channel,

@@ -27,7 +27,8 @@ logger = logging.getLogger(__name__)
 INTERNAL: Final = "internal"
 EXTERNAL: Final = "external"
 STEP_KINDS: Final = (INTERNAL, EXTERNAL)
-# Outside systems a step may name, and the handler that drives each (the land engineer adds the land database).
+# The handler that drives each outside system a step may name (`motcua.catalog.schemas.EXTERNAL_SYSTEMS`, which the
+# catalog's import checks against; a new system goes in both).
 HANDLERS: dict[str, str] = {
     "tax_authority": "motcua.taxexchange.steps.tax_step",
     "treasury": "motcua.taxexchange.steps.treasury_step",

@@ -16,7 +16,7 @@ from django.utils import timezone
 from ninja.security import HttpBearer
 
 from motcua.identity.actions import SignInError
-from motcua.identity.models import ApiToken, AssuranceLevel, User, ZaloLink
+from motcua.identity.models import ApiToken, AppSignInCode, AssuranceLevel, User, ZaloLink
 
 TOKEN_LIFETIME = dt.timedelta(days=30)
 # `ApiToken.last_used_at` is kept to this precision: a token used again within it is not written again (one UPDATE
@@ -34,6 +34,41 @@ def issue_token(user: User, label: str = "", assurance_level: int = AssuranceLev
     ApiToken.objects.create(user=user, key_hash=_digest(key), label=label, assurance_level=assurance_level,
                             expires_at=timezone.now() + TOKEN_LIFETIME)
     return key
+
+
+APP_CODE_LIFETIME = dt.timedelta(minutes=5)
+APP_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off a screen and typed on a phone
+APP_CODE_LENGTH = 8  # 40 bits, valid 5 minutes, once, and the exchange is rate-limited
+
+
+def _normalise_code(code: str) -> str:
+    return "".join(c for c in code.upper() if c in APP_CODE_ALPHABET)
+
+
+def issue_app_code(user: User, assurance_level: int) -> str:
+    """A one-time code ("ABCD-EFGH") that the Mini App exchanges for a token of USER at ASSURANCE_LEVEL (what the
+    web sign-in showing it proved). Codes not used yet of USER are withdrawn: one at a time."""
+    code = "".join(secrets.choice(APP_CODE_ALPHABET) for _ in range(APP_CODE_LENGTH))
+    with transaction.atomic():
+        AppSignInCode.objects.filter(user=user, used_at__isnull=True).delete()
+        AppSignInCode.objects.create(user=user, code_hash=_digest(code), assurance_level=assurance_level,
+                                     expires_at=timezone.now() + APP_CODE_LIFETIME)
+    return f"{code[:4]}-{code[4:]}"
+
+
+def redeem_app_code(code: str) -> tuple[str, User, int]:
+    """(token, user, level) for a code issued by `issue_app_code`, used at most once before it expires."""
+    now = timezone.now()
+    with transaction.atomic():
+        row = (AppSignInCode.objects.select_for_update().select_related("user")
+               .filter(code_hash=_digest(_normalise_code(code)), used_at__isnull=True, expires_at__gt=now,
+                       user__is_active=True).first())
+        if row is None:
+            raise SignInError("Mã không đúng hoặc đã hết hạn. Vui lòng lấy mã mới trên Cổng Dịch vụ công.",
+                              "The code is wrong or has expired. Get a new one on the portal.")
+        row.used_at = now
+        row.save(update_fields=["used_at"])
+        return issue_token(row.user, "app-code", row.assurance_level), row.user, row.assurance_level
 
 
 class TokenAuth(HttpBearer):

@@ -26,7 +26,8 @@ from motcua.dossiers.lookup import throttled
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import is_citizens_dossier
 from motcua.identity.http import AuthenticatedHttpRequest
-from motcua.payments import actions, demo_gateway, paygov
+from motcua.identity.throttling import client_ip
+from motcua.payments import actions, callbacks, demo_gateway, invoices, paygov
 from motcua.payments.models import Invoice, Payment, Provider, Receipt
 from motcua.payments.providers import BadSignature, MalformedCallback, ProviderUnavailable, online_providers
 from motcua.payments.receipts import render_receipt_pdf
@@ -54,14 +55,10 @@ def _dossier_for(request: HttpRequest, code: str) -> Dossier:
     return dossier
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR") or "127.0.0.1")
-
-
 @require_http_methods(["GET", "POST"])
 def dossier_payment(request: HttpRequest, code: str) -> HttpResponse:
     dossier = _dossier_for(request, code)
-    error: actions.PaymentError | None = None
+    error: invoices.PaymentError | None = None
     if request.method == "POST":
         invoice = get_object_or_404(Invoice, dossier=dossier, number=request.POST.get("invoice", ""))
         provider = request.POST.get("provider", "")
@@ -69,9 +66,9 @@ def dossier_payment(request: HttpRequest, code: str) -> HttpResponse:
         try:
             _payment, url = actions.start_online_payment(
                 invoice, provider=provider, return_url=request.build_absolute_uri(reverse(return_name)),
-                client_ip=_client_ip(request), locale="en" if get_language() == "en" else "vn",
+                client_ip=client_ip(request), locale="en" if get_language() == "en" else "vn",
             )
-        except actions.PaymentError as exc:
+        except invoices.PaymentError as exc:
             error = exc
         else:
             return HttpResponseRedirect(url)
@@ -95,8 +92,8 @@ def receipt_pdf(request: HttpRequest, code: str, number: str) -> HttpResponse:
 @require_GET
 def vnpay_ipn(request: HttpRequest) -> JsonResponse:
     """VNPay's server-to-server notification: the source of truth. Answers {"RspCode", "Message"}."""
-    answer = actions.process_callback(Provider.VNPAY, request.GET.dict(), remote_addr=_client_ip(request),
-                                      allowed_ips=settings.MOTCUA_VNPAY_IPN_ALLOWED_IPS)
+    answer = callbacks.process_callback(Provider.VNPAY, request.GET.dict(), remote_addr=client_ip(request),
+                                        allowed_ips=settings.MOTCUA_VNPAY_IPN_ALLOWED_IPS)
     return JsonResponse({"RspCode": answer.code, "Message": answer.message})
 
 
@@ -121,8 +118,8 @@ def paygov_ipn(request: HttpRequest) -> JsonResponse:
     if not isinstance(body, dict):  # too big, empty, not JSON or not an object: refused before anything else
         logger.warning("Payment platform callback refused: unreadable body (%s bytes)", length)
         return JsonResponse(paygov.reply("99", None, {}), status=400)
-    answer = actions.process_callback(Provider.PAYGOV, body, remote_addr=_client_ip(request),
-                                      allowed_ips=settings.MOTCUA_PAYGOV_CALLBACK_ALLOWED_IPS)
+    answer = callbacks.process_callback(Provider.PAYGOV, body, remote_addr=client_ip(request),
+                                        allowed_ips=settings.MOTCUA_PAYGOV_CALLBACK_ALLOWED_IPS)
     return JsonResponse(paygov.reply(answer.code, answer.payment, body))
 
 
@@ -178,8 +175,8 @@ def vnpay_demo(request: HttpRequest) -> HttpResponse:
         result = demo_gateway.result_params(order, paid=outcome == "pay", secret=secret, now=now)
         # Server to server, as VNPay's IPN: a direct call of the IPN view's handler (runserver would otherwise
         # have to serve a request to itself while this one waits), from the loopback address.
-        answer = actions.process_callback(Provider.VNPAY, result, remote_addr="127.0.0.1",
-                                          allowed_ips=settings.MOTCUA_VNPAY_IPN_ALLOWED_IPS)
+        answer = callbacks.process_callback(Provider.VNPAY, result, remote_addr="127.0.0.1",
+                                            allowed_ips=settings.MOTCUA_VNPAY_IPN_ALLOWED_IPS)
         logger.info("Demo VNPay: %s %s, IPN answered %s", outcome, order.txn_ref, answer.code)
         return HttpResponseRedirect(demo_gateway.return_location(order, result))
     return render(request, "payments/vnpay_demo.html", {"order": order})
@@ -205,7 +202,7 @@ def counter_payment(request: AuthenticatedHttpRequest, number: str) -> HttpRespo
     invoice = get_object_or_404(Invoice.objects.select_related("dossier__receiving_agency"), number=number)
     if not has_role(request.user, invoice.dossier.receiving_agency, Role.CLERK):
         raise Http404
-    error: actions.PaymentError | None = None
+    error: invoices.PaymentError | None = None
     initial: dict[str, Any] = {"amount": invoice.outstanding, "key": uuid.uuid4().hex}
     form = CounterPaymentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -215,7 +212,7 @@ def counter_payment(request: AuthenticatedHttpRequest, number: str) -> HttpRespo
                 method=form.cleaned_data["method"], amount=form.cleaned_data["amount"],
                 reference=form.cleaned_data["reference"], idempotency_key=f"counter:{form.cleaned_data['key']}",
             )
-        except actions.PaymentError as exc:
+        except invoices.PaymentError as exc:
             error = exc
         else:
             receipt = payment.receipt

@@ -34,8 +34,10 @@ from motcua.dossiers.selectors import citizen_dossier, citizen_dossiers
 from motcua.dossiers.workflow import WorkflowError
 from motcua.identity.assurance import level_of_request
 from motcua.identity.models import User
+from motcua.identity.throttling import client_ip
 from motcua.identity.tokens import TokenAuth
-from motcua.payments.actions import PaymentError, start_online_payment
+from motcua.payments.actions import start_online_payment
+from motcua.payments.invoices import PaymentError
 from motcua.payments.models import Invoice, Provider
 from motcua.payments.selectors import invoices_of
 
@@ -339,7 +341,7 @@ def start_payment(request: HttpRequest, code: str, payload: PaymentStartIn) -> S
     try:
         payment, url = start_online_payment(
             invoice, provider=payload.provider, return_url=request.build_absolute_uri(reverse(return_name)),
-            client_ip=str(request.META.get("REMOTE_ADDR") or "127.0.0.1"),
+            client_ip=client_ip(request),
         )
     except PaymentError as exc:
         return Status(409, {"code": exc.code, "message_vi": exc.message_vi, "message_en": exc.message_en})

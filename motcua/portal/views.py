@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from motcua.catalog.eforms import FormField, build_fields, read_values
 from motcua.catalog.models import Procedure
 from motcua.core.i18n import localized
 from motcua.documents.downloads import file_response
@@ -28,7 +29,6 @@ from motcua.dossiers.actions import (
     validate_form,
     withdraw_dossier,
 )
-from motcua.dossiers.eforms import FormField, build_fields, read_values
 from motcua.dossiers.models import SURVEY, Dossier, Status, SurveyResponse
 from motcua.dossiers.selectors import citizen_dossier, citizen_dossiers, last_form_data, lookup_path
 from motcua.dossiers.workflow import WorkflowError, legal_actions

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.catalog.eforms import address_action, answer_sections, build_fields, read_values
 from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.core.i18n import localized
 from motcua.documents.actions import store_document
@@ -19,7 +20,6 @@ from motcua.documents.models import StoredDocument
 from motcua.documents.selectors import reusable_documents
 from motcua.documents.uploads import UploadError, accept_attribute, too_large
 from motcua.dossiers.actions import IntakeError
-from motcua.dossiers.eforms import address_action, answer_sections, build_fields, read_values
 from motcua.identity.assurance import level_of_request, shortfall_message
 from motcua.identity.http import AuthenticatedHttpRequest
 from motcua.identity.models import User

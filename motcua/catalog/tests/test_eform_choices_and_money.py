@@ -4,7 +4,7 @@ messages for a choice or an amount that is wrong: the same for the citizen's wiz
 from django.http import QueryDict
 from django.utils import translation
 
-from motcua.dossiers.eforms import build_fields, form_errors, read_values, with_property_order
+from motcua.catalog.eforms import build_fields, form_errors, read_values, with_property_order
 
 SCHEMA = with_property_order({
     "type": "object",

@@ -15,7 +15,7 @@ from motcua.directory.models import Agency
 from motcua.dossiers import actions
 from motcua.dossiers.actions import Applicant, Upload
 from motcua.dossiers.models import Channel, Dossier
-from motcua.payments.actions import create_invoice
+from motcua.payments.invoices import create_invoice
 
 LAND_FORM = {
     "ben_chuyen_nhuong": {"ho_ten": "Phạm Văn Hùng", "so_dinh_danh": "075085003456"},

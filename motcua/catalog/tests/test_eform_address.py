@@ -5,7 +5,7 @@ import pytest
 from django.http import QueryDict
 from django.utils import translation
 
-from motcua.dossiers.eforms import (
+from motcua.catalog.eforms import (
     ADDRESS_CONVERT,
     address_action,
     build_fields,
