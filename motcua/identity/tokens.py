@@ -166,8 +166,8 @@ def link_zalo(user: User, access_token: str, phone_code: str) -> ZaloLink:
 
 
 def _is_empty_zalo_only(user: User) -> bool:
-    from motcua.dossiers.models import Dossier  # the dossiers app builds on identity
+    from motcua.dossiers.selectors import citizen_dossiers  # the dossiers app builds on identity
 
     return (user.national_id is None and not user.has_usable_password() and not user.is_staff
-            and user.zalo_links.count() == 1 and not Dossier.objects.filter(applicant=user).exists()
+            and user.zalo_links.count() == 1 and not citizen_dossiers(user).exists()
             and not user.representations.exists())
