@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
 from motcua.catalog.models import ProcedureVersion
+from motcua.core.errors import UserError
 from motcua.directory.models import Agency, Role
 from motcua.directory.selectors import has_role
 from motcua.dossiers import effects
@@ -46,14 +47,8 @@ S = Status
 ACTIVE = frozenset(set(Status) - TERMINAL_STATUSES)
 
 
-class WorkflowError(Exception):
-    """An action that is not allowed now; the message is shown to the user (Vietnamese, then English)."""
-
-    def __init__(self, code: str, message_vi: str, message_en: str) -> None:
-        super().__init__(f"{message_vi} ({message_en})")
-        self.code = code
-        self.message_vi = message_vi
-        self.message_en = message_en
+class WorkflowError(UserError):
+    """An action that is not allowed now (the workflow's refusals)."""
 
 
 ACTION_LABELS = {

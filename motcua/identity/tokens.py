@@ -69,9 +69,9 @@ def _graph(path: str, headers: dict[str, str]) -> dict[str, Any]:
                                 timeout=settings.MOTCUA_ZALO_TIMEOUT)
         body: dict[str, Any] = response.json()
     except (requests.RequestException, ValueError) as exc:
-        raise SignInError("Không kết nối được Zalo.", "Zalo could not be reached.") from exc
+        raise SignInError("zalo_unreachable", "Không kết nối được Zalo.", "Zalo could not be reached.") from exc
     if response.status_code != 200 or body.get("error"):
-        raise SignInError("Zalo không xác nhận được tài khoản.", "Zalo did not confirm the account.")
+        raise SignInError("zalo_refused", "Zalo không xác nhận được tài khoản.", "Zalo did not confirm the account.")
     return body
 
 
@@ -79,14 +79,16 @@ def _zalo_identity(access_token: str, phone_code: str) -> tuple[str, str, str]:
     """(Zalo user id, display name, Zalo-verified phone) of the Mini App's tokens, checked with Zalo (the phone
     token is exchanged with the app's secret key, kept on the server)."""
     if not settings.MOTCUA_ZALO_APP_SECRET:
-        raise SignInError("Đăng nhập bằng Zalo chưa được cấu hình.", "Zalo sign-in is not configured.")
+        raise SignInError("zalo_not_configured", "Đăng nhập bằng Zalo chưa được cấu hình.",
+                          "Zalo sign-in is not configured.")
     me = _graph("/v2.0/me?fields=id,name", {"access_token": access_token})
     info = _graph("/v2.0/me/info", {"access_token": access_token, "code": phone_code,
                                     "secret_key": settings.MOTCUA_ZALO_APP_SECRET})
     zalo_id = str(me.get("id") or "")
     phone = normalise_phone(str((info.get("data") or {}).get("number") or ""))
     if not zalo_id or not phone:
-        raise SignInError("Zalo không trả về số điện thoại hợp lệ.", "Zalo did not return a valid phone number.")
+        raise SignInError("zalo_no_phone", "Zalo không trả về số điện thoại hợp lệ.",
+                          "Zalo did not return a valid phone number.")
     return zalo_id, str(me.get("name") or ""), phone
 
 
@@ -121,7 +123,8 @@ def link_zalo(user: User, access_token: str, phone_code: str) -> ZaloLink:
         link = ZaloLink.objects.select_for_update().select_related("user").filter(zalo_id=zalo_id).first()
         if link is not None and link.user_id != user.pk:
             if not _is_empty_zalo_only(link.user):
-                raise SignInError("Tài khoản Zalo này đã được liên kết với một tài khoản khác.",
+                raise SignInError("zalo_linked_elsewhere",
+                                  "Tài khoản Zalo này đã được liên kết với một tài khoản khác.",
                                   "This Zalo account is already linked to another account.")
             link.user, link.phone = user, phone
             link.save(update_fields=["user", "phone"])

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from motcua.catalog.eforms import FormField, build_fields, read_values
 from motcua.catalog.models import Procedure
+from motcua.core.errors import show_error
 from motcua.core.i18n import localized
 from motcua.documents.actions import reusable_documents
 from motcua.documents.downloads import file_response
@@ -236,7 +237,7 @@ def supplement(request: HttpRequest, code: str) -> HttpResponse:
         supplement_dossier(dossier, actor=request.user, uploads=uploads,  # type: ignore[arg-type]
                            note=request.POST.get("note", "")[:500])
     except WorkflowError as exc:
-        messages.error(request, localized(exc))
+        show_error(request, exc)
     else:
         messages.success(request, _("The supplement has been sent."))
     return redirect("portal:my_dossier", code=code)
@@ -250,7 +251,7 @@ def withdraw(request: HttpRequest, code: str) -> HttpResponse:
             withdraw_dossier(dossier, actor=request.user,  # type: ignore[arg-type]
                              reason=request.POST.get("reason", "").strip()[:500] or "Công dân rút hồ sơ trực tuyến")
         except WorkflowError as exc:
-            messages.error(request, localized(exc))
+            show_error(request, exc)
         else:
             messages.success(request, _("The dossier has been withdrawn."))
     return redirect("portal:my_dossier", code=code)
@@ -266,7 +267,7 @@ def survey(request: HttpRequest, code: str) -> HttpResponse:
             answer_survey(dossier, respondent=request.user, answers=answers,  # type: ignore[arg-type]
                           comment=request.POST.get("comment", ""))
         except WorkflowError as exc:
-            messages.error(request, localized(exc))
+            show_error(request, exc)
         else:
             messages.success(request, _("Thank you for your feedback."))
     return redirect("portal:my_dossier", code=code)
