@@ -120,6 +120,10 @@ class InboundMessage(models.Model):
     def state(self) -> str:
         return edxml.STATUS_CODES.get(self.status_code, "")
 
+    def get_state_display(self) -> str:
+        state = self.state
+        return str(State(state).label) if state else self.status_code
+
 
 class PollSchedule(models.Model):
     """The single row that keeps one chain of periodic hub polls alive (`tasks.poll_document_exchange_task`)."""

@@ -24,6 +24,7 @@ from motcua.directory.models import Agency, Role
 from motcua.directory.selectors import has_role, roles_of
 from motcua.documents.actions import store_documents
 from motcua.documents.models import Blob, ScanState, StoredDocument
+from motcua.documents.selectors import usable_documents
 from motcua.documents.uploads import CheckedFile, UploadError, check_total, check_upload, infected_error, store_blobs
 from motcua.dossiers import effects
 from motcua.dossiers.codes import draw_code, new_lookup_secret
@@ -40,9 +41,9 @@ from motcua.dossiers.models import (
     SurveyResponse,
 )
 from motcua.dossiers.workflow import Change, WorkflowError, record_creation, status_at_step, transition
-from motcua.identity.actions import organisations_of
 from motcua.identity.assurance import shortfall_pair
 from motcua.identity.models import Organisation, User
+from motcua.identity.selectors import organisations_of
 
 
 class IntakeError(Exception):
@@ -201,8 +202,7 @@ def _stored_for_reuse(actor: User | None, ids: list[int], channel: Channel) -> l
     """The chosen stored documents that belong to the signed-in applicant (others are silently not found)."""
     if not ids or actor is None or channel != Channel.ONLINE:
         return []
-    return list(StoredDocument.objects.filter(owner=actor, pk__in=set(ids))
-                .exclude(blob__scan_state__in=(ScanState.INFECTED, ScanState.FAILED)).select_related("blob"))
+    return list(usable_documents(actor).filter(pk__in=set(ids)).select_related("blob"))
 
 
 def check_uploads(uploads: list[Upload], *, already: int = 0

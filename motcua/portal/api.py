@@ -30,6 +30,7 @@ from motcua.dossiers.actions import (
     withdraw_dossier,
 )
 from motcua.dossiers.models import Channel, Dossier
+from motcua.dossiers.selectors import citizen_dossier, citizen_dossiers
 from motcua.dossiers.workflow import WorkflowError
 from motcua.identity.assurance import level_of_request
 from motcua.identity.models import User
@@ -159,8 +160,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _own(request: HttpRequest, code: str) -> Dossier | None:
-    return (Dossier.objects.select_related("procedure", "procedure_version")
-            .filter(code=code, applicant_id=_user(request).pk).first())
+    return citizen_dossier(_user(request), code, related=("procedure", "procedure_version"))
 
 
 def _summary(d: Dossier) -> dict[str, Any]:
@@ -211,8 +211,8 @@ def _workflow_error(exc: WorkflowError) -> Status[Any]:
 
 @router.get("/dossiers", response=list[DossierOut], summary="My dossiers, newest first")
 def my_dossiers(request: HttpRequest) -> list[dict[str, Any]]:
-    rows = (Dossier.objects.filter(applicant_id=_user(request).pk)
-            .select_related("procedure", "procedure_version").order_by("-submitted_at")[:200])
+    rows = (citizen_dossiers(_user(request)).select_related("procedure", "procedure_version")
+            .order_by("-submitted_at")[:200])
     return [_summary(d) for d in rows]
 
 

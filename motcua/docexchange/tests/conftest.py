@@ -38,7 +38,7 @@ def hub(settings) -> Iterator[HubSimulator]:
     with HubSimulator(SimulatorConfig(system_id=SYSTEM_ID, secret=SECRET, seed=1)) as sim:
         settings.MOTCUA_INTEGRATION_SYSTEMS = {
             "edxml": {"base_url": sim.url, "connect_timeout": 0.5, "read_timeout": 2.0, "max_attempts": 2,
-                      "backoff_base": 0, "backoff_max": 0}}
+                      "breaker_failures": 50, "backoff_base": 0, "backoff_max": 0}}
         yield sim
 
 

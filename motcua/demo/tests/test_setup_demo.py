@@ -66,7 +66,7 @@ def test_demo_loads_and_is_idempotent(db, client, settings, tmp_path):
 def test_the_readme_lists_every_demo_account():
     from pathlib import Path
 
-    from motcua.directory.demo import CITIZENS, STAFF
+    from motcua.demo.directory import CITIZENS, STAFF
 
     readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
     table = readme[readme.index("## Tài khoản demo"):readme.index("## Đường dẫn chính")]

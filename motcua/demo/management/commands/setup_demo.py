@@ -12,12 +12,12 @@ from django.db import transaction
 
 from motcua.catalog.actions import import_catalog
 from motcua.catalog.transfer import load_json
-from motcua.directory.demo import AGENCIES, CITIZENS, STAFF, build_demo_directory
+from motcua.demo.directory import AGENCIES, CITIZENS, STAFF, build_demo_directory
+from motcua.demo.dossiers import build_demo_dossiers
+from motcua.demo.petitions import build_demo_petitions
+from motcua.demo.signing import ensure_demo_identities
 from motcua.directory.units import load_units
-from motcua.dossiers.demo import build_demo_dossiers
-from motcua.feedback.demo import build_demo_petitions
 from motcua.signing.demo import DEMO_MARK, ensure_demo_pki
-from motcua.signing.demo_setup import ensure_demo_identities
 
 DEMO_CATALOG = Path(__file__).resolve().parents[3] / "catalog" / "fixtures" / "demo_procedures_dong_nai.json"
 DEFAULT_PASSWORD = "motcua-demo"  # noqa: S105 - the documented password of the public demo accounts
