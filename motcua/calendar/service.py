@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from motcua.calendar.models import CalendarException, WorkSchedule, default_schedule, parse_sessions
+from motcua.core import process_cache
 
 Session = tuple[dt.time, dt.time]
 
@@ -68,10 +69,13 @@ _clock = time.monotonic
 
 
 def forget_calendars(**_: Any) -> None:
-    """Drop the calendars this process keeps (on an edit of the calendar tables or of the settings they
-    default to)."""
+    """Drop the calendars this process keeps (on an edit of the calendar tables — `process_cache.edited(CALENDAR)`,
+    here or, through the counter, in another process — or of the settings they default to)."""
     with _calendars_lock:
         _calendars.clear()
+
+
+process_cache.on_forget(process_cache.CALENDAR, forget_calendars)
 
 
 @dataclass

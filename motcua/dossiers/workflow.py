@@ -24,7 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
 from motcua.audit.actions import seal_event
-from motcua.catalog.models import ProcedureVersion
+from motcua.catalog.cached import version_for_transition
+from motcua.directory.cached import agencies, agency_with_function
 from motcua.directory.models import Agency, Role
 from motcua.directory.selectors import has_role
 from motcua.dossiers.external import SYSTEM_ACTIONS, after_transition, is_external
@@ -172,7 +173,7 @@ def resolve_step_agency(dossier: Dossier, index: int) -> Agency:
         return dossier.receiving_agency
     if target == "competent":
         return dossier.competent_agency
-    agency = Agency.objects.active().filter(function=target).order_by("path").first()
+    agency = agency_with_function(target)
     if agency is None:
         raise WorkflowError(
             "no_agency", f"Không có cơ quan nào thực hiện chức năng «{target}».",
@@ -357,21 +358,17 @@ def _status_vi(dossier: Dossier) -> str:
         return str(dossier.get_status_display())
 
 
-_VERSION_FIELDS_NOT_NEEDED = ("eform_schema", "required_documents", "fees", "legal_basis", "time_rule")
-
-
 def _load_related(dossier: Dossier) -> None:
     """The procedure version (without its e-form, documents, fees and legal basis: large JSON a transition
-    does not need; an action that does reads it when it asks), the procedure and the dossier's agencies."""
-    dossier.procedure_version = (ProcedureVersion.objects.select_related("procedure")
-                                 .defer(*_VERSION_FIELDS_NOT_NEEDED).get(pk=dossier.procedure_version_id))
+    does not need; an action that does reads it when it asks), the procedure and the dossier's agencies — kept
+    per process and forgotten on an edit (motcua.core.process_cache): they change a few times a year."""
+    dossier.procedure_version = version_for_transition(dossier.procedure_version_id)
     if dossier.procedure_version.procedure_id == dossier.procedure_id:
         dossier.procedure = dossier.procedure_version.procedure
-    agencies = Agency.objects.in_bulk(
-        {dossier.receiving_agency_id, dossier.competent_agency_id, dossier.current_agency_id} - {None})
+    found = agencies({dossier.receiving_agency_id, dossier.competent_agency_id, dossier.current_agency_id} - {None})
     for name in ("receiving_agency", "competent_agency", "current_agency"):
         if (pk := getattr(dossier, f"{name}_id")) is not None:
-            setattr(dossier, name, agencies[pk])
+            setattr(dossier, name, found[pk])
 
 
 def _columns(dossier: Dossier) -> dict[str, Any]:
