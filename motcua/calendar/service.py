@@ -91,9 +91,11 @@ class WorkingCalendar:
     @classmethod
     def for_province(cls, province_code: str | None = None) -> WorkingCalendar:
         """The province's calendar, kept in this process for CALENDAR_CACHE_SECONDS (every deadline of every
-        transition needs it; its tables change a few times a year). An edit in this process is seen at once
-        (see `forget_calendars`); other processes see it within the cache time."""
+        transition needs it; its tables change a few times a year). An edit in this process is seen at once, one
+        in another process within `process_cache.FRESHNESS_SECONDS` (see `forget_calendars`), an edit that
+        bypasses both (bulk SQL) within the cache time."""
         code = province_code or settings.MOTCUA_PROVINCE_CODE
+        process_cache.check_freshness()
         now = _clock()
         cached = _calendars.get(code)
         if cached is not None and now - cached[0] < CALENDAR_CACHE_SECONDS:

@@ -11,9 +11,11 @@ it once per connection. No signals are sent (motcua connects none to these model
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from django.db import DatabaseError, connections, models
+
+M = TypeVar("M", bound=models.Model)
 
 _sql: dict[tuple[Any, ...], tuple[str, list[models.Field[Any, Any]]]] = {}
 
@@ -72,3 +74,43 @@ def update(obj: models.Model, names: Sequence[str], using: str = "default") -> N
         cursor.execute(sql, params)
         if cursor.rowcount != 1:
             raise DatabaseError(f"{model.__name__} {obj.pk}: the update changed {cursor.rowcount} rows, not 1")
+
+
+def _select_sql(model: type[models.Model], vendor: str, lock: bool) -> tuple[str, list[str], list[list[Any]]]:
+    key = ("select", model, vendor, lock)
+    found = _sql.get(key)
+    if found is None:
+        connection = connections["default"]
+        quote = connection.ops.quote_name
+        meta = model._meta
+        fields = list(meta.concrete_fields)
+        table = meta.db_table
+        converters = []
+        for f in fields:
+            column = f.get_col(table)
+            converters.append([*connection.ops.get_db_converters(column), *column.get_db_converters(connection)])
+        suffix = " FOR UPDATE" if lock and connection.features.has_select_for_update else ""
+        sql = (f"SELECT {', '.join(quote(f.column) for f in fields)} FROM {quote(table)} "  # noqa: S608
+               f"WHERE {quote(meta.pk.column)} = %s{suffix}")
+        found = _sql[key] = (sql, [f.attname for f in fields], converters)  # type: ignore[assignment]
+    return found  # type: ignore[return-value]
+
+
+def get(model: type[M], pk: Any, *, lock: bool = False, using: str = "default") -> M:
+    """The row PK of MODEL (all its columns), locked until the transaction ends with LOCK (`select_for_update()
+    .get(pk=…)` without the query building); MODEL.DoesNotExist when there is none."""
+    connection = connections[using]
+    if lock and connection.features.has_select_for_update and not connection.in_atomic_block:
+        raise DatabaseError("a locking read needs a transaction")
+    sql, names, converters = _select_sql(model, connection.vendor, lock)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [model._meta.pk.get_db_prep_value(pk, connection)])
+        row = cursor.fetchone()
+    if row is None:
+        raise model.DoesNotExist(f"{model.__name__} {pk} does not exist")  # type: ignore[attr-defined]
+    values = []
+    for value, chain in zip(row, converters, strict=True):
+        for convert in chain:
+            value = convert(value, None, connection)
+        values.append(value)
+    return model.from_db(using, names, values)
