@@ -32,6 +32,7 @@ from motcua.directory.selectors import has_role
 from motcua.dossiers.external import SYSTEM_ACTIONS, after_transition, is_external
 from motcua.dossiers.models import (
     TERMINAL_STATUSES,
+    Channel,
     Dossier,
     DossierEvent,
     PauseInterval,
@@ -419,13 +420,18 @@ def record_creation(
     dossier: Dossier, *, action: str, actor: User | None, at: dt.datetime, note: str = ""
 ) -> DossierEvent:
     """The first event of a new dossier (inside the creating transaction)."""
-    dossier.version = 1
-    dossier.save(update_fields=["version"])
-    event = DossierEvent.objects.create(
+    if dossier.version != 1:  # submit_dossier writes the row with it
+        dossier.version = 1
+        dossier.save(update_fields=["version"])
+    # A citizen submitting online acts for no agency: no query of staff assignments (roles are granted by
+    # directory.actions.assign_role, which makes the user staff).
+    citizen = dossier.channel == Channel.ONLINE and actor is not None and not (actor.is_staff or actor.is_superuser)
+    event = DossierEvent(
         dossier=dossier, seq=1, action=action, from_status="", to_status=dossier.status, from_step=None,
-        to_step=dossier.step_index, actor=actor, actor_agency=_agency_of(actor, dossier),
+        to_step=dossier.step_index, actor=actor, actor_agency=None if citizen else _agency_of(actor, dossier),
         to_agency=dossier.current_agency, note=note, is_public=True, created_at=at,
     )
+    fastsql.insert(event)
     seal_event(event)
     enqueue_for_event(event)
     _queue_portal_sync(dossier, event)
