@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "motcua.taxexchange",
     "motcua.land",
     "motcua.feedback",
+    "motcua.docexchange",
+    "motcua.demo",  # last: the demo province imports every app
     "django_tasks",
     "django_tasks_db",
     "django.contrib.admin",
@@ -245,6 +247,12 @@ MOTCUA_TAX_POLL_SECONDS = env_int("MOTCUA_TAX_POLL_SECONDS", 300)
 # Seconds between two pulls of the national petitions system (PAKN; motcua.integrations.national_petitions, a job
 # chain like the tax poll; 0: no chain, run `manage.py pull_national_petitions` from cron instead).
 MOTCUA_PETITIONS_POLL_SECONDS = env_int("MOTCUA_PETITIONS_POLL_SECONDS", 300)
+# The document exchange hub (trục liên thông văn bản, edXML; docs/document-exchange.md): the system `edxml` in
+# MOTCUA_INTEGRATION_SYSTEMS_JSON, the system id and secret the hub operator issued (the secret also as …_FILE), the
+# seconds between two polls of the hub (a job chain; 0: none, run `manage.py poll_document_exchange` from cron).
+MOTCUA_EDXML_SYSTEM_ID = env_str("MOTCUA_EDXML_SYSTEM_ID")
+MOTCUA_EDXML_SECRET = env_secret("MOTCUA_EDXML_SECRET")
+MOTCUA_EDXML_POLL_SECONDS = env_int("MOTCUA_EDXML_POLL_SECONDS", 120)
 
 # Outside systems called through motcua.integrations (docs/integrations.md): one dict per system, e.g.
 # {"dvcqg": {"base_url": "https://…", "read_timeout": 6, "via_lgsp": true, "headers": {"dstcode": "…"}}};

@@ -27,6 +27,11 @@ def _locked_head() -> ChainHead:
         return ChainHead.objects.select_for_update().get(pk=ChainHead.SINGLETON)
 
 
+def seal_dossier_event(dossier: Any, event: DossierEvent) -> None:
+    """The workflow's subscriber (`motcua.dossiers.effects`): seal every dossier event."""
+    seal_event(event)
+
+
 def seal_event(event: DossierEvent) -> EventSeal:
     """Append EVENT to the chain. Call it right after the event is written, in the same transaction: the head
     stays locked until that transaction commits, so chain order is commit order and nothing can fork it."""

@@ -17,13 +17,13 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from motcua.backoffice.selectors import current_step_staff, next_step_staff
+from motcua.catalog.eforms import read_values
 from motcua.catalog.models import ProcedureVersion
 from motcua.core.i18n import localized
 from motcua.directory.models import Agency
 from motcua.documents.digitise import combine_pages
 from motcua.documents.uploads import UploadError, too_large
 from motcua.dossiers.actions import Applicant, Upload
-from motcua.dossiers.eforms import read_values
 from motcua.dossiers.models import Channel, Dossier
 from motcua.identity.models import User
 

@@ -36,6 +36,7 @@ from motcua.backoffice.forms import (
     parse_intake,
 )
 from motcua.backoffice.selectors import Deadlines, StaffScope
+from motcua.catalog.eforms import address_action, build_fields
 from motcua.catalog.models import Procedure
 from motcua.core.i18n import in_language, localized
 from motcua.core.ordering import by_sort_key
@@ -43,9 +44,8 @@ from motcua.directory.models import Role
 from motcua.dossiers import actions
 from motcua.dossiers.actions import IntakeError, Upload
 from motcua.dossiers.deadlines import remaining_working_time
-from motcua.dossiers.eforms import address_action, build_fields
 from motcua.dossiers.models import CLOCK_STOPPED_STATUSES, Dossier, Notice, Status
-from motcua.dossiers.workflow import ACTION_LABELS, WorkflowError
+from motcua.dossiers.workflow import ACTION_LABELS, ActionInput, WorkflowError, take
 from motcua.identity.actions import RepresentationError, decide_representation
 from motcua.identity.models import Representation, User
 from motcua.integrations import business_register
@@ -368,49 +368,15 @@ def _form_errors(form: ActionForm) -> list[ErrorItem]:
     return items
 
 
-def _take(action: str, dossier: Dossier, user: User, data: dict[str, Any]) -> Dossier:
-    """Call the one action that ACTION names, with the parsed form data."""
-    version = data["expected_version"]
-    note = data.get("note", "")
-    if action == "receive":
-        return actions.receive_dossier(dossier, actor=user, expected_version=version)
-    if action == "forward":
-        return actions.forward_dossier(dossier, actor=user, expected_version=version, note=note,
-                                       assignee=data.get("assignee"))
-    if action == "approve":  # signs the draft result, if there is one, together with the approval
-        from motcua.signing.actions import approve_with_result
-
-        return approve_with_result(dossier, actor=user, expected_version=version, note=note)
-    if action == "return_result":
-        return actions.return_result(dossier, actor=user, expected_version=version, note=note)
-    if action == "send_back":
-        return actions.send_back(dossier, actor=user, note=note, expected_version=version)
-    if action == "request_supplement":
-        return actions.request_supplement(dossier, actor=user, items=data["items"], note=note,
-                                          expected_version=version)
-    if action == "supplement":
-        uploads = [Upload(slot="", name=f.name or "bo-sung.pdf", content=f.read(), digitised=True)
-                   for f in data.get("scans", [])]
-        return actions.provide_supplement(dossier, actor=user, uploads=uploads, note=note, expected_version=version)
-    if action == "pause_for_fees":
-        return actions.pause_for_fees(dossier, actor=user, note=note, amount=data.get("amount"),
-                                      expected_version=version)
-    if action == "record_payment":
-        return actions.record_payment(dossier, actor=user, reference=data["reference"], expected_version=version)
-    if action == "assign":
-        return actions.assign_dossier(dossier, actor=user, assignee=data["assignee"], expected_version=version)
-    if action == "extend":
-        return actions.issue_apology(dossier, actor=user, reason=note, new_due_at=data["new_due_at"],
-                                     expected_version=version)
-    if action == "refuse":
-        return actions.refuse_dossier(dossier, actor=user, reason=note, expected_version=version)
-    if action == "withdraw":
-        return actions.withdraw_dossier(dossier, actor=user, reason=note, expected_version=version)
-    if action == "stop":
-        return actions.stop_dossier(dossier, actor=user, reason=note, expected_version=version)
-    if action == "cancel":
-        return actions.cancel_dossier(dossier, actor=user, reason=note, expected_version=version)
-    raise Http404
+def _action_input(user: User, data: dict[str, Any]) -> ActionInput:
+    """What the action's form gave, for its verb (`workflow.VERBS`): a supplement's scans become its uploads."""
+    return ActionInput(
+        actor=user, expected_version=data["expected_version"], note=data.get("note", ""),
+        assignee=data.get("assignee"), items=data.get("items", []), amount=data.get("amount"),
+        reference=data.get("reference", ""), new_due_at=data.get("new_due_at"),
+        uploads=[Upload(slot="", name=f.name or "bo-sung.pdf", content=f.read(), digitised=True)
+                 for f in data.get("scans", [])],
+    )
 
 
 STALE = ("Hồ sơ vừa được người khác xử lý; vui lòng xem lại trước khi thao tác.",
@@ -442,7 +408,7 @@ def dossier_action(request: HttpRequest, scope: StaffScope, code: str, action: s
     if action not in selectors.available_actions(scope, dossier):
         return _render_detail(request, scope, dossier, errors=[ErrorItem.pair(*FORBIDDEN)], status=403)
     try:
-        _take(action, dossier, scope.user, form.cleaned_data)
+        take(action, dossier, _action_input(scope.user, form.cleaned_data))
     except WorkflowError as exc:
         fresh = _visible_or_404(scope, code)
         return _render_detail(request, scope, fresh, failed=again(fresh),

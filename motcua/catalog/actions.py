@@ -13,11 +13,11 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import get_language
 
+from motcua.catalog.eforms import with_property_order
 from motcua.catalog.models import Field, Procedure, ProcedureVersion, split_keywords
 from motcua.catalog.schemas import Problem, validate_record
 from motcua.core.process_cache import CATALOG, edited
 from motcua.directory.models import Agency
-from motcua.dossiers.eforms import with_property_order
 
 # Keys of a record that describe this province's set-up rather than the procedure's content.
 _CONFIG_KEYS = frozenset({"competent_agencies", "keywords"})

@@ -35,7 +35,9 @@ STEP_ACTIONS = (
 )
 STEP_ROLES = ("clerk", "specialist", "leader")
 STEP_KINDS = ("internal", "external")  # motcua.dossiers.external
-# Checks the workflow engine can make by itself to complete a step (`motcua.dossiers.workflow.AUTOMATIC_CHECKS`).
+# The outside systems an external step may name; each has its handler in `motcua.dossiers.external.HANDLERS`.
+EXTERNAL_SYSTEMS = ("tax_authority", "treasury", "edxml")
+# Checks the workflow engine can make by itself to complete a step (`motcua.dossiers.effects.AUTOMATIC_CHECKS`).
 AUTOMATIC_STEPS = ("population_check",)  # đối chiếu với CSDL quốc gia về dân cư
 STEP_AGENCIES = ("receiving", "competent")  # or an agency function such as "tax"
 DOCUMENT_FORMS = ("original", "copy", "certified_copy", "original_or_copy", "electronic")
@@ -314,13 +316,11 @@ def _step_agency_problem(index: int, step: dict[str, Any], agency_functions: set
 
 def _step_kind_problems(index: int, step: dict[str, Any]) -> list[Problem]:
     """An external step names a system motcua has an adapter for; an internal one names none."""
-    from motcua.dossiers.external import HANDLERS
-
     path = f"process_definition/steps/{index}"
     external = step.get("kind") == "external"
     system = step.get("system")
-    if external and system not in HANDLERS:
-        known = ", ".join(sorted(HANDLERS))
+    if external and system not in EXTERNAL_SYSTEMS:
+        known = ", ".join(sorted(EXTERNAL_SYSTEMS))
         return [Problem(f"{path}/system", "unknown_system",
                         f"Bước bên ngoài phải ghi hệ thống được kết nối, một trong: {known}.",
                         f"An external step must name a connected system, one of: {known}.")]

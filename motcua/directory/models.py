@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.core.process_cache import CATALOG, DIRECTORY, EditedArea
 from motcua.core.text import fold
+from motcua.directory.validators import validate_eid_code
 
 # The two-tier local government took effect on this day (Resolutions 202/2025/QH15 and the 34 NQ-UBTVQH15).
 REFORM_2025 = dt.date(2025, 7, 1)
@@ -123,7 +124,8 @@ class Agency(EditedArea):
     hand a dossier to "the tax authority" of whichever province runs the procedure.
     """
 
-    eid_code = models.CharField(_("e-ID code"), max_length=40, unique=True)
+    eid_code = models.CharField(_("e-ID code"), max_length=40, unique=True, validators=[validate_eid_code],
+                                help_text=_("Like 000.00.00.H19 (Decision 20/2020/QĐ-TTg)."))
     name = models.CharField(_("name"), max_length=255)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
     level = models.CharField(_("level"), max_length=20, choices=AgencyLevel.choices)
@@ -141,6 +143,12 @@ class Agency(EditedArea):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # An agency that does not use motcua (a ministry, another province's department): its steps are sent to it as
+    # edXML documents through the document exchange hub and its answers come back the same way
+    # (docs/document-exchange.md). It has no staff here.
+    is_external = models.BooleanField(
+        _("outside motcua"), default=False,
+        help_text=_("Reached through the document exchange hub (edXML), not a user of this system."))
     valid_from = models.DateField(_("valid from"), default=REFORM_2025)
     valid_to = models.DateField(_("valid until"), null=True, blank=True)
     # Materialised ancestry "/<id>/<id>/…/" so that "this agency and everything under it" is one indexed query.

@@ -1,7 +1,8 @@
 """Every write on a dossier, as verb-named actions. Each is one transaction and writes one DossierEvent.
 
 Intake (`submit_dossier`) creates the dossier on any of the four channels; the other verbs move it through
-the process definition pinned at submission, via `workflow.transition`.
+the process definition pinned at submission, via `workflow.transition`. Each verb is named after the action of
+the transition table it takes (`refuse` → `refuse_dossier`, `send_back` → `send_back`): `workflow.VERBS`.
 """
 
 from __future__ import annotations
@@ -18,15 +19,17 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from motcua.catalog.cached import competent_agencies
+from motcua.catalog.eforms import form_errors
 from motcua.catalog.models import Procedure
 from motcua.directory.models import Agency, Role
 from motcua.directory.selectors import has_role, roles_of
 from motcua.documents.actions import store_documents
 from motcua.documents.models import Blob, ScanState, StoredDocument
+from motcua.documents.selectors import usable_documents
 from motcua.documents.uploads import CheckedFile, UploadError, check_total, check_upload, infected_error, store_blobs
+from motcua.dossiers import effects
 from motcua.dossiers.codes import draw_code, new_lookup_secret
 from motcua.dossiers.deadlines import calendar_for, outcome_of, procedure_due, shift_after_pause, step_due
-from motcua.dossiers.eforms import form_errors
 from motcua.dossiers.models import (
     SURVEY,
     Channel,
@@ -39,10 +42,9 @@ from motcua.dossiers.models import (
     SurveyResponse,
 )
 from motcua.dossiers.workflow import Change, WorkflowError, record_creation, status_at_step, transition
-from motcua.identity.actions import organisations_of
 from motcua.identity.assurance import shortfall_pair
 from motcua.identity.models import Organisation, User
-from motcua.reports.rollups import record_survey
+from motcua.identity.selectors import organisations_of
 
 
 class IntakeError(Exception):
@@ -199,8 +201,7 @@ def _stored_for_reuse(actor: User | None, ids: list[int], channel: Channel) -> l
     """The chosen stored documents that belong to the signed-in applicant (others are silently not found)."""
     if not ids or actor is None or channel != Channel.ONLINE:
         return []
-    return list(StoredDocument.objects.filter(owner=actor, pk__in=set(ids))
-                .exclude(blob__scan_state__in=(ScanState.INFECTED, ScanState.FAILED)).select_related("blob"))
+    return list(usable_documents(actor).filter(pk__in=set(ids)).select_related("blob"))
 
 
 def check_uploads(uploads: list[Upload], *, already: int = 0
@@ -509,8 +510,10 @@ def _utc(instant: dt.datetime) -> str:
     return instant.astimezone(dt.UTC).isoformat()
 
 
-def provide_supplement(dossier: Dossier, *, actor: User, uploads: list[Upload] | None = None, note: str = "",
+def supplement_dossier(dossier: Dossier, *, actor: User, uploads: list[Upload] | None = None, note: str = "",
                        expected_version: int | None = None, at: dt.datetime | None = None) -> Dossier:
+    """The `supplement` action: the documents asked for come in (from the applicant online, or through a clerk) and
+    the clock restarts on the complete dossier (docs/workflow.md)."""
     now = at or timezone.now()
     checked, errors = check_uploads(uploads or [], already=dossier_file_bytes(dossier))
     if errors:
@@ -619,9 +622,10 @@ def return_result(dossier: Dossier, *, actor: User, expected_version: int | None
                       at=now, apply=apply)[0]
 
 
-def issue_apology(dossier: Dossier, *, actor: User, reason: str, new_due_at: dt.datetime,
-                  expected_version: int | None = None, at: dt.datetime | None = None) -> Dossier:
-    """Form 04: apologise for the delay and set a new appointment (later than the current one)."""
+def extend_dossier(dossier: Dossier, *, actor: User, reason: str, new_due_at: dt.datetime,
+                   expected_version: int | None = None, at: dt.datetime | None = None) -> Dossier:
+    """The `extend` action, form 04: apologise for the delay and set a new appointment (later than the current
+    one)."""
     now = at or timezone.now()
 
     def apply(d: Dossier, change: Change) -> None:
@@ -689,7 +693,7 @@ def answer_survey(dossier: Dossier, *, respondent: User | None, answers: dict[st
                                        "comment": comment.strip()[:2000]},
         )
         if created:
-            record_survey(dossier, response.overall, response.created_at)
+            effects.after_survey(dossier, response.overall, response.created_at)
     return response
 
 
@@ -713,5 +717,5 @@ def record_portal_evaluation(dossier: Dossier, *, answers: dict[str, int], comme
                                        "source": SurveyResponse.Source.NATIONAL_PORTAL},
         )
         if created:
-            record_survey(dossier, response.overall, response.created_at)
+            effects.after_survey(dossier, response.overall, response.created_at)
     return response, created

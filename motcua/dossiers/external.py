@@ -27,13 +27,16 @@ logger = logging.getLogger(__name__)
 INTERNAL: Final = "internal"
 EXTERNAL: Final = "external"
 STEP_KINDS: Final = (INTERNAL, EXTERNAL)
-# Outside systems a step may name, and the handler that drives each (the land engineer adds the land database).
+# The handler that drives each outside system a step may name (`motcua.catalog.schemas.EXTERNAL_SYSTEMS`, which the
+# catalog's import checks against; a new system goes in both).
 HANDLERS: dict[str, str] = {
     "tax_authority": "motcua.taxexchange.steps.tax_step",
     "treasury": "motcua.taxexchange.steps.treasury_step",
+    "edxml": "motcua.docexchange.steps.edxml_step",  # an outside agency, through the document exchange hub
 }
 # What the system itself may do at an external step (no actor).
-SYSTEM_ACTIONS: Final = frozenset({"forward", "pause_for_fees", "tax_notice", "external_fallback"})
+# (send_back: an outside agency rejected the edXML document, or it could not be delivered: docs/document-exchange.md)
+SYSTEM_ACTIONS: Final = frozenset({"forward", "send_back", "pause_for_fees", "tax_notice", "external_fallback"})
 # Events after which an external step's handler runs: entering a step (any move) or resuming after a payment.
 _TRIGGERS: Final = frozenset({"record_payment"})
 

@@ -6,43 +6,44 @@ action goes through `transition()`, which
    acting on the same dossier at once cannot both succeed;
 2. checks the rule: the source status, the current step's allowed actions, the actor;
 3. applies the change (status, step, agency, role, assignee, clock) and bumps the version;
-4. writes exactly one `DossierEvent` (seq = new version) and queues the status for the national portal.
+4. writes exactly one `DossierEvent` (seq = new version) and runs its subscribers (`effects.after_event`: the
+   audit chain, messages, the national portal, the figures, the land and external-step hooks).
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import partial
-from typing import Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
-from motcua.audit.actions import seal_event
 from motcua.catalog.cached import version_for_transition
 from motcua.core import fastsql
 from motcua.directory.cached import agencies, agency_with_function
 from motcua.directory.models import Agency, Role
 from motcua.directory.selectors import has_role
-from motcua.dossiers.external import SYSTEM_ACTIONS, after_transition, is_external
+from motcua.dossiers import effects
+from motcua.dossiers.external import SYSTEM_ACTIONS, is_external
 from motcua.dossiers.models import (
     TERMINAL_STATUSES,
     Channel,
     Dossier,
     DossierEvent,
     PauseInterval,
-    PortalSync,
     Status,
 )
 from motcua.identity.models import User
-from motcua.land.hooks import after_event as land_after_event
-from motcua.notifications.actions import enqueue_for_event
-from motcua.reports.rollups import record_event
+
+if TYPE_CHECKING:
+    from motcua.dossiers.actions import Upload
 
 S = Status
 ACTIVE = frozenset(set(Status) - TERMINAL_STATUSES)
@@ -138,9 +139,86 @@ TRANSITIONS: dict[str, Rule] = {
     # for its financial obligation; an external step's fallback to manual entry (status unchanged).
     "tax_notice": Rule(frozenset({S.PAUSED_FOR_FEES}), Actor.STEP, ("pause_for_fees",)),
     "external_fallback": Rule(ACTIVE - {S.SUBMITTED}, Actor.STEP, public=False, requires_note=True),
-    # A step with `"automatic": <check>` (catalog) is completed by the engine when its check passes (AUTOMATIC_CHECKS).
+    # A step with `"automatic": <check>` (catalog) is done by the engine when its check passes (effects.py).
     "auto_complete": Rule(frozenset({S.RECEIVED, S.PROCESSING, S.IN_OTHER_AGENCY}), Actor.SYSTEM),
 }
+
+
+# --- the verbs: which function takes each action of the table --------------------------------------------------
+
+@dataclass(frozen=True)
+class ActionInput:
+    """What a person gives with an action (a staff form, once parsed): each verb takes the fields it needs."""
+
+    actor: User | None
+    expected_version: int | None = None
+    at: dt.datetime | None = None
+    note: str = ""
+    assignee: User | None = None
+    items: list[str] = field(default_factory=list)
+    uploads: list[Upload] = field(default_factory=list)
+    amount: int | None = None
+    reference: str = ""
+    new_due_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class Verb:
+    """The function that takes an action (a dotted path, imported when first taken: the action modules import
+    this one), and what it is given besides the dossier, actor, expected version and time: its keyword argument →
+    the `ActionInput` field that fills it. `on_request` False: taken by the engine or an exchange with another
+    system (its own caller), never asked for through `take`."""
+
+    function: str
+    inputs: Mapping[str, str] = field(default_factory=dict)
+    on_request: bool = True
+
+
+_ACTIONS = "motcua.dossiers.actions."
+NOTE = MappingProxyType({"note": "note"})
+REASON = MappingProxyType({"reason": "note"})
+
+# One verb per action of TRANSITIONS, same keys (tested). A verb of `motcua.dossiers.actions` is named after its
+# action (`refuse` → `refuse_dossier`, `send_back` → `send_back`). The approval signs the draft result, if there is
+# one, together with the approval (`signing.actions.approve_with_result`, around `approve_dossier`).
+VERBS: dict[str, Verb] = {
+    "receive": Verb(_ACTIONS + "receive_dossier"),
+    "forward": Verb(_ACTIONS + "forward_dossier", {"note": "note", "assignee": "assignee"}),
+    "send_back": Verb(_ACTIONS + "send_back", NOTE),
+    "request_supplement": Verb(_ACTIONS + "request_supplement", {"items": "items", "note": "note"}),
+    "supplement": Verb(_ACTIONS + "supplement_dossier", {"uploads": "uploads", "note": "note"}),
+    "refuse": Verb(_ACTIONS + "refuse_dossier", REASON),
+    "pause_for_fees": Verb(_ACTIONS + "pause_for_fees", {"note": "note", "amount": "amount"}),
+    "record_payment": Verb(_ACTIONS + "record_payment", {"reference": "reference"}),
+    "approve": Verb("motcua.signing.actions.approve_with_result", NOTE),
+    "return_result": Verb(_ACTIONS + "return_result", NOTE),
+    "withdraw": Verb(_ACTIONS + "withdraw_dossier", REASON),
+    "stop": Verb(_ACTIONS + "stop_dossier", REASON),
+    "cancel": Verb(_ACTIONS + "cancel_dossier", REASON),
+    "extend": Verb(_ACTIONS + "extend_dossier", {"reason": "note", "new_due_at": "new_due_at"}),
+    "assign": Verb(_ACTIONS + "assign_dossier", {"assignee": "assignee"}),
+    "tax_notice": Verb("motcua.taxexchange.actions.record_notice", on_request=False),
+    "external_fallback": Verb("motcua.taxexchange.actions.fall_back_to_manual", on_request=False),
+    "auto_complete": Verb("motcua.dossiers.workflow.complete_automatic_step", on_request=False),
+}
+
+
+def verb_function(action: str) -> Callable[..., Dossier]:
+    """The function that takes ACTION (see VERBS)."""
+    function: Callable[..., Dossier] = import_string(VERBS[action].function)
+    return function
+
+
+def take(action: str, dossier: Dossier, given: ActionInput) -> Dossier:
+    """Take ACTION on DOSSIER through its verb, with what GIVEN holds for it. The verb (and `transition`) decide
+    whether it is legal and allowed; an action that is not taken on request is unknown here."""
+    verb = VERBS.get(action)
+    if verb is None or not verb.on_request:
+        raise WorkflowError("unknown_action", f"Thao tác không hợp lệ: {action}.", f"Unknown action: {action}.")
+    return verb_function(action)(
+        dossier, actor=given.actor, expected_version=given.expected_version, at=given.at,
+        **{name: getattr(given, source) for name, source in verb.inputs.items()},
+    )
 
 
 @dataclass
@@ -306,13 +384,7 @@ def transition(
             is_public=rule.public, data=change.data, created_at=now,
         )
         fastsql.insert(event)
-        seal_event(event)
-        enqueue_for_event(event)
-        if rule.public:
-            _queue_portal_sync(dossier, event)
-        record_event(event, dossier)
-        after_transition(dossier, event)  # an external step's handler, after commit (dossiers/external.py)
-        land_after_event(dossier, event)
+        effects.after_event(dossier, event)  # audit, messages, national portal, figures, hooks (dossiers/effects.py)
         if (action in ("receive", "forward") and dossier.step_index != from_step) or action == "auto_complete":
             dossier = complete_automatic_step(dossier, at=now) or dossier
     return dossier, event
@@ -320,24 +392,11 @@ def transition(
 
 # --- automatic steps --------------------------------------------------------------------------------------------
 
-def _population_check(dossier: Dossier) -> dict[str, Any] | None:
-    from motcua.integrations.population import step_evidence
-
-    return step_evidence(dossier)
-
-
-# What each `automatic` value of a catalog step checks: the evidence to record (the step is done), or None (the
-# step stays for its officer). Catalog values: `motcua.catalog.schemas.AUTOMATIC_STEPS`.
-AUTOMATIC_CHECKS: dict[str, Callable[[Dossier], dict[str, Any] | None]] = {
-    "population_check": _population_check,
-}
-
-
 def complete_automatic_step(dossier: Dossier, *, at: dt.datetime | None = None) -> Dossier | None:
     """If the dossier is at an automatic step whose check passes, complete it as the system (one `auto_complete`
     event carrying the check's evidence, then the next step); None when there is nothing to do. Called by
     `transition` when a step is entered, and after a new registry answer."""
-    check = AUTOMATIC_CHECKS.get(str(dossier.current_step.get("automatic") or ""))
+    check = effects.automatic_check(str(dossier.current_step.get("automatic") or ""))
     if check is None or "auto_complete" not in legal_actions(dossier):
         return None
     found = check(dossier)
@@ -432,35 +491,5 @@ def record_creation(
         to_agency=dossier.current_agency, note=note, is_public=True, created_at=at,
     )
     fastsql.insert(event)
-    seal_event(event)
-    enqueue_for_event(event)
-    _queue_portal_sync(dossier, event)
-    record_event(event, dossier)
-    land_after_event(dossier, event)
+    effects.after_event(dossier, event, creation=True)
     return event
-
-
-def _queue_portal_sync(dossier: Dossier, event: DossierEvent) -> None:
-    """The event's row for the national portal, and a drain of the dossier once the step commits."""
-    from motcua.integrations.national_portal_sync import request_sync
-
-    fastsql.insert(PortalSync(dossier=dossier, event=event, payload=portal_payload(dossier, event)))
-    transaction.on_commit(partial(request_sync, dossier.pk), robust=True)
-
-
-def portal_payload(dossier: Dossier, event: DossierEvent) -> dict[str, Any]:
-    """The status update in the national portal's vocabulary (fields of its DongBoHoSoMC message)."""
-    def stamp(value: dt.datetime | None) -> str:
-        return value.astimezone(timezone.get_current_timezone()).strftime("%Y%m%d%H%M%S") if value else ""
-
-    return {
-        "MaHoSo": dossier.code,
-        "MaTTHC": dossier.procedure.national_code,
-        "TrangThaiHoSo": event.to_status,
-        "NgayTiepNhan": stamp(dossier.received_at),
-        "NgayHenTra": stamp(dossier.effective_due_at),
-        "NgayTra": stamp(dossier.finished_at),
-        "MaCoQuan": dossier.current_agency.eid_code,
-        "ThoiDiem": stamp(event.created_at),
-        "KenhNop": dossier.channel,
-    }

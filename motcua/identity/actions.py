@@ -7,7 +7,6 @@ import re
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -126,19 +125,6 @@ def decide_representation(representation: Representation, *, actor: User, confir
         current.decision_note = note.strip()
         current.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     return current
-
-
-def organisations_of(user: User) -> list[Organisation]:
-    """The organisations USER may act for: their representations a clerk confirmed, and still valid."""
-    today = timezone.localdate()
-    acting = Representation.objects.filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gte=today), user=user, status=Representation.Status.CONFIRMED)
-    return list(Organisation.objects.filter(pk__in=acting.values("organisation_id")).order_by("name"))
-
-
-def representations_of(user: User) -> list[Representation]:
-    """All of USER's representation claims, whatever their state (for their own page)."""
-    return list(user.representations.select_related("organisation").order_by("organisation__name"))
 
 
 # --- Two-factor sign-in and sign-in delays (docs/security.md) --------------------------------------------------

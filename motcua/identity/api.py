@@ -12,7 +12,7 @@ from ninja.security import django_auth
 
 from motcua.identity.actions import SignInError
 from motcua.identity.models import AssuranceLevel, User
-from motcua.identity.tokens import TokenAuth, issue_token, link_zalo, sign_in_with_zalo
+from motcua.identity.tokens import TokenAuth, issue_token, link_zalo, redeem_app_code, sign_in_with_zalo
 
 router = Router(tags=["auth"])
 THROTTLED = {"code": "throttled", "message_vi": "Thử lại sau ít phút.", "message_en": "Try again in a few minutes."}
@@ -27,6 +27,14 @@ class TokenOut(Schema):
     token: str
     token_type: str = "Bearer"  # noqa: S105 - the OAuth token type, not a secret
     full_name: str
+
+
+class AppCodeIn(Schema):
+    code: str
+
+
+class LevelTokenOut(TokenOut):
+    assurance_level: int
 
 
 class LinkOut(Schema):
@@ -66,3 +74,16 @@ def zalo_link(request: HttpRequest, payload: ZaloIn) -> Status[Any]:
     except SignInError as exc:
         return Status(400, {"code": "link_failed", "message_vi": exc.message_vi, "message_en": exc.message_en})
     return Status(200, {"linked": True, "phone": link.phone})
+
+
+@router.post("/app-code", response={200: LevelTokenOut, 400: ErrorOut, 429: ErrorOut}, auth=None,
+             summary="Exchange the one-time code the web portal shows a signed-in citizen (/dinh-danh/ma-ung-dung/) "
+                     "for an API token of that account at the level that sign-in proved (VNeID)")
+def app_code(request: HttpRequest, payload: AppCodeIn) -> Status[Any]:
+    if is_ratelimited(request, group="app-code", key="ip", rate="10/m", increment=True):
+        return Status(429, THROTTLED)
+    try:
+        token, user, level = redeem_app_code(payload.code[:40])
+    except SignInError as exc:
+        return Status(400, {"code": "bad_code", "message_vi": exc.message_vi, "message_en": exc.message_en})
+    return Status(200, {"token": token, "full_name": user.full_name, "assurance_level": level})

@@ -61,6 +61,25 @@ class ApiToken(models.Model):
         return f"{self.user} {self.label}"
 
 
+class AppSignInCode(models.Model):
+    """A one-time code the web portal shows a citizen signed in there (with VNeID), typed into the Zalo Mini App to
+    give it a token of the same account at the same assurance level. Only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="app_sign_in_codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    assurance_level = models.PositiveSmallIntegerField(choices=AssuranceLevel.choices, default=AssuranceLevel.NONE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("app sign-in code")
+        verbose_name_plural = _("app sign-in codes")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+
 class ZaloLink(models.Model):
     """A Zalo account (its app-scoped user id) linked to a citizen account, with the phone Zalo verified."""
 
@@ -92,7 +111,7 @@ class Organisation(models.Model):
 class Representation(models.Model):
     """USER claims to represent ORGANISATION. Typing a valid tax code proves nothing, so a claim is pending until
     a clerk of its reviewing agency (the agency competent for business registration) confirms it; only a
-    confirmed representation may act for the organisation (`identity.actions.organisations_of`)."""
+    confirmed representation may act for the organisation (`identity.selectors.organisations_of`)."""
 
     class Kind(models.TextChoices):
         LEGAL = "legal", _("Legal representative")

@@ -24,6 +24,7 @@ concurrent wrong guesses may count as one: the delay then comes one attempt late
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import time
 from typing import Any
 
@@ -48,6 +49,15 @@ def _generation_key(username: str) -> str:
 def client_address(request: HttpRequest) -> str:
     """The client's address, from the same place as the per-address limits (`MOTCUA_CLIENT_IP_HEADER`)."""
     return str(request.META.get(settings.RATELIMIT_IP_META_KEY or "REMOTE_ADDR", "")).split(",")[0].strip()
+
+
+def client_ip(request: HttpRequest) -> str:
+    """`client_address` if it is a valid IP address, else "" (a header the proxy did not set, or garbage): for the
+    checks and records that need an address (payment gateways' allow-lists, `vnp_IpAddr`)."""
+    try:
+        return str(ipaddress.ip_address(client_address(request)))
+    except ValueError:
+        return ""
 
 
 def _pair_key(request: HttpRequest, username: str) -> str:

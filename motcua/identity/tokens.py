@@ -16,7 +16,8 @@ from django.utils import timezone
 from ninja.security import HttpBearer
 
 from motcua.identity.actions import SignInError
-from motcua.identity.models import ApiToken, AssuranceLevel, User, ZaloLink
+from motcua.identity.models import ApiToken, AppSignInCode, AssuranceLevel, User, ZaloLink
+from motcua.integrations.adapters import zalo
 
 TOKEN_LIFETIME = dt.timedelta(days=30)
 # `ApiToken.last_used_at` is kept to this precision: a token used again within it is not written again (one UPDATE
@@ -34,6 +35,41 @@ def issue_token(user: User, label: str = "", assurance_level: int = AssuranceLev
     ApiToken.objects.create(user=user, key_hash=_digest(key), label=label, assurance_level=assurance_level,
                             expires_at=timezone.now() + TOKEN_LIFETIME)
     return key
+
+
+APP_CODE_LIFETIME = dt.timedelta(minutes=5)
+APP_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off a screen and typed on a phone
+APP_CODE_LENGTH = 8  # 40 bits, valid 5 minutes, once, and the exchange is rate-limited
+
+
+def _normalise_code(code: str) -> str:
+    return "".join(c for c in code.upper() if c in APP_CODE_ALPHABET)
+
+
+def issue_app_code(user: User, assurance_level: int) -> str:
+    """A one-time code ("ABCD-EFGH") that the Mini App exchanges for a token of USER at ASSURANCE_LEVEL (what the
+    web sign-in showing it proved). Codes not used yet of USER are withdrawn: one at a time."""
+    code = "".join(secrets.choice(APP_CODE_ALPHABET) for _ in range(APP_CODE_LENGTH))
+    with transaction.atomic():
+        AppSignInCode.objects.filter(user=user, used_at__isnull=True).delete()
+        AppSignInCode.objects.create(user=user, code_hash=_digest(code), assurance_level=assurance_level,
+                                     expires_at=timezone.now() + APP_CODE_LIFETIME)
+    return f"{code[:4]}-{code[4:]}"
+
+
+def redeem_app_code(code: str) -> tuple[str, User, int]:
+    """(token, user, level) for a code issued by `issue_app_code`, used at most once before it expires."""
+    now = timezone.now()
+    with transaction.atomic():
+        row = (AppSignInCode.objects.select_for_update().select_related("user")
+               .filter(code_hash=_digest(_normalise_code(code)), used_at__isnull=True, expires_at__gt=now,
+                       user__is_active=True).first())
+        if row is None:
+            raise SignInError("Mã không đúng hoặc đã hết hạn. Vui lòng lấy mã mới trên Cổng Dịch vụ công.",
+                              "The code is wrong or has expired. Get a new one on the portal.")
+        row.used_at = now
+        row.save(update_fields=["used_at"])
+        return issue_token(row.user, "app-code", row.assurance_level), row.user, row.assurance_level
 
 
 class TokenAuth(HttpBearer):
@@ -63,31 +99,30 @@ def normalise_phone(raw: str) -> str:
     return "0" + str(number.national_number)
 
 
-def _graph(path: str, headers: dict[str, str]) -> dict[str, Any]:
+def _graph(request: tuple[str, dict[str, str]]) -> dict[str, Any]:
+    path, headers = request
     try:
         response = requests.get(f"{settings.MOTCUA_ZALO_GRAPH_URL.rstrip('/')}{path}", headers=headers,
                                 timeout=settings.MOTCUA_ZALO_TIMEOUT)
-        body: dict[str, Any] = response.json()
+        body: Any = response.json()
     except (requests.RequestException, ValueError) as exc:
         raise SignInError("Không kết nối được Zalo.", "Zalo could not be reached.") from exc
-    if response.status_code != 200 or body.get("error"):
+    if zalo.is_error(response.status_code, body):
         raise SignInError("Zalo không xác nhận được tài khoản.", "Zalo did not confirm the account.")
-    return body
+    return dict(body)
 
 
 def _zalo_identity(access_token: str, phone_code: str) -> tuple[str, str, str]:
     """(Zalo user id, display name, Zalo-verified phone) of the Mini App's tokens, checked with Zalo (the phone
-    token is exchanged with the app's secret key, kept on the server)."""
+    token is exchanged with the app's secret key, kept on the server). The wire shapes: adapters.zalo."""
     if not settings.MOTCUA_ZALO_APP_SECRET:
         raise SignInError("Đăng nhập bằng Zalo chưa được cấu hình.", "Zalo sign-in is not configured.")
-    me = _graph("/v2.0/me?fields=id,name", {"access_token": access_token})
-    info = _graph("/v2.0/me/info", {"access_token": access_token, "code": phone_code,
-                                    "secret_key": settings.MOTCUA_ZALO_APP_SECRET})
-    zalo_id = str(me.get("id") or "")
-    phone = normalise_phone(str((info.get("data") or {}).get("number") or ""))
+    zalo_id, name = zalo.parse_me(_graph(zalo.me_request(access_token)))
+    phone = normalise_phone(zalo.parse_phone(_graph(zalo.phone_request(
+        access_token, phone_code, settings.MOTCUA_ZALO_APP_SECRET))))
     if not zalo_id or not phone:
         raise SignInError("Zalo không trả về số điện thoại hợp lệ.", "Zalo did not return a valid phone number.")
-    return zalo_id, str(me.get("name") or ""), phone
+    return zalo_id, name, phone
 
 
 def sign_in_with_zalo(access_token: str, phone_code: str) -> User:
@@ -131,8 +166,8 @@ def link_zalo(user: User, access_token: str, phone_code: str) -> ZaloLink:
 
 
 def _is_empty_zalo_only(user: User) -> bool:
-    from motcua.dossiers.models import Dossier  # the dossiers app builds on identity
+    from motcua.dossiers.selectors import citizen_dossiers  # the dossiers app builds on identity
 
     return (user.national_id is None and not user.has_usable_password() and not user.is_staff
-            and user.zalo_links.count() == 1 and not Dossier.objects.filter(applicant=user).exists()
+            and user.zalo_links.count() == 1 and not citizen_dossiers(user).exists()
             and not user.representations.exists())

@@ -11,6 +11,7 @@ urlpatterns = [
     path("tai-khoan-can-bo/<int:user_id>/mo-khoa/", views.staff_account_unlock, name="staff_account_unlock"),
     path("tai-khoan-can-bo/<int:user_id>/dat-lai-hai-buoc/", views.staff_account_reset_two_factor,
          name="staff_account_reset_two_factor"),
+    path("ma-ung-dung/", views.app_code, name="app_code"),
     path("<slug:provider>/", views.oidc_login, name="oidc_login"),
     path("<slug:provider>/callback/", views.oidc_callback, name="oidc_callback"),
 ]

@@ -38,7 +38,7 @@ from motcua.identity.actions import (
 )
 from motcua.identity.assurance import SESSION_KEY as ASSURANCE_SESSION_KEY
 from motcua.identity.models import User
-from motcua.identity.oidc import assurance_of, client_for, map_claims, providers
+from motcua.identity.oidc import assurance_of, client_for, enabled_providers, map_claims, providers
 from motcua.identity.selectors import accounts_managed_by, staff_accounts_page
 
 
@@ -248,3 +248,23 @@ def oidc_callback(request: HttpRequest, provider: str) -> HttpResponse:
 def _failed(request: HttpRequest, message_vi: str, message_en: str) -> HttpResponse:
     return render(request, "identity/sign_in_failed.html", {"message_vi": message_vi, "message_en": message_en},
                   status=400)
+
+
+@login_required(login_url="backoffice:login")
+def app_code(request: HttpRequest) -> HttpResponse:
+    """A one-time code for the Zalo Mini App (POST makes it): typed into the app, it signs the app in to this
+    account at the level this sign-in proved (a VNeID level 2 for the land procedures). Citizens only."""
+    from motcua.directory.models import StaffAssignment
+    from motcua.identity.assurance import level_of_request
+    from motcua.identity.tokens import APP_CODE_LIFETIME, issue_app_code
+
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 - login_required
+    if user.is_staff or StaffAssignment.objects.filter(user_id=user.pk, is_active=True).exists():
+        raise PermissionDenied
+    level = level_of_request(request)
+    code = issue_app_code(user, level) if request.method == "POST" else ""
+    return render(request, "identity/app_code.html", {
+        "code": code, "level": level, "minutes": int(APP_CODE_LIFETIME.total_seconds() // 60),
+        "identity_providers": enabled_providers(),
+    })

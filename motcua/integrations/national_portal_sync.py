@@ -27,7 +27,8 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from django.conf import settings
@@ -35,6 +36,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from motcua.core import fastsql
 from motcua.integrations.actions import shared_evidence_connection
 from motcua.integrations.adapters import national_portal as portal
 from motcua.integrations.client import (
@@ -46,6 +48,9 @@ from motcua.integrations.client import (
 )
 from motcua.integrations.portal_queue import NATIONAL_PORTAL
 from motcua.integrations.selectors import portal_status_mapping
+
+if TYPE_CHECKING:
+    from motcua.dossiers.models import Dossier, DossierEvent
 
 logger = logging.getLogger("motcua.integrations.national_portal")
 
@@ -372,3 +377,33 @@ def retry_later(dossier_id: int, at: dt.datetime) -> None:
 
     if sync_dossier_to_portal.get_backend().supports_defer:
         sync_dossier_to_portal.using(run_after=at).enqueue(dossier_id)
+
+
+# --- rows from the workflow ------------------------------------------------------------------------------------
+
+def queue_event(dossier: Dossier, event: DossierEvent) -> None:
+    """The workflow's subscriber for public events (`motcua.dossiers.effects`): the event's row for the national
+    portal, and a drain of the dossier once the step commits."""
+    from motcua.dossiers.models import PortalSync
+
+    # A fixed statement (motcua.core.fastsql): building it through the ORM cost more than running it.
+    fastsql.insert(PortalSync(dossier=dossier, event=event, payload=portal_payload(dossier, event)))
+    transaction.on_commit(partial(request_sync, dossier.pk), robust=True)
+
+
+def portal_payload(dossier: Dossier, event: DossierEvent) -> dict[str, Any]:
+    """The status update in the national portal's vocabulary (fields of its DongBoHoSoMC message)."""
+    def stamp(value: dt.datetime | None) -> str:
+        return value.astimezone(timezone.get_current_timezone()).strftime("%Y%m%d%H%M%S") if value else ""
+
+    return {
+        "MaHoSo": dossier.code,
+        "MaTTHC": dossier.procedure.national_code,
+        "TrangThaiHoSo": event.to_status,
+        "NgayTiepNhan": stamp(dossier.received_at),
+        "NgayHenTra": stamp(dossier.effective_due_at),
+        "NgayTra": stamp(dossier.finished_at),
+        "MaCoQuan": dossier.current_agency.eid_code,
+        "ThoiDiem": stamp(event.created_at),
+        "KenhNop": dossier.channel,
+    }

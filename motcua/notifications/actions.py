@@ -166,6 +166,11 @@ def _write(items: Iterable[Any], variables: dict[str, Any], kind: Kind, key: dic
     return created
 
 
+def enqueue_for_dossier_event(dossier: Any, event: DossierEvent) -> None:
+    """The workflow's subscriber (`motcua.dossiers.effects`): the messages of every dossier event."""
+    enqueue_for_event(event)
+
+
 def enqueue_for_event(event: DossierEvent) -> None:
     """Write the messages EVENT calls for, in the caller's transaction; deliver them after commit.
 

@@ -7,7 +7,7 @@ refuses the setting). No money moves: it plays the gateway's part of VNPay's pay
   number of hundredths of a đồng and the order has not expired.
 - The payer's choice gives the result VNPay would send: response code `00` (paid, transaction status `00`) or
   `24` (the customer cancelled, transaction status `02`), signed with the same helper.
-- The view then notifies our IPN handler (`actions.process_callback`, the function the IPN view calls) with those
+- The view then notifies our IPN handler (`callbacks.process_callback`, the function the IPN view calls) with those
   parameters, and sends the browser to `vnp_ReturnUrl` with them. Only the IPN handler changes a payment, so its
   checks and idempotency apply (paying twice or replaying changes nothing).
 """

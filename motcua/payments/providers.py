@@ -2,7 +2,7 @@
 
 An adapter builds the URL that sends the payer to the gateway, verifies and reads the gateway's callbacks (in
 constant time, refusing anything unsigned), and asks the gateway for a transaction's status. Business rules
-(which payment, how much, what it settles) live in `payments.actions`, the same for every gateway.
+(which payment, how much, what it settles) live in `payments.callbacks`, the same for every gateway.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django_tasks import task
 
-from motcua.payments import actions
+from motcua.payments import callbacks, reconciliation
 from motcua.payments.models import Payment
 
 
@@ -16,12 +16,12 @@ def confirm_payment_task(payment_id: int) -> str:
     payment = Payment.objects.filter(pk=payment_id).first()
     if payment is None:
         return "missing"
-    return actions.confirm_pending(payment).state
+    return callbacks.confirm_pending(payment).state
 
 
 @task()
 def reconcile_day_task(day: str, provider: str = "vnpay") -> dict[str, int]:
     """The daily reconciliation of DAY (YYYY-MM-DD)."""
-    report = actions.reconcile(dt.date.fromisoformat(day), provider=provider)
+    report = reconciliation.reconcile(dt.date.fromisoformat(day), provider=provider)
     return {"checked": report.payments_checked, "matched": report.matched, "settled": report.settled,
             "mismatches": len(report.mismatches)}

@@ -24,7 +24,10 @@ from motcua.directory.models import Role
 from motcua.directory.selectors import has_role
 from motcua.dossiers.lookup import throttled
 from motcua.dossiers.models import Dossier
-from motcua.payments import actions, demo_gateway, paygov
+from motcua.dossiers.selectors import is_citizens_dossier
+from motcua.identity.http import AuthenticatedHttpRequest
+from motcua.identity.throttling import client_ip
+from motcua.payments import actions, callbacks, demo_gateway, invoices, paygov
 from motcua.payments.models import Invoice, Payment, Provider, Receipt
 from motcua.payments.providers import BadSignature, MalformedCallback, ProviderUnavailable, online_providers
 from motcua.payments.receipts import render_receipt_pdf
@@ -41,25 +44,21 @@ def _dossier_for(request: HttpRequest, code: str) -> Dossier:
         raise Http404
     # Who asks is read before the code is looked up, whatever the code: reading it (the session) only for a real
     # code put "Vary: Cookie" on that 404 alone, which told real codes from unknown ones.
-    user_id = request.user.pk if request.user.is_authenticated else None
+    user = request.user if request.user.is_authenticated else None
     dossier = Dossier.objects.select_related("procedure_version", "receiving_agency").filter(
         code__iexact=code.strip()[:60]).first()
     secret = (request.GET.get("s") or request.POST.get("s") or "").strip().upper()
     expected = dossier.lookup_secret if dossier else _DUMMY
-    owner = dossier is not None and user_id is not None and dossier.applicant_id == user_id
+    owner = dossier is not None and is_citizens_dossier(user, dossier)
     if dossier is None or not (owner or (secret and hmac.compare_digest(expected.encode(), secret.encode()))):
         raise Http404
     return dossier
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR") or "127.0.0.1")
-
-
 @require_http_methods(["GET", "POST"])
 def dossier_payment(request: HttpRequest, code: str) -> HttpResponse:
     dossier = _dossier_for(request, code)
-    error: actions.PaymentError | None = None
+    error: invoices.PaymentError | None = None
     if request.method == "POST":
         invoice = get_object_or_404(Invoice, dossier=dossier, number=request.POST.get("invoice", ""))
         provider = request.POST.get("provider", "")
@@ -67,9 +66,9 @@ def dossier_payment(request: HttpRequest, code: str) -> HttpResponse:
         try:
             _payment, url = actions.start_online_payment(
                 invoice, provider=provider, return_url=request.build_absolute_uri(reverse(return_name)),
-                client_ip=_client_ip(request), locale="en" if get_language() == "en" else "vn",
+                client_ip=client_ip(request), locale="en" if get_language() == "en" else "vn",
             )
-        except actions.PaymentError as exc:
+        except invoices.PaymentError as exc:
             error = exc
         else:
             return HttpResponseRedirect(url)
@@ -93,8 +92,8 @@ def receipt_pdf(request: HttpRequest, code: str, number: str) -> HttpResponse:
 @require_GET
 def vnpay_ipn(request: HttpRequest) -> JsonResponse:
     """VNPay's server-to-server notification: the source of truth. Answers {"RspCode", "Message"}."""
-    answer = actions.process_callback(Provider.VNPAY, request.GET.dict(), remote_addr=_client_ip(request),
-                                      allowed_ips=settings.MOTCUA_VNPAY_IPN_ALLOWED_IPS)
+    answer = callbacks.process_callback(Provider.VNPAY, request.GET.dict(), remote_addr=client_ip(request),
+                                        allowed_ips=settings.MOTCUA_VNPAY_IPN_ALLOWED_IPS)
     return JsonResponse({"RspCode": answer.code, "Message": answer.message})
 
 
@@ -119,8 +118,8 @@ def paygov_ipn(request: HttpRequest) -> JsonResponse:
     if not isinstance(body, dict):  # too big, empty, not JSON or not an object: refused before anything else
         logger.warning("Payment platform callback refused: unreadable body (%s bytes)", length)
         return JsonResponse(paygov.reply("99", None, {}), status=400)
-    answer = actions.process_callback(Provider.PAYGOV, body, remote_addr=_client_ip(request),
-                                      allowed_ips=settings.MOTCUA_PAYGOV_CALLBACK_ALLOWED_IPS)
+    answer = callbacks.process_callback(Provider.PAYGOV, body, remote_addr=client_ip(request),
+                                        allowed_ips=settings.MOTCUA_PAYGOV_CALLBACK_ALLOWED_IPS)
     return JsonResponse(paygov.reply(answer.code, answer.payment, body))
 
 
@@ -176,8 +175,8 @@ def vnpay_demo(request: HttpRequest) -> HttpResponse:
         result = demo_gateway.result_params(order, paid=outcome == "pay", secret=secret, now=now)
         # Server to server, as VNPay's IPN: a direct call of the IPN view's handler (runserver would otherwise
         # have to serve a request to itself while this one waits), from the loopback address.
-        answer = actions.process_callback(Provider.VNPAY, result, remote_addr="127.0.0.1",
-                                          allowed_ips=settings.MOTCUA_VNPAY_IPN_ALLOWED_IPS)
+        answer = callbacks.process_callback(Provider.VNPAY, result, remote_addr="127.0.0.1",
+                                            allowed_ips=settings.MOTCUA_VNPAY_IPN_ALLOWED_IPS)
         logger.info("Demo VNPay: %s %s, IPN answered %s", outcome, order.txn_ref, answer.code)
         return HttpResponseRedirect(demo_gateway.return_location(order, result))
     return render(request, "payments/vnpay_demo.html", {"order": order})
@@ -198,22 +197,22 @@ class CounterPaymentForm(forms.Form):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def counter_payment(request: HttpRequest, number: str) -> HttpResponse:
+def counter_payment(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     """A clerk of the receiving agency records cash or a card payment of an invoice."""
     invoice = get_object_or_404(Invoice.objects.select_related("dossier__receiving_agency"), number=number)
     if not has_role(request.user, invoice.dossier.receiving_agency, Role.CLERK):
         raise Http404
-    error: actions.PaymentError | None = None
+    error: invoices.PaymentError | None = None
     initial: dict[str, Any] = {"amount": invoice.outstanding, "key": uuid.uuid4().hex}
     form = CounterPaymentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             payment = actions.record_counter_payment(
-                invoice, actor=request.user,  # type: ignore[arg-type]
+                invoice, actor=request.user,
                 method=form.cleaned_data["method"], amount=form.cleaned_data["amount"],
                 reference=form.cleaned_data["reference"], idempotency_key=f"counter:{form.cleaned_data['key']}",
             )
-        except actions.PaymentError as exc:
+        except invoices.PaymentError as exc:
             error = exc
         else:
             receipt = payment.receipt

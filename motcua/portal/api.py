@@ -25,16 +25,19 @@ from motcua.dossiers.actions import (
     Upload,
     Written,
     answer_survey,
-    provide_supplement,
     submit_dossier,
+    supplement_dossier,
     withdraw_dossier,
 )
 from motcua.dossiers.models import Channel, Dossier
+from motcua.dossiers.selectors import citizen_dossier, citizen_dossiers
 from motcua.dossiers.workflow import WorkflowError
 from motcua.identity.assurance import level_of_request
 from motcua.identity.models import User
+from motcua.identity.throttling import client_ip
 from motcua.identity.tokens import TokenAuth
-from motcua.payments.actions import PaymentError, start_online_payment
+from motcua.payments.actions import start_online_payment
+from motcua.payments.invoices import PaymentError
 from motcua.payments.models import Invoice, Provider
 from motcua.payments.selectors import invoices_of
 
@@ -157,8 +160,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _own(request: HttpRequest, code: str) -> Dossier | None:
-    return (Dossier.objects.select_related("procedure", "procedure_version")
-            .filter(code=code, applicant_id=_user(request).pk).first())
+    return citizen_dossier(_user(request), code, related=("procedure", "procedure_version"))
 
 
 def _summary(d: Dossier) -> dict[str, Any]:
@@ -209,8 +211,8 @@ def _workflow_error(exc: WorkflowError) -> Status[Any]:
 
 @router.get("/dossiers", response=list[DossierOut], summary="My dossiers, newest first")
 def my_dossiers(request: HttpRequest) -> list[dict[str, Any]]:
-    rows = (Dossier.objects.filter(applicant_id=_user(request).pk)
-            .select_related("procedure", "procedure_version").order_by("-submitted_at")[:200])
+    rows = (citizen_dossiers(_user(request)).select_related("procedure", "procedure_version")
+            .order_by("-submitted_at")[:200])
     return [_summary(d) for d in rows]
 
 
@@ -271,7 +273,7 @@ def supplement(request: HttpRequest, code: str, payload: SupplementIn) -> Status
         return Status(422, {"code": "no_documents", "message_vi": "Vui lòng đính kèm giấy tờ cần bổ sung.",
                             "message_en": "Attach the missing documents."})
     try:
-        dossier = provide_supplement(dossier, actor=_user(request), uploads=uploads, note=payload.note[:500])
+        dossier = supplement_dossier(dossier, actor=_user(request), uploads=uploads, note=payload.note[:500])
     except WorkflowError as exc:
         if exc.code == "bad_upload":
             return Status(422, {"code": exc.code, "message_vi": exc.message_vi, "message_en": exc.message_en})
@@ -339,7 +341,7 @@ def start_payment(request: HttpRequest, code: str, payload: PaymentStartIn) -> S
     try:
         payment, url = start_online_payment(
             invoice, provider=payload.provider, return_url=request.build_absolute_uri(reverse(return_name)),
-            client_ip=str(request.META.get("REMOTE_ADDR") or "127.0.0.1"),
+            client_ip=client_ip(request),
         )
     except PaymentError as exc:
         return Status(409, {"code": exc.code, "message_vi": exc.message_vi, "message_en": exc.message_en})

@@ -10,7 +10,7 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from motcua.dossiers.eforms import form_errors, is_group, ordered_properties
+from motcua.catalog.eforms import form_errors, is_group, ordered_properties
 
 
 @dataclass(frozen=True)

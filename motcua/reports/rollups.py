@@ -95,6 +95,11 @@ def add(cells: Iterable[Cell] | Counter[Cell]) -> None:
             value=F("value") + n)
 
 
+def record_dossier_event(dossier: Dossier, event: DossierEvent) -> None:
+    """The workflow's subscriber (`motcua.dossiers.effects`), inside the event's transaction."""
+    record_event(event, dossier)
+
+
 def record_event(event: DossierEvent, dossier: Dossier) -> None:
     """Called by the workflow inside the event's transaction."""
     add(cells_of(event, dossier))

@@ -35,6 +35,7 @@ from motcua.identity.models import User
 from motcua.integrations.adapters import tax_authority as tax
 from motcua.integrations.client import IntegrationClient, IntegrationError
 from motcua.payments import actions as payment_actions
+from motcua.payments import invoices as payment_invoices
 from motcua.payments.models import Invoice, Provider
 from motcua.taxexchange.models import PollSchedule, Source, TaxNotice, TaxPaymentConfirmation, TaxTransfer
 
@@ -259,10 +260,10 @@ def _record_notice_for(dossier: Dossier, notice: tax.Notice, *, source: str, act
             transfer.save(update_fields=["state"])
         reference = notice.payment_reference or notice.number
         try:
-            payment_actions.set_obligation(
+            payment_invoices.set_obligation(
                 dossier, lines=[(f"{line['name']} (TB {notice.number})", int(line["amount"])) for line in lines],
                 note=f"Thông báo nộp tiền số {notice.number}, mã tham chiếu {reference}", actor=actor, at=now)
-        except payment_actions.PaymentError as exc:
+        except payment_invoices.PaymentError as exc:
             logger.warning("Notice %s for %s: the invoice was not changed: %s", notice.number, dossier.code, exc)
         _notice_event(dossier, record, changed=changed, previous=current, actor=actor, now=now)
     return Outcome(True, "đã ghi nhận" + (" (số tiền thay đổi)" if changed else ""), changed)

@@ -23,7 +23,8 @@ from motcua.feedback.models import Channel as FeedbackChannel
 from motcua.feedback.models import Feedback, FeedbackKind, Subject
 from motcua.identity.models import User
 from motcua.identity.tokens import issue_token
-from motcua.payments.actions import invoice_for_pause, record_counter_payment
+from motcua.payments.actions import record_counter_payment
+from motcua.payments.invoices import invoice_for_pause
 from motcua.payments.models import Invoice, Receipt
 from motcua.reports.actions import request_export, run_export
 from motcua.reports.models import ExportJob

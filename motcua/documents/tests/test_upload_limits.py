@@ -10,9 +10,9 @@ from motcua.dossiers.actions import (
     Applicant,
     IntakeError,
     Upload,
-    provide_supplement,
     request_supplement,
     submit_dossier,
+    supplement_dossier,
 )
 from motcua.dossiers.models import Channel, Dossier
 from motcua.dossiers.workflow import WorkflowError
@@ -70,7 +70,7 @@ def test_all_files_of_a_dossier_together_are_limited(small_limits, demo_catalog,
     # A supplement counts against what the dossier already holds.
     request_supplement(dossier, actor=_clerk_of(dossier), items=["Bản sao giấy chứng sinh"], note="Thiếu")
     with pytest.raises(WorkflowError) as too_much:
-        provide_supplement(Dossier.objects.get(pk=dossier.pk), actor=citizen,
+        supplement_dossier(Dossier.objects.get(pk=dossier.pk), actor=citizen,
                            uploads=[Upload("giay_chung_sinh", "b.pdf", padded(6_000, "more"))])
     assert too_much.value.code == "bad_upload" and "Tổng dung lượng" in too_much.value.message_vi
 

@@ -35,7 +35,7 @@ def test_supplement_stops_the_clock_and_restarts_it_in_full(demo_catalog, demo_a
     dossier = actions.request_supplement(dossier, actor=specialist, items=["Bản vẽ tách thửa (Mẫu số 22)"],
                                          note="Thửa đất có tách thửa", at=at(2026, 12, 1, 10))
     assert dossier.status == Status.AWAITING_SUPPLEMENT
-    dossier = actions.provide_supplement(dossier, actor=clerk, at=at(2026, 12, 4, 16),
+    dossier = actions.supplement_dossier(dossier, actor=clerk, at=at(2026, 12, 4, 16),
                                          uploads=[Upload("ban_ve_tach_thua", "ban-ve.pdf", b"%PDF-1.4")])
     # Back at the land office, and the 8 days count again from the complete dossier. It came in on Friday
     # after 15:00, so the clock starts Monday 07/12 at 07:30 and runs 8 full working days.
@@ -57,7 +57,7 @@ def test_supplement_before_receipt_does_not_start_the_clock(demo_catalog, demo_a
     assert (dossier.status, dossier.due_at) == (Status.SUBMITTED, None)
     dossier = actions.request_supplement(dossier, actor=other_clerk, items=["Giấy chứng sinh rõ nét hơn"],
                                          note="Ảnh chụp mờ", at=at(2026, 11, 30, 9))
-    dossier = actions.provide_supplement(dossier, actor=citizen, at=at(2026, 11, 30, 20),
+    dossier = actions.supplement_dossier(dossier, actor=citizen, at=at(2026, 11, 30, 20),
                                          uploads=[Upload("giay_chung_sinh", "gcs.pdf", b"%PDF-1.4")])
     assert (dossier.status, dossier.due_at) == (Status.SUBMITTED, None)
     dossier = actions.receive_dossier(dossier, actor=other_clerk, at=at(2026, 12, 1, 8))

@@ -118,7 +118,7 @@ def test_supplement_request_and_the_receipt_printed_again(dossier, clerk, specia
     assert "NGƯỜI HƯỚNG DẪN" in text and "Trần Văn Đức" in text
 
     # The supplement restarts the statutory time; the receipt issued at the counter still reads as issued.
-    dossier = actions.provide_supplement(dossier, actor=clerk, at=at(2026, 12, 2, 9))
+    dossier = actions.supplement_dossier(dossier, actor=clerk, at=at(2026, 12, 2, 9))
     assert dossier.due_at == at(2026, 12, 14, 9)
     first = dossier.notices.filter(kind=Notice.Kind.RECEIPT).order_by("issued_at").first()
     text, codes, _pages = read_pdf(render_notice_pdf(first))
@@ -141,8 +141,8 @@ def test_refusal(dossier, clerk):
 
 def test_apology_and_new_appointment(dossier, clerk, leader):
     dossier = actions.forward_dossier(dossier, actor=clerk, at=at(2026, 11, 30, 10))
-    dossier = actions.issue_apology(dossier, actor=leader, reason="Phải xác minh ranh giới thửa đất",
-                                    new_due_at=at(2026, 12, 18, 16), at=at(2026, 12, 10, 8))
+    dossier = actions.extend_dossier(dossier, actor=leader, reason="Phải xác minh ranh giới thửa đất",
+                                     new_due_at=at(2026, 12, 18, 16), at=at(2026, 12, 10, 8))
     text, codes, _pages = read_pdf(render_notice_pdf(dossier.notices.get(kind=Notice.Kind.APOLOGY)))
     assert "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT" in text
     assert_common(text, codes, dossier, "04")
@@ -155,8 +155,8 @@ def test_apology_and_new_appointment(dossier, clerk, leader):
     assert "THỦ TRƯỞNG CƠ QUAN" in text and "Võ Minh Tâm" in text
 
     # A second letter recalls the appointment of the first.
-    dossier = actions.issue_apology(dossier, actor=leader, reason="Chờ kết quả đo đạc",
-                                    new_due_at=at(2026, 12, 23, 16), at=at(2026, 12, 18, 9))
+    dossier = actions.extend_dossier(dossier, actor=leader, reason="Chờ kết quả đo đạc",
+                                     new_due_at=at(2026, 12, 23, 16), at=at(2026, 12, 18, 9))
     second = dossier.notices.filter(kind=Notice.Kind.APOLOGY).order_by("-issued_at").first()
     text, codes, _pages = read_pdf(render_notice_pdf(second))
     assert "Thời gian hẹn trả kết quả giải quyết hồ sơ: 16 giờ 00 phút, ngày 18 tháng 12 năm 2026" in text
@@ -180,7 +180,7 @@ def walked(dossier, clerk, specialist, leader, tax_specialist, treasury_speciali
         lambda d: actions.forward_dossier(d, actor=clerk, at=at(2026, 11, 30, 10)),           # receipt: 0.5 day
         lambda d: actions.request_supplement(d, actor=specialist, items=["Văn bản ủy quyền"], note="Thiếu",
                                              at=at(2026, 12, 1, 9)),
-        lambda d: actions.provide_supplement(d, actor=clerk, at=at(2026, 12, 2, 9)),           # review restarts
+        lambda d: actions.supplement_dossier(d, actor=clerk, at=at(2026, 12, 2, 9)),           # review restarts
         lambda d: actions.forward_dossier(d, actor=specialist, at=at(2026, 12, 3, 9)),        # review: 2 days
         lambda d: actions.pause_for_fees(d, actor=tax_specialist, note="Thông báo nộp thuế",
                                          at=at(2026, 12, 3, 14)),
@@ -272,8 +272,8 @@ def test_circular_01_2018_profile(dossier, clerk, leader, settings):
     text, codes, _pages = read_pdf(render_notice_pdf(dossier.notices.get(kind=Notice.Kind.RECEIPT)))
     assert "Mẫu số 01 (Thông tư số 01/2018/TT-VPCP)" in text and "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text
     assert codes == [lookup_url(dossier)]
-    dossier = actions.issue_apology(dossier, actor=leader, reason="Quá tải", new_due_at=at(2026, 12, 18, 16),
-                                    at=at(2026, 12, 10, 8))
+    dossier = actions.extend_dossier(dossier, actor=leader, reason="Quá tải", new_due_at=at(2026, 12, 18, 16),
+                                     at=at(2026, 12, 10, 8))
     text, _codes, _pages = read_pdf(render_notice_pdf(dossier.notices.get(kind=Notice.Kind.APOLOGY)))
     assert "Mẫu số 04 (Thông tư số 01/2018/TT-VPCP)" in text and "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in text
     text, _codes, _pages = read_pdf(render_control_sheet_pdf(dossier, form_set=TT01_2018))

@@ -119,9 +119,9 @@ def test_late_result_needs_an_apology_letter(demo_catalog, demo_agencies, clerk,
         actions.return_result(dossier, actor=clerk, at=at(2026, 12, 14, 10))
     assert late.value.code == "apology_required"
     with pytest.raises(WorkflowError):
-        actions.issue_apology(dossier, actor=leader, reason="Quá tải", new_due_at=at(2026, 12, 9))
-    dossier = actions.issue_apology(dossier, actor=leader, reason="Phải xác minh thêm ranh giới thửa đất",
-                                    new_due_at=at(2026, 12, 16, 17), at=at(2026, 12, 14, 9, 30))
+        actions.extend_dossier(dossier, actor=leader, reason="Quá tải", new_due_at=at(2026, 12, 9))
+    dossier = actions.extend_dossier(dossier, actor=leader, reason="Phải xác minh thêm ranh giới thửa đất",
+                                     new_due_at=at(2026, 12, 16, 17), at=at(2026, 12, 14, 9, 30))
     assert dossier.notices.filter(kind=Notice.Kind.APOLOGY).count() == 1
     dossier = actions.return_result(dossier, actor=clerk, at=at(2026, 12, 14, 10))
     assert dossier.outcome == Outcome.LATE

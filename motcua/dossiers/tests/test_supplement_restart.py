@@ -36,7 +36,7 @@ def awaiting(dossier, clerk, specialist):
 @pytest.fixture
 def supplemented(awaiting, clerk):
     # The complete dossier on Wednesday 02/12/2026 09:00: 8 working days again → 14/12/2026 09:00.
-    return actions.provide_supplement(awaiting, actor=clerk, at=at(2026, 12, 2, 9))
+    return actions.supplement_dossier(awaiting, actor=clerk, at=at(2026, 12, 2, 9))
 
 
 def test_the_receipt_time_stays_and_the_restart_is_recorded(supplemented):
@@ -51,7 +51,7 @@ def test_the_receipt_time_stays_and_the_restart_is_recorded(supplemented):
 def test_each_restart_is_recorded_separately(supplemented, clerk, specialist):
     dossier = actions.request_supplement(supplemented, actor=specialist, at=at(2026, 12, 3, 9),
                                          items=["Bản vẽ tách thửa"], note="Thiếu bản vẽ")
-    dossier = actions.provide_supplement(dossier, actor=clerk, at=at(2026, 12, 4, 9))
+    dossier = actions.supplement_dossier(dossier, actor=clerk, at=at(2026, 12, 4, 9))
     restarts = [(e.data["clock_restarted_at"], e.data["previous_due_at"], e.data["due_at"])
                 for e in dossier.events.filter(action="supplement").order_by("seq")]
     assert [dt.datetime.fromisoformat(x) for x, _, _ in restarts] == [at(2026, 12, 2, 9), at(2026, 12, 4, 9)]

@@ -57,7 +57,7 @@ def test_supplement_refusal_and_apology(demo_catalog, demo_agencies, clerk, spec
     assert OutboundMessage.objects.filter(dossier=second, kind=Kind.REFUSED).count() == 2
 
     third = notified_land_dossier(demo_catalog, demo_agencies, clerk, at(2026, 11, 30, 13))
-    third = notified(actions.issue_apology, third, actor=clerk, reason="Phải xác minh ranh giới",
+    third = notified(actions.extend_dossier, third, actor=clerk, reason="Phải xác minh ranh giới",
                      new_due_at=at(2026, 12, 16, 17), at=at(2026, 12, 9))
     apology = OutboundMessage.objects.get(dossier=third, kind=Kind.EXTENDED, channel=Channel.EMAIL)
     assert "17:00 16/12/2026" in apology.body and "Phải xác minh ranh giới" in apology.body

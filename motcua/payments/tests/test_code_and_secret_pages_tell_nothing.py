@@ -8,7 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from motcua.payments import actions
+from motcua.payments import actions, invoices
 from motcua.payments.models import Payment
 
 UNKNOWN = "000.00.01.H19-261130-9999"
@@ -44,7 +44,7 @@ def _pages(dossier, receipt_number):
 @pytest.mark.parametrize("who", ["visitor", "session", "other_citizen"])
 def test_real_code_with_a_wrong_secret_looks_like_an_unknown_code(client, paused_dossier, clerk, other_citizen,
                                                                   who):
-    invoice = actions.invoice_for_pause(paused_dossier)
+    invoice = invoices.invoice_for_pause(paused_dossier)
     payment = actions.record_counter_payment(invoice, actor=clerk, method=Payment.Method.CASH, amount=25_000_000)
     if who == "session":
         session = client.session
@@ -63,7 +63,7 @@ def test_real_code_with_a_wrong_secret_looks_like_an_unknown_code(client, paused
 
 
 def test_the_right_secret_still_opens_the_pages(client, paused_dossier, clerk):
-    invoice = actions.invoice_for_pause(paused_dossier)
+    invoice = invoices.invoice_for_pause(paused_dossier)
     payment = actions.record_counter_payment(invoice, actor=clerk, method=Payment.Method.CASH, amount=25_000_000)
     secret = paused_dossier.lookup_secret
     assert client.get(reverse("payments:dossier", args=[paused_dossier.code]), {"s": secret}).status_code == 200

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from motcua.dossiers.models import Status
-from motcua.payments import actions
+from motcua.payments import actions, invoices
 from motcua.payments.models import Payment
 from motcua.payments.tests.helpers import ipn
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="row l
 
 
 def test_ten_concurrent_notifications_settle_once(units_restored, transactional_db, paused_dossier):
-    invoice = actions.invoice_for_pause(paused_dossier)
+    invoice = invoices.invoice_for_pause(paused_dossier)
     payment, _url = actions.start_online_payment(invoice, provider="vnpay", return_url="https://dvc/r")
     params = ipn(payment)
     barrier = threading.Barrier(10)

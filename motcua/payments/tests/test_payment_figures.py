@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from motcua.payments import actions
+from motcua.payments import actions, invoices
 from motcua.payments.models import Invoice, Payment
 from motcua.payments.tests.helpers import ipn
 from motcua.reports.rollups import recompute, stored
@@ -14,11 +14,11 @@ from motcua.reports.selectors import figures_by_agency, total
 
 
 def test_online_payment_rate_from_paid_invoices(client, paused_dossier, clerk, demo_agencies):
-    obligation = actions.invoice_for_pause(paused_dossier)
+    obligation = invoices.invoice_for_pause(paused_dossier)
     payment, _url = actions.start_online_payment(obligation, provider="vnpay", return_url="https://dvc/r")
     assert client.get("/thanh-toan/vnpay/ipn/", ipn(payment)).json()["RspCode"] == "00"
     assert client.get("/thanh-toan/vnpay/ipn/", ipn(payment)).json()["RspCode"] == "02"  # a replay adds nothing
-    fees = actions.create_invoice(paused_dossier)
+    fees = invoices.create_invoice(paused_dossier)
     assert fees.total > 0
     actions.record_counter_payment(fees, actor=clerk, method=Payment.Method.CASH, amount=fees.total)
     paid = Invoice.objects.filter(state=Invoice.State.PAID)

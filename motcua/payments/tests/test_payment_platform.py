@@ -16,7 +16,7 @@ from django.utils import timezone
 from motcua.dossiers.models import Status
 from motcua.integrations.client import reset_breakers
 from motcua.integrations.tests.loopback import Answer, loopback  # noqa: F401 (fixture)
-from motcua.payments import actions
+from motcua.payments import actions, callbacks, invoices, reconciliation
 from motcua.payments.models import GatewayCallback, Invoice, Payment, Receipt
 from simulators.payment_platform import PlatformSimulator, SimulatorConfig
 
@@ -57,7 +57,7 @@ def simulator(settings):
 
 
 def start(dossier, **kwargs):
-    invoice = actions.invoice_for_pause(dossier)
+    invoice = invoices.invoice_for_pause(dossier)
     return actions.start_online_payment(invoice, provider="paygov", return_url="https://dvc/r",
                                         client_ip="203.113.0.7", **kwargs)
 
@@ -94,7 +94,7 @@ PAID = (Payment.State.SUCCEEDED, Invoice.State.PAID, Status.IN_OTHER_AGENCY, 1, 
 # --- init ----------------------------------------------------------------------------------------------------------
 
 def test_not_offered_until_configured(paused_dossier):
-    with pytest.raises(actions.PaymentError) as refused:
+    with pytest.raises(invoices.PaymentError) as refused:
         start(paused_dossier)
     assert refused.value.code == "provider_unavailable"
 
@@ -127,7 +127,7 @@ def test_init_body_and_checksum_match_an_independent_sha256(paused_dossier, sett
 def test_a_payment_page_on_another_host_is_refused(paused_dossier, settings, loopback):  # noqa: F811
     configure(settings, loopback.url)
     loopback.answer(Answer(body=b'{"MaLoi": "00", "UrlThanhToan": "https://evil.example/pay"}'))
-    with pytest.raises(actions.PaymentError) as refused:
+    with pytest.raises(invoices.PaymentError) as refused:
         start(paused_dossier)
     assert refused.value.code == "provider_error"
     assert not Payment.objects.exclude(gateway_url="").exists()
@@ -137,7 +137,7 @@ def test_a_payment_page_on_another_host_is_refused(paused_dossier, settings, loo
 def test_platform_failing_on_init_tells_the_citizen_and_loses_nothing(client, paused_dossier, simulator, fault):
     simulator.state.faults.update(fault)
     page = reverse("payments:dossier", args=[paused_dossier.code])
-    invoice = actions.invoice_for_pause(paused_dossier)
+    invoice = invoices.invoice_for_pause(paused_dossier)
     response = client.post(page, {"s": paused_dossier.lookup_secret, "invoice": invoice.number,
                                   "provider": "paygov"})
     assert response.status_code == 400
@@ -157,7 +157,7 @@ def test_platform_failing_on_init_tells_the_citizen_and_loses_nothing(client, pa
 
 
 def test_the_fees_page_offers_both_methods_in_vietnamese(client, paused_dossier, simulator):
-    actions.invoice_for_pause(paused_dossier)
+    invoices.invoice_for_pause(paused_dossier)
     page = client.get(reverse("payments:dossier", args=[paused_dossier.code]), {"s": paused_dossier.lookup_secret})
     text = page.content.decode()
     assert "Thanh toán trực tuyến (VNPAY)" in text
@@ -277,22 +277,22 @@ def test_reconciliation_settles_a_payment_whose_callback_never_came(paused_dossi
     assert httpx.post(url, data={"outcome": "pay"}, timeout=10).status_code == 200  # no return URL configured
     assert state(payment) == UNPAID
     day = timezone.localdate(payment.created_at)
-    report = actions.reconcile(day, provider="paygov", at=payment.created_at + dt.timedelta(days=1))
+    report = reconciliation.reconcile(day, provider="paygov", at=payment.created_at + dt.timedelta(days=1))
     assert [m["kind"] for m in report.mismatches] == ["settled_missing_notification"]
     assert report.settled == 1 and state(payment) == PAID
     payment.refresh_from_db()
     paid_at_platform = simulator.state.snapshot()["transactions"][payment.txn_ref]
     assert payment.provider_txn_no == paid_at_platform["transaction_no"]
     # Again: nothing more happens.
-    report = actions.reconcile(day, provider="paygov", at=payment.created_at + dt.timedelta(days=1))
+    report = reconciliation.reconcile(day, provider="paygov", at=payment.created_at + dt.timedelta(days=1))
     assert report.settled == 0 and report.matched == 1 and state(payment) == PAID
 
 
 def test_check_again_path_and_unpaid_attempts(paused_dossier, simulator):
     payment, _url = start(paused_dossier)
-    assert actions.confirm_pending(payment).state == Payment.State.PENDING  # opened, not paid: not found
+    assert callbacks.confirm_pending(payment).state == Payment.State.PENDING  # opened, not paid: not found
     later = payment.expires_at + dt.timedelta(hours=1)
-    report = actions.reconcile(timezone.localdate(payment.created_at), provider="paygov", at=later)
+    report = reconciliation.reconcile(timezone.localdate(payment.created_at), provider="paygov", at=later)
     assert report.mismatches == [] and report.matched == 1
     payment.refresh_from_db()
     assert payment.state == Payment.State.EXPIRED
@@ -305,6 +305,6 @@ def test_an_unsigned_bill_is_not_trusted(paused_dossier, settings, loopback):  #
     forged = confirmation(payment)
     forged["MaXacThuc"] = sha(forged, CONFIRM_FIELDS, key="guess")
     loopback.answer(Answer(body=json.dumps({**forged, "MoTaLoi": ""}).encode()))
-    report = actions.reconcile(timezone.localdate(payment.created_at), provider="paygov")
+    report = reconciliation.reconcile(timezone.localdate(payment.created_at), provider="paygov")
     assert [m["kind"] for m in report.mismatches] == ["query_failed"]
     assert state(payment) == UNPAID

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from motcua.dossiers.models import Status
 from motcua.integrations.client import reset_breakers
-from motcua.payments import actions
+from motcua.payments import actions, invoices, reconciliation
 from motcua.payments.models import GatewayCallback, Invoice, Payment, Receipt
 from motcua.payments.tests.test_payment_platform import KEY, PARTNER, configure
 from simulators.payment_platform import PlatformSimulator, SimulatorConfig
@@ -36,7 +36,7 @@ def outcome(payment):
 
 
 def open_payment(dossier):
-    invoice = actions.invoice_for_pause(dossier)
+    invoice = invoices.invoice_for_pause(dossier)
     return actions.start_online_payment(invoice, provider="paygov", return_url="unused", client_ip="203.113.0.7")
 
 
@@ -66,6 +66,6 @@ def test_a_callback_with_a_wrong_checksum_is_refused_and_get_bill_settles(platfo
     assert (callback["valid_checksum"], callback["reply_code"]) == (False, "99")
     assert outcome(payment) == (Payment.State.PENDING, Invoice.State.UNPAID, Status.PAUSED_FOR_FEES, 0, 0, 1)
 
-    report = actions.reconcile(timezone.localdate(payment.created_at), provider="paygov")
+    report = reconciliation.reconcile(timezone.localdate(payment.created_at), provider="paygov")
     assert [m["kind"] for m in report.mismatches] == ["settled_missing_notification"]
     assert outcome(payment) == (Payment.State.SUCCEEDED, Invoice.State.PAID, Status.IN_OTHER_AGENCY, 1, 1, 1)

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from motcua.dossiers.models import Status
-from motcua.payments import actions
+from motcua.payments import actions, invoices
 from motcua.payments.models import Payment
 from motcua.payments.receipts import amount_in_words
 from motcua.payments.vnpay import verify_params
@@ -31,7 +31,7 @@ def test_amount_in_words(amount, words):
 
 
 def test_receipt_pdf(client, paused_dossier, clerk):
-    invoice = actions.invoice_for_pause(paused_dossier)
+    invoice = invoices.invoice_for_pause(paused_dossier)
     payment = actions.record_counter_payment(invoice, actor=clerk, method=Payment.Method.CASH, amount=25_000_000)
     url = reverse("payments:receipt", args=[paused_dossier.code, payment.receipt.number])
     assert client.get(url).status_code == 404  # no look-up code
@@ -44,7 +44,7 @@ def test_receipt_pdf(client, paused_dossier, clerk):
 
 
 def test_the_applicant_pays_online(client, paused_dossier):
-    actions.invoice_for_pause(paused_dossier)
+    invoices.invoice_for_pause(paused_dossier)
     page = reverse("payments:dossier", args=[paused_dossier.code])
     assert client.get(page).status_code == 404
     assert client.get(page, {"s": "WRONGCODE1"}).status_code == 404
@@ -87,13 +87,13 @@ def test_the_owner_needs_no_code(client, demo_catalog, demo_agencies, citizen, c
                              paper_documents=LAND_PAPERS, at=at(2026, 11, 30))
     dossier.applicant = citizen
     dossier.save()
-    actions.create_invoice(dossier)
+    invoices.create_invoice(dossier)
     client.force_login(citizen)
     assert client.get(reverse("payments:dossier", args=[dossier.code])).status_code == 200
 
 
 def test_the_clerk_records_a_counter_payment(client, paused_dossier, clerk, specialist):
-    invoice = actions.invoice_for_pause(paused_dossier)
+    invoice = invoices.invoice_for_pause(paused_dossier)
     url = reverse("payments:counter", args=[invoice.number])
     client.force_login(specialist)
     assert client.get(url).status_code == 404

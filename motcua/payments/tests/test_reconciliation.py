@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from motcua.dossiers.models import Status
-from motcua.payments import actions
+from motcua.payments import actions, callbacks, invoices, reconciliation
 from motcua.payments.models import Invoice, Payment
 from motcua.payments.providers import GatewayResult
 from motcua.payments.tests.conftest import HASH_SECRET, TMN_CODE
@@ -73,7 +73,7 @@ def querydr(settings):
 
 
 def open_payment(dossier, **kwargs):
-    invoice = actions.invoice_for_pause(dossier)
+    invoice = invoices.invoice_for_pause(dossier)
     payment, _url = actions.start_online_payment(invoice, provider="vnpay", return_url="https://dvc/r", **kwargs)
     return payment
 
@@ -81,7 +81,7 @@ def open_payment(dossier, **kwargs):
 def test_a_missed_notification_is_settled_by_querydr(client, paused_dossier, querydr):
     payment = open_payment(paused_dossier)
     querydr.transactions[payment.txn_ref] = ("00", payment.amount, "14626789")
-    report = actions.reconcile(timezone.localdate())
+    report = reconciliation.reconcile(timezone.localdate())
     assert (report.payments_checked, report.settled) == (1, 1)
     assert [m["kind"] for m in report.mismatches] == ["settled_missing_notification"]
     assert report.mismatches[0]["resolved"] is True
@@ -91,7 +91,7 @@ def test_a_missed_notification_is_settled_by_querydr(client, paused_dossier, que
     assert paused_dossier.status == Status.IN_OTHER_AGENCY
     # The late IPN then finds the order confirmed; a second run finds everything matching.
     assert client.get("/thanh-toan/vnpay/ipn/", ipn(payment)).json()["RspCode"] == "02"
-    again = actions.reconcile(timezone.localdate())
+    again = reconciliation.reconcile(timezone.localdate())
     assert (again.matched, again.settled, again.mismatches) == (1, 0, [])
     assert again.pk == report.pk
 
@@ -109,17 +109,17 @@ def test_the_payer_coming_back_triggers_a_query(client, paused_dossier, querydr)
 def test_mismatches_are_listed(paused_dossier, clerk, querydr):
     ok = open_payment(paused_dossier)
     querydr.transactions[ok.txn_ref] = ("00", ok.amount, "111")
-    actions.process_callback("vnpay", ipn(ok, transaction_no="111"))
+    callbacks.process_callback("vnpay", ipn(ok, transaction_no="111"))
     # Paid here (IPN) although the gateway has no such transaction: forged IPNs would look like this.
-    fees = actions.create_invoice(paused_dossier)
+    fees = invoices.create_invoice(paused_dossier)
     ghost, _ = actions.start_online_payment(fees, provider="vnpay", return_url="https://dvc/r")
-    actions.process_callback("vnpay", ipn(ghost, transaction_no="222"))
+    callbacks.process_callback("vnpay", ipn(ghost, transaction_no="222"))
     # A second attempt on the already-paid obligation, also taken by the gateway: paid twice.
     obligation = Invoice.objects.get(pk=ok.invoice_id)
     twice = Payment.objects.create(invoice=obligation, provider="vnpay", method="online", amount=ok.amount,
                                    txn_ref="261202TWICE", create_date="20261202090000", created_at=timezone.now())
     querydr.transactions["261202TWICE"] = ("00", ok.amount, "333")
-    report = actions.reconcile(timezone.localdate())
+    report = reconciliation.reconcile(timezone.localdate())
     kinds = sorted(m["kind"] for m in report.mismatches)
     assert kinds == ["overpaid", "paid_here_not_at_gateway", "settled_missing_notification"]
     overpaid = next(m for m in report.mismatches if m["kind"] == "overpaid")
@@ -132,14 +132,14 @@ def test_mismatches_are_listed(paused_dossier, clerk, querydr):
 def test_amount_differences_and_unsigned_answers(paused_dossier, querydr):
     payment = open_payment(paused_dossier)
     querydr.transactions[payment.txn_ref] = ("00", 1_000, "444")
-    report = actions.reconcile(timezone.localdate())
+    report = reconciliation.reconcile(timezone.localdate())
     assert [m["kind"] for m in report.mismatches] == ["amount_differs"]
     payment.refresh_from_db()
     assert payment.state == Payment.State.PENDING  # never settled on a different amount
 
     querydr.unsigned = True
     querydr.transactions[payment.txn_ref] = ("00", payment.amount, "444")
-    report = actions.reconcile(timezone.localdate())
+    report = reconciliation.reconcile(timezone.localdate())
     assert [m["kind"] for m in report.mismatches] == ["query_failed"]
     payment.refresh_from_db()
     assert payment.state == Payment.State.PENDING  # an unsigned answer is not believed
@@ -147,7 +147,7 @@ def test_amount_differences_and_unsigned_answers(paused_dossier, querydr):
 
 def test_unpaid_expired_attempts_expire(paused_dossier, querydr):
     payment = open_payment(paused_dossier, at=timezone.now() - dt.timedelta(hours=2))
-    report = actions.reconcile(timezone.localdate())
+    report = reconciliation.reconcile(timezone.localdate())
     assert report.mismatches == [] and report.matched == 1
     payment.refresh_from_db()
     assert payment.state == Payment.State.EXPIRED
@@ -158,7 +158,7 @@ def test_statement_mode_for_gateways_without_a_query(paused_dossier):
     statement = [GatewayResult(txn_ref=payment.txn_ref, amount_minor=payment.amount * 100, success=True,
                                provider_txn_no="555"),
                  GatewayResult(txn_ref="NOT-OURS", amount_minor=100_000, success=True)]
-    report = actions.reconcile(timezone.localdate(), statement=statement)
+    report = reconciliation.reconcile(timezone.localdate(), statement=statement)
     assert sorted(m["kind"] for m in report.mismatches) == ["settled_missing_notification", "unknown_at_gateway"]
 
 

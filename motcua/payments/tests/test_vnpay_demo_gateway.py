@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from motcua.dossiers.tests.helpers import at, land_dossier
-from motcua.payments.actions import create_invoice
+from motcua.payments.invoices import create_invoice
 from motcua.payments.models import GatewayCallback, Invoice, Payment, Receipt
 from motcua.payments.tests.conftest import TMN_CODE
 from motcua.payments.tests.helpers import gateway_sign

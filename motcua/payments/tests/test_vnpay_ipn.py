@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from motcua.dossiers.models import Status
-from motcua.payments import actions
+from motcua.payments import actions, invoices
 from motcua.payments.models import GatewayCallback, Invoice, Payment
 from motcua.payments.tests.helpers import gateway_sign, ipn
 
@@ -17,7 +17,7 @@ URL = reverse("payments:vnpay_ipn")
 
 @pytest.fixture
 def open_payment(paused_dossier):
-    invoice = actions.invoice_for_pause(paused_dossier)
+    invoice = invoices.invoice_for_pause(paused_dossier)
     payment, _url = actions.start_online_payment(invoice, provider="vnpay", return_url="https://dvc/r",
                                                  client_ip="203.113.0.7")
     return payment
@@ -115,7 +115,7 @@ def test_out_of_order_outcomes_never_regress(client, open_payment, paused_dossie
 
 
 def test_failure_then_late_success_is_left_for_reconciliation(client, paused_dossier):
-    invoice = actions.invoice_for_pause(paused_dossier)
+    invoice = invoices.invoice_for_pause(paused_dossier)
     payment, _ = actions.start_online_payment(invoice, provider="vnpay", return_url="https://dvc/r")
     assert call(client, ipn(payment, success=False))["RspCode"] == "00"
     assert state(payment) == (Payment.State.FAILED, Invoice.State.UNPAID, Status.PAUSED_FOR_FEES, 0)

@@ -8,7 +8,7 @@ import pytest
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.tests.test_deadlines import BIRTH_FORM
 from motcua.identity.tokens import issue_token
-from motcua.payments.actions import invoice_obligation
+from motcua.payments.invoices import invoice_obligation
 from motcua.payments.models import Payment
 from motcua.payments.tests.conftest import HASH_SECRET, TMN_CODE
 from motcua.payments.tests.helpers import gateway_sign, ipn

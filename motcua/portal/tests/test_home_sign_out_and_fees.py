@@ -9,7 +9,7 @@ from motcua.dossiers.actions import Applicant, Upload, submit_dossier
 from motcua.dossiers.models import Channel
 from motcua.dossiers.tests.helpers import at, land_dossier
 from motcua.dossiers.tests.test_deadlines import BIRTH_FORM
-from motcua.payments.actions import create_invoice
+from motcua.payments.invoices import create_invoice
 from motcua.portal.tests.test_assurance_level import signed_in_at
 
 

@@ -9,7 +9,8 @@ from motcua.dossiers import actions
 from motcua.dossiers.actions import Applicant, Upload, submit_dossier
 from motcua.dossiers.models import Channel
 from motcua.dossiers.tests.test_deadlines import BIRTH_FORM
-from motcua.payments.actions import create_invoice, record_counter_payment
+from motcua.payments.actions import record_counter_payment
+from motcua.payments.invoices import create_invoice
 
 
 def _birth(citizen, demo_catalog, demo_agencies, key):

@@ -39,7 +39,7 @@ def dossiers(demo_catalog, demo_agencies, clerk, specialist, leader, tax_special
     early = walk(made[0], people, at(2026, 11, 4))
     actions.return_result(early, actor=clerk, at=at(2026, 11, 5))
     late = walk(made[1], people, at(2026, 11, 20))
-    actions.issue_apology(late, actor=leader, reason="Chậm", new_due_at=at(2026, 11, 25), at=at(2026, 11, 20, 10))
+    actions.extend_dossier(late, actor=leader, reason="Chậm", new_due_at=at(2026, 11, 25), at=at(2026, 11, 20, 10))
     actions.return_result(late, actor=clerk, at=at(2026, 11, 23))
     actions.refuse_dossier(made[2], actor=clerk, reason="Không đủ điều kiện", at=at(2026, 11, 5, 10))
     december = land_dossier(demo_catalog, demo_agencies, clerk, at(2026, 12, 1))

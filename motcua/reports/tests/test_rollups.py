@@ -34,7 +34,7 @@ def test_figures_match_direct_counts_and_rebuild(demo_catalog, demo_agencies, cl
     early = walk(made[0], people, at(2026, 11, 4))
     actions.return_result(early, actor=clerk, at=at(2026, 11, 5))
     late = walk(made[1], people, at(2026, 11, 20))
-    actions.issue_apology(late, actor=leader, reason="Chậm", new_due_at=at(2026, 11, 25), at=at(2026, 11, 20, 10))
+    actions.extend_dossier(late, actor=leader, reason="Chậm", new_due_at=at(2026, 11, 25), at=at(2026, 11, 20, 10))
     actions.return_result(late, actor=clerk, at=at(2026, 11, 23))
     actions.refuse_dossier(made[2], actor=clerk, reason="Không đủ điều kiện", at=at(2026, 11, 5, 10))
     actions.withdraw_dossier(made[3], actor=clerk, reason="Công dân rút", at=at(2026, 11, 9))
@@ -131,8 +131,8 @@ def test_overdue_now_counts_open_running_dossiers_past_their_date(client, demo_c
     actions.request_supplement(made[0], actor=clerk, items=["Sổ đỏ bản gốc"], note="Thiếu", at=at(2026, 1, 6))
     actions.refuse_dossier(made[1], actor=clerk, reason="Không đủ điều kiện", at=at(2026, 1, 7, 10))
     moved = actions.forward_dossier(made[2], actor=clerk, at=at(2026, 1, 8))
-    actions.issue_apology(moved, actor=leader, reason="Chờ xác minh", at=at(2026, 1, 30),
-                          new_due_at=timezone.now() + dt.timedelta(days=3))
+    actions.extend_dossier(moved, actor=leader, reason="Chờ xác minh", at=at(2026, 1, 30),
+                           new_due_at=timezone.now() + dt.timedelta(days=3))
     land = demo_agencies["land_office"]
     direct = [d.code for d in Dossier.objects.all()
               if d.finished_at is None and d.paused_at is None and d.effective_due_at < timezone.now()]

@@ -8,8 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from motcua.payments.actions import reconcile
 from motcua.payments.models import Provider
+from motcua.payments.reconciliation import reconcile
 
 
 class Command(BaseCommand):
