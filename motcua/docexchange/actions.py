@@ -186,6 +186,8 @@ def send(document: OutgoingDocument, *, at: dt.datetime | None = None) -> Outgoi
                          "Content-Type": "application/xml"},
                 idempotency_key=document.document_id, parse=lambda r: edxml.parse_hub_answer(r.content),
                 dossier_id=document.dossier_id).value
+        if not answer.ok and answer.error_code == edxml.ERROR_BAD_CREDENTIALS:  # our configuration, not the document
+            raise IntegrationError(f"the hub refused our credentials: {answer.message}")
     except (IntegrationError, ImproperlyConfigured) as exc:
         OutgoingDocument.objects.filter(pk=document.pk).update(last_error=str(exc)[:2000])
         logger.warning("edXML %s not sent (attempt %s): %s", document.code, document.attempts, exc)

@@ -319,37 +319,30 @@ def store_blob(checked: CheckedFile) -> Blob:
 
 
 def store_blobs(items: list[CheckedFile]) -> list[Blob]:
-    """Keep each content once and return the blobs, in the order of ITEMS. Content already known to be infected is
-    refused at once (`UploadError`, nothing written); the new blobs are queued for scanning after commit, together
-    in one job. Statements: one SELECT for all; for new content one INSERT and one SELECT more."""
+    """Keep each content once and return the blobs, in the order of ITEMS. Content known to be infected is refused
+    (`UploadError`; the transaction's writes are undone by the caller's rollback); the blobs still waiting for
+    their scan are queued after commit, together in one job. Statements: one INSERT of every content that is not
+    there yet (a conflict leaves the row as it is), one SELECT of them all."""
     if not items:
         return []
     by_digest = {item.sha256: item for item in items}
+    state = ScanState.PENDING if scanner_configured() else ScanState.NOT_SCANNED
+    # Known content (or a concurrent upload of the same) keeps its row, read below with the new ones.
+    written = {digest: Blob(sha256=digest, size=item.size, content_type=item.file_type.content_type,
+                            scan_state=state) for digest, item in by_digest.items()}
+    Blob.objects.bulk_create(list(written.values()), ignore_conflicts=True)
     blobs = {blob.sha256: blob for blob in Blob.objects.filter(sha256__in=list(by_digest))}
+    # The rows this call wrote carry its creation time to the microsecond (a row kept from before, or a concurrent
+    # upload's, has its own): only those are queued for their scan, once.
+    new = [blob.pk for digest, blob in blobs.items() if blob.created_at == written[digest].created_at]
     for item in items:
-        found = blobs.get(item.sha256)
-        if found is not None and found.scan_state == ScanState.INFECTED:
-            raise infected_error(item.name)
-    for digest, item in by_digest.items():
+        if blobs[item.sha256].scan_state == ScanState.INFECTED:
+            raise infected_error(item.name)  # known, or stored and scanned concurrently meanwhile
+    for digest, item in by_digest.items():  # nothing of an infected upload reaches the storage
         _write_once(cas_name(digest), item.content)
-    missing = [digest for digest in by_digest if digest not in blobs]
-    if missing:
-        state = ScanState.PENDING if scanner_configured() else ScanState.NOT_SCANNED
-        # A concurrent upload of the same content may insert it first: its row is kept (and read back below).
-        Blob.objects.bulk_create([
-            Blob(sha256=digest, size=by_digest[digest].size, content_type=by_digest[digest].file_type.content_type,
-                 scan_state=state) for digest in missing
-        ], ignore_conflicts=True)
-        added = {blob.sha256: blob for blob in Blob.objects.filter(sha256__in=missing)}
-        for item in items:
-            if item.sha256 in added and added[item.sha256].scan_state == ScanState.INFECTED:
-                raise infected_error(item.name)  # stored and scanned concurrently meanwhile
-        blobs.update(added)
-        # New content waits for its scan (a blob a concurrent upload added is queued by it too; scanning is
-        # idempotent: a job finds a blob no longer pending and leaves it).
-        queued = [added[digest].pk for digest in missing if added[digest].scan_state == ScanState.PENDING]
-        if queued:
-            transaction.on_commit(lambda: schedule_scans(queued), robust=True)
+    queued = [pk for pk in new if state == ScanState.PENDING]
+    if queued:
+        transaction.on_commit(lambda: schedule_scans(queued), robust=True)
     return [blobs[item.sha256] for item in items]
 
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from ninja import Header, Router, Schema
 from ninja.responses import Status
 
-from motcua.catalog.models import Procedure
+from motcua.catalog.cached import competent_agencies, published_procedure
 from motcua.documents.models import StoredDocument
 from motcua.documents.uploads import too_large
 from motcua.dossiers.actions import (
@@ -228,9 +228,9 @@ def submit(request: HttpRequest, payload: SubmitIn,
            idempotency_key: str = Header("", alias="Idempotency-Key")  # type: ignore[type-arg]
            ) -> Status[Any]:
     user = _user(request)
-    procedure = (Procedure.objects.published().select_related("current_version")
-                 .filter(national_code=payload.procedure_code).first())
-    agency = procedure.competent_agencies.active().filter(eid_code=payload.agency_eid).first() if procedure else None
+    # Both kept per process (motcua.catalog.cached): every submission reads them, they change a few times a year.
+    procedure = published_procedure(payload.procedure_code)
+    agency = competent_agencies(procedure.pk).active_by_eid.get(payload.agency_eid) if procedure else None
     if procedure is None or agency is None:
         return Status(422, {"code": "unknown", "message_vi": "Không có thủ tục hoặc nơi giải quyết này.",
                             "message_en": "Unknown procedure or agency."})
