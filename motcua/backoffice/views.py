@@ -39,6 +39,7 @@ from motcua.backoffice.forms import (
 from motcua.backoffice.selectors import Deadlines, StaffScope
 from motcua.catalog.eforms import address_action, build_fields
 from motcua.catalog.models import Procedure
+from motcua.core.errors import show_error
 from motcua.core.i18n import in_language, localized
 from motcua.core.ordering import by_sort_key
 from motcua.directory.models import Role
@@ -492,7 +493,7 @@ def representation_decision(request: HttpRequest, scope: StaffScope, representat
         decide_representation(representation, actor=scope.user, confirm=decision == "confirm",
                               note=request.POST.get("reason", "")[:1000])
     except RepresentationError as exc:
-        messages.error(request, localized(exc))
+        show_error(request, exc)
     else:
         done = (_("Confirmed: %(user)s represents %(organisation)s.") if decision == "confirm"
                 else _("Rejected: %(user)s does not represent %(organisation)s."))
