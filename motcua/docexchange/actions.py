@@ -25,6 +25,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from motcua.core.errors import UserError
 from motcua.directory.models import Agency
 from motcua.docexchange.models import InboundMessage, OutgoingDocument, PollSchedule, State
 from motcua.documents.uploads import UploadError, check_upload, store_blob
@@ -42,12 +43,8 @@ MAX_SEND_ATTEMPTS = 5
 MAX_ATTACHMENTS = 20
 
 
-class ExchangeError(Exception):
-    def __init__(self, code: str, message_vi: str, message_en: str) -> None:
-        super().__init__(f"{message_vi} ({message_en})")
-        self.code = code
-        self.message_vi = message_vi
-        self.message_en = message_en
+class ExchangeError(UserError):
+    """A refused step of the document exchange."""
 
 
 def hub_configured() -> bool:
