@@ -137,14 +137,15 @@ def demo_catalog(demo_agencies):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counters live in the cache, working calendars in the process; every test starts with none
+    """Rate-limit counters live in the cache, working calendars, procedure versions and agencies in the process
+    (motcua.core.process_cache); every test starts with none
     (a calendar built from rows a test's rollback removed must not reach the next test)."""
     from django.core.cache import cache
 
-    from motcua.calendar.service import forget_calendars
+    from motcua.core.process_cache import forget_all
 
     cache.clear()
-    forget_calendars()
+    forget_all()
     yield
     cache.clear()
-    forget_calendars()
+    forget_all()

@@ -14,6 +14,7 @@ from motcua.catalog.actions import import_catalog
 from motcua.catalog.transfer import load_json
 from motcua.demo.directory import AGENCIES, CITIZENS, STAFF, build_demo_directory
 from motcua.demo.dossiers import build_demo_dossiers
+from motcua.demo.exchange import build_demo_exchange
 from motcua.demo.petitions import build_demo_petitions
 from motcua.demo.signing import ensure_demo_identities
 from motcua.directory.units import load_units
@@ -38,6 +39,7 @@ class Command(BaseCommand):
             build_demo_directory(password=options["password"])
             report = import_catalog(load_json(DEMO_CATALOG.read_bytes()))
             dossiers = build_demo_dossiers()
+            dossiers += build_demo_exchange()  # a step at an agency outside motcua (docs/document-exchange.md)
             petitions = build_demo_petitions()
         self.stdout.write(
             f"Đơn vị hành chính / units: +{units.units_created}; "
