@@ -457,8 +457,8 @@ def seed(clients: int) -> list[tuple[int, str]]:
     """The demo province, and one signed-in citizen per client: (user id, API token)."""
     from motcua.catalog.actions import import_catalog
     from motcua.catalog.transfer import load_json
-    from motcua.core.management.commands.setup_demo import DEMO_CATALOG
-    from motcua.directory.demo import build_demo_directory
+    from motcua.demo.directory import build_demo_directory
+    from motcua.demo.management.commands.setup_demo import DEMO_CATALOG
     from motcua.directory.units import load_units
     from motcua.identity.models import User
     from motcua.identity.tokens import issue_token

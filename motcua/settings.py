@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "corsheaders",
     "motcua.core",
     "motcua.identity",
     "motcua.directory",
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "motcua.land",
     "motcua.feedback",
     "motcua.docexchange",
+    "motcua.demo",  # last: the demo province imports every app
     "django_tasks",
     "django_tasks_db",
     "django.contrib.admin",
@@ -75,6 +77,7 @@ MIDDLEWARE = [
     "motcua.core.middleware.RejectNulMiddleware",
     "motcua.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -325,6 +328,13 @@ for _name, _override in json.loads(env_str("MOTCUA_OIDC_PROVIDERS_JSON", "{}")).
 # The `function` of the agency whose one-stop clerks confirm that a citizen is a business's legal representative
 # (until the national business register is checked). The provincial service centre hosts that counter by default.
 MOTCUA_REPRESENTATION_AGENCY_FUNCTION = env_str("MOTCUA_REPRESENTATION_AGENCY_FUNCTION", "service_center")
+# The Zalo Mini App calls the REST API from Zalo's origin: the origins allowed to (CORS, on /api/v1/ only, bearer
+# tokens, no cookies). Empty: none (docs/miniapp.md).
+CORS_ALLOWED_ORIGINS = env_list("MOTCUA_MINIAPP_ORIGINS", [])
+CORS_URLS_REGEX = r"^/api/v1/((catalog|me|dossiers|feedback|addresses)(/.*)?|auth/(zalo|app-code))$"
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_HEADERS = ("accept", "authorization", "content-type", "idempotency-key")
+CORS_PREFLIGHT_MAX_AGE = 600
 # Zalo Mini App sign-in: the phone-number token is exchanged here with the app's secret key.
 MOTCUA_ZALO_GRAPH_URL = env_str("MOTCUA_ZALO_GRAPH_URL", "https://graph.zalo.me")
 MOTCUA_ZALO_APP_SECRET = env_secret("MOTCUA_ZALO_APP_SECRET")

@@ -24,12 +24,13 @@ export MOTCUA_DEMO_SIMULATOR_PAGES_JSON="${MOTCUA_DEMO_SIMULATOR_PAGES_JSON:-$DE
 export MOTCUA_OIDC_PROVIDERS_JSON="${MOTCUA_OIDC_PROVIDERS_JSON:-{\"vneid\": {\"label\": \"VNeID (mô phỏng)\", \"server_metadata_url\": \"http://127.0.0.1:${VNEID_SIM_PORT:-8306}/.well-known/openid-configuration\", \"client_id\": \"motcua-demo\", \"client_secret\": \"motcua-demo-vneid-secret\"}}}"
 # The tax authority and the treasury (docs/land-tax-exchange.md): systems `thue` and `kho_bac` through the gateway's
 # /thue/ and /kho_bac/ routes; their simulator pushes notices and confirmations with the demo's token.
-MOTCUA_INTEGRATION_SYSTEMS_JSON="$(PETITIONS_URL="http://127.0.0.1:${PETITIONS_SIM_PORT:-8309}" "${PYTHON:-.venv/bin/python}" -c 'import json, os
+MOTCUA_INTEGRATION_SYSTEMS_JSON="$(PETITIONS_URL="http://127.0.0.1:${PETITIONS_SIM_PORT:-8309}" EDXML_URL="http://127.0.0.1:${EDXML_SIM_PORT:-8311}" "${PYTHON:-.venv/bin/python}" -c 'import json, os
 systems = json.loads(os.environ.get("MOTCUA_INTEGRATION_SYSTEMS_JSON") or "{}")
 for name, label in (("thue", "Cơ quan thuế (mô phỏng)"), ("kho_bac", "Kho bạc Nhà nước (mô phỏng)")):
     systems.setdefault(name, {"label": label, "via_lgsp": True, "lgsp_path": name})
 systems.setdefault("national_petitions", {"label": "Hệ thống phản ánh, kiến nghị quốc gia (mô phỏng)",
                                           "base_url": os.environ["PETITIONS_URL"]})
+systems.setdefault("edxml", {"label": "Trục liên thông văn bản (mô phỏng)", "base_url": os.environ["EDXML_URL"]})
 print(json.dumps(systems, ensure_ascii=False))')"
 export MOTCUA_INTEGRATION_SYSTEMS_JSON
 export MOTCUA_TAX_AUTHORITY_INBOUND_TOKEN="${MOTCUA_TAX_AUTHORITY_INBOUND_TOKEN:-motcua-demo-tax-push-token}"
@@ -39,9 +40,16 @@ export MOTCUA_TAX_POLL_SECONDS="${MOTCUA_TAX_POLL_SECONDS:-30}"
 # The national petitions system (PAKN, direct route, GUESSED shapes): its two sample petitions (one for the
 # construction department, one with an unknown agency code, held for the province admin) are pulled every 30 s.
 export MOTCUA_PETITIONS_POLL_SECONDS="${MOTCUA_PETITIONS_POLL_SECONDS:-30}"
+# The document exchange hub (edXML, docs/document-exchange.md; direct route, GUESSED interface): the simulator's demo
+# credentials; its outside agencies answer at once, and the worker fetches the answers every 15 s.
+export MOTCUA_EDXML_SYSTEM_ID="${MOTCUA_EDXML_SYSTEM_ID:-motcua-demo}"
+export MOTCUA_EDXML_SECRET="${MOTCUA_EDXML_SECRET:-motcua-demo-secret}"
+export MOTCUA_EDXML_POLL_SECONDS="${MOTCUA_EDXML_POLL_SECONDS:-15}"
 MOTCUA_DEMO_SIMULATOR_PAGES_JSON="$("${PYTHON:-.venv/bin/python}" -c 'import json, os, sys
 pages = json.loads(os.environ.get("MOTCUA_DEMO_SIMULATOR_PAGES_JSON") or "{}")
 pages.setdefault("thue", sys.argv[1])
 pages.setdefault("national_petitions", sys.argv[2])
-print(json.dumps(pages))' "http://127.0.0.1:${TAX_SIM_PORT:-8308}/" "http://127.0.0.1:${PETITIONS_SIM_PORT:-8309}/")"
+pages.setdefault("edxml", sys.argv[3])
+print(json.dumps(pages))' "http://127.0.0.1:${TAX_SIM_PORT:-8308}/" "http://127.0.0.1:${PETITIONS_SIM_PORT:-8309}/" \
+  "http://127.0.0.1:${EDXML_SIM_PORT:-8311}/")"
 export MOTCUA_DEMO_SIMULATOR_PAGES_JSON

@@ -44,6 +44,9 @@ if [ "${MOTCUA_DEMO_SIMULATORS}" = "true" ]; then
       scripts/simulators.sh start
   fi
   source scripts/_demo_simulators.sh
+  # The Zalo Mini App's sign-in goes to the Zalo Graph API simulator, with its demo secret (docs/miniapp.md).
+  export MOTCUA_ZALO_GRAPH_URL="${MOTCUA_ZALO_GRAPH_URL:-http://127.0.0.1:${ZALO_SIM_PORT:-8312}}"
+  export MOTCUA_ZALO_APP_SECRET="${MOTCUA_ZALO_APP_SECRET:-zalo-demo-secret}"
   if [ "${MOTCUA_DEMO_PAYMENTS}" = "true" ]; then
     # Beside the VNPay stand-in, the national payment platform through its simulator (docs/payments.md), with the
     # demo's partner code and key; the `paygov` system is added to MOTCUA_INTEGRATION_SYSTEMS_JSON unless there.

@@ -12,12 +12,15 @@
 #   remote signing, LGSP /kysotuxa/ http://127.0.0.1:${REMOTE_SIGNING_SIM_PORT:-8310}/ python -m simulators.remote_signing
 #   land database, via LGSP /dat_dai/ http://127.0.0.1:${LAND_SIM_PORT:-8307}/   python -m simulators.land_registry
 #   national petitions system (PAKN) http://127.0.0.1:${PETITIONS_SIM_PORT:-8309}/ python -m simulators.national_petitions
+#   document exchange hub (edXML)   http://127.0.0.1:${EDXML_SIM_PORT:-8311}/     python -m simulators.edxml_hub
+#   Zalo Graph API (Mini App sign-in) http://127.0.0.1:${ZALO_SIM_PORT:-8312}/   python -m simulators.zalo (docs/miniapp.md)
 #   scripts/simulators.sh start     start those not running yet; wait until each answers
 #   scripts/simulators.sh stop      stop what `start` started (by its recorded process ids)
 #   scripts/simulators.sh status    exit 1 unless every simulator runs
 # Extra flags per simulator: PORTAL_SIM_ARGS (e.g. "--session-seconds 60 --state var/portal.json"), LGSP_SIM_ARGS
 # (e.g. "--token-style auth_header"), PAYMENT_SIM_ARGS (e.g. "--duplicate-callbacks 1"), EMC_SIM_ARGS, BUSINESS_SIM_ARGS, POPULATION_SIM_ARGS,
-# VNEID_SIM_ARGS, REMOTE_SIGNING_SIM_ARGS, LAND_SIM_ARGS, PETITIONS_SIM_ARGS. Faults at run time: POST /_faults on each (see its --help).
+# VNEID_SIM_ARGS, REMOTE_SIGNING_SIM_ARGS, LAND_SIM_ARGS, PETITIONS_SIM_ARGS, EDXML_SIM_ARGS (e.g. "--no-auto"),
+# ZALO_SIM_ARGS (e.g. "--secret …"). Faults at run time: POST /_faults on each (see its --help).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-.venv/bin/python}"
@@ -32,12 +35,14 @@ REMOTE_SIGNING_PORT="${REMOTE_SIGNING_SIM_PORT:-8310}"
 TAX_PORT="${TAX_SIM_PORT:-8308}"  # the tax authority (/thue) and the treasury (/kho_bac): docs/land-tax-exchange.md
 LAND_PORT="${LAND_SIM_PORT:-8307}"
 PETITIONS_PORT="${PETITIONS_SIM_PORT:-8309}"
+EDXML_PORT="${EDXML_SIM_PORT:-8311}"  # the document exchange hub and its outside agencies: docs/document-exchange.md
+ZALO_PORT="${ZALO_SIM_PORT:-8312}"
 # The remote-signing simulator's credentials: the DEMO ones setup_demo writes (docs/signing.md).
 SIGNING_CREDENTIALS="${MOTCUA_DEMO_SIGNING_DIR:-${MOTCUA_VAR_DIR:-var}/demo-signing}/remote"
 # The payment platform confirms to the province and returns browsers to it (MOTCUA_PUBLIC_URL, as demo.sh sets it).
 PUBLIC_URL="${MOTCUA_PUBLIC_URL:-http://127.0.0.1:${PORT:-8000}}"
 RUN_DIR="${SIMULATORS_RUN_DIR:-${MOTCUA_VAR_DIR:-var}/simulators}"
-SIMULATORS="national_portal lgsp payment_platform emc business_register population vneid remote_signing land_registry tax_authority national_petitions"
+SIMULATORS="national_portal lgsp payment_platform emc business_register population vneid remote_signing land_registry tax_authority national_petitions edxml_hub zalo"
 mkdir -p "$RUN_DIR"
 
 running() { [ -f "$RUN_DIR/$1.pid" ] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }
@@ -104,6 +109,10 @@ case "${1:-start}" in
       --receipt-url "$PUBLIC_URL/lien-thong/thue/chung-tu/" ${TAX_SIM_ARGS:-}
     # shellcheck disable=SC2086
     start_one national_petitions "$PETITIONS_PORT" ${PETITIONS_SIM_ARGS:-}
+    # shellcheck disable=SC2086
+    start_one edxml_hub "$EDXML_PORT" ${EDXML_SIM_ARGS:-}
+    # shellcheck disable=SC2086
+    start_one zalo "$ZALO_PORT" ${ZALO_SIM_ARGS:-}
     ;;
   stop)
     for name in $SIMULATORS; do stop_one "$name"; done

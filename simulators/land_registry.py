@@ -14,8 +14,8 @@ no Django:
 
 Demo parcels (Phường Trấn Biên, commune code 26041, map sheet 12): 345 held by Trần Thị Bình (the demo citizen
 tranthibinh), 346 held by Nguyễn Văn An and mortgaged, 347 disputed, 348 seized. The holders' personal IDs are the
-demo citizens' (motcua/directory/demo.py). Parcel 125 of sheet 18 (GCN DA 123456), held by Phạm Văn Hùng, is the one
-the demo's sample land dossiers transfer (motcua/dossiers/demo.py).
+demo citizens' (motcua/demo/directory.py). Parcel 125 of sheet 18 (GCN DA 123456), held by Phạm Văn Hùng, is the one
+the demo's sample land dossiers transfer (motcua/demo/dossiers.py).
 """
 
 from __future__ import annotations
@@ -39,11 +39,11 @@ from simulators.national_portal import Faults
 
 TIMEOUT_HOLD_SECONDS = 600.0
 MAX_BODY_BYTES = 256 * 1024
-DEMO_COMMUNE = "26041"  # Phường Trấn Biên (motcua/directory/demo.py TRAN_BIEN_CODE)
+DEMO_COMMUNE = "26041"  # Phường Trấn Biên (motcua/demo/directory.py TRAN_BIEN_CODE)
 BINH = land.Holder("Trần Thị Bình", "075195004321", "", "Phường Trấn Biên, tỉnh Đồng Nai")
 AN = land.Holder("Nguyễn Văn An", "075090001234", "", "Xã Long Thành, tỉnh Đồng Nai")
 CUONG = land.Holder("Lê Văn Cường", "075088007777", "", "Phường Trấn Biên, tỉnh Đồng Nai")
-HUNG = land.Holder("Phạm Văn Hùng", "075085003456", "", "Phường Trấn Biên, tỉnh Đồng Nai")  # motcua/dossiers/demo.py
+HUNG = land.Holder("Phạm Văn Hùng", "075085003456", "", "Phường Trấn Biên, tỉnh Đồng Nai")  # motcua/demo/dossiers.py
 
 
 def demo_parcels() -> list[land.Parcel]:
@@ -66,7 +66,7 @@ def demo_parcels() -> list[land.Parcel]:
         parcel("348", "DN 012348", "80", (AN,), (land.Restriction(
             land.SEIZURE, "Kê biên quyền sử dụng đất để thi hành án", "20260402100000",
             "Thi hành án dân sự tỉnh Đồng Nai"),)),
-        # The parcel of the demo's sample land dossiers (motcua/dossiers/demo.py LAND_FORM: sold to Trần Thị Bình).
+        # The parcel of the demo's sample land dossiers (motcua/demo/dossiers.py LAND_FORM: sold to Trần Thị Bình).
         parcel("125", "DA 123456", "100", (HUNG,), sheet="18"),
     ]
 

@@ -17,7 +17,7 @@ provider exists) and needs no Django:
 - ``GET  /``  the accounts, recent sign-ins and faults (Vietnamese); ``GET /_state`` the same as JSON;
 - ``GET|POST /_faults`` read or change the injected faults (JSON, see ``VneidFaults``); ``POST /_reset``.
 
-The people are fake and consistent with the demo's citizens (``motcua.directory.demo.CITIZENS``) and the population
+The people are fake and consistent with the demo's citizens (``motcua.demo.directory.CITIZENS``) and the population
 database simulator: same personal ID numbers, names and dates of birth.
 """
 
@@ -85,7 +85,7 @@ class Person:
                 c["email"]: self.email, shapes.ADDRESS_CLAIM: self.address}
 
 
-# Fake people. The first two are the demo's citizens (directory/demo.py): nguyenvana has a level 1 account (signed up
+# Fake people. The first two are the demo's citizens (demo/directory.py): nguyenvana has a level 1 account (signed up
 # in the app only), tranthibinh a level 2 one (activated with her chip-based ID card).
 PEOPLE: tuple[Person, ...] = (
     Person("075090001234", "Nguyễn Văn An", "1990-03-15", "1", "0912345678", "an@example.vn",

@@ -6,10 +6,12 @@ import datetime as dt
 import json
 from typing import Any
 
-from django.db import transaction
+from django.db import connections, transaction
+from django.utils import timezone
 
 from motcua.audit.chain import EVENT_FIELDS, link_hash
 from motcua.audit.models import ChainHead, EventSeal
+from motcua.core import fastsql
 from motcua.dossiers.models import DossierEvent
 
 _BATCH = 1000
@@ -34,14 +36,50 @@ def seal_event(event: DossierEvent) -> EventSeal:
     """Append EVENT to the chain. Call it right after the event is written, in the same transaction: the head
     stays locked until that transaction commits, so chain order is commit order and nothing can fork it."""
     with transaction.atomic(savepoint=False):  # part of the event's own transaction: no savepoint needed
-        head = _locked_head()
+        position, previous = _lock_head()
         values = _as_stored(event)
-        position = head.position + 1
-        digest = link_hash(values, position, head.hash)
-        seal = EventSeal.objects.create(position=position, event_id=event.pk, prev_hash=head.hash, hash=digest)
-        head.position, head.hash = position, digest
-        head.save(update_fields=["position", "hash", "updated_at"])
+        position += 1
+        digest = link_hash(values, position, previous)
+        seal = EventSeal(position=position, event_id=event.pk, prev_hash=previous, hash=digest)
+        _append(seal)
     return seal
+
+
+def _lock_head() -> tuple[int, str]:
+    """The head's position and hash, its row locked until the surrounding transaction ends: one fixed statement
+    (the row made on first use)."""
+    connection = connections["default"]
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT position, hash FROM audit_chainhead WHERE id = %s{lock}",  # noqa: S608
+                       [ChainHead.SINGLETON])
+        row = cursor.fetchone()
+    if row is None:
+        head = _locked_head()
+        return head.position, head.hash
+    return int(row[0]), str(row[1])
+
+
+def _append(seal: EventSeal) -> None:
+    """Insert SEAL and move the head to it. On PostgreSQL one round trip (a data-modifying WITH); elsewhere two
+    statements (SQLite runs in the process: a statement costs no round trip)."""
+    connection = connections["default"]
+    now = timezone.now()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "WITH seal AS (INSERT INTO audit_eventseal (position, event_id, prev_hash, hash) "
+                "VALUES (%s, %s, %s, %s) RETURNING id) "
+                "UPDATE audit_chainhead SET position = %s, hash = %s, updated_at = %s WHERE id = %s "
+                "RETURNING (SELECT id FROM seal)",
+                [seal.position, seal.event_id, seal.prev_hash, seal.hash, seal.position, seal.hash, now,
+                 ChainHead.SINGLETON])
+            seal.pk = cursor.fetchone()[0]
+        seal._state.adding, seal._state.db = False, "default"
+        return
+    fastsql.insert(seal)
+    head = ChainHead(pk=ChainHead.SINGLETON, position=seal.position, hash=seal.hash)
+    fastsql.update(head, ["position", "hash", "updated_at"])
 
 
 def _has_float(value: Any) -> bool:

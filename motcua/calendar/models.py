@@ -9,14 +9,18 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.process_cache import CALENDAR, EditedArea
 
-class CalendarException(models.Model):
+
+class CalendarException(EditedArea):
     """A day that differs from the national calendar: an extra day off, or a make-up working day.
 
     Examples: a province's own day off, a day off announced by the Government after the `holidays` package
     was released, or the Saturday worked in exchange for a bridge holiday. An empty province code means the
     exception applies to every province.
     """
+
+    CACHE_AREAS = (CALENDAR,)
 
     class Kind(models.TextChoices):
         DAY_OFF = "day_off", _("Extra day off")
@@ -72,8 +76,10 @@ def validate_sessions(text: str) -> None:
     parse_sessions(text)
 
 
-class WorkSchedule(models.Model):
+class WorkSchedule(EditedArea):
     """Working hours and the receipt cut-off of one province (defaults come from settings)."""
+
+    CACHE_AREAS = (CALENDAR,)
 
     province_code = models.CharField(_("province code"), max_length=10, unique=True)
     sessions = models.CharField(

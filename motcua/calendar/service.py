@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from motcua.calendar.models import CalendarException, WorkSchedule, default_schedule, parse_sessions
+from motcua.core import process_cache
 
 Session = tuple[dt.time, dt.time]
 
@@ -68,10 +69,13 @@ _clock = time.monotonic
 
 
 def forget_calendars(**_: Any) -> None:
-    """Drop the calendars this process keeps (on an edit of the calendar tables or of the settings they
-    default to)."""
+    """Drop the calendars this process keeps (on an edit of the calendar tables — `process_cache.edited(CALENDAR)`,
+    here or, through the counter, in another process — or of the settings they default to)."""
     with _calendars_lock:
         _calendars.clear()
+
+
+process_cache.on_forget(process_cache.CALENDAR, forget_calendars)
 
 
 @dataclass
@@ -87,9 +91,11 @@ class WorkingCalendar:
     @classmethod
     def for_province(cls, province_code: str | None = None) -> WorkingCalendar:
         """The province's calendar, kept in this process for CALENDAR_CACHE_SECONDS (every deadline of every
-        transition needs it; its tables change a few times a year). An edit in this process is seen at once
-        (see `forget_calendars`); other processes see it within the cache time."""
+        transition needs it; its tables change a few times a year). An edit in this process is seen at once, one
+        in another process within `process_cache.FRESHNESS_SECONDS` (see `forget_calendars`), an edit that
+        bypasses both (bulk SQL) within the cache time."""
         code = province_code or settings.MOTCUA_PROVINCE_CODE
+        process_cache.check_freshness()
         now = _clock()
         cached = _calendars.get(code)
         if cached is not None and now - cached[0] < CALENDAR_CACHE_SECONDS:

@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from motcua.catalog.eforms import with_property_order
 from motcua.catalog.models import Field, Procedure, ProcedureVersion, split_keywords
 from motcua.catalog.schemas import Problem, validate_record
+from motcua.core.process_cache import CATALOG, edited
 from motcua.directory.models import Agency
 
 # Keys of a record that describe this province's set-up rather than the procedure's content.
@@ -147,6 +148,7 @@ def import_catalog(
     with transaction.atomic():
         for record in records:
             _upsert(normalize_record(record), agencies, report)
+        edited(CATALOG)  # competent agencies set without a save of the procedure, too
     return report
 
 

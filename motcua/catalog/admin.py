@@ -12,6 +12,7 @@ from motcua.catalog.actions import CatalogImportError, export_catalog, import_ca
 from motcua.catalog.models import CatalogSyncAct, Field, NationalProcedure, Procedure, ProcedureVersion
 from motcua.catalog.transfer import CatalogFileError, dump_json, import_workbook, load_json, write_workbook
 from motcua.core.admin import ProvinceAdminEditable
+from motcua.core.process_cache import CATALOG, edited
 from motcua.directory.selectors import is_province_admin
 
 
@@ -44,6 +45,14 @@ class ProcedureAdmin(ProvinceAdminEditable):
               "is_active", "current_version")
     inlines = [ProcedureVersionInline]
     change_list_template = "admin/catalog/procedure/change_list.html"
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        edited(CATALOG)  # the competent agencies are set after the procedure's save
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        super().delete_queryset(request, queryset)
+        edited(CATALOG)  # a bulk delete calls no model's delete()
 
     def get_urls(self) -> list[URLPattern]:
         return [

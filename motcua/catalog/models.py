@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.process_cache import CATALOG, EditedArea
 from motcua.core.text import fold, sort_key
 from motcua.directory.models import Agency
 from motcua.identity.models import AssuranceLevel
@@ -74,7 +75,9 @@ class ProcedureQuerySet(models.QuerySet["Procedure"]):
         return search_procedures(self, query)  # type: ignore[return-value]
 
 
-class Procedure(models.Model):
+class Procedure(EditedArea):
+    CACHE_AREAS = (CATALOG,)
+
     national_code = models.CharField(
         _("national code"), max_length=40, unique=True,
         help_text=_("Code in the national TTHC database, e.g. 1.001193."),
@@ -138,8 +141,10 @@ def split_keywords(text: str) -> list[str]:
     return list(seen)
 
 
-class ProcedureVersion(models.Model):
+class ProcedureVersion(EditedArea):
     """The content of a procedure from a given day. Never edited after creation: import a new version."""
+
+    CACHE_AREAS = (CATALOG,)
 
     procedure = models.ForeignKey(
         Procedure, verbose_name=_("procedure"), on_delete=models.CASCADE, related_name="versions"

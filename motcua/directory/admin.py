@@ -9,6 +9,7 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 
 from motcua.core.admin import ProvinceAdminEditable, is_any_admin
+from motcua.core.process_cache import CATALOG, DIRECTORY, edited
 from motcua.directory.actions import assign_role
 from motcua.directory.models import AdministrativeUnit, Agency, Role, StaffAssignment, UnitSuccession
 from motcua.directory.selectors import ADMIN_ROLES, agencies_in_scope, can_manage_staff, is_province_admin
@@ -36,6 +37,10 @@ class AgencyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_filter = ("level", "function", "is_active")
     search_fields = ("name", "eid_code", "short_name")
     raw_id_fields = ("admin_unit",)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Agency]) -> None:
+        super().delete_queryset(request, queryset)
+        edited(DIRECTORY, CATALOG)  # a bulk delete calls no model's delete()
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Agency]:
         return agencies_in_scope(request.user, *ADMIN_ROLES)

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.process_cache import CATALOG, DIRECTORY, EditedArea
 from motcua.core.text import fold
 from motcua.directory.validators import validate_eid_code
 
@@ -114,7 +115,7 @@ class AgencyQuerySet(models.QuerySet["Agency"]):
         return self.filter(is_active=True)
 
 
-class Agency(models.Model):
+class Agency(EditedArea):
     """An agency that receives or handles dossiers, identified by its e-ID code (mã định danh điện tử).
 
     The e-ID code follows Decision 20/2020/QĐ-TTg as amended by Decision 09/2025/QĐ-TTg:
@@ -154,6 +155,7 @@ class Agency(models.Model):
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
 
     objects = AgencyQuerySet.as_manager()
+    CACHE_AREAS = (DIRECTORY, CATALOG)  # kept per process, also as a procedure's competent agency
 
     class Meta:
         verbose_name = _("agency")

@@ -25,6 +25,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from motcua.core.errors import UserError
 from motcua.directory.models import Agency
 from motcua.docexchange.models import InboundMessage, OutgoingDocument, PollSchedule, State
 from motcua.documents.uploads import UploadError, check_upload, store_blob
@@ -42,12 +43,8 @@ MAX_SEND_ATTEMPTS = 5
 MAX_ATTACHMENTS = 20
 
 
-class ExchangeError(Exception):
-    def __init__(self, code: str, message_vi: str, message_en: str) -> None:
-        super().__init__(f"{message_vi} ({message_en})")
-        self.code = code
-        self.message_vi = message_vi
-        self.message_en = message_en
+class ExchangeError(UserError):
+    """A refused step of the document exchange."""
 
 
 def hub_configured() -> bool:
@@ -154,6 +151,16 @@ def start_step_exchange(dossier_id: int, seq: int, *, at: dt.datetime | None = N
     return send(document, at=now)
 
 
+def may_send_result(dossier: Dossier, user: Any) -> bool:
+    """The handling agency's specialists and leaders, once the result is ready (or returned)."""
+    from motcua.directory.models import Role
+    from motcua.directory.selectors import has_role
+    from motcua.dossiers.models import Status
+
+    return dossier.status in (Status.RESULT_READY, Status.RETURNED) and any(
+        has_role(user, dossier.competent_agency, role) for role in (Role.SPECIALIST, Role.LEADER))
+
+
 def send_result(dossier: Dossier, *, to_agency: Agency, actor: Any = None, document_ids: list[int] | None = None,
                 at: dt.datetime | None = None) -> OutgoingDocument:
     """Send the dossier's result (its PDFs, or those in DOCUMENT_IDS) to an outside agency as an edXML document."""
@@ -186,6 +193,8 @@ def send(document: OutgoingDocument, *, at: dt.datetime | None = None) -> Outgoi
                          "Content-Type": "application/xml"},
                 idempotency_key=document.document_id, parse=lambda r: edxml.parse_hub_answer(r.content),
                 dossier_id=document.dossier_id).value
+        if not answer.ok and answer.error_code == edxml.ERROR_BAD_CREDENTIALS:  # our configuration, not the document
+            raise IntegrationError(f"the hub refused our credentials: {answer.message}")
     except (IntegrationError, ImproperlyConfigured) as exc:
         OutgoingDocument.objects.filter(pk=document.pk).update(last_error=str(exc)[:2000])
         logger.warning("edXML %s not sent (attempt %s): %s", document.code, document.attempts, exc)

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
-
-from motcua.documents.models import Blob, ScanState, StoredDocument
+from motcua.documents.models import Blob, StoredDocument
 from motcua.documents.uploads import check_upload, store_blob
 from motcua.identity.models import User
-
-UNUSABLE_STATES = (ScanState.INFECTED, ScanState.FAILED)
 
 
 def store_document(*, owner: User, kind: str, name: str, source: str, content: bytes | None = None,
@@ -44,10 +40,3 @@ def store_documents(*, owner: User, entries: list[tuple[str, str, Blob]], source
         rows.setdefault((kind, blob.sha256), document)
     if rows:
         StoredDocument.objects.bulk_create(list(rows.values()), ignore_conflicts=True)
-
-
-def reusable_documents(owner: User, kinds: list[str], today: dt.date) -> QuerySet[StoredDocument]:
-    """OWNER's stored documents of these KINDS that are still valid (and not rejected by the virus scan)."""
-    return (StoredDocument.objects.filter(owner=owner, kind__in=kinds)
-            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
-            .exclude(blob__scan_state__in=UNUSABLE_STATES).select_related("blob"))

@@ -34,6 +34,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from motcua.core.errors import UserError
 from motcua.documents.models import Blob, ScanState, cas_name
 
 logger = logging.getLogger(__name__)
@@ -60,18 +61,8 @@ OOXML_MAX_ENTRIES = 5000
 OOXML_MAX_UNPACKED_BYTES = 512 * 1024 * 1024
 
 
-class UploadError(Exception):
+class UploadError(UserError):
     """A file the pipeline refuses; nothing was stored."""
-
-    def __init__(self, code: str, message_vi: str, message_en: str) -> None:
-        super().__init__(f"{message_vi} ({message_en})")
-        self.code = code
-        self.message_vi = message_vi
-        self.message_en = message_en
-
-    @property
-    def pair(self) -> tuple[str, str]:
-        return self.message_vi, self.message_en
 
 
 @dataclass(frozen=True)
@@ -319,37 +310,30 @@ def store_blob(checked: CheckedFile) -> Blob:
 
 
 def store_blobs(items: list[CheckedFile]) -> list[Blob]:
-    """Keep each content once and return the blobs, in the order of ITEMS. Content already known to be infected is
-    refused at once (`UploadError`, nothing written); the new blobs are queued for scanning after commit, together
-    in one job. Statements: one SELECT for all; for new content one INSERT and one SELECT more."""
+    """Keep each content once and return the blobs, in the order of ITEMS. Content known to be infected is refused
+    (`UploadError`; the transaction's writes are undone by the caller's rollback); the blobs still waiting for
+    their scan are queued after commit, together in one job. Statements: one INSERT of every content that is not
+    there yet (a conflict leaves the row as it is), one SELECT of them all."""
     if not items:
         return []
     by_digest = {item.sha256: item for item in items}
+    state = ScanState.PENDING if scanner_configured() else ScanState.NOT_SCANNED
+    # Known content (or a concurrent upload of the same) keeps its row, read below with the new ones.
+    written = {digest: Blob(sha256=digest, size=item.size, content_type=item.file_type.content_type,
+                            scan_state=state) for digest, item in by_digest.items()}
+    Blob.objects.bulk_create(list(written.values()), ignore_conflicts=True)
     blobs = {blob.sha256: blob for blob in Blob.objects.filter(sha256__in=list(by_digest))}
+    # The rows this call wrote carry its creation time to the microsecond (a row kept from before, or a concurrent
+    # upload's, has its own): only those are queued for their scan, once.
+    new = [blob.pk for digest, blob in blobs.items() if blob.created_at == written[digest].created_at]
     for item in items:
-        found = blobs.get(item.sha256)
-        if found is not None and found.scan_state == ScanState.INFECTED:
-            raise infected_error(item.name)
-    for digest, item in by_digest.items():
+        if blobs[item.sha256].scan_state == ScanState.INFECTED:
+            raise infected_error(item.name)  # known, or stored and scanned concurrently meanwhile
+    for digest, item in by_digest.items():  # nothing of an infected upload reaches the storage
         _write_once(cas_name(digest), item.content)
-    missing = [digest for digest in by_digest if digest not in blobs]
-    if missing:
-        state = ScanState.PENDING if scanner_configured() else ScanState.NOT_SCANNED
-        # A concurrent upload of the same content may insert it first: its row is kept (and read back below).
-        Blob.objects.bulk_create([
-            Blob(sha256=digest, size=by_digest[digest].size, content_type=by_digest[digest].file_type.content_type,
-                 scan_state=state) for digest in missing
-        ], ignore_conflicts=True)
-        added = {blob.sha256: blob for blob in Blob.objects.filter(sha256__in=missing)}
-        for item in items:
-            if item.sha256 in added and added[item.sha256].scan_state == ScanState.INFECTED:
-                raise infected_error(item.name)  # stored and scanned concurrently meanwhile
-        blobs.update(added)
-        # New content waits for its scan (a blob a concurrent upload added is queued by it too; scanning is
-        # idempotent: a job finds a blob no longer pending and leaves it).
-        queued = [added[digest].pk for digest in missing if added[digest].scan_state == ScanState.PENDING]
-        if queued:
-            transaction.on_commit(lambda: schedule_scans(queued), robust=True)
+    queued = [pk for pk in new if state == ScanState.PENDING]
+    if queued:
+        transaction.on_commit(lambda: schedule_scans(queued), robust=True)
     return [blobs[item.sha256] for item in items]
 
 

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from motcua.dossiers.models import Dossier
+
+if TYPE_CHECKING:
+    from motcua.catalog.models import Procedure
+    from motcua.identity.models import User
 
 
 def lookup_path(dossier: Dossier) -> str:
@@ -17,3 +25,32 @@ def lookup_path(dossier: Dossier) -> str:
 
 def lookup_url(dossier: Dossier) -> str:
     return settings.MOTCUA_PUBLIC_URL.rstrip("/") + lookup_path(dossier)
+
+
+# --- a citizen's own dossiers ---------------------------------------------------------------------------------------
+# The one definition of "my dossiers": those the signed-in citizen submitted online (`Dossier.applicant`). Every page,
+# endpoint and check that lets a citizen see or act on their own dossier reads it here; anyone else's dossier does not
+# exist for them (a 404, the same answer as an unknown code).
+
+def citizen_dossiers(user: User | None) -> QuerySet[Dossier]:
+    """The dossiers USER submitted (none for no user or an anonymous one)."""
+    if user is None or user.pk is None:
+        return Dossier.objects.none()
+    return Dossier.objects.filter(applicant_id=user.pk)
+
+
+def citizen_dossier(user: User | None, code: str, *, related: tuple[str, ...] = ()) -> Dossier | None:
+    """USER's dossier CODE, with the RELATED rows joined; None when it is not theirs (or does not exist)."""
+    return citizen_dossiers(user).select_related(*related).filter(code=code).first()
+
+
+def is_citizens_dossier(user: AbstractBaseUser | AnonymousUser | None, dossier: Dossier) -> bool:
+    """Whether DOSSIER is one USER submitted (the same rule as `citizen_dossiers`, on a dossier already read)."""
+    return user is not None and user.pk is not None and dossier.applicant_id == user.pk
+
+
+def last_form_data(user: User, procedure: Procedure) -> dict[str, Any]:
+    """The e-form answers of USER's latest dossier of PROCEDURE (names and numbers they typed before), or {}."""
+    earlier = (citizen_dossiers(user).filter(procedure=procedure).order_by("-submitted_at")
+               .values_list("form_data", flat=True).first())
+    return dict(earlier or {})

@@ -25,13 +25,17 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
-from motcua.catalog.models import ProcedureVersion
+from motcua.catalog.cached import version_for_transition
+from motcua.core import fastsql
+from motcua.core.errors import UserError
+from motcua.directory.cached import agencies, agency_with_function
 from motcua.directory.models import Agency, Role
 from motcua.directory.selectors import has_role
 from motcua.dossiers import effects
 from motcua.dossiers.external import SYSTEM_ACTIONS, is_external
 from motcua.dossiers.models import (
     TERMINAL_STATUSES,
+    Channel,
     Dossier,
     DossierEvent,
     PauseInterval,
@@ -46,14 +50,8 @@ S = Status
 ACTIVE = frozenset(set(Status) - TERMINAL_STATUSES)
 
 
-class WorkflowError(Exception):
-    """An action that is not allowed now; the message is shown to the user (Vietnamese, then English)."""
-
-    def __init__(self, code: str, message_vi: str, message_en: str) -> None:
-        super().__init__(f"{message_vi} ({message_en})")
-        self.code = code
-        self.message_vi = message_vi
-        self.message_en = message_en
+class WorkflowError(UserError):
+    """An action that is not allowed now (the workflow's refusals)."""
 
 
 ACTION_LABELS = {
@@ -250,7 +248,7 @@ def resolve_step_agency(dossier: Dossier, index: int) -> Agency:
         return dossier.receiving_agency
     if target == "competent":
         return dossier.competent_agency
-    agency = Agency.objects.active().filter(function=target).order_by("path").first()
+    agency = agency_with_function(target)
     if agency is None:
         raise WorkflowError(
             "no_agency", f"Không có cơ quan nào thực hiện chức năng «{target}».",
@@ -323,11 +321,10 @@ def transition(
         raise WorkflowError("unknown_action", f"Thao tác không hợp lệ: {action}.", f"Unknown action: {action}.")
     now = at or timezone.now()
     with transaction.atomic():
-        dossier = (
-            # The row alone, locked: a join of the six tables here cost 2.3 ms of PostgreSQL planning per
-            # step. What the transition reads of the procedure and the agencies comes after, by key.
-            Dossier.objects.select_for_update().get(pk=dossier_id)
-        )
+        # The row alone, locked: a join of the six tables here cost 2.3 ms of PostgreSQL planning per step.
+        # What the transition reads of the procedure and the agencies comes after, by key (kept per process).
+        # A fixed statement: `select_for_update().get()` spent more in building the query than in running it.
+        dossier = fastsql.get(Dossier, dossier_id, lock=True)
         _load_related(dossier)
         before = _columns(dossier)
         if expected_version is not None and dossier.version != expected_version:
@@ -372,14 +369,16 @@ def transition(
         dossier.version += 1
         # Only the columns this action changed: the statement is shorter and cannot overwrite a column that
         # another writer (not holding this row's lock, e.g. a scan result) changed meanwhile.
-        dossier.save(update_fields=_changed(dossier, before))
+        # Fixed-shape statements (motcua.core.fastsql): building them through the ORM cost more than running them.
+        fastsql.update(dossier, _changed(dossier, before))
         _note_deadlines(dossier, before, change.data)
-        event = DossierEvent.objects.create(
+        event = DossierEvent(
             dossier=dossier, seq=dossier.version, action=action, from_status=from_status, to_status=dossier.status,
             from_step=from_step, to_step=dossier.step_index, actor=actor,
             actor_agency=actor_agency, to_agency=dossier.current_agency, note=note,
             is_public=rule.public, data=change.data, created_at=now,
         )
+        fastsql.insert(event)
         effects.after_event(dossier, event)  # audit, messages, national portal, figures, hooks (dossiers/effects.py)
         if (action in ("receive", "forward") and dossier.step_index != from_step) or action == "auto_complete":
             dossier = complete_automatic_step(dossier, at=now) or dossier
@@ -416,21 +415,17 @@ def _status_vi(dossier: Dossier) -> str:
         return str(dossier.get_status_display())
 
 
-_VERSION_FIELDS_NOT_NEEDED = ("eform_schema", "required_documents", "fees", "legal_basis", "time_rule")
-
-
 def _load_related(dossier: Dossier) -> None:
     """The procedure version (without its e-form, documents, fees and legal basis: large JSON a transition
-    does not need; an action that does reads it when it asks), the procedure and the dossier's agencies."""
-    dossier.procedure_version = (ProcedureVersion.objects.select_related("procedure")
-                                 .defer(*_VERSION_FIELDS_NOT_NEEDED).get(pk=dossier.procedure_version_id))
+    does not need; an action that does reads it when it asks), the procedure and the dossier's agencies — kept
+    per process and forgotten on an edit (motcua.core.process_cache): they change a few times a year."""
+    dossier.procedure_version = version_for_transition(dossier.procedure_version_id)
     if dossier.procedure_version.procedure_id == dossier.procedure_id:
         dossier.procedure = dossier.procedure_version.procedure
-    agencies = Agency.objects.in_bulk(
-        {dossier.receiving_agency_id, dossier.competent_agency_id, dossier.current_agency_id} - {None})
+    found = agencies({dossier.receiving_agency_id, dossier.competent_agency_id, dossier.current_agency_id} - {None})
     for name in ("receiving_agency", "competent_agency", "current_agency"):
         if (pk := getattr(dossier, f"{name}_id")) is not None:
-            setattr(dossier, name, agencies[pk])
+            setattr(dossier, name, found[pk])
 
 
 def _columns(dossier: Dossier) -> dict[str, Any]:
@@ -479,12 +474,17 @@ def record_creation(
     dossier: Dossier, *, action: str, actor: User | None, at: dt.datetime, note: str = ""
 ) -> DossierEvent:
     """The first event of a new dossier (inside the creating transaction)."""
-    dossier.version = 1
-    dossier.save(update_fields=["version"])
-    event = DossierEvent.objects.create(
+    if dossier.version != 1:  # submit_dossier writes the row with it
+        dossier.version = 1
+        dossier.save(update_fields=["version"])
+    # A citizen submitting online acts for no agency: no query of staff assignments (roles are granted by
+    # directory.actions.assign_role, which makes the user staff).
+    citizen = dossier.channel == Channel.ONLINE and actor is not None and not (actor.is_staff or actor.is_superuser)
+    event = DossierEvent(
         dossier=dossier, seq=1, action=action, from_status="", to_status=dossier.status, from_step=None,
-        to_step=dossier.step_index, actor=actor, actor_agency=_agency_of(actor, dossier),
+        to_step=dossier.step_index, actor=actor, actor_agency=None if citizen else _agency_of(actor, dossier),
         to_agency=dossier.current_agency, note=note, is_public=True, created_at=at,
     )
+    fastsql.insert(event)
     effects.after_event(dossier, event, creation=True)
     return event

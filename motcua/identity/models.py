@@ -111,7 +111,7 @@ class Organisation(models.Model):
 class Representation(models.Model):
     """USER claims to represent ORGANISATION. Typing a valid tax code proves nothing, so a claim is pending until
     a clerk of its reviewing agency (the agency competent for business registration) confirms it; only a
-    confirmed representation may act for the organisation (`identity.actions.organisations_of`)."""
+    confirmed representation may act for the organisation (`identity.selectors.organisations_of`)."""
 
     class Kind(models.TextChoices):
         LEGAL = "legal", _("Legal representative")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
-from motcua.identity.models import User
+from motcua.identity.models import Organisation, Representation, User
 
 
 def accounts_managed_by(actor: User) -> QuerySet[User]:
@@ -25,3 +26,16 @@ def staff_accounts_page(actor: User) -> QuerySet[User]:
     enrolled = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
     return (accounts_managed_by(actor).exclude(pk=actor.pk).annotate(has_two_factor=Exists(enrolled))
             .order_by("username"))
+
+
+def organisations_of(user: User) -> list[Organisation]:
+    """The organisations USER may act for: their representations a clerk confirmed, and still valid."""
+    today = timezone.localdate()
+    acting = Representation.objects.filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=today), user=user, status=Representation.Status.CONFIRMED)
+    return list(Organisation.objects.filter(pk__in=acting.values("organisation_id")).order_by("name"))
+
+
+def representations_of(user: User) -> list[Representation]:
+    """All of USER's representation claims, whatever their state (for their own page)."""
+    return list(user.representations.select_related("organisation").order_by("organisation__name"))

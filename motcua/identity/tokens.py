@@ -17,6 +17,7 @@ from ninja.security import HttpBearer
 
 from motcua.identity.actions import SignInError
 from motcua.identity.models import ApiToken, AppSignInCode, AssuranceLevel, User, ZaloLink
+from motcua.integrations.adapters import zalo
 
 TOKEN_LIFETIME = dt.timedelta(days=30)
 # `ApiToken.last_used_at` is kept to this precision: a token used again within it is not written again (one UPDATE
@@ -64,7 +65,7 @@ def redeem_app_code(code: str) -> tuple[str, User, int]:
                .filter(code_hash=_digest(_normalise_code(code)), used_at__isnull=True, expires_at__gt=now,
                        user__is_active=True).first())
         if row is None:
-            raise SignInError("Mã không đúng hoặc đã hết hạn. Vui lòng lấy mã mới trên Cổng Dịch vụ công.",
+            raise SignInError("bad_code", "Mã không đúng hoặc đã hết hạn. Vui lòng lấy mã mới trên Cổng Dịch vụ công.",
                               "The code is wrong or has expired. Get a new one on the portal.")
         row.used_at = now
         row.save(update_fields=["used_at"])
@@ -98,31 +99,32 @@ def normalise_phone(raw: str) -> str:
     return "0" + str(number.national_number)
 
 
-def _graph(path: str, headers: dict[str, str]) -> dict[str, Any]:
+def _graph(request: tuple[str, dict[str, str]]) -> dict[str, Any]:
+    path, headers = request
     try:
         response = requests.get(f"{settings.MOTCUA_ZALO_GRAPH_URL.rstrip('/')}{path}", headers=headers,
                                 timeout=settings.MOTCUA_ZALO_TIMEOUT)
-        body: dict[str, Any] = response.json()
+        body: Any = response.json()
     except (requests.RequestException, ValueError) as exc:
-        raise SignInError("Không kết nối được Zalo.", "Zalo could not be reached.") from exc
-    if response.status_code != 200 or body.get("error"):
-        raise SignInError("Zalo không xác nhận được tài khoản.", "Zalo did not confirm the account.")
-    return body
+        raise SignInError("zalo_unreachable", "Không kết nối được Zalo.", "Zalo could not be reached.") from exc
+    if zalo.is_error(response.status_code, body):
+        raise SignInError("zalo_refused", "Zalo không xác nhận được tài khoản.", "Zalo did not confirm the account.")
+    return dict(body)
 
 
 def _zalo_identity(access_token: str, phone_code: str) -> tuple[str, str, str]:
     """(Zalo user id, display name, Zalo-verified phone) of the Mini App's tokens, checked with Zalo (the phone
-    token is exchanged with the app's secret key, kept on the server)."""
+    token is exchanged with the app's secret key, kept on the server). The wire shapes: adapters.zalo."""
     if not settings.MOTCUA_ZALO_APP_SECRET:
-        raise SignInError("Đăng nhập bằng Zalo chưa được cấu hình.", "Zalo sign-in is not configured.")
-    me = _graph("/v2.0/me?fields=id,name", {"access_token": access_token})
-    info = _graph("/v2.0/me/info", {"access_token": access_token, "code": phone_code,
-                                    "secret_key": settings.MOTCUA_ZALO_APP_SECRET})
-    zalo_id = str(me.get("id") or "")
-    phone = normalise_phone(str((info.get("data") or {}).get("number") or ""))
+        raise SignInError("zalo_not_configured", "Đăng nhập bằng Zalo chưa được cấu hình.",
+                          "Zalo sign-in is not configured.")
+    zalo_id, name = zalo.parse_me(_graph(zalo.me_request(access_token)))
+    phone = normalise_phone(zalo.parse_phone(_graph(zalo.phone_request(
+        access_token, phone_code, settings.MOTCUA_ZALO_APP_SECRET))))
     if not zalo_id or not phone:
-        raise SignInError("Zalo không trả về số điện thoại hợp lệ.", "Zalo did not return a valid phone number.")
-    return zalo_id, str(me.get("name") or ""), phone
+        raise SignInError("zalo_no_phone", "Zalo không trả về số điện thoại hợp lệ.",
+                          "Zalo did not return a valid phone number.")
+    return zalo_id, name, phone
 
 
 def sign_in_with_zalo(access_token: str, phone_code: str) -> User:
@@ -156,7 +158,8 @@ def link_zalo(user: User, access_token: str, phone_code: str) -> ZaloLink:
         link = ZaloLink.objects.select_for_update().select_related("user").filter(zalo_id=zalo_id).first()
         if link is not None and link.user_id != user.pk:
             if not _is_empty_zalo_only(link.user):
-                raise SignInError("Tài khoản Zalo này đã được liên kết với một tài khoản khác.",
+                raise SignInError("zalo_linked_elsewhere",
+                                  "Tài khoản Zalo này đã được liên kết với một tài khoản khác.",
                                   "This Zalo account is already linked to another account.")
             link.user, link.phone = user, phone
             link.save(update_fields=["user", "phone"])
@@ -166,8 +169,8 @@ def link_zalo(user: User, access_token: str, phone_code: str) -> ZaloLink:
 
 
 def _is_empty_zalo_only(user: User) -> bool:
-    from motcua.dossiers.models import Dossier  # the dossiers app builds on identity
+    from motcua.dossiers.selectors import citizen_dossiers  # the dossiers app builds on identity
 
     return (user.national_id is None and not user.has_usable_password() and not user.is_staff
-            and user.zalo_links.count() == 1 and not Dossier.objects.filter(applicant=user).exists()
+            and user.zalo_links.count() == 1 and not citizen_dossiers(user).exists()
             and not user.representations.exists())

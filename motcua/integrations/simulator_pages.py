@@ -24,6 +24,8 @@ LABELS = {
     "remote_signing": _("Remote signing service (simulator): signature requests and confirmations"),
     "dat_dai": _("Land database (simulator): parcels and changes written back"),
     "national_petitions": _("National petitions system (simulator): petitions pulled and answers received"),
+    "edxml": _("Document exchange hub (simulator): documents the outside agencies received, their statuses and "
+               "answers"),
 }
 
 

@@ -24,6 +24,8 @@ from motcua.directory.models import Role
 from motcua.directory.selectors import has_role
 from motcua.dossiers.lookup import throttled
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.selectors import is_citizens_dossier
+from motcua.identity.http import AuthenticatedHttpRequest
 from motcua.identity.throttling import client_ip
 from motcua.payments import actions, callbacks, demo_gateway, invoices, paygov
 from motcua.payments.models import Invoice, Payment, Provider, Receipt
@@ -42,12 +44,12 @@ def _dossier_for(request: HttpRequest, code: str) -> Dossier:
         raise Http404
     # Who asks is read before the code is looked up, whatever the code: reading it (the session) only for a real
     # code put "Vary: Cookie" on that 404 alone, which told real codes from unknown ones.
-    user_id = request.user.pk if request.user.is_authenticated else None
+    user = request.user if request.user.is_authenticated else None
     dossier = Dossier.objects.select_related("procedure_version", "receiving_agency").filter(
         code__iexact=code.strip()[:60]).first()
     secret = (request.GET.get("s") or request.POST.get("s") or "").strip().upper()
     expected = dossier.lookup_secret if dossier else _DUMMY
-    owner = dossier is not None and user_id is not None and dossier.applicant_id == user_id
+    owner = dossier is not None and is_citizens_dossier(user, dossier)
     if dossier is None or not (owner or (secret and hmac.compare_digest(expected.encode(), secret.encode()))):
         raise Http404
     return dossier
@@ -195,7 +197,7 @@ class CounterPaymentForm(forms.Form):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def counter_payment(request: HttpRequest, number: str) -> HttpResponse:
+def counter_payment(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     """A clerk of the receiving agency records cash or a card payment of an invoice."""
     invoice = get_object_or_404(Invoice.objects.select_related("dossier__receiving_agency"), number=number)
     if not has_role(request.user, invoice.dossier.receiving_agency, Role.CLERK):
@@ -206,7 +208,7 @@ def counter_payment(request: HttpRequest, number: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             payment = actions.record_counter_payment(
-                invoice, actor=request.user,  # type: ignore[arg-type]
+                invoice, actor=request.user,
                 method=form.cleaned_data["method"], amount=form.cleaned_data["amount"],
                 reference=form.cleaned_data["reference"], idempotency_key=f"counter:{form.cleaned_data['key']}",
             )

@@ -16,7 +16,7 @@ from django.urls import reverse
 from ninja import Header, Router, Schema
 from ninja.responses import Status
 
-from motcua.catalog.models import Procedure
+from motcua.catalog.cached import competent_agencies, published_procedure
 from motcua.documents.models import StoredDocument
 from motcua.documents.uploads import too_large
 from motcua.dossiers.actions import (
@@ -30,6 +30,7 @@ from motcua.dossiers.actions import (
     withdraw_dossier,
 )
 from motcua.dossiers.models import Channel, Dossier
+from motcua.dossiers.selectors import citizen_dossier, citizen_dossiers
 from motcua.dossiers.workflow import WorkflowError
 from motcua.identity.assurance import level_of_request
 from motcua.identity.models import User
@@ -159,8 +160,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _own(request: HttpRequest, code: str) -> Dossier | None:
-    return (Dossier.objects.select_related("procedure", "procedure_version")
-            .filter(code=code, applicant_id=_user(request).pk).first())
+    return citizen_dossier(_user(request), code, related=("procedure", "procedure_version"))
 
 
 def _summary(d: Dossier) -> dict[str, Any]:
@@ -206,13 +206,13 @@ def _decode(files: list[FileIn]) -> list[Upload] | ErrorOut:
 
 
 def _workflow_error(exc: WorkflowError) -> Status[Any]:
-    return Status(409, {"code": exc.code, "message_vi": exc.message_vi, "message_en": exc.message_en})
+    return Status(409, exc.as_json())
 
 
 @router.get("/dossiers", response=list[DossierOut], summary="My dossiers, newest first")
 def my_dossiers(request: HttpRequest) -> list[dict[str, Any]]:
-    rows = (Dossier.objects.filter(applicant_id=_user(request).pk)
-            .select_related("procedure", "procedure_version").order_by("-submitted_at")[:200])
+    rows = (citizen_dossiers(_user(request)).select_related("procedure", "procedure_version")
+            .order_by("-submitted_at")[:200])
     return [_summary(d) for d in rows]
 
 
@@ -228,9 +228,9 @@ def submit(request: HttpRequest, payload: SubmitIn,
            idempotency_key: str = Header("", alias="Idempotency-Key")  # type: ignore[type-arg]
            ) -> Status[Any]:
     user = _user(request)
-    procedure = (Procedure.objects.published().select_related("current_version")
-                 .filter(national_code=payload.procedure_code).first())
-    agency = procedure.competent_agencies.active().filter(eid_code=payload.agency_eid).first() if procedure else None
+    # Both kept per process (motcua.catalog.cached): every submission reads them, they change a few times a year.
+    procedure = published_procedure(payload.procedure_code)
+    agency = competent_agencies(procedure.pk).active_by_eid.get(payload.agency_eid) if procedure else None
     if procedure is None or agency is None:
         return Status(422, {"code": "unknown", "message_vi": "Không có thủ tục hoặc nơi giải quyết này.",
                             "message_en": "Unknown procedure or agency."})
@@ -276,7 +276,7 @@ def supplement(request: HttpRequest, code: str, payload: SupplementIn) -> Status
         dossier = supplement_dossier(dossier, actor=_user(request), uploads=uploads, note=payload.note[:500])
     except WorkflowError as exc:
         if exc.code == "bad_upload":
-            return Status(422, {"code": exc.code, "message_vi": exc.message_vi, "message_en": exc.message_en})
+            return Status(422, exc.as_json())
         return _workflow_error(exc)
     return Status(200, _detail(dossier))
 
@@ -344,7 +344,7 @@ def start_payment(request: HttpRequest, code: str, payload: PaymentStartIn) -> S
             client_ip=client_ip(request),
         )
     except PaymentError as exc:
-        return Status(409, {"code": exc.code, "message_vi": exc.message_vi, "message_en": exc.message_en})
+        return Status(409, exc.as_json())
     return Status(201, {"payment_url": url, "order_reference": payment.txn_ref, "amount": payment.amount,
                         "expires_at": payment.expires_at})
 

@@ -8,6 +8,10 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from motcua.catalog.models import Procedure
+from motcua.directory.models import Agency
+from motcua.identity.models import Organisation, User
+from motcua.identity.selectors import organisations_of
+from motcua.portal.models import FormDraft
 from motcua.reports.models import Metric, MonthlyRollup
 
 
@@ -25,3 +29,15 @@ def most_used_procedures(*, limit: int = 6, months: int = 12, today: dt.date | N
     ids = [row["procedure"] for row in counts]
     published = Procedure.objects.published().select_related("current_version").in_bulk(ids)
     return [published[pk] for pk in ids if pk in published][:limit]
+
+
+def draft_agency(draft: FormDraft) -> Agency | None:
+    """The competent agency chosen on DRAFT's applicant page, if it still handles the procedure."""
+    chosen = str(draft.applicant.get("agency") or "")
+    return draft.procedure.competent_agencies.active().filter(pk=int(chosen)).first() if chosen.isdigit() else None
+
+
+def draft_organisation(draft: FormDraft, user: User) -> Organisation | None:
+    """The organisation DRAFT is submitted for, among those USER represents now (None: for themselves)."""
+    chosen = str(draft.applicant.get("organisation") or "")
+    return next((o for o in organisations_of(user) if str(o.pk) == chosen), None) if chosen else None

@@ -15,34 +15,37 @@ from django.utils.translation import gettext_lazy
 
 from motcua.catalog.eforms import FormField, build_fields, read_values
 from motcua.catalog.models import Procedure
+from motcua.core.errors import show_error
 from motcua.core.i18n import localized
-from motcua.documents.actions import reusable_documents
 from motcua.documents.downloads import file_response
 from motcua.documents.models import StoredDocument
+from motcua.documents.selectors import reusable_documents
 from motcua.documents.uploads import accept_attribute, too_large
 from motcua.dossiers.actions import (
     Applicant,
     IntakeError,
     Upload,
     answer_survey,
-    submit_dossier,
     supplement_dossier,
     validate_form,
     withdraw_dossier,
 )
-from motcua.dossiers.models import SURVEY, Channel, Dossier, Status, SurveyResponse
-from motcua.dossiers.selectors import lookup_path
+from motcua.dossiers.models import SURVEY, Dossier, Status, SurveyResponse
+from motcua.dossiers.selectors import citizen_dossier, citizen_dossiers, last_form_data, lookup_path
 from motcua.dossiers.workflow import WorkflowError, legal_actions
-from motcua.identity.actions import SignInError, representations_of
+from motcua.identity.actions import SignInError
 from motcua.identity.assurance import level_of_request
+from motcua.identity.http import AuthenticatedHttpRequest
 from motcua.identity.oidc import enabled_providers
+from motcua.identity.selectors import representations_of
 from motcua.identity.views import ThrottledLoginView
 from motcua.payments.selectors import outstanding_by_dossier
 from motcua.portal import prefill as registry_prefill
+from motcua.portal.actions import submit_online
 from motcua.portal.models import FormDraft
 from motcua.portal.selectors import most_used_procedures
 from motcua.portal.wizard import error_anchor
-from motcua.portal.wizard_views import below_required_level, keep_registry_answer, mark_locked
+from motcua.portal.wizard_views import below_required_level, mark_locked
 
 
 class SignInView(ThrottledLoginView):
@@ -64,7 +67,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required(login_url="portal:login")
-def submit(request: HttpRequest, national_code: str) -> HttpResponse:
+def submit(request: AuthenticatedHttpRequest, national_code: str) -> HttpResponse:
     procedure = get_object_or_404(Procedure.objects.published().select_related("current_version"),
                                   national_code=national_code)
     version = procedure.current_version
@@ -79,17 +82,15 @@ def submit(request: HttpRequest, national_code: str) -> HttpResponse:
     prefill = registry_prefill.prefill_for(request, version.eform_schema)
     errors: dict[str, tuple[str, str]] = {}
     form_data: dict[str, Any] = {}
-    values = {"name": getattr(user, "full_name", ""), "id_number": getattr(user, "national_id", "") or "",
-              "phone": getattr(user, "phone", ""), "email": getattr(user, "email", ""), "address": "",
+    values = {"name": user.full_name, "id_number": user.national_id or "",
+              "phone": user.phone, "email": user.email, "address": "",
               "agency": str(agencies[0].pk) if len(agencies) == 1 else ""}
     codes = [str(d.get("code")) for d in version.required_documents]
-    stored = list(reusable_documents(user, codes, timezone.localdate()))  # type: ignore[arg-type]
+    stored = list(reusable_documents(user, codes, timezone.localdate()))
     reuse: list[int] = []
     if request.method == "GET":
         # Prefill from the citizen's last dossier of this procedure (names, numbers they typed before).
-        earlier = (Dossier.objects.filter(applicant_id=user.pk, procedure=procedure)
-                   .order_by("-submitted_at").values_list("form_data", flat=True).first())
-        form_data = dict(earlier or {})
+        form_data = last_form_data(user, procedure)
     if request.method == "POST":
         values = {k: request.POST.get(k, "").strip() for k in values}
         form_data = read_values(version.eform_schema, request.POST)
@@ -115,19 +116,17 @@ def submit(request: HttpRequest, national_code: str) -> HttpResponse:
             errors.update(validate_form(procedure, form_data))
         if not errors and agency is not None:
             try:
-                dossier = submit_dossier(
-                    procedure=procedure, channel=Channel.ONLINE, competent_agency=agency, actor=user,  # type: ignore[arg-type]
+                dossier = submit_online(
+                    user=user, procedure=procedure, agency=agency,
                     applicant=Applicant(name=values["name"], id_number=values["id_number"], phone=values["phone"],
                                         email=values["email"], address=values["address"]),
                     form_data=form_data, uploads=uploads, reuse=reuse,
-                    idempotency_key=f"online:{user.pk}:{request.POST.get('idempotency_key', '')[:60]}",
-                    assurance_level=level_of_request(request),
+                    idempotency_key=request.POST.get("idempotency_key", "")[:60],
+                    assurance_level=level_of_request(request), prefill=prefill,
                 )
             except IntakeError as exc:
                 errors = exc.errors
             else:
-                if prefill is not None:
-                    keep_registry_answer(dossier, prefill)  # the registry's answer: the dossier's evidence
                 return redirect("portal:submitted", code=dossier.code)
     field_errors = {key.removeprefix("form_data/"): localized(pair) for key, pair in errors.items()}
     fields = build_fields(version.eform_schema, form_data, field_errors)
@@ -177,28 +176,30 @@ def _all_fields(fields: list[FormField]) -> list[FormField]:
 
 
 @login_required(login_url="portal:login")
-def submitted(request: HttpRequest, code: str) -> HttpResponse:
-    dossier = get_object_or_404(Dossier, code=code, applicant_id=request.user.pk)
+def submitted(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    dossier = _own_dossier(request, code, related=())
     return render(request, "portal/submitted.html", {"dossier": dossier, "lookup": lookup_path(dossier)})
 
 
-def _own_dossier(request: HttpRequest, code: str) -> Dossier:
+def _own_dossier(request: AuthenticatedHttpRequest, code: str,
+                 related: tuple[str, ...] = ("procedure_version", "current_agency")) -> Dossier:
     """A dossier of the signed-in citizen; anyone else's is a 404, never a 403 (codes are not confirmed)."""
-    return get_object_or_404(Dossier.objects.select_related("procedure_version", "current_agency"),
-                             code=code, applicant_id=request.user.pk)
+    dossier = citizen_dossier(request.user, code, related=related)
+    if dossier is None:
+        raise Http404
+    return dossier
 
 
 @login_required(login_url="portal:login")
-def my_dossiers(request: HttpRequest) -> HttpResponse:
-    dossiers = list(Dossier.objects.filter(applicant_id=request.user.pk)
-                    .select_related("procedure_version").order_by("-submitted_at")[:200])
-    drafts = FormDraft.objects.filter(user__pk=request.user.pk or 0).select_related("procedure").order_by("-updated_at")
+def my_dossiers(request: AuthenticatedHttpRequest) -> HttpResponse:
+    dossiers = list(citizen_dossiers(request.user).select_related("procedure_version").order_by("-submitted_at")[:200])
+    drafts = FormDraft.objects.filter(user=request.user).select_related("procedure").order_by("-updated_at")
     owed = outstanding_by_dossier(dossier.pk for dossier in dossiers)
     return render(request, "portal/my_dossiers.html", {"dossiers": dossiers, "drafts": drafts, "owed": owed})
 
 
 @login_required(login_url="portal:login")
-def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
+def my_dossier(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     dossier = _own_dossier(request, code)
     events = dossier.events.filter(is_public=True).select_related("to_agency").order_by("seq")
     supplement = dossier.notices.filter(kind="supplement").order_by("-issued_at").first()
@@ -215,7 +216,7 @@ def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required(login_url="portal:login")
-def supplement(request: HttpRequest, code: str) -> HttpResponse:
+def supplement(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     dossier = _own_dossier(request, code)
     if request.method != "POST":
         return redirect("portal:my_dossier", code=code)
@@ -233,40 +234,40 @@ def supplement(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, _("Please attach the missing documents."))
         return redirect("portal:my_dossier", code=code)
     try:
-        supplement_dossier(dossier, actor=request.user, uploads=uploads,  # type: ignore[arg-type]
+        supplement_dossier(dossier, actor=request.user, uploads=uploads,
                            note=request.POST.get("note", "")[:500])
     except WorkflowError as exc:
-        messages.error(request, localized(exc))
+        show_error(request, exc)
     else:
         messages.success(request, _("The supplement has been sent."))
     return redirect("portal:my_dossier", code=code)
 
 
 @login_required(login_url="portal:login")
-def withdraw(request: HttpRequest, code: str) -> HttpResponse:
+def withdraw(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     dossier = _own_dossier(request, code)
     if request.method == "POST":
         try:
-            withdraw_dossier(dossier, actor=request.user,  # type: ignore[arg-type]
+            withdraw_dossier(dossier, actor=request.user,
                              reason=request.POST.get("reason", "").strip()[:500] or "Công dân rút hồ sơ trực tuyến")
         except WorkflowError as exc:
-            messages.error(request, localized(exc))
+            show_error(request, exc)
         else:
             messages.success(request, _("The dossier has been withdrawn."))
     return redirect("portal:my_dossier", code=code)
 
 
 @login_required(login_url="portal:login")
-def survey(request: HttpRequest, code: str) -> HttpResponse:
+def survey(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     dossier = _own_dossier(request, code)
     if request.method == "POST":
         answers = {question.key: int(v) for question in SURVEY
                    if (v := request.POST.get(question.key, "")).isdigit()}
         try:
-            answer_survey(dossier, respondent=request.user, answers=answers,  # type: ignore[arg-type]
+            answer_survey(dossier, respondent=request.user, answers=answers,
                           comment=request.POST.get("comment", ""))
         except WorkflowError as exc:
-            messages.error(request, localized(exc))
+            show_error(request, exc)
         else:
             messages.success(request, _("Thank you for your feedback."))
     return redirect("portal:my_dossier", code=code)
@@ -291,7 +292,7 @@ CLAIM_MESSAGES = {  # what `claim_representation` did, by its reason (translated
 
 
 @login_required(login_url="portal:login")
-def organisations(request: HttpRequest) -> HttpResponse:
+def organisations(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The organisations this citizen represents or asked to (a request waits for a clerk to confirm it), and
     asking to be one's legal representative."""
     error = ""
@@ -309,12 +310,12 @@ def organisations(request: HttpRequest) -> HttpResponse:
             messages.success(request, str(done) % {"name": claim.representation.organisation.name})
             return redirect("portal:organisations")
     return render(request, "portal/organisations.html", {
-        "representations": representations_of(request.user), "error": error,  # type: ignore[arg-type]
+        "representations": representations_of(request.user), "error": error,
         "values": request.POST}, status=400 if error else 200)
 
 
 @login_required(login_url="portal:login")
-def notice_pdf(request: HttpRequest, code: str, notice_id: int) -> HttpResponse:
+def notice_pdf(request: AuthenticatedHttpRequest, code: str, notice_id: int) -> HttpResponse:
     """A form issued on one of my dossiers (receipt, supplement request, apology letter…), as PDF."""
     from motcua.dossiers.forms_pdf import render_notice_pdf
 
@@ -327,14 +328,14 @@ def notice_pdf(request: HttpRequest, code: str, notice_id: int) -> HttpResponse:
 
 
 @login_required(login_url="portal:login")
-def my_document(request: HttpRequest, code: str, document_id: int) -> HttpResponseBase:
+def my_document(request: AuthenticatedHttpRequest, code: str, document_id: int) -> HttpResponseBase:
     """A file of one of my dossiers (anyone else's dossier is a 404)."""
     dossier = _own_dossier(request, code)
     return file_response(get_object_or_404(dossier.documents.select_related("blob"), pk=document_id))
 
 
 @login_required(login_url="portal:login")
-def stored_document(request: HttpRequest, document_id: int) -> HttpResponseBase:
+def stored_document(request: AuthenticatedHttpRequest, document_id: int) -> HttpResponseBase:
     """A file of my personal data store (anyone else's is a 404)."""
     return file_response(get_object_or_404(StoredDocument.objects.select_related("blob"), pk=document_id,
                                            owner_id=request.user.pk))

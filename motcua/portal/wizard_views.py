@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import uuid
 from typing import Any
 
@@ -15,18 +14,22 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog.eforms import address_action, answer_sections, build_fields, read_values
 from motcua.catalog.models import Procedure, ProcedureVersion
+from motcua.core.errors import user_message
 from motcua.core.i18n import localized
-from motcua.documents.actions import reusable_documents, store_document
-from motcua.documents.models import ScanState, StoredDocument
+from motcua.documents.actions import store_document
+from motcua.documents.models import StoredDocument
+from motcua.documents.selectors import reusable_documents
 from motcua.documents.uploads import UploadError, accept_attribute, too_large
-from motcua.dossiers.actions import Applicant, IntakeError, Upload, submit_dossier
-from motcua.dossiers.models import Channel
-from motcua.identity.actions import organisations_of
+from motcua.dossiers.actions import IntakeError
 from motcua.identity.assurance import level_of_request, shortfall_message
+from motcua.identity.http import AuthenticatedHttpRequest
 from motcua.identity.models import User
 from motcua.identity.oidc import enabled_providers
+from motcua.identity.selectors import organisations_of
 from motcua.portal import prefill as registry_prefill
+from motcua.portal.actions import submit_draft
 from motcua.portal.models import FormDraft
+from motcua.portal.selectors import draft_agency, draft_organisation
 from motcua.portal.wizard import Page, error_anchor, page_errors, pages_for
 
 APPLICANT_FIELDS = ("name", "id_number", "phone", "email", "address", "agency", "organisation")
@@ -51,12 +54,13 @@ def _published(national_code: str) -> tuple[Procedure, ProcedureVersion]:
     return procedure, version
 
 
-def _context(request: HttpRequest, national_code: str) -> tuple[Procedure, ProcedureVersion, User, FormDraft]:
+def _context(request: AuthenticatedHttpRequest, national_code: str
+             ) -> tuple[Procedure, ProcedureVersion, User, FormDraft]:
     procedure, version = _published(national_code)
     user = request.user
-    assert isinstance(user, User)  # noqa: S101 - login_required
     draft, created = FormDraft.objects.get_or_create(
         user=user, procedure=procedure, defaults={"idempotency_key": uuid.uuid4().hex})
+    draft.procedure = procedure  # the one just read, with its current version
     if created:
         agencies = list(procedure.competent_agencies.active())
         draft.applicant = {"name": user.full_name, "id_number": user.national_id or "", "phone": user.phone,
@@ -67,7 +71,7 @@ def _context(request: HttpRequest, national_code: str) -> tuple[Procedure, Proce
 
 
 @login_required(login_url="portal:login")
-def start(request: HttpRequest, national_code: str) -> HttpResponse:
+def start(request: AuthenticatedHttpRequest, national_code: str) -> HttpResponse:
     refusal = below_required_level(request, *_published(national_code))
     if refusal is not None:
         return refusal
@@ -89,7 +93,7 @@ def _apply_prefill(draft: FormDraft, prefill: registry_prefill.Prefill | None) -
 
 
 @login_required(login_url="portal:login")
-def page(request: HttpRequest, national_code: str, index: int) -> HttpResponse:
+def page(request: AuthenticatedHttpRequest, national_code: str, index: int) -> HttpResponse:
     refusal = below_required_level(request, *_published(national_code))
     if refusal is not None:
         return refusal
@@ -157,7 +161,7 @@ def mark_locked(fields: list[Any], prefill: registry_prefill.Prefill) -> None:
             f.locked = True
 
 
-def _save_documents(request: HttpRequest, user: User, draft: FormDraft, version: ProcedureVersion,
+def _save_documents(request: AuthenticatedHttpRequest, user: User, draft: FormDraft, version: ProcedureVersion,
                     codes: list[str]) -> dict[str, str]:
     errors: dict[str, str] = {}
     documents = dict(draft.documents)
@@ -174,7 +178,7 @@ def _save_documents(request: HttpRequest, user: User, draft: FormDraft, version:
                 stored = store_document(owner=user, kind=code, name=upload.name or "tep", content=upload.read(),
                                         source=StoredDocument.Source.SUBMITTED)
             except UploadError as exc:  # the other documents of the page are kept
-                errors[code] = localized(exc)
+                errors[code] = user_message(exc)
                 continue
             documents[code] = stored.pk
             reused.discard(code)
@@ -190,7 +194,7 @@ def _save_documents(request: HttpRequest, user: User, draft: FormDraft, version:
 
 
 @login_required(login_url="portal:login")
-def check(request: HttpRequest, national_code: str) -> HttpResponse:
+def check(request: AuthenticatedHttpRequest, national_code: str) -> HttpResponse:
     refusal = below_required_level(request, *_published(national_code))
     if refusal is not None:
         return refusal
@@ -200,50 +204,11 @@ def check(request: HttpRequest, national_code: str) -> HttpResponse:
     pages = pages_for(version.eform_schema)
     intake_errors: dict[str, tuple[str, str]] = {}
     if request.method == "POST":
-        agency = procedure.competent_agencies.active().filter(pk=int(draft.applicant.get("agency") or 0)).first()
-        stored = {d.pk: d for d in StoredDocument.objects.filter(owner=user, pk__in=list(draft.documents.values()))
-                  .select_related("blob")}
-        uploads, reuse = [], []
-        rejected: dict[str, tuple[str, str]] = {}
-        for code, pk in draft.documents.items():
-            if pk not in stored:
-                continue
-            if stored[pk].scan_state in (ScanState.INFECTED, ScanState.FAILED):
-                rejected[f"documents/{code}"] = (
-                    f"Tệp {stored[pk].name} bị từ chối khi quét virus; vui lòng đính kèm tệp khác.",
-                    f"The file {stored[pk].name} was rejected by the virus scan; please attach another file.")
-                continue
-            if code in draft.reused:
-                reuse.append(pk)
-            else:
-                with stored[pk].file.open("rb") as fh:
-                    uploads.append(Upload(slot=code, name=stored[pk].name, content=fh.read()))
         try:
-            if rejected:
-                raise IntakeError(rejected)
-            if agency is None:
-                raise IntakeError({"competent_agency": ("Vui lòng chọn nơi giải quyết.", "Choose the agency.")})
-            applicant = draft.applicant
-            organisation = next((o for o in organisations_of(user)
-                                 if str(o.pk) == str(applicant.get("organisation") or "")), None)
-            dossier = submit_dossier(
-                procedure=procedure, channel=Channel.ONLINE, competent_agency=agency, actor=user,
-                organisation=organisation,
-                applicant=Applicant(
-                    name=organisation.name if organisation else applicant.get("name", ""),
-                    id_number=organisation.tax_code if organisation else applicant.get("id_number", ""),
-                    phone=applicant.get("phone", ""), email=applicant.get("email", ""),
-                    address=(organisation.address if organisation else "") or applicant.get("address", "")),
-                form_data=draft.form_data, uploads=uploads, reuse=reuse,
-                idempotency_key=f"online:{user.pk}:{draft.idempotency_key}",
-                assurance_level=level_of_request(request),
-            )
+            dossier = submit_draft(draft, user=user, assurance_level=level_of_request(request), prefill=prefill)
         except IntakeError as exc:
             intake_errors = exc.errors
         else:
-            draft.delete()
-            if prefill is not None and not organisation:
-                keep_registry_answer(dossier, prefill)
             return redirect("portal:submitted", code=dossier.code)
     summary = _summary(procedure, version, pages, draft, user)
     return render(request, "portal/apply_check.html", {
@@ -252,23 +217,12 @@ def check(request: HttpRequest, national_code: str) -> HttpResponse:
     }, status=400 if intake_errors else 200)
 
 
-def keep_registry_answer(dossier: Any, prefill: registry_prefill.Prefill) -> None:
-    """The registry's answer the form was filled from, kept on the dossier as its evidence (time, source, digest)."""
-    from motcua.integrations import population
-
-    with contextlib.suppress(population.AttachError):  # another applicant's number: nothing to keep
-        population.attach_to_dossier(dossier, prefill.answer_id)
-
-
 def _summary(procedure: Procedure, version: ProcedureVersion, pages: list[Page], draft: FormDraft,
              user: User) -> list[dict[str, Any]]:
     """Sections for "check your answers": one per group of questions, headed by its title, each row with the
     answer as a person reads it (choice labels, dd/mm/yyyy, "1.500.000 đ") and the page and field to change it."""
     applicant = draft.applicant
-    agency = next((a for a in procedure.competent_agencies.active() if str(a.pk) == str(applicant.get("agency"))),
-                  None)
-    organisation = next((o for o in organisations_of(user) if str(o.pk) == str(applicant.get("organisation"))),
-                        None)
+    agency, organisation = draft_agency(draft), draft_organisation(draft, user)
     rows = [("name", _("Full name"), applicant.get("name", "")),
             ("id_number", _("Personal ID number"), applicant.get("id_number", "")),
             ("phone", _("Phone"), applicant.get("phone", "")), ("email", _("Email"), applicant.get("email", "")),
@@ -293,7 +247,7 @@ def _summary(procedure: Procedure, version: ProcedureVersion, pages: list[Page],
 
 
 @login_required(login_url="portal:login")
-def report_registry_data(request: HttpRequest, national_code: str) -> HttpResponse:
+def report_registry_data(request: AuthenticatedHttpRequest, national_code: str) -> HttpResponse:
     """"Báo thông tin sai": the citizen says a piece of their registry data filled into the form is wrong. The
     report is recorded for staff (idempotent: sending it again updates it); the form keeps the registry's value."""
     from django.contrib import messages
@@ -306,7 +260,6 @@ def report_registry_data(request: HttpRequest, national_code: str) -> HttpRespon
     if prefill is None:
         raise Http404
     user = request.user
-    assert isinstance(user, User)  # noqa: S101 - login_required
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = ""
@@ -335,7 +288,7 @@ def report_registry_data(request: HttpRequest, national_code: str) -> HttpRespon
 
 
 @login_required(login_url="portal:login")
-def prefill_consent(request: HttpRequest, national_code: str) -> HttpResponse:
+def prefill_consent(request: AuthenticatedHttpRequest, national_code: str) -> HttpResponse:
     """The citizen's consent before their data is read from the national population database to fill their form
     (Decree 13/2023/NĐ-CP, Art. 11): the notice, a box to tick; agreeing records the consent (online, the citizen's
     own, until withdrawn under "My account"), asks the registry and goes back to the form, now filled. Not ticking
@@ -347,7 +300,6 @@ def prefill_consent(request: HttpRequest, national_code: str) -> HttpResponse:
 
     procedure, version = _published(national_code)
     user = request.user
-    assert isinstance(user, User)  # noqa: S101 - login_required
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
                                            require_https=request.is_secure()):

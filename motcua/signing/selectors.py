@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.selectors import citizen_dossiers
 from motcua.identity.models import User
 from motcua.signing import pdf
 from motcua.signing.models import ResultDocument
@@ -31,7 +32,7 @@ def signed_results(dossier: Dossier) -> QuerySet[ResultDocument]:
 def signed_result_of_owner(user: User, code: str, result_id: int | None = None) -> ResultDocument | None:
     """A signed result of a dossier USER submitted (the latest one when RESULT_ID is None)."""
     rows = ResultDocument.objects.select_related("dossier").filter(
-        dossier__code=code, dossier__applicant_id=user.pk, state=ResultDocument.State.SIGNED).exclude(signed_file="")
+        dossier__in=citizen_dossiers(user).filter(code=code), state=ResultDocument.State.SIGNED).exclude(signed_file="")
     if result_id is not None:
         rows = rows.filter(pk=result_id)
     return rows.order_by("-signed_at", "-pk").first()

@@ -17,8 +17,9 @@ from django_ratelimit.core import is_ratelimited
 
 from motcua.backoffice.selectors import StaffScope
 from motcua.backoffice.views import _visible_or_404, staff_view
-from motcua.core.i18n import localized
+from motcua.core.errors import show_error
 from motcua.dossiers.workflow import WorkflowError
+from motcua.identity.http import AuthenticatedHttpRequest
 from motcua.identity.models import User
 from motcua.privacy.access import record_dossier_read
 from motcua.privacy.models import AccessKind
@@ -121,9 +122,9 @@ def demo_crl(request: HttpRequest) -> HttpResponse:
 
 
 @login_required(login_url="portal:login")
-def my_result(request: HttpRequest, code: str, result_id: int) -> FileResponse:
+def my_result(request: AuthenticatedHttpRequest, code: str, result_id: int) -> FileResponse:
     """The signed e-result of one of my dossiers; anyone else's is a 404."""
-    result = signed_result_of_owner(request.user, code, result_id)  # type: ignore[arg-type]
+    result = signed_result_of_owner(request.user, code, result_id)
     if result is None:
         raise Http404
     return _pdf(result.signed_file, f"{result.dossier.code}-ket-qua.pdf")
@@ -146,7 +147,7 @@ def upload_draft(request: HttpRequest, scope: StaffScope, code: str) -> HttpResp
     try:
         actions.upload_draft(dossier, actor=user, name=upload.name or "ket-qua.pdf", content=upload.read())
     except WorkflowError as exc:
-        messages.error(request, localized(exc))
+        show_error(request, exc)
     else:
         messages.success(request, _("The draft result has been attached. It will be signed when the leader "
                                     "approves."))
@@ -162,7 +163,7 @@ def remove_draft(request: HttpRequest, scope: StaffScope, code: str, result_id: 
     try:
         actions.remove_draft(dossier, actor=user, result_id=result_id)
     except WorkflowError as exc:
-        messages.error(request, localized(exc))
+        show_error(request, exc)
     else:
         messages.success(request, _("The draft result has been removed. The dossier can be approved without it."))
     return redirect("backoffice:dossier", code=dossier.code)

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from stdnum.vn import mst
 
-from motcua.directory.demo import CITIZENS
+from motcua.demo.directory import CITIZENS
 from simulators.business_register import FIXTURES, RegisterSimulator, SimulatorConfig
 from simulators.lgsp import GatewayConfig, GatewaySimulator
 

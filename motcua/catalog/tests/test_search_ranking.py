@@ -16,7 +16,7 @@ from motcua.catalog.actions import import_catalog
 from motcua.catalog.models import Field, Procedure, ProcedureVersion
 from motcua.catalog.selectors import word_similarity
 from motcua.catalog.tests.factories import record
-from motcua.core.management.commands.setup_demo import DEMO_CATALOG
+from motcua.demo.management.commands.setup_demo import DEMO_CATALOG
 
 VERBS = ["Đăng ký", "Cấp", "Cấp lại", "Cấp đổi", "Gia hạn", "Điều chỉnh", "Xác nhận", "Thu hồi", "Đăng ký lại",
          "Cấp bản sao"]

@@ -9,7 +9,7 @@ holds the land office); province_admin.
 import pytest
 from django.contrib.auth import get_user_model
 
-from motcua.directory.demo import build_demo_directory
+from motcua.demo.directory import build_demo_directory
 from motcua.directory.models import Agency
 from motcua.directory.units import load_units
 
@@ -127,7 +127,7 @@ def demo_catalog(demo_agencies):
     """The demo province's real procedures (land transfer 1.013831, birth registration 1.001193, …)."""
     from motcua.catalog.actions import import_catalog
     from motcua.catalog.transfer import load_json
-    from motcua.core.management.commands.setup_demo import DEMO_CATALOG
+    from motcua.demo.management.commands.setup_demo import DEMO_CATALOG
 
     import_catalog(load_json(DEMO_CATALOG.read_bytes()))
     from motcua.catalog.models import Procedure
@@ -137,14 +137,15 @@ def demo_catalog(demo_agencies):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counters live in the cache, working calendars in the process; every test starts with none
+    """Rate-limit counters live in the cache, working calendars, procedure versions and agencies in the process
+    (motcua.core.process_cache); every test starts with none
     (a calendar built from rows a test's rollback removed must not reach the next test)."""
     from django.core.cache import cache
 
-    from motcua.calendar.service import forget_calendars
+    from motcua.core.process_cache import forget_all
 
     cache.clear()
-    forget_calendars()
+    forget_all()
     yield
     cache.clear()
-    forget_calendars()
+    forget_all()

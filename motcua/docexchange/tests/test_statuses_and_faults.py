@@ -140,8 +140,16 @@ def test_an_undeliverable_document_sends_the_dossier_back(hub, at_step, django_c
     assert "không chuyển được" in dossier.events.get(action="send_back").note
 
 
-def test_wrong_credentials_fail_the_poll(hub, at_step, settings, django_capture_on_commit_callbacks):
-    at_step()
+def test_wrong_credentials_fail_the_poll_not_the_document(hub, at_step, settings,
+                                                         django_capture_on_commit_callbacks):
     settings.MOTCUA_EDXML_SECRET = "wrong"
+    dossier = at_step()
+    document = OutgoingDocument.objects.get(dossier=dossier)
+    assert document.state == State.SENDING and "credentials" in document.last_error
     assert poll(django_capture_on_commit_callbacks).errors == 1
     assert not InboundMessage.objects.exists()
+    settings.MOTCUA_EDXML_SECRET = "motcua-test-secret"
+    poll(django_capture_on_commit_callbacks)
+    document.refresh_from_db()
+    dossier.refresh_from_db()
+    assert document.state == State.SENT and dossier.current_step["key"] == "xac_minh"

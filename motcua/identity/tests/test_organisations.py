@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 
 from motcua.dossiers.models import Dossier
-from motcua.identity.actions import SignInError, decide_representation, organisations_of, register_organisation
+from motcua.identity.actions import SignInError, decide_representation, register_organisation
 from motcua.identity.models import Representation
+from motcua.identity.selectors import organisations_of
 from motcua.portal.tests.test_apply_wizard import page_url
 
 

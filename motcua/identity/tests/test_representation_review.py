@@ -11,10 +11,10 @@ from motcua.identity.actions import (
     RepresentationError,
     SignInError,
     decide_representation,
-    organisations_of,
     register_organisation,
 )
 from motcua.identity.models import Representation
+from motcua.identity.selectors import organisations_of
 from motcua.portal.tests.test_apply_wizard import page_url
 
 TAX_CODE = "0100109106"

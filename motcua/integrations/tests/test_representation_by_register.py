@@ -5,8 +5,9 @@ and unknown enterprises are refused; a register that does not answer leaves the 
 import pytest
 from django.urls import reverse
 
-from motcua.identity.actions import organisations_of, sign_in_citizen
+from motcua.identity.actions import sign_in_citizen
 from motcua.identity.models import AssuranceLevel, Organisation, Representation
+from motcua.identity.selectors import organisations_of
 from motcua.integrations import business_register as service
 from motcua.integrations.models import BusinessRegisterAnswer
 from motcua.integrations.tests.business_register_helpers import business_register  # noqa: F401

@@ -19,8 +19,8 @@ def seed() -> None:
 
     from motcua.catalog.actions import import_catalog
     from motcua.catalog.transfer import load_json
-    from motcua.core.management.commands.setup_demo import DEMO_CATALOG
-    from motcua.directory.demo import build_demo_directory
+    from motcua.demo.directory import build_demo_directory
+    from motcua.demo.management.commands.setup_demo import DEMO_CATALOG
     from motcua.directory.units import load_units
     from motcua.dossiers import actions
     from motcua.dossiers.actions import Applicant

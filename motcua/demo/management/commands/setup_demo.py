@@ -12,12 +12,13 @@ from django.db import transaction
 
 from motcua.catalog.actions import import_catalog
 from motcua.catalog.transfer import load_json
-from motcua.directory.demo import AGENCIES, CITIZENS, STAFF, build_demo_directory
+from motcua.demo.directory import AGENCIES, CITIZENS, STAFF, build_demo_directory
+from motcua.demo.dossiers import build_demo_dossiers
+from motcua.demo.exchange import build_demo_exchange
+from motcua.demo.petitions import build_demo_petitions
+from motcua.demo.signing import ensure_demo_identities
 from motcua.directory.units import load_units
-from motcua.dossiers.demo import build_demo_dossiers
-from motcua.feedback.demo import build_demo_petitions
 from motcua.signing.demo import DEMO_MARK, ensure_demo_pki
-from motcua.signing.demo_setup import ensure_demo_identities
 
 DEMO_CATALOG = Path(__file__).resolve().parents[3] / "catalog" / "fixtures" / "demo_procedures_dong_nai.json"
 DEFAULT_PASSWORD = "motcua-demo"  # noqa: S105 - the documented password of the public demo accounts
@@ -38,6 +39,7 @@ class Command(BaseCommand):
             build_demo_directory(password=options["password"])
             report = import_catalog(load_json(DEMO_CATALOG.read_bytes()))
             dossiers = build_demo_dossiers()
+            dossiers += build_demo_exchange()  # a step at an agency outside motcua (docs/document-exchange.md)
             petitions = build_demo_petitions()
         self.stdout.write(
             f"Đơn vị hành chính / units: +{units.units_created}; "

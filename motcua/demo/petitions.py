@@ -8,7 +8,7 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from motcua.directory.demo import AGENCIES
+from motcua.demo.directory import AGENCIES
 from motcua.directory.models import Agency
 from motcua.feedback import actions
 from motcua.feedback.models import Channel, Classification, Feedback, FeedbackKind, Subject

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from motcua.directory.demo import AGENCIES
+from motcua.demo.directory import AGENCIES
 from motcua.directory.models import Agency
 from motcua.identity.models import User
 from motcua.signing.demo import REMOTE_DIR, issue_demo_certificate

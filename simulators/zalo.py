@@ -1,0 +1,286 @@
+"""A local stand-in for Zalo's Graph API as the Mini App sign-in uses it (graph.zalo.me), with fault injection.
+The shapes come from ``motcua.integrations.adapters.zalo`` (GUESSED, see there).
+
+Run it:  python -m simulators.zalo --port 8312 [--secret zalo-demo-secret]   then set
+MOTCUA_ZALO_GRAPH_URL=http://127.0.0.1:8312 and MOTCUA_ZALO_APP_SECRET to the same secret (docs/miniapp.md).
+
+- ``GET /v2.0/me?fields=id,name``  header ``access_token``: the fake Zalo user of that token (see USERS);
+- ``GET /v2.0/me/info``           headers ``access_token``, ``code`` (a phone token: ``phone-code`` or
+  ``phone-<anything>``, each usable once), ``secret_key``: the user's phone number;
+- ``GET /``  a Vietnamese page: the fake users, the last calls, active faults; ``GET /_state`` the same as JSON;
+- ``GET|POST /_faults``  read or change the injected faults (JSON, see ``Faults``); ``POST /_reset``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import threading
+import time
+from collections import deque
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+from motcua.integrations.adapters import zalo as wire
+from simulators.national_portal import Faults
+
+DEFAULT_SECRET = "zalo-demo-secret"  # noqa: S105 - a local simulator's demo credential
+# User access token → (Zalo user id, display name, phone as Zalo writes it). The Mini App's test double hands
+# these tokens over; "zalo-user-token" is the one the browser tests use.
+USERS: dict[str, tuple[str, str, str]] = {
+    "zalo-user-token": ("7521000000000000001", "Lê Minh Châu", "84901234567"),
+    "zalo-demo-an": ("7521000000000000002", "Nguyễn Văn An", "84912345678"),
+    "zalo-demo-binh": ("7521000000000000003", "Trần Thị Bình", "84987654321"),
+}
+RECENT_CALLS = 100
+MAX_BODY_BYTES = 4096
+
+
+@dataclass
+class ZaloFaults(Faults):
+    """Faults of the Graph API: besides the common ones, ``error_next`` answers the next K calls with a refusal
+    (HTTP 200, a non-zero ``error``)."""
+
+    error_next: int = 0
+
+
+@dataclass
+class Call:
+    at: str
+    path: str
+    outcome: str
+
+
+@dataclass
+class ZaloState:
+    secret: str = DEFAULT_SECRET
+    faults: ZaloFaults = field(default_factory=ZaloFaults)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    calls: deque[Call] = field(default_factory=lambda: deque(maxlen=RECENT_CALLS))
+    used_codes: set[str] = field(default_factory=set)
+
+    def snapshot(self) -> dict[str, Any]:
+        with self.lock:
+            return {"users": [{"access_token": token, "id": i, "name": n, "phone": p}
+                              for token, (i, n, p) in USERS.items()],
+                    "calls": [asdict(c) for c in self.calls], "faults": asdict(self.faults)}
+
+    def record(self, path: str, outcome: str) -> None:
+        with self.lock:
+            self.calls.appendleft(Call(datetime.now(UTC).isoformat(timespec="seconds"), path, outcome))
+
+    def take(self, counter: str) -> bool:
+        with self.lock:
+            left = int(getattr(self.faults, counter))
+            if left:
+                setattr(self.faults, counter, left - 1)
+            return bool(left)
+
+    def reset(self) -> None:
+        with self.lock:
+            self.calls.clear()
+            self.used_codes.clear()
+            self.faults = ZaloFaults()
+
+    def answer(self, path: str, headers: dict[str, str]) -> dict[str, Any]:
+        """The Graph API's answer to one call (already past the transport faults)."""
+        user = USERS.get(headers.get(wire.ACCESS_TOKEN_HEADER, ""))
+        if user is None:
+            return wire.error_answer(wire.ERROR_INVALID_ACCESS_TOKEN, "Invalid access token")
+        if path == wire.ME_PATH:
+            return wire.me_answer(user[0], user[1])
+        if headers.get(wire.SECRET_KEY_HEADER) != self.secret:
+            return wire.error_answer(wire.ERROR_INVALID_SECRET, "Invalid secret key")
+        code = headers.get(wire.PHONE_CODE_HEADER, "")
+        with self.lock:
+            valid = (code == "phone-code" or code.startswith("phone-")) and code not in self.used_codes
+            if valid and code != "phone-code":  # "phone-code" (the tests') can be used again
+                self.used_codes.add(code)
+        if not valid:
+            return wire.error_answer(wire.ERROR_INVALID_PHONE_CODE, "Invalid or used code")
+        return wire.phone_answer(user[2])
+
+
+class ZaloHandler(BaseHTTPRequestHandler):
+    server: ZaloServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        if self.server.verbose:
+            super().log_message(format, *args)
+
+    @property
+    def state(self) -> ZaloState:
+        return self.server.state
+
+    def _send(self, status: int, body: bytes, content_type: str = "application/json; charset=utf-8") -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        if content_type.startswith("text/html"):
+            self.send_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _json(self, data: Any, status: int = HTTPStatus.OK) -> None:
+        self._send(status, json.dumps(data, ensure_ascii=False).encode())
+
+    def do_GET(self) -> None:
+        path = urlsplit(self.path).path
+        if path == "/_state":
+            self._json(self.state.snapshot())
+        elif path == "/_faults":
+            self._json(asdict(self.state.faults))
+        elif path in ("/", "/index.html"):
+            self._send(HTTPStatus.OK, render_page(self.state).encode(), "text/html; charset=utf-8")
+        elif path in (wire.ME_PATH, wire.PHONE_PATH):
+            self._graph(path)
+        else:
+            self._json({"error": 404, "message": "not found"}, HTTPStatus.NOT_FOUND)
+
+    def do_POST(self) -> None:
+        path = urlsplit(self.path).path
+        raw = self.headers.get("Content-Length") or "0"
+        if not raw.isdigit() or int(raw) > MAX_BODY_BYTES:
+            self.close_connection = True
+            self._json({"error": "body too large or without a length"}, HTTPStatus.BAD_REQUEST)
+            return
+        body = self.rfile.read(int(raw))
+        if path == "/_reset":
+            self.state.reset()
+            self._json({"ok": True})
+        elif path == "/_faults":
+            try:
+                changes = json.loads(body or b"{}")
+                if not isinstance(changes, dict):
+                    raise ValueError("send a JSON object")
+                with self.state.lock:
+                    self.state.faults.update(changes)
+            except ValueError as exc:
+                self._json({"error": str(exc)}, HTTPStatus.BAD_REQUEST)
+                return
+            self._json(asdict(self.state.faults))
+        else:
+            self._json({"error": 404, "message": "not found"}, HTTPStatus.NOT_FOUND)
+
+    def _graph(self, path: str) -> None:
+        faults = self.state.faults
+        if faults.down:
+            self.close_connection = True
+            self.connection.close()
+            return
+        if faults.delay_ms:
+            time.sleep(faults.delay_ms / 1000)
+        if faults.timeout:
+            self.server.stopping.wait(30)
+            self.close_connection = True
+            return
+        if self.state.take("fail_next"):
+            self.state.record(path, f"HTTP {faults.fail_status}")
+            self._send(faults.fail_status, b"<html><body>simulated failure</body></html>", "text/html")
+            return
+        if self.state.take("error_next"):
+            self.state.record(path, "error")
+            self._json(wire.error_answer(-500, "Simulated error"))
+            return
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        answer = self.state.answer(path, headers)
+        self.state.record(path, "error" if answer.get("error") else "ok")
+        body = json.dumps(answer, ensure_ascii=False).encode()
+        if self.state.take("malformed_next"):
+            body = body[: max(1, len(body) // 2)]
+        self._send(HTTPStatus.OK, body)
+
+
+class ZaloServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], state: ZaloState, *, verbose: bool = False) -> None:
+        super().__init__(address, ZaloHandler)
+        self.state = state
+        self.verbose = verbose
+        self.stopping = threading.Event()
+
+
+class ZaloSimulator:
+    """Start and stop the Graph API stand-in in a background thread (tests)."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, secret: str = DEFAULT_SECRET) -> None:
+        self.state = ZaloState(secret=secret)
+        self.server = ZaloServer((host, port), self.state)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def __enter__(self) -> ZaloSimulator:
+        self._thread = threading.Thread(target=self.server.serve_forever, name="zalo-sim", daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.stopping.set()
+        self.server.shutdown()
+        self.server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+
+def render_page(state: ZaloState) -> str:
+    e = html.escape
+    snapshot = state.snapshot()
+    users = "".join(f"<tr><td><code>{e(u['access_token'])}</code></td><td>{e(u['id'])}</td><td>{e(u['name'])}</td>"
+                    f"<td>{e(u['phone'])}</td></tr>" for u in snapshot["users"])
+    calls = "".join(f"<tr><td>{e(c['at'])}</td><td>{e(c['path'])}</td><td>{e(c['outcome'])}</td></tr>"
+                    for c in snapshot["calls"])
+    active = ", ".join(f"{k}={v}" for k, v in snapshot["faults"].items()
+                       if v and not (k == "fail_status" and v == 503)) or "không có"
+    return f"""<!doctype html>
+<html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Mô phỏng Zalo Graph API</title>
+<style>
+body{{font-family:Arial,sans-serif;margin:0;padding:16px;max-width:960px;color:#0b0c0c;line-height:1.4}}
+.banner{{background:#fff7bf;padding:8px;border-left:5px solid #ffdd00}} .table{{overflow-x:auto}}
+table{{border-collapse:collapse;width:100%}} td,th{{border-bottom:1px solid #b1b4b6;padding:4px;text-align:left;
+overflow-wrap:anywhere}}
+</style></head><body>
+<p class="banner">Máy chủ mô phỏng để thử nghiệm và trình diễn — không phải Zalo thật.</p>
+<h1>Mô phỏng Zalo Graph API (đăng nhập Mini App)</h1>
+<p>Lỗi đang giả lập: {e(active)}. Mã điện thoại hợp lệ: <code>phone-code</code> hoặc <code>phone-…</code>
+(mỗi mã một lần).</p>
+<h2>Người dùng Zalo giả lập</h2>
+<div class="table"><table><thead><tr><th>access_token</th><th>Mã người dùng</th><th>Tên</th><th>Số điện thoại</th>
+</tr></thead><tbody>{users}</tbody></table></div>
+<h2>Các lượt gọi gần đây ({len(snapshot["calls"])})</h2>
+<div class="table"><table><thead><tr><th>Thời điểm (UTC)</th><th>Đường dẫn</th><th>Kết quả</th></tr></thead>
+<tbody>{calls or '<tr><td colspan="3">Chưa có lượt gọi nào.</td></tr>'}</tbody></table></div>
+</body></html>"""
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(prog="python -m simulators.zalo", description=__doc__.split("\n")[0])
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8312)
+    p.add_argument("--secret", default=DEFAULT_SECRET, help="the Mini App's secret key (MOTCUA_ZALO_APP_SECRET)")
+    p.add_argument("--verbose", action="store_true")
+    args = p.parse_args(argv)
+    server = ZaloServer((args.host, args.port), ZaloState(secret=args.secret), verbose=args.verbose)
+    print(f"Mô phỏng Zalo Graph API / Zalo Graph API simulator: http://{args.host}:{args.port}/", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main()
