@@ -27,6 +27,7 @@ from django.utils.translation import override
 
 from motcua.catalog.cached import version_for_transition
 from motcua.core import fastsql
+from motcua.core.errors import UserError
 from motcua.directory.cached import agencies, agency_with_function
 from motcua.directory.models import Agency, Role
 from motcua.directory.selectors import has_role
@@ -49,14 +50,8 @@ S = Status
 ACTIVE = frozenset(set(Status) - TERMINAL_STATUSES)
 
 
-class WorkflowError(Exception):
-    """An action that is not allowed now; the message is shown to the user (Vietnamese, then English)."""
-
-    def __init__(self, code: str, message_vi: str, message_en: str) -> None:
-        super().__init__(f"{message_vi} ({message_en})")
-        self.code = code
-        self.message_vi = message_vi
-        self.message_en = message_en
+class WorkflowError(UserError):
+    """An action that is not allowed now (the workflow's refusals)."""
 
 
 ACTION_LABELS = {

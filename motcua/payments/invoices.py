@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from motcua.core.errors import UserError
 from motcua.dossiers.models import Dossier, Status
 from motcua.dossiers.workflow import WorkflowError
 from motcua.identity.models import User
@@ -30,14 +31,8 @@ from motcua.payments.states import change_state
 logger = logging.getLogger(__name__)
 
 
-class PaymentError(Exception):
-    """A payment action that cannot be done; the message is shown to the user (Vietnamese, then English)."""
-
-    def __init__(self, code: str, message_vi: str, message_en: str) -> None:
-        super().__init__(f"{message_vi} ({message_en})")
-        self.code = code
-        self.message_vi = message_vi
-        self.message_en = message_en
+class PaymentError(UserError):
+    """A payment action that cannot be done."""
 
 
 # --- invoices -------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from django_ratelimit.core import is_ratelimited
 
 from motcua.backoffice.selectors import StaffScope
 from motcua.backoffice.views import _visible_or_404, staff_view
-from motcua.core.i18n import localized
+from motcua.core.errors import show_error
 from motcua.dossiers.workflow import WorkflowError
 from motcua.identity.http import AuthenticatedHttpRequest
 from motcua.identity.models import User
@@ -147,7 +147,7 @@ def upload_draft(request: HttpRequest, scope: StaffScope, code: str) -> HttpResp
     try:
         actions.upload_draft(dossier, actor=user, name=upload.name or "ket-qua.pdf", content=upload.read())
     except WorkflowError as exc:
-        messages.error(request, localized(exc))
+        show_error(request, exc)
     else:
         messages.success(request, _("The draft result has been attached. It will be signed when the leader "
                                     "approves."))
@@ -163,7 +163,7 @@ def remove_draft(request: HttpRequest, scope: StaffScope, code: str, result_id: 
     try:
         actions.remove_draft(dossier, actor=user, result_id=result_id)
     except WorkflowError as exc:
-        messages.error(request, localized(exc))
+        show_error(request, exc)
     else:
         messages.success(request, _("The draft result has been removed. The dossier can be approved without it."))
     return redirect("backoffice:dossier", code=dossier.code)
