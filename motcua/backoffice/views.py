@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from motcua.backoffice import registry, selectors
+from motcua.backoffice.actions import counter_key, receive_at_counter
 from motcua.backoffice.forms import (
     ACTION_FORMS,
     WARNING_ACTIONS,
@@ -42,7 +43,6 @@ from motcua.core.errors import show_error
 from motcua.core.i18n import in_language, localized
 from motcua.core.ordering import by_sort_key
 from motcua.directory.models import Role
-from motcua.dossiers import actions
 from motcua.dossiers.actions import IntakeError, Upload
 from motcua.dossiers.deadlines import remaining_working_time
 from motcua.dossiers.models import CLOCK_STOPPED_STATUSES, Dossier, Notice, Status
@@ -221,13 +221,10 @@ def intake(request: HttpRequest, scope: StaffScope, national_code: str) -> HttpR
             errors = {}
         elif not errors and posted.competent_agency is not None:
             try:
-                dossier = actions.submit_dossier(
-                    procedure=procedure, channel=posted.channel, applicant=posted.applicant,
-                    competent_agency=posted.competent_agency, receiving_agency=posted.receiving_agency,
-                    actor=scope.user, form_data=posted.form_data, uploads=posted.uploads,
-                    paper_documents=posted.paper, idempotency_key=f"counter:{scope.user.pk}:{key}",
-                    postal_tracking=posted.values["postal_tracking"] if posted.channel == "postal" else "",
-                    return_method=posted.values["return_method"],
+                dossier = receive_at_counter(
+                    procedure=procedure, intake=posted, competent_agency=posted.competent_agency, actor=scope.user,
+                    form_key=key, business_answer=request.POST.get("business_answer", ""),
+                    registry_answer=registry_answer,
                 )
             except IntakeError as exc:
                 errors = exc.errors
@@ -235,12 +232,9 @@ def intake(request: HttpRequest, scope: StaffScope, national_code: str) -> HttpR
                     # This form already made a dossier (with other content): show it, and give a new key in
                     # case the clerk really means a second dossier.
                     earlier = selectors.visible_dossiers(scope).filter(
-                        idempotency_key=f"counter:{scope.user.pk}:{key}").first()
+                        idempotency_key=counter_key(scope.user, key)).first()
                     key = uuid.uuid4().hex
             else:
-                business_register.attach_to_dossier(request.POST.get("business_answer", ""), dossier=dossier,
-                                                    actor=scope.user)
-                registry.keep_intake_answer(dossier, registry_answer, scope.user)
                 messages.success(request, _("Dossier %(code)s received. Print the receipt for the applicant.")
                                  % {"code": dossier.code})
                 return redirect("backoffice:dossier", code=dossier.code)

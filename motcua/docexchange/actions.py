@@ -151,6 +151,16 @@ def start_step_exchange(dossier_id: int, seq: int, *, at: dt.datetime | None = N
     return send(document, at=now)
 
 
+def may_send_result(dossier: Dossier, user: Any) -> bool:
+    """The handling agency's specialists and leaders, once the result is ready (or returned)."""
+    from motcua.directory.models import Role
+    from motcua.directory.selectors import has_role
+    from motcua.dossiers.models import Status
+
+    return dossier.status in (Status.RESULT_READY, Status.RETURNED) and any(
+        has_role(user, dossier.competent_agency, role) for role in (Role.SPECIALIST, Role.LEADER))
+
+
 def send_result(dossier: Dossier, *, to_agency: Agency, actor: Any = None, document_ids: list[int] | None = None,
                 at: dt.datetime | None = None) -> OutgoingDocument:
     """Send the dossier's result (its PDFs, or those in DOCUMENT_IDS) to an outside agency as an edXML document."""
