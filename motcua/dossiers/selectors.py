@@ -8,9 +8,10 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.urls import reverse
 
+from motcua.directory.models import Agency
 from motcua.dossiers.models import Dossier
 
 if TYPE_CHECKING:
@@ -54,3 +55,20 @@ def last_form_data(user: User, procedure: Procedure) -> dict[str, Any]:
     earlier = (citizen_dossiers(user).filter(procedure=procedure).order_by("-submitted_at")
                .values_list("form_data", flat=True).first())
     return dict(earlier or {})
+
+
+# --- reads the actions need ---------------------------------------------------------------------------------------
+
+def receiving_agency_for(procedure: Procedure, competent: Agency) -> Agency:
+    """Where an online dossier is received: the provincial service centre for province-level procedures
+    (when the province has one), otherwise the competent agency itself (a commune receives its own)."""
+    if procedure.level == "province":
+        centre = Agency.objects.active().filter(function="service_center").order_by("path").first()
+        if centre is not None:
+            return centre
+    return competent
+
+
+def dossier_file_bytes(dossier: Dossier) -> int:
+    """What the dossier's stored files weigh together (for the per-dossier limit)."""
+    return int(dossier.documents.filter(blob__isnull=False).aggregate(total=Sum("blob__size"))["total"] or 0)

@@ -100,7 +100,8 @@ def miniapp(monkeypatch, db, built_app):
         with outside_playwrights_loop():
             response = client.generic(request.method, path, request.post_data_buffer or b"",
                                       content_type=request.headers.get("content-type", ""), **headers)
-        return route.fulfill(status=response.status_code, body=response.content, headers=dict(response.items()))
+            body = b"".join(response.streaming_content) if response.streaming else response.content  # type: ignore[attr-defined]
+        return route.fulfill(status=response.status_code, body=body, headers=dict(response.items()))
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
