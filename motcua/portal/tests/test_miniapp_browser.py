@@ -267,7 +267,8 @@ def test_land_transfer_in_the_mini_app(zalo, citizen, clerk, demo_catalog, demo_
 
     page.wait_for_selector("h2.step-title:has-text('Kiểm tra thông tin trước khi nộp')")
     text = page.inner_text("main")
-    for shown in ("1.500.000.000 đ", "1.250,5", "12/05/1990", "Tổ 5, khu phố 3, Phường Trấn Biên, Tỉnh Đồng Nai", "10/11/2026", "Nhận trực tiếp", "Phạm Văn Hùng",
+    for shown in ("1.500.000.000 đ", "1.250,5", "12/05/1990", "Tổ 5, khu phố 3, Phường Trấn Biên, Tỉnh Đồng Nai",
+                  "10/11/2026", "Nhận trực tiếp", "Phạm Văn Hùng",
                   "Văn phòng Đăng ký đất đai tỉnh Đồng Nai", "giay-chung-nhan.jpg"):
         assert shown in text, shown
     page.screenshot(path=str(tmp_path / "check.png"), full_page=True)
