@@ -1,7 +1,8 @@
 """The staff web: counter intake, work queues, the dossier page with its actions, downloads.
 
 Each view parses the request, checks who asks (a working role, and the dossier among those they see —
-anything else is 404), calls at most one action of `motcua.dossiers.actions`, and renders.
+anything else is 404), calls at most one action (a workflow verb by its name, `workflow.take`; the counter's
+`backoffice.actions.receive_at_counter`; …), and renders.
 """
 
 from __future__ import annotations
@@ -12,11 +13,9 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import update_wrapper
-from typing import Any, Concatenate, ParamSpec
+from typing import Any, ParamSpec
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -54,7 +53,7 @@ from motcua.land.intake import intake_form_data
 from motcua.privacy.access import record_dossier_read
 from motcua.privacy.consents import consent_in, field_name
 from motcua.privacy.models import AccessKind, ConsentPurpose, DataAccess
-from motcua.privacy.staff import ReasonRequired, readable_dossier
+from motcua.privacy.staff import readable_dossier, staff_view, visible_or_404
 
 logger = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -74,33 +73,6 @@ class ErrorItem:
     @classmethod
     def pair(cls, vi: str, en: str, anchor: str = "") -> ErrorItem:
         return cls(in_language(vi, en), anchor=anchor)
-
-
-def staff_view(
-    view: Callable[Concatenate[HttpRequest, StaffScope, P], HttpResponseBase],
-) -> Callable[Concatenate[HttpRequest, P], HttpResponseBase]:
-    """Signed in, and holding a working role (clerk, specialist, leader) somewhere; else the login page / 403."""
-
-    def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
-        scope = selectors.staff_scope(request.user)
-        if not scope.has_working_role:
-            raise PermissionDenied
-        try:
-            return view(request, scope, *args, **kwargs)
-        except ReasonRequired as needed:  # another agency's dossier: the reason page first (motcua/privacy)
-            from motcua.privacy.views import reason_page
-
-            return reason_page(request, needed.dossier)
-
-    update_wrapper(wrapper, view)
-    return login_required(wrapper)
-
-
-def _visible_or_404(scope: StaffScope, code: str) -> Dossier:
-    dossier = selectors.visible_dossier(scope, code)
-    if dossier is None:
-        raise Http404
-    return dossier
 
 
 def _page(request: HttpRequest, dossiers: QuerySet[Dossier], deadlines: Deadlines) -> tuple[Any, list[Any]]:
@@ -346,13 +318,13 @@ def dossier_detail(request: HttpRequest, scope: StaffScope, code: str) -> HttpRe
 @require_POST
 @staff_view
 def dossier_registry_lookup(request: HttpRequest, scope: StaffScope, code: str) -> HttpResponse:
-    return registry.registry_lookup(request, scope, _visible_or_404(scope, code))
+    return registry.registry_lookup(request, scope, visible_or_404(scope, code))
 
 
 @require_POST
 @staff_view
 def dossier_registry_report_handled(request: HttpRequest, scope: StaffScope, code: str) -> HttpResponse:
-    return registry.mark_report_handled(request, scope, _visible_or_404(scope, code))
+    return registry.mark_report_handled(request, scope, visible_or_404(scope, code))
 
 
 def _form_errors(form: ActionForm) -> list[ErrorItem]:
@@ -383,7 +355,7 @@ FORBIDDEN = ("Bạn không thể thực hiện thao tác này trên hồ sơ lú
 @require_POST
 @staff_view
 def dossier_action(request: HttpRequest, scope: StaffScope, code: str, action: str) -> HttpResponse:
-    dossier = _visible_or_404(scope, code)
+    dossier = visible_or_404(scope, code)
     form_class = ACTION_FORMS.get(action)
     if form_class is None:
         raise Http404
@@ -405,7 +377,7 @@ def dossier_action(request: HttpRequest, scope: StaffScope, code: str, action: s
     try:
         take(action, dossier, _action_input(scope.user, form.cleaned_data))
     except WorkflowError as exc:
-        fresh = _visible_or_404(scope, code)
+        fresh = visible_or_404(scope, code)
         return _render_detail(request, scope, fresh, failed=again(fresh),
                               errors=[ErrorItem.pair(exc.message_vi, exc.message_en, f"#action-{action}")],
                               status=409 if exc.code == "stale" else 400)

@@ -201,6 +201,8 @@ def send(document: OutgoingDocument, *, at: dt.datetime | None = None) -> Outgoi
         if document.attempts >= MAX_SEND_ATTEMPTS:
             _final_failure(document, f"Không gửi được văn bản qua trục liên thông sau {document.attempts} lần: {exc}",
                            now)
+        else:
+            ensure_polling()  # the poll chain sends it again
         document.refresh_from_db()
         return document
     if not answer.ok:

@@ -9,18 +9,18 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from motcua.backoffice import selectors as backoffice_selectors
-from motcua.backoffice.selectors import StaffScope
-from motcua.backoffice.views import staff_view
 from motcua.core.i18n import in_language
 from motcua.directory.models import Agency
+from motcua.directory.selectors import StaffScope
 from motcua.docexchange import actions
+from motcua.dossiers import selectors as dossier_selectors
+from motcua.privacy.staff import staff_view
 
 
 @require_POST
 @staff_view
 def send_result(request: HttpRequest, scope: StaffScope, code: str) -> HttpResponse:
-    dossier = backoffice_selectors.visible_dossier(scope, code)
+    dossier = dossier_selectors.visible_dossier(scope, code)
     if dossier is None:
         raise Http404
     if not actions.may_send_result(dossier, scope.user):

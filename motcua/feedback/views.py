@@ -15,11 +15,10 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
-from motcua.backoffice.selectors import StaffScope
-from motcua.backoffice.views import staff_view
 from motcua.core.errors import user_message
 from motcua.core.i18n import in_language
 from motcua.directory.models import Agency, Role, StaffAssignment
+from motcua.directory.selectors import StaffScope
 from motcua.dossiers import lookup as dossier_lookup
 from motcua.dossiers.actions import IntakeError
 from motcua.dossiers.workflow import WorkflowError
@@ -27,6 +26,7 @@ from motcua.feedback import actions, selectors, workflow
 from motcua.feedback.masking import mask_personal_data
 from motcua.feedback.models import Channel, Classification, Feedback, FeedbackKind, Status, Subject
 from motcua.identity.models import User
+from motcua.privacy.staff import staff_view
 
 IDEMPOTENCY_KEY = re.compile(r"^[0-9a-f]{32}$")
 PAGE_SIZE = 50

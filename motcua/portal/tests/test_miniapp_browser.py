@@ -40,6 +40,8 @@ ANSWERS = {
     "ben_chuyen_nhuong__ngay_sinh": "1990-05-12", "ben_chuyen_nhuong__dia_chi": "12 Lê Lợi, Biên Hòa",
     "ben_nhan_chuyen_nhuong__ho_ten": "Nguyễn Văn An", "ben_nhan_chuyen_nhuong__so_dinh_danh": "075090001234",
     "thua_dat__so_thua": "125", "thua_dat__to_ban_do": "18", "thua_dat__dien_tich": "1250,5",
+    "thua_dat__dia_chi_thua__province_code": "75", "thua_dat__dia_chi_thua__commune_code": "26041",
+    "thua_dat__dia_chi_thua__street": "Tổ 5, khu phố 3",
     "thua_dat__so_phat_hanh_gcn": "DA 123456",
     "hop_dong__so_cong_chung": "4521", "hop_dong__ngay_cong_chung": "2026-11-10",
     "hop_dong__gia_chuyen_nhuong": "1500000000",
@@ -265,7 +267,8 @@ def test_land_transfer_in_the_mini_app(zalo, citizen, clerk, demo_catalog, demo_
 
     page.wait_for_selector("h2.step-title:has-text('Kiểm tra thông tin trước khi nộp')")
     text = page.inner_text("main")
-    for shown in ("1.500.000.000 đ", "1.250,5", "12/05/1990", "10/11/2026", "Nhận trực tiếp", "Phạm Văn Hùng",
+    for shown in ("1.500.000.000 đ", "1.250,5", "12/05/1990", "Tổ 5, khu phố 3, Phường Trấn Biên, Tỉnh Đồng Nai",
+                  "10/11/2026", "Nhận trực tiếp", "Phạm Văn Hùng",
                   "Văn phòng Đăng ký đất đai tỉnh Đồng Nai", "giay-chung-nhan.jpg"):
         assert shown in text, shown
     page.screenshot(path=str(tmp_path / "check.png"), full_page=True)
@@ -329,6 +332,8 @@ def test_land_transfer_in_the_mini_app(zalo, citizen, clerk, demo_catalog, demo_
     assert as_submitted == web
     assert as_submitted["form_data"]["thua_dat"]["dien_tich"] == 1250.5
     assert as_submitted["form_data"]["hop_dong"]["gia_chuyen_nhuong"] == 1500000000
+    assert as_submitted["form_data"]["thua_dat"]["dia_chi_thua"]["text"] == (
+        "Tổ 5, khu phố 3, Phường Trấn Biên, Tỉnh Đồng Nai")
 
 
 @pytest.fixture
