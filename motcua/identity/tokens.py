@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from ninja.security import HttpBearer
 
 from motcua.identity.actions import SignInError
@@ -169,8 +170,8 @@ def link_zalo(user: User, access_token: str, phone_code: str) -> ZaloLink:
 
 
 def _is_empty_zalo_only(user: User) -> bool:
-    from motcua.dossiers.selectors import citizen_dossiers  # the dossiers app builds on identity
-
+    # The dossiers app builds on identity: "my dossiers" is named by its path (docs/design-decisions.md, Layering).
+    citizen_dossiers = import_string("motcua.dossiers.selectors.citizen_dossiers")
     return (user.national_id is None and not user.has_usable_password() and not user.is_staff
             and user.zalo_links.count() == 1 and not citizen_dossiers(user).exists()
             and not user.representations.exists())
