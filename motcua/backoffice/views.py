@@ -1,7 +1,8 @@
 """The staff web: counter intake, work queues, the dossier page with its actions, downloads.
 
 Each view parses the request, checks who asks (a working role, and the dossier among those they see —
-anything else is 404), calls at most one action of `motcua.dossiers.actions`, and renders.
+anything else is 404), calls at most one action (a workflow verb by its name, `workflow.take`; the counter's
+`backoffice.actions.receive_at_counter`; …), and renders.
 """
 
 from __future__ import annotations

@@ -41,6 +41,7 @@ from motcua.dossiers.models import (
     PauseInterval,
     Status,
 )
+from motcua.dossiers.selectors import is_citizens_dossier
 from motcua.identity.models import User
 
 if TYPE_CHECKING:
@@ -278,7 +279,7 @@ def may_take(dossier: Dossier, action: str, actor: User | None) -> bool:
         return actor is None
     if actor is None:  # the payment platform, or the system itself at an external step (dossiers/external.py)
         return rule.actor == Actor.PAYMENT or (action in SYSTEM_ACTIONS and is_external(dossier.current_step))
-    is_applicant = dossier.applicant_id is not None and dossier.applicant_id == actor.pk
+    is_applicant = is_citizens_dossier(actor, dossier)
     clerk = has_role(actor, dossier.receiving_agency, Role.CLERK)
     if rule.actor in (Actor.RECEIVING_CLERK, Actor.PAYMENT):
         return clerk

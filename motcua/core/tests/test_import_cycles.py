@@ -37,9 +37,6 @@ ALLOWED_EDGES: dict[tuple[str, str], str] = {
     ("privacy", "portal"): "privacy's export and retention read the portal's drafts",
     ("integrations", "feedback"): "national petitions are fed into the feedback app",
     ("integrations", "reports"): "integrations/selectors.py reads the monthly figures",
-    ("feedback", "notifications"): "a petition's events write messages",
-    ("notifications", "payments"): "a message shows what is owed",
-    ("payments", "reports"): "a paid invoice counts in the monthly figures",
 }
 
 
