@@ -135,6 +135,31 @@ def demo_catalog(demo_agencies):
     return {p.national_code: p for p in Procedure.objects.select_related("current_version")}
 
 
+class RateClock:
+    """The clock of the rate limits (django-ratelimit's fixed windows), held still until a test moves it."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def time(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def rate_clock():
+    """Rate-limit windows that cannot roll over in the middle of a test (a slow run could cross a minute
+    boundary and reset the count); `rate_clock.advance(61)` ends a one-minute window."""
+    import time
+    from unittest import mock
+
+    clock = RateClock(time.time())
+    with mock.patch("django_ratelimit.core.time", clock):
+        yield clock
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters live in the cache, working calendars, procedure versions and agencies in the process

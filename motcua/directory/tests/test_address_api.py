@@ -47,7 +47,7 @@ def test_not_found_is_404_with_the_province_and_close_names(client):
 
 
 @override_settings(MOTCUA_ADDRESS_CONVERT_RATE="3/m")
-def test_convert_is_rate_limited_per_address(client):
+def test_convert_is_rate_limited_per_address(client, rate_clock):
     codes = [client.get(URL, {"address": "p tan phu, tp dong xoai, binh phuoc"}).status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
     assert client.get(URL, {"address": "p tan phu"}, REMOTE_ADDR="10.0.0.9").status_code != 429

@@ -43,7 +43,7 @@ def test_bad_input_keeps_the_page_with_a_message(client):
 
 
 @override_settings(MOTCUA_ADDRESS_CONVERT_RATE="2/m")
-def test_public_page_shares_the_api_rate_limit(client):
+def test_public_page_shares_the_api_rate_limit(client, rate_clock):
     codes = [client.get(PUBLIC, {"address": "p tan phu, binh phuoc"}).status_code for _ in range(2)]
     assert codes == [200, 200]
     assert client.get("/api/v1/addresses/convert", {"address": "p tan phu, binh phuoc"}).status_code == 429

@@ -75,7 +75,7 @@ def test_api_lookup_answers_from_one_narrow_query(client, dossier, django_assert
 
 
 @override_settings(MOTCUA_LOOKUP_RATE="5/m")
-def test_enumeration_is_throttled(client, dossier):
+def test_enumeration_is_throttled(client, dossier, rate_clock):
     codes = [client.get(reverse("dossiers:lookup_detail", args=[f"X-{i}"]), {"s": "AAAAAAAAAA"}).status_code
              for i in range(7)]
     assert codes == [404] * 5 + [429] * 2
