@@ -104,7 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "motcua.core.context_processors.site",
-                "motcua.integrations.emc.context",
+                "motcua.core.emc.context",
                 "motcua.integrations.simulator_pages.context",
             ],
         },
@@ -546,7 +546,7 @@ if MOTCUA_DEMO_PAYMENTS and "MOTCUA_CSP" not in os.environ and _paygov_url.start
 MOTCUA_EMC_SCRIPT_URL = env_str("MOTCUA_EMC_SCRIPT_URL")
 MOTCUA_EMC_SITE_ID = env_str("MOTCUA_EMC_SITE_ID")
 if MOTCUA_EMC_SCRIPT_URL:
-    from motcua.integrations.emc import script_origin
+    from motcua.core.emc import script_origin
 
     script_origin(MOTCUA_EMC_SCRIPT_URL)  # refuses a bad URL at start-up
     if not MOTCUA_EMC_SITE_ID:

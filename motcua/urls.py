@@ -22,6 +22,7 @@ urlpatterns = [
     path("thong-ke/", include("motcua.reports.public_urls")),
     path("thanh-toan/", include("motcua.payments.urls")),
     path("lien-thong/thue/", include("motcua.taxexchange.urls")),
+    path("lien-thong/van-ban/", include("motcua.docexchange.urls")),  # edXML documents (docs/document-exchange.md)
     path("dia-chi/", include("motcua.directory.urls")),
     path("api/v1/", api.urls),
     path("dinh-danh/", include("motcua.identity.urls")),

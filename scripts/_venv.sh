@@ -10,5 +10,5 @@ fi
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$LOCK_FILE"
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r "$LOCK_FILE"
 # The project itself runs from the checkout (manage.py, pytest's rootdir); pyproject.toml packages it for wheels.

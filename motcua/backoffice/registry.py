@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from motcua.backoffice.selectors import StaffScope
+from motcua.core.errors import show_error, user_message
 from motcua.core.i18n import in_language
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import complete_automatic_step
@@ -65,7 +66,7 @@ def lookup_for_intake(request: HttpRequest, actor: Any, national_id: str, *, age
     try:
         national_id = population.validate_national_id(national_id)
     except population.InvalidNationalId as exc:
-        return IntakeLookup(error=in_language(exc.message_vi, exc.message_en))
+        return IntakeLookup(error=user_message(exc))
     if not consent_in(request.POST, ConsentPurpose.POPULATION_LOOKUP):
         return IntakeLookup(consent_error=in_language(*CONSENT_MISSING))
     consent = record_consent(purpose=ConsentPurpose.POPULATION_LOOKUP, subject_national_id=national_id,
@@ -207,7 +208,7 @@ def registry_lookup(request: HttpRequest, scope: StaffScope, dossier: Dossier) -
         result = population.lookup_person(dossier.applicant_id_number, dossier=dossier, actor=scope.user,
                                           purpose=f"Đối chiếu thông tin hồ sơ {dossier.code}")
     except population.InvalidNationalId as exc:
-        messages.error(request, in_language(exc.message_vi, exc.message_en))
+        show_error(request, exc)
     else:
         if result.found:
             messages.success(request, _("The national population database answered: see the comparison below."))

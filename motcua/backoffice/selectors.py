@@ -1,5 +1,7 @@
 """Reads for the back office: who a member of staff is where, which dossiers they see, their work queues.
 
+The staff scope (`directory.selectors.StaffScope`) and what it sees (`dossiers.selectors.visible_dossiers`) live
+below the apps whose staff pages use them (`privacy.staff.staff_view`); they are re-exported here.
 Visibility: a member of staff sees a dossier when its current, receiving or competent agency is one where they
 hold a working role (clerk, specialist, leader), or when it was ever handed to such an agency (a `DossierEvent`
 whose `to_agency` is theirs). Everything else does not exist for them (the views answer 404).
@@ -17,14 +19,13 @@ from django.db.models.functions import Coalesce, Least
 
 from motcua.calendar.service import WorkingCalendar
 from motcua.directory.models import Agency, Role, StaffAssignment
-from motcua.directory.selectors import agencies_in_scope
-from motcua.dossiers.models import CLOCK_STOPPED_STATUSES, Dossier, DossierEvent, Status
+from motcua.directory.selectors import WORK_ROLES, StaffScope, staff_scope
+from motcua.dossiers.models import CLOCK_STOPPED_STATUSES, Dossier, Status
+from motcua.dossiers.selectors import visible_dossier, visible_dossiers
 from motcua.dossiers.workflow import ACTIVE, WorkflowError, legal_actions, resolve_step_agency
 from motcua.dossiers.workflow import may_take as workflow_may_take
 from motcua.identity.models import Representation, User
 
-# The roles that work on dossiers; administrators administer, they do not thereby act on dossiers.
-WORK_ROLES = (Role.CLERK, Role.SPECIALIST, Role.LEADER)
 # The actions the back office offers, in the order the detail page lists them.
 BACKOFFICE_ACTIONS = (
     "receive", "forward", "approve", "return_result", "request_supplement", "supplement", "pause_for_fees",
@@ -39,55 +40,6 @@ LIST_DEFERRED = (
     "form_data", "procedure_version__eform_schema", "procedure_version__required_documents",
     "procedure_version__fees", "procedure_version__legal_basis",
 )
-
-
-@dataclass(frozen=True)
-class StaffScope:
-    """The agencies where one user holds each working role (read once per request)."""
-
-    user: User
-    agencies_by_role: dict[str, frozenset[int]]
-
-    def has(self, agency_id: int | None, role: str) -> bool:
-        return agency_id is not None and agency_id in self.agencies_by_role.get(role, frozenset())
-
-    @property
-    def agency_ids(self) -> frozenset[int]:
-        return frozenset().union(*self.agencies_by_role.values())
-
-    @property
-    def has_working_role(self) -> bool:
-        return bool(self.agency_ids)
-
-    def agencies_for(self, role: Role) -> frozenset[int]:
-        return self.agencies_by_role.get(role, frozenset())
-
-
-def staff_scope(user: Any) -> StaffScope:
-    by_role = {
-        role.value: frozenset(agencies_in_scope(user, role).values_list("pk", flat=True)) for role in WORK_ROLES
-    }
-    return StaffScope(user=user, agencies_by_role=by_role)
-
-
-def visible_dossiers(scope: StaffScope) -> QuerySet[Dossier]:
-    ids = scope.agency_ids
-    if not ids:
-        return Dossier.objects.none()
-    handed = DossierEvent.objects.filter(to_agency__in=ids).values("dossier_id")
-    return Dossier.objects.filter(
-        Q(current_agency__in=ids) | Q(receiving_agency__in=ids) | Q(competent_agency__in=ids) | Q(pk__in=handed)
-    )
-
-
-def visible_dossier(scope: StaffScope, code: str) -> Dossier | None:
-    return (
-        visible_dossiers(scope)
-        .select_related("procedure", "procedure_version", "receiving_agency", "competent_agency", "current_agency",
-                        "assignee", "applicant")
-        .filter(code=code)
-        .first()
-    )
 
 
 def search_dossiers(scope: StaffScope, query: str, limit: int = 50) -> list[Dossier]:
@@ -311,3 +263,6 @@ def representation_requests(scope: StaffScope) -> QuerySet[Representation]:
     return (Representation.objects.filter(reviewing_agency__in=scope.agencies_for(Role.CLERK))
             .select_related("user", "organisation", "decided_by").prefetch_related("register_answers")
             .order_by(Case(When(status=Representation.Status.PENDING, then=0), default=1), "-requested_at", "pk"))
+
+
+__all__ = ["WORK_ROLES", "StaffScope", "staff_scope", "visible_dossier", "visible_dossiers"]  # re-exported

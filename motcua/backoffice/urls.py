@@ -1,8 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from motcua.backoffice import addresses as address_views
 from motcua.backoffice import views
-from motcua.directory import views as address_views
 from motcua.identity.views import ThrottledLoginView
 from motcua.signing import views as signing_views
 

@@ -1,7 +1,8 @@
 """The staff web: counter intake, work queues, the dossier page with its actions, downloads.
 
 Each view parses the request, checks who asks (a working role, and the dossier among those they see —
-anything else is 404), calls at most one action of `motcua.dossiers.actions`, and renders.
+anything else is 404), calls at most one action (a workflow verb by its name, `workflow.take`; the counter's
+`backoffice.actions.receive_at_counter`; …), and renders.
 """
 
 from __future__ import annotations
@@ -12,11 +13,9 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import update_wrapper
-from typing import Any, Concatenate, ParamSpec
+from typing import Any, ParamSpec
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -27,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from motcua.backoffice import registry, selectors
+from motcua.backoffice.actions import counter_key, receive_at_counter
 from motcua.backoffice.forms import (
     ACTION_FORMS,
     WARNING_ACTIONS,
@@ -38,10 +38,10 @@ from motcua.backoffice.forms import (
 from motcua.backoffice.selectors import Deadlines, StaffScope
 from motcua.catalog.eforms import address_action, build_fields
 from motcua.catalog.models import Procedure
+from motcua.core.errors import show_error
 from motcua.core.i18n import in_language, localized
 from motcua.core.ordering import by_sort_key
 from motcua.directory.models import Role
-from motcua.dossiers import actions
 from motcua.dossiers.actions import IntakeError, Upload
 from motcua.dossiers.deadlines import remaining_working_time
 from motcua.dossiers.models import CLOCK_STOPPED_STATUSES, Dossier, Notice, Status
@@ -53,7 +53,7 @@ from motcua.land.intake import intake_form_data
 from motcua.privacy.access import record_dossier_read
 from motcua.privacy.consents import consent_in, field_name
 from motcua.privacy.models import AccessKind, ConsentPurpose, DataAccess
-from motcua.privacy.staff import ReasonRequired, readable_dossier
+from motcua.privacy.staff import readable_dossier, staff_view, visible_or_404
 
 logger = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -73,33 +73,6 @@ class ErrorItem:
     @classmethod
     def pair(cls, vi: str, en: str, anchor: str = "") -> ErrorItem:
         return cls(in_language(vi, en), anchor=anchor)
-
-
-def staff_view(
-    view: Callable[Concatenate[HttpRequest, StaffScope, P], HttpResponseBase],
-) -> Callable[Concatenate[HttpRequest, P], HttpResponseBase]:
-    """Signed in, and holding a working role (clerk, specialist, leader) somewhere; else the login page / 403."""
-
-    def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
-        scope = selectors.staff_scope(request.user)
-        if not scope.has_working_role:
-            raise PermissionDenied
-        try:
-            return view(request, scope, *args, **kwargs)
-        except ReasonRequired as needed:  # another agency's dossier: the reason page first (motcua/privacy)
-            from motcua.privacy.views import reason_page
-
-            return reason_page(request, needed.dossier)
-
-    update_wrapper(wrapper, view)
-    return login_required(wrapper)
-
-
-def _visible_or_404(scope: StaffScope, code: str) -> Dossier:
-    dossier = selectors.visible_dossier(scope, code)
-    if dossier is None:
-        raise Http404
-    return dossier
 
 
 def _page(request: HttpRequest, dossiers: QuerySet[Dossier], deadlines: Deadlines) -> tuple[Any, list[Any]]:
@@ -220,13 +193,10 @@ def intake(request: HttpRequest, scope: StaffScope, national_code: str) -> HttpR
             errors = {}
         elif not errors and posted.competent_agency is not None:
             try:
-                dossier = actions.submit_dossier(
-                    procedure=procedure, channel=posted.channel, applicant=posted.applicant,
-                    competent_agency=posted.competent_agency, receiving_agency=posted.receiving_agency,
-                    actor=scope.user, form_data=posted.form_data, uploads=posted.uploads,
-                    paper_documents=posted.paper, idempotency_key=f"counter:{scope.user.pk}:{key}",
-                    postal_tracking=posted.values["postal_tracking"] if posted.channel == "postal" else "",
-                    return_method=posted.values["return_method"],
+                dossier = receive_at_counter(
+                    procedure=procedure, intake=posted, competent_agency=posted.competent_agency, actor=scope.user,
+                    form_key=key, business_answer=request.POST.get("business_answer", ""),
+                    registry_answer=registry_answer,
                 )
             except IntakeError as exc:
                 errors = exc.errors
@@ -234,12 +204,9 @@ def intake(request: HttpRequest, scope: StaffScope, national_code: str) -> HttpR
                     # This form already made a dossier (with other content): show it, and give a new key in
                     # case the clerk really means a second dossier.
                     earlier = selectors.visible_dossiers(scope).filter(
-                        idempotency_key=f"counter:{scope.user.pk}:{key}").first()
+                        idempotency_key=counter_key(scope.user, key)).first()
                     key = uuid.uuid4().hex
             else:
-                business_register.attach_to_dossier(request.POST.get("business_answer", ""), dossier=dossier,
-                                                    actor=scope.user)
-                registry.keep_intake_answer(dossier, registry_answer, scope.user)
                 messages.success(request, _("Dossier %(code)s received. Print the receipt for the applicant.")
                                  % {"code": dossier.code})
                 return redirect("backoffice:dossier", code=dossier.code)
@@ -351,13 +318,13 @@ def dossier_detail(request: HttpRequest, scope: StaffScope, code: str) -> HttpRe
 @require_POST
 @staff_view
 def dossier_registry_lookup(request: HttpRequest, scope: StaffScope, code: str) -> HttpResponse:
-    return registry.registry_lookup(request, scope, _visible_or_404(scope, code))
+    return registry.registry_lookup(request, scope, visible_or_404(scope, code))
 
 
 @require_POST
 @staff_view
 def dossier_registry_report_handled(request: HttpRequest, scope: StaffScope, code: str) -> HttpResponse:
-    return registry.mark_report_handled(request, scope, _visible_or_404(scope, code))
+    return registry.mark_report_handled(request, scope, visible_or_404(scope, code))
 
 
 def _form_errors(form: ActionForm) -> list[ErrorItem]:
@@ -388,7 +355,7 @@ FORBIDDEN = ("Bạn không thể thực hiện thao tác này trên hồ sơ lú
 @require_POST
 @staff_view
 def dossier_action(request: HttpRequest, scope: StaffScope, code: str, action: str) -> HttpResponse:
-    dossier = _visible_or_404(scope, code)
+    dossier = visible_or_404(scope, code)
     form_class = ACTION_FORMS.get(action)
     if form_class is None:
         raise Http404
@@ -410,7 +377,7 @@ def dossier_action(request: HttpRequest, scope: StaffScope, code: str, action: s
     try:
         take(action, dossier, _action_input(scope.user, form.cleaned_data))
     except WorkflowError as exc:
-        fresh = _visible_or_404(scope, code)
+        fresh = visible_or_404(scope, code)
         return _render_detail(request, scope, fresh, failed=again(fresh),
                               errors=[ErrorItem.pair(exc.message_vi, exc.message_en, f"#action-{action}")],
                               status=409 if exc.code == "stale" else 400)
@@ -498,7 +465,7 @@ def representation_decision(request: HttpRequest, scope: StaffScope, representat
         decide_representation(representation, actor=scope.user, confirm=decision == "confirm",
                               note=request.POST.get("reason", "")[:1000])
     except RepresentationError as exc:
-        messages.error(request, localized(exc))
+        show_error(request, exc)
     else:
         done = (_("Confirmed: %(user)s represents %(organisation)s.") if decision == "confirm"
                 else _("Rejected: %(user)s does not represent %(organisation)s."))

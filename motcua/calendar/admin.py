@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from motcua.calendar.models import CalendarException, WorkSchedule
-from motcua.core.admin import ProvinceAdminEditable
 from motcua.core.process_cache import CALENDAR, edited
+from motcua.directory.admin_access import ProvinceAdminEditable
 
 
 @admin.register(CalendarException)

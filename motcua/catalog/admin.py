@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from motcua.catalog.actions import CatalogImportError, export_catalog, import_catalog
 from motcua.catalog.models import CatalogSyncAct, Field, NationalProcedure, Procedure, ProcedureVersion
 from motcua.catalog.transfer import CatalogFileError, dump_json, import_workbook, load_json, write_workbook
-from motcua.core.admin import ProvinceAdminEditable
 from motcua.core.process_cache import CATALOG, edited
+from motcua.directory.admin_access import ProvinceAdminEditable
 from motcua.directory.selectors import is_province_admin
 
 

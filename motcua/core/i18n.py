@@ -1,7 +1,9 @@
 """One language at a time: pick the user's language out of a message that is kept in both.
 
-Domain errors (`WorkflowError`, `UploadError`, `PaymentError`, `SignInError`…) carry `message_vi` and `message_en`
-so that the API can return both fields; everything a person reads shows only the language of the request
+User-facing errors (`motcua.core.errors.UserError` and its thin subclasses `WorkflowError`, `UploadError`,
+`PaymentError`, `SignInError`…) carry `message_vi` and `message_en` so that the API can return both fields
+(`UserError.as_json`); `core.errors.user_message` / `show_error` say one of them; everything a person reads
+shows only the language of the request
 (chosen with the switcher in the header, Django's `set_language`; Vietnamese by default).
 """
 

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import translation
 from django.utils.translation import gettext
 
-from motcua.integrations.emc import content_security_policy
+from motcua.core.emc import content_security_policy
 
 _NUL_MARKERS = (b"%00", b"\\u0000", b"\x00")
 
@@ -49,7 +49,7 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if settings.MOTCUA_CSP and "Content-Security-Policy" not in response:
-            # With the EMC monitoring snippet configured, its origin is allowed too (motcua/integrations/emc.py).
+            # With the EMC monitoring snippet configured, its origin is allowed too (motcua/core/emc.py).
             response["Content-Security-Policy"] = content_security_policy(settings.MOTCUA_CSP)
         if settings.MOTCUA_PERMISSIONS_POLICY and "Permissions-Policy" not in response:
             response["Permissions-Policy"] = settings.MOTCUA_PERMISSIONS_POLICY

@@ -1,4 +1,4 @@
-"""Vietnamese text helpers: folding for diacritic-insensitive search."""
+"""Vietnamese text helpers: folding for diacritic-insensitive search; amounts of money in words of the messages."""
 
 from __future__ import annotations
 
@@ -61,3 +61,10 @@ def sort_key(text: str) -> str:
         tones.pop()
     primary = "".join(chr(0x41 + _LETTER_RANK[c]) if c in _LETTER_RANK else c for c in letters)
     return primary + " " + "".join(tones)
+
+
+def money(amount: int | None) -> str:
+    """25000000 → "25.000.000 đồng" (messages and receipts)."""
+    if amount is None:
+        return ""
+    return f"{amount:,}".replace(",", ".") + " đồng"

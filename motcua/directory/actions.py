@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from motcua.directory.models import Agency, Role, StaffAssignment
 from motcua.directory.selectors import can_manage_staff, is_province_admin
-from motcua.identity.models import User
+
+if TYPE_CHECKING:
+    from motcua.identity.models import User
 
 
 @transaction.atomic

@@ -31,6 +31,7 @@ from django.db.models import Count, Max
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from motcua.core.errors import UserError
 from motcua.core.text import fold
 from motcua.directory.models import REFORM_2025, AdministrativeUnit, UnitLevel, UnitSuccession
 
@@ -164,13 +165,8 @@ class Conversion:
                  "province”, for example “Phường Tân Phú, Thành phố Đồng Xoài, tỉnh Bình Phước”.")
 
 
-class AddressInputError(ValueError):
+class AddressInputError(UserError, ValueError):
     """The input cannot be read as an address at all (empty, too long, no letters)."""
-
-    def __init__(self, message_vi: str, message_en: str) -> None:
-        super().__init__(message_en)
-        self.message_vi = message_vi
-        self.message_en = message_en
 
 
 def _numbers(text: str) -> str:
@@ -323,12 +319,12 @@ def _build_index() -> Index:
 def _check_input(text: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise AddressInputError("Vui lòng nhập địa chỉ cần chuyển đổi.", "Enter the address to convert.")
+        raise AddressInputError("empty", "Vui lòng nhập địa chỉ cần chuyển đổi.", "Enter the address to convert.")
     if len(text) > MAX_ADDRESS_LENGTH:
-        raise AddressInputError(f"Địa chỉ dài quá {MAX_ADDRESS_LENGTH} ký tự.",
+        raise AddressInputError("too_long", f"Địa chỉ dài quá {MAX_ADDRESS_LENGTH} ký tự.",
                                 f"The address is longer than {MAX_ADDRESS_LENGTH} characters.")
     if any(ord(c) < 32 and c not in "\t\n\r" for c in text) or not fold(text).replace(".", "").strip():
-        raise AddressInputError("Địa chỉ phải có tên xã, phường và tỉnh viết bằng chữ.",
+        raise AddressInputError("no_letters", "Địa chỉ phải có tên xã, phường và tỉnh viết bằng chữ.",
                                 "The address must name the commune and the province in letters.")
     return text
 
@@ -584,20 +580,21 @@ def convert_codes(commune_code: str = "", district_code: str = "") -> Conversion
     commune_code, district_code = commune_code.strip(), district_code.strip()
     if commune_code:
         if not re.fullmatch(r"\d{5}", commune_code):
-            raise AddressInputError("Mã xã cũ gồm 5 chữ số.", "An old commune code has 5 digits.")
+            raise AddressInputError("bad_commune_code", "Mã xã cũ gồm 5 chữ số.", "An old commune code has 5 digits.")
         if commune_code not in index.old.units["commune"]:
             return Conversion(status=Status.NOT_FOUND)
         return _converted(index, commune_code, _old_units(index, commune=commune_code), "")
     if district_code:
         if not re.fullmatch(r"\d{3}", district_code):
-            raise AddressInputError("Mã huyện cũ gồm 3 chữ số.", "An old district code has 3 digits.")
+            raise AddressInputError("bad_district_code",
+                                    "Mã huyện cũ gồm 3 chữ số.", "An old district code has 3 digits.")
         if district_code in index.successors:
             return _converted(index, district_code, _old_units(index, district=district_code), "")
         if district_code in index.old.units["district"]:
             reading = _Reading(0, set(), {district_code}, set(), [], (False, True, False))
             return _not_found(index, reading, [], 100)
         return Conversion(status=Status.NOT_FOUND)
-    raise AddressInputError("Vui lòng nhập địa chỉ hoặc mã xã cũ.", "Enter an address or an old commune code.")
+    raise AddressInputError("empty", "Vui lòng nhập địa chỉ hoặc mã xã cũ.", "Enter an address or an old commune code.")
 
 
 # --- the 2025 map, for forms -------------------------------------------------------------------------------------

@@ -8,9 +8,9 @@ from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
-from motcua.core.admin import ProvinceAdminEditable, is_any_admin
 from motcua.core.process_cache import CATALOG, DIRECTORY, edited
 from motcua.directory.actions import assign_role
+from motcua.directory.admin_access import ProvinceAdminEditable, is_any_admin
 from motcua.directory.models import AdministrativeUnit, Agency, Role, StaffAssignment, UnitSuccession
 from motcua.directory.selectors import ADMIN_ROLES, agencies_in_scope, can_manage_staff, is_province_admin
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
 from motcua.directory.models import Agency, AgencyQuerySet, Role, StaffAssignment
+
+if TYPE_CHECKING:
+    from motcua.identity.models import User
 
 # Roles whose scope covers the agency's whole subtree; the other roles act only in their own agency.
 SUBTREE_ROLES = frozenset({Role.AGENCY_ADMIN})
@@ -78,3 +82,38 @@ def is_province_admin(user: Any) -> bool:
 
 def can_manage_staff(user: Any, agency: Agency) -> bool:
     return agencies_in_scope(user, *ADMIN_ROLES).filter(pk=agency.pk).exists()
+
+
+# --- the staff scope: where a member of staff works (the back office and every app's staff pages) ---------------
+
+# The roles that work on dossiers; administrators administer, they do not thereby act on dossiers.
+WORK_ROLES = (Role.CLERK, Role.SPECIALIST, Role.LEADER)
+
+
+@dataclass(frozen=True)
+class StaffScope:
+    """The agencies where one user holds each working role (read once per request)."""
+
+    user: User
+    agencies_by_role: dict[str, frozenset[int]]
+
+    def has(self, agency_id: int | None, role: str) -> bool:
+        return agency_id is not None and agency_id in self.agencies_by_role.get(role, frozenset())
+
+    @property
+    def agency_ids(self) -> frozenset[int]:
+        return frozenset().union(*self.agencies_by_role.values())
+
+    @property
+    def has_working_role(self) -> bool:
+        return bool(self.agency_ids)
+
+    def agencies_for(self, role: Role) -> frozenset[int]:
+        return self.agencies_by_role.get(role, frozenset())
+
+
+def staff_scope(user: Any) -> StaffScope:
+    by_role = {
+        role.value: frozenset(agencies_in_scope(user, role).values_list("pk", flat=True)) for role in WORK_ROLES
+    }
+    return StaffScope(user=user, agencies_by_role=by_role)

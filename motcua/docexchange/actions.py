@@ -25,6 +25,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from motcua.core.errors import UserError
 from motcua.directory.models import Agency
 from motcua.docexchange.models import InboundMessage, OutgoingDocument, PollSchedule, State
 from motcua.documents.uploads import UploadError, check_upload, store_blob
@@ -42,12 +43,8 @@ MAX_SEND_ATTEMPTS = 5
 MAX_ATTACHMENTS = 20
 
 
-class ExchangeError(Exception):
-    def __init__(self, code: str, message_vi: str, message_en: str) -> None:
-        super().__init__(f"{message_vi} ({message_en})")
-        self.code = code
-        self.message_vi = message_vi
-        self.message_en = message_en
+class ExchangeError(UserError):
+    """A refused step of the document exchange."""
 
 
 def hub_configured() -> bool:
@@ -154,6 +151,16 @@ def start_step_exchange(dossier_id: int, seq: int, *, at: dt.datetime | None = N
     return send(document, at=now)
 
 
+def may_send_result(dossier: Dossier, user: Any) -> bool:
+    """The handling agency's specialists and leaders, once the result is ready (or returned)."""
+    from motcua.directory.models import Role
+    from motcua.directory.selectors import has_role
+    from motcua.dossiers.models import Status
+
+    return dossier.status in (Status.RESULT_READY, Status.RETURNED) and any(
+        has_role(user, dossier.competent_agency, role) for role in (Role.SPECIALIST, Role.LEADER))
+
+
 def send_result(dossier: Dossier, *, to_agency: Agency, actor: Any = None, document_ids: list[int] | None = None,
                 at: dt.datetime | None = None) -> OutgoingDocument:
     """Send the dossier's result (its PDFs, or those in DOCUMENT_IDS) to an outside agency as an edXML document."""
@@ -194,6 +201,8 @@ def send(document: OutgoingDocument, *, at: dt.datetime | None = None) -> Outgoi
         if document.attempts >= MAX_SEND_ATTEMPTS:
             _final_failure(document, f"Không gửi được văn bản qua trục liên thông sau {document.attempts} lần: {exc}",
                            now)
+        else:
+            ensure_polling()  # the poll chain sends it again
         document.refresh_from_db()
         return document
     if not answer.ok:

@@ -6,13 +6,16 @@ A file still being scanned, rejected as infected, or that could not be scanned i
 from __future__ import annotations
 
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from django.http import FileResponse, HttpResponse, HttpResponseBase
 from django.utils.translation import gettext as _
 
 from motcua.documents.models import ScanState, StoredDocument
 from motcua.documents.uploads import open_blob
-from motcua.dossiers.models import DossierDocument
+
+if TYPE_CHECKING:
+    from motcua.dossiers.models import DossierDocument
 
 _REFUSALS = {
     ScanState.PENDING: ("Tệp đang được quét virus; vui lòng thử lại sau ít phút.",

@@ -34,6 +34,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from motcua.core.errors import UserError
 from motcua.documents.models import Blob, ScanState, cas_name
 
 logger = logging.getLogger(__name__)
@@ -60,18 +61,8 @@ OOXML_MAX_ENTRIES = 5000
 OOXML_MAX_UNPACKED_BYTES = 512 * 1024 * 1024
 
 
-class UploadError(Exception):
+class UploadError(UserError):
     """A file the pipeline refuses; nothing was stored."""
-
-    def __init__(self, code: str, message_vi: str, message_en: str) -> None:
-        super().__init__(f"{message_vi} ({message_en})")
-        self.code = code
-        self.message_vi = message_vi
-        self.message_en = message_en
-
-    @property
-    def pair(self) -> tuple[str, str]:
-        return self.message_vi, self.message_en
 
 
 @dataclass(frozen=True)

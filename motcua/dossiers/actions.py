@@ -15,7 +15,6 @@ from functools import cached_property
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from motcua.catalog.cached import competent_agencies
@@ -41,6 +40,7 @@ from motcua.dossiers.models import (
     Status,
     SurveyResponse,
 )
+from motcua.dossiers.selectors import dossier_file_bytes, receiving_agency_for
 from motcua.dossiers.workflow import Change, WorkflowError, record_creation, status_at_step, transition
 from motcua.identity.assurance import shortfall_pair
 from motcua.identity.models import Organisation, User
@@ -91,16 +91,6 @@ class Written:
 def _fingerprint(**parts: Any) -> str:
     canonical = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def receiving_agency_for(procedure: Procedure, competent: Agency) -> Agency:
-    """Where an online dossier is received: the provincial service centre for province-level procedures
-    (when the province has one), otherwise the competent agency itself (a commune receives its own)."""
-    if procedure.level == "province":
-        centre = Agency.objects.active().filter(function="service_center").order_by("path").first()
-        if centre is not None:
-            return centre
-    return competent
 
 
 def validate_form(procedure: Procedure, form_data: dict[str, Any]) -> dict[str, tuple[str, str]]:
@@ -408,11 +398,6 @@ def _attach(dossier: Dossier, uploads: list[Upload], checked: list[CheckedFile |
         document.file.name = blob.storage_name
         documents.append(document)
     return DossierDocument.objects.bulk_create(documents) if documents else []
-
-
-def dossier_file_bytes(dossier: Dossier) -> int:
-    """What the dossier's stored files weigh together (for the per-dossier limit)."""
-    return int(dossier.documents.filter(blob__isnull=False).aggregate(total=Sum("blob__size"))["total"] or 0)
 
 
 def _issue(dossier: Dossier, kind: str, actor: User | None, now: dt.datetime, *, reason: str = "",

@@ -8,10 +8,12 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.urls import reverse
 
-from motcua.dossiers.models import Dossier
+from motcua.directory.models import Agency
+from motcua.directory.selectors import StaffScope
+from motcua.dossiers.models import Dossier, DossierEvent
 
 if TYPE_CHECKING:
     from motcua.catalog.models import Procedure
@@ -54,3 +56,45 @@ def last_form_data(user: User, procedure: Procedure) -> dict[str, Any]:
     earlier = (citizen_dossiers(user).filter(procedure=procedure).order_by("-submitted_at")
                .values_list("form_data", flat=True).first())
     return dict(earlier or {})
+
+
+# --- reads the actions need ---------------------------------------------------------------------------------------
+
+def receiving_agency_for(procedure: Procedure, competent: Agency) -> Agency:
+    """Where an online dossier is received: the provincial service centre for province-level procedures
+    (when the province has one), otherwise the competent agency itself (a commune receives its own)."""
+    if procedure.level == "province":
+        centre = Agency.objects.active().filter(function="service_center").order_by("path").first()
+        if centre is not None:
+            return centre
+    return competent
+
+
+def dossier_file_bytes(dossier: Dossier) -> int:
+    """What the dossier's stored files weigh together (for the per-dossier limit)."""
+    return int(dossier.documents.filter(blob__isnull=False).aggregate(total=Sum("blob__size"))["total"] or 0)
+
+
+# --- what a member of staff sees ---------------------------------------------------------------------------------
+# Their agencies' dossiers: the current, receiving or competent agency is one where they hold a working role, or
+# the dossier was ever handed to one (a `DossierEvent` whose `to_agency` is theirs). Another agency's dossier is
+# read only after a reason (`privacy.staff.readable_dossier`).
+
+def visible_dossiers(scope: StaffScope) -> QuerySet[Dossier]:
+    ids = scope.agency_ids
+    if not ids:
+        return Dossier.objects.none()
+    handed = DossierEvent.objects.filter(to_agency__in=ids).values("dossier_id")
+    return Dossier.objects.filter(
+        Q(current_agency__in=ids) | Q(receiving_agency__in=ids) | Q(competent_agency__in=ids) | Q(pk__in=handed)
+    )
+
+
+def visible_dossier(scope: StaffScope, code: str) -> Dossier | None:
+    return (
+        visible_dossiers(scope)
+        .select_related("procedure", "procedure_version", "receiving_agency", "competent_agency", "current_agency",
+                        "assignee", "applicant")
+        .filter(code=code)
+        .first()
+    )

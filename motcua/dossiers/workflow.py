@@ -27,6 +27,7 @@ from django.utils.translation import override
 
 from motcua.catalog.cached import version_for_transition
 from motcua.core import fastsql
+from motcua.core.errors import UserError
 from motcua.directory.cached import agencies, agency_with_function
 from motcua.directory.models import Agency, Role
 from motcua.directory.selectors import has_role
@@ -40,6 +41,7 @@ from motcua.dossiers.models import (
     PauseInterval,
     Status,
 )
+from motcua.dossiers.selectors import is_citizens_dossier
 from motcua.identity.models import User
 
 if TYPE_CHECKING:
@@ -49,14 +51,8 @@ S = Status
 ACTIVE = frozenset(set(Status) - TERMINAL_STATUSES)
 
 
-class WorkflowError(Exception):
-    """An action that is not allowed now; the message is shown to the user (Vietnamese, then English)."""
-
-    def __init__(self, code: str, message_vi: str, message_en: str) -> None:
-        super().__init__(f"{message_vi} ({message_en})")
-        self.code = code
-        self.message_vi = message_vi
-        self.message_en = message_en
+class WorkflowError(UserError):
+    """An action that is not allowed now (the workflow's refusals)."""
 
 
 ACTION_LABELS = {
@@ -283,7 +279,7 @@ def may_take(dossier: Dossier, action: str, actor: User | None) -> bool:
         return actor is None
     if actor is None:  # the payment platform, or the system itself at an external step (dossiers/external.py)
         return rule.actor == Actor.PAYMENT or (action in SYSTEM_ACTIONS and is_external(dossier.current_step))
-    is_applicant = dossier.applicant_id is not None and dossier.applicant_id == actor.pk
+    is_applicant = is_citizens_dossier(actor, dossier)
     clerk = has_role(actor, dossier.receiving_agency, Role.CLERK)
     if rule.actor in (Actor.RECEIVING_CLERK, Actor.PAYMENT):
         return clerk

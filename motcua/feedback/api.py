@@ -144,5 +144,5 @@ def rate(request: HttpRequest, code: str, payload: RatingIn) -> Status[Any]:
                                          actor=_user(request))
     except WorkflowError as exc:
         return Status(422 if exc.code == "rating" else 409,
-                      {"code": exc.code, "message_vi": exc.message_vi, "message_en": exc.message_en})
+                      exc.as_json())
     return Status(200, _out(feedback, with_secret=True))

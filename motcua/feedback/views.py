@@ -15,10 +15,10 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
-from motcua.backoffice.selectors import StaffScope
-from motcua.backoffice.views import staff_view
-from motcua.core.i18n import in_language, localized
+from motcua.core.errors import user_message
+from motcua.core.i18n import in_language
 from motcua.directory.models import Agency, Role, StaffAssignment
+from motcua.directory.selectors import StaffScope
 from motcua.dossiers import lookup as dossier_lookup
 from motcua.dossiers.actions import IntakeError
 from motcua.dossiers.workflow import WorkflowError
@@ -26,6 +26,7 @@ from motcua.feedback import actions, selectors, workflow
 from motcua.feedback.masking import mask_personal_data
 from motcua.feedback.models import Channel, Classification, Feedback, FeedbackKind, Status, Subject
 from motcua.identity.models import User
+from motcua.privacy.staff import staff_view
 
 IDEMPOTENCY_KEY = re.compile(r"^[0-9a-f]{32}$")
 PAGE_SIZE = 50
@@ -119,7 +120,7 @@ def lookup_detail(request: HttpRequest, feedback_code: str) -> HttpResponse:
             actions.rate_feedback(feedback, rating=int(rating) if rating.isdigit() else 0,
                                   comment=request.POST.get("comment", ""), holds_secret=True)
         except WorkflowError as exc:
-            error = localized(exc)
+            error = user_message(exc)
         else:
             messages.success(request, in_language("Cảm ơn Ông/Bà đã đánh giá.", "Thank you for your rating."))
             return redirect(selectors.lookup_path(feedback))
@@ -275,7 +276,7 @@ def office_action(request: HttpRequest, scope: StaffScope, feedback_code: str, a
     try:
         _take(action, feedback, scope.user, request.POST, int(version) if version.isdigit() else None)
     except WorkflowError as exc:
-        return _render_detail(request, scope, feedback, error=localized(exc),
+        return _render_detail(request, scope, feedback, error=user_message(exc),
                               status=403 if exc.code == "forbidden" else 409 if exc.code in ("stale", "illegal")
                               else 400)
     messages.success(request, in_language("Đã thực hiện.", "Done."))

@@ -144,6 +144,7 @@ def transition(
 ) -> tuple[Feedback, FeedbackEvent]:
     """Take ACTION on the petition; see the module docstring. APPLY makes the action's own changes (reply text,
     new agency, masked publication…) on the locked row and may raise WorkflowError (nothing is then written)."""
+    from motcua.feedback.messages import feedback_variables
     from motcua.notifications.actions import enqueue_for_feedback_event
 
     rule = TRANSITIONS.get(action)
@@ -180,12 +181,13 @@ def transition(
             actor=actor, from_agency=from_agency, to_agency=change.to_agency or feedback.agency, note=note,
             is_public=rule.public, data=change.data, created_at=now,
         )
-        enqueue_for_feedback_event(event)
+        enqueue_for_feedback_event(event, feedback_variables)
     return feedback, event
 
 
 def record_creation(feedback: Feedback, *, actor: User | None, at: dt.datetime, note: str = "") -> FeedbackEvent:
     """The first event of a new petition (inside the creating transaction)."""
+    from motcua.feedback.messages import feedback_variables
     from motcua.notifications.actions import enqueue_for_feedback_event
 
     feedback.version = 1
@@ -195,5 +197,5 @@ def record_creation(feedback: Feedback, *, actor: User | None, at: dt.datetime, 
         to_agency=feedback.agency, note=note, is_public=True, data={"due_at": feedback.due_at.isoformat()},
         created_at=at,
     )
-    enqueue_for_feedback_event(event)
+    enqueue_for_feedback_event(event, feedback_variables)
     return event

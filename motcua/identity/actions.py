@@ -12,6 +12,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.vn import mst as stdnum_mst
 
+from motcua.core.errors import UserError
 from motcua.directory.models import Agency, Role
 from motcua.directory.selectors import has_role
 from motcua.identity.models import AssuranceLevel, Organisation, Representation, User
@@ -19,18 +20,12 @@ from motcua.identity.models import AssuranceLevel, Organisation, Representation,
 NATIONAL_ID = re.compile(r"^[0-9]{12}$")
 
 
-class RepresentationError(Exception):
-    def __init__(self, message_vi: str, message_en: str) -> None:
-        super().__init__(f"{message_vi} ({message_en})")
-        self.message_vi = message_vi
-        self.message_en = message_en
+class RepresentationError(UserError):
+    """A representation request that cannot be decided so."""
 
 
-class SignInError(Exception):
-    def __init__(self, message_vi: str, message_en: str) -> None:
-        super().__init__(f"{message_vi} ({message_en})")
-        self.message_vi = message_vi
-        self.message_en = message_en
+class SignInError(UserError):
+    """A sign-in or account link that is refused."""
 
 
 def sign_in_citizen(profile: dict[str, str], assurance_level: int = AssuranceLevel.NONE) -> User:
@@ -42,8 +37,7 @@ def sign_in_citizen(profile: dict[str, str], assurance_level: int = AssuranceLev
     """
     national_id = profile.get("national_id", "")
     if not NATIONAL_ID.match(national_id):
-        raise SignInError(
-            "Nhà cung cấp định danh không trả về số định danh cá nhân hợp lệ.",
+        raise SignInError("no_national_id", "Nhà cung cấp định danh không trả về số định danh cá nhân hợp lệ.",
             "The identity provider did not return a valid personal ID number.",
         )
     for _attempt in range(2):
@@ -69,7 +63,8 @@ def sign_in_citizen(profile: dict[str, str], assurance_level: int = AssuranceLev
                 return user
         except IntegrityError:
             continue  # two first sign-ins raced; the second finds the account now
-    raise SignInError("Không tạo được tài khoản, vui lòng thử lại.", "Could not create the account; please retry.")
+    raise SignInError("account_not_created", "Không tạo được tài khoản, vui lòng thử lại.",
+                      "Could not create the account; please retry.")
 
 
 def representation_agency() -> Agency | None:
@@ -85,14 +80,15 @@ def register_organisation(*, representative: User, tax_code: str, name: str, add
     legal representative, a new claim is refused (they authorise people instead)."""
     code = stdnum_mst.compact(tax_code) if tax_code else ""
     if not stdnum_mst.is_valid(code):
-        raise SignInError("Mã số thuế không hợp lệ.", "The tax code is not valid.")
+        raise SignInError("bad_tax_code", "Mã số thuế không hợp lệ.", "The tax code is not valid.")
     with transaction.atomic():
         organisation, _created = Organisation.objects.get_or_create(
             tax_code=code, defaults={"name": name.strip(), "address": address.strip()})
         others = (organisation.representations.exclude(user=representative)
                   .filter(kind=Representation.Kind.LEGAL, status=Representation.Status.CONFIRMED))
         if others.exists():
-            raise SignInError("Tổ chức này đã có người đại diện theo pháp luật trên hệ thống.",
+            raise SignInError("legal_representative_exists",
+                              "Tổ chức này đã có người đại diện theo pháp luật trên hệ thống.",
                               "This organisation already has a legal representative here.")
         Representation.objects.get_or_create(
             user=representative, organisation=organisation,
@@ -109,16 +105,20 @@ def decide_representation(representation: Representation, *, actor: User, confir
         current = Representation.objects.select_for_update(of=("self",)).select_related("reviewing_agency").get(
             pk=representation.pk)
         if current.reviewing_agency is None or not has_role(actor, current.reviewing_agency, Role.CLERK):
-            raise RepresentationError("Chỉ công chức Bộ phận Một cửa của cơ quan có thẩm quyền được xác nhận.",
+            raise RepresentationError("forbidden",
+                                      "Chỉ công chức Bộ phận Một cửa của cơ quan có thẩm quyền được xác nhận.",
                                       "Only a one-stop clerk of the competent agency may decide.")
         if current.status != Representation.Status.PENDING:
-            raise RepresentationError("Yêu cầu này đã được xử lý.", "This request has already been decided.")
+            raise RepresentationError("already_decided", "Yêu cầu này đã được xử lý.",
+                                      "This request has already been decided.")
         if not confirm and not note.strip():
-            raise RepresentationError("Vui lòng nhập lý do từ chối.", "Please give the reason for the rejection.")
+            raise RepresentationError("reason_required", "Vui lòng nhập lý do từ chối.",
+                                      "Please give the reason for the rejection.")
         if confirm and current.kind == Representation.Kind.LEGAL and Representation.objects.filter(
                 organisation_id=current.organisation_id, kind=Representation.Kind.LEGAL,
                 status=Representation.Status.CONFIRMED).exclude(pk=current.pk).exists():
-            raise RepresentationError("Tổ chức này đã có người đại diện theo pháp luật được xác nhận.",
+            raise RepresentationError("legal_representative_exists",
+                                      "Tổ chức này đã có người đại diện theo pháp luật được xác nhận.",
                                       "This organisation already has a confirmed legal representative.")
         current.status = Representation.Status.CONFIRMED if confirm else Representation.Status.REJECTED
         current.decided_by, current.decided_at = actor, timezone.now()
@@ -133,7 +133,7 @@ BACKUP_CODE_COUNT = 10
 security_log = logging.getLogger("motcua.security")
 
 
-class AccountAdminError(Exception):
+class AccountAdminError(UserError):
     """The actor may not manage this account."""
 
 
@@ -165,7 +165,7 @@ def _check_manages(actor: User, user: User) -> None:
     from motcua.identity.selectors import accounts_managed_by
 
     if actor.pk == user.pk or not accounts_managed_by(actor).filter(pk=user.pk).exists():
-        raise AccountAdminError
+        raise AccountAdminError("forbidden", "Bạn không quản lý tài khoản này.", "You do not manage this account.")
 
 
 def reset_two_factor(*, actor: User, user: User) -> None:

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from authlib.integrations.django_client import DjangoOAuth2App, OAuth
 from authlib.integrations.requests_client import OAuth2Session
 from django.conf import settings
+from django.utils.module_loading import import_string
 
 # What each `acr` value a provider returns proves (identity.AssuranceLevel); a provider's `acr_levels` overrides it.
 DEFAULT_ACR_LEVELS = {"LoA1": 1, "LoA2": 2}
@@ -70,6 +71,10 @@ def _digest(data: Any) -> tuple[str, int]:
     return (hashlib.sha256(raw).hexdigest() if raw else "", len(raw))
 
 
+# Keeps the evidence of one call (`integrations.CallRecord`); integrations imports identity, so it is named here.
+EVIDENCE_WRITER = "motcua.integrations.actions.record_call"
+
+
 class EvidencedSession(OAuth2Session):
     """Authlib's HTTP session, leaving the integration layer's evidence (`integrations.CallRecord`: digests and
     sizes, never the bodies) of every call to the identity provider: discovery, keys, token, userinfo."""
@@ -77,8 +82,8 @@ class EvidencedSession(OAuth2Session):
     evidence_system = "oidc"
 
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
-        from motcua.integrations.actions import record_call
-
+        # The integrations app builds on identity: its evidence writer is named by its path (Layering).
+        record_call = import_string(EVIDENCE_WRITER)
         operation = f"{method.upper()} {urlsplit(url).path.rstrip('/').rsplit('/', 1)[-1] or '/'}"
         started = time.monotonic()
         try:

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from ninja.security import HttpBearer
 
 from motcua.identity.actions import SignInError
@@ -65,7 +66,7 @@ def redeem_app_code(code: str) -> tuple[str, User, int]:
                .filter(code_hash=_digest(_normalise_code(code)), used_at__isnull=True, expires_at__gt=now,
                        user__is_active=True).first())
         if row is None:
-            raise SignInError("Mã không đúng hoặc đã hết hạn. Vui lòng lấy mã mới trên Cổng Dịch vụ công.",
+            raise SignInError("bad_code", "Mã không đúng hoặc đã hết hạn. Vui lòng lấy mã mới trên Cổng Dịch vụ công.",
                               "The code is wrong or has expired. Get a new one on the portal.")
         row.used_at = now
         row.save(update_fields=["used_at"])
@@ -106,9 +107,9 @@ def _graph(request: tuple[str, dict[str, str]]) -> dict[str, Any]:
                                 timeout=settings.MOTCUA_ZALO_TIMEOUT)
         body: Any = response.json()
     except (requests.RequestException, ValueError) as exc:
-        raise SignInError("Không kết nối được Zalo.", "Zalo could not be reached.") from exc
+        raise SignInError("zalo_unreachable", "Không kết nối được Zalo.", "Zalo could not be reached.") from exc
     if zalo.is_error(response.status_code, body):
-        raise SignInError("Zalo không xác nhận được tài khoản.", "Zalo did not confirm the account.")
+        raise SignInError("zalo_refused", "Zalo không xác nhận được tài khoản.", "Zalo did not confirm the account.")
     return dict(body)
 
 
@@ -116,12 +117,14 @@ def _zalo_identity(access_token: str, phone_code: str) -> tuple[str, str, str]:
     """(Zalo user id, display name, Zalo-verified phone) of the Mini App's tokens, checked with Zalo (the phone
     token is exchanged with the app's secret key, kept on the server). The wire shapes: adapters.zalo."""
     if not settings.MOTCUA_ZALO_APP_SECRET:
-        raise SignInError("Đăng nhập bằng Zalo chưa được cấu hình.", "Zalo sign-in is not configured.")
+        raise SignInError("zalo_not_configured", "Đăng nhập bằng Zalo chưa được cấu hình.",
+                          "Zalo sign-in is not configured.")
     zalo_id, name = zalo.parse_me(_graph(zalo.me_request(access_token)))
     phone = normalise_phone(zalo.parse_phone(_graph(zalo.phone_request(
         access_token, phone_code, settings.MOTCUA_ZALO_APP_SECRET))))
     if not zalo_id or not phone:
-        raise SignInError("Zalo không trả về số điện thoại hợp lệ.", "Zalo did not return a valid phone number.")
+        raise SignInError("zalo_no_phone", "Zalo không trả về số điện thoại hợp lệ.",
+                          "Zalo did not return a valid phone number.")
     return zalo_id, name, phone
 
 
@@ -156,7 +159,8 @@ def link_zalo(user: User, access_token: str, phone_code: str) -> ZaloLink:
         link = ZaloLink.objects.select_for_update().select_related("user").filter(zalo_id=zalo_id).first()
         if link is not None and link.user_id != user.pk:
             if not _is_empty_zalo_only(link.user):
-                raise SignInError("Tài khoản Zalo này đã được liên kết với một tài khoản khác.",
+                raise SignInError("zalo_linked_elsewhere",
+                                  "Tài khoản Zalo này đã được liên kết với một tài khoản khác.",
                                   "This Zalo account is already linked to another account.")
             link.user, link.phone = user, phone
             link.save(update_fields=["user", "phone"])
@@ -166,8 +170,8 @@ def link_zalo(user: User, access_token: str, phone_code: str) -> ZaloLink:
 
 
 def _is_empty_zalo_only(user: User) -> bool:
-    from motcua.dossiers.selectors import citizen_dossiers  # the dossiers app builds on identity
-
+    # The dossiers app builds on identity: "my dossiers" is named by its path (docs/design-decisions.md, Layering).
+    citizen_dossiers = import_string("motcua.dossiers.selectors.citizen_dossiers")
     return (user.national_id is None and not user.has_usable_password() and not user.is_staff
             and user.zalo_links.count() == 1 and not citizen_dossiers(user).exists()
             and not user.representations.exists())

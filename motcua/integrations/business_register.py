@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from stdnum.vn import mst as stdnum_mst
 
+from motcua.core.errors import UserError
 from motcua.integrations.adapters import business_register as adapter
 from motcua.integrations.client import IntegrationClient, IntegrationError
 from motcua.integrations.models import BusinessRegisterAnswer
@@ -29,7 +30,7 @@ SYSTEM = "dkkd"  # the system's name in MOTCUA_INTEGRATION_SYSTEMS_JSON and on t
 OPERATION = adapter.SERVICE_LOOKUP
 
 
-class BusinessRegisterError(Exception):
+class BusinessRegisterError(UserError):
     """A look-up that gave no usable answer, or a representation the register forbids; in both languages."""
 
     INVALID = "invalid"  # the code is not a valid enterprise code / tax code
@@ -38,11 +39,10 @@ class BusinessRegisterError(Exception):
     NOT_FOUND = "not_found"  # the register knows no enterprise with that code
     ENDED = "ended"  # dissolved, bankrupt or merged away: nobody acts for it
 
-    def __init__(self, kind: str, message_vi: str, message_en: str) -> None:
-        super().__init__(f"{message_vi} ({message_en})")
-        self.kind = kind
-        self.message_vi = message_vi
-        self.message_en = message_en
+    @property
+    def kind(self) -> str:
+        """One of the kinds above (the error's `code`)."""
+        return self.code
 
 
 def normalise_code(text: str) -> str:

@@ -37,6 +37,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from motcua.catalog.actions import CatalogImportError, content_hash, export_record, import_catalog, normalize_record
 from motcua.catalog.models import CatalogSyncAct, Field, NationalProcedure, Procedure, ProcedureLevel, TimeUnit
+from motcua.core.errors import UserError, user_message
 from motcua.core.text import fold
 from motcua.directory.models import Agency
 from motcua.integrations.adapters import national_portal as portal
@@ -69,21 +70,16 @@ LABELS: dict[str, Any] = {
 }
 
 
-class CatalogSyncError(Exception):
-    """A pull or an apply that changed nothing; the message exists in Vietnamese and English."""
+class CatalogSyncError(UserError):
+    """A pull or an apply that changed nothing; `errors` lists the records refused, if any."""
 
     def __init__(self, code: str, message_vi: str, message_en: str, errors: Sequence[Any] = ()) -> None:
-        super().__init__(message_en)
-        self.code = code
-        self.message_vi = message_vi
-        self.message_en = message_en
+        super().__init__(code, message_vi, message_en)
         self.errors = list(errors)
 
     @property
     def message(self) -> str:
-        from django.utils.translation import get_language
-
-        return self.message_en if (get_language() or "vi").startswith("en") else self.message_vi
+        return user_message(self)
 
 
 def _not_configured() -> CatalogSyncError:

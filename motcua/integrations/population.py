@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from unidecode import unidecode
 
+from motcua.core.errors import UserError
 from motcua.integrations.adapters import population as adapter
 from motcua.integrations.client import IntegrationClient, IntegrationError
 from motcua.integrations.models import RegistryAnswer
@@ -51,19 +52,9 @@ Person = adapter.Person
 Residence = adapter.Residence
 
 
-class InvalidNationalId(ValueError):
-    """The number cannot be a personal ID number (12 digits, a birth-province code, a past year of birth).
-    `message_vi` / `message_en` say why, for the person who typed it."""
-
-    def __init__(self, code: str, message_vi: str, message_en: str) -> None:
-        super().__init__(message_en)
-        self.code = code
-        self.message_vi = message_vi
-        self.message_en = message_en
-
-    @property
-    def pair(self) -> tuple[str, str]:
-        return self.message_vi, self.message_en
+class InvalidNationalId(UserError, ValueError):
+    """The number cannot be a personal ID number (12 digits, a birth-province code, a past year of birth): said
+    for the person who typed it."""
 
 
 def validate_national_id(value: str) -> str:

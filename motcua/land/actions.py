@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from motcua.core.errors import UserError
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.identity.models import User
 from motcua.integrations import land_registry as service
@@ -31,13 +32,8 @@ from motcua.land.models import LandWriteBack, ParcelCheck
 logger = logging.getLogger(__name__)
 
 
-class LandError(Exception):
-    """An act on a land dossier that is not allowed now; Vietnamese and English messages."""
-
-    def __init__(self, message_vi: str, message_en: str) -> None:
-        super().__init__(f"{message_vi} ({message_en})")
-        self.message_vi = message_vi
-        self.message_en = message_en
+class LandError(UserError):
+    """An act on a land dossier that is not allowed now."""
 
 
 # --- look-ups ------------------------------------------------------------------------------------------------------
@@ -249,12 +245,13 @@ def record_manual_write_back(write_back: LandWriteBack, *, actor: User, referenc
     keep the reference it got, who and when. Only a row not yet sent."""
     reference = reference.strip()
     if not reference:
-        raise LandError("Vui lòng nhập mã biến động do cơ sở dữ liệu đất đai cấp.",
+        raise LandError("reference_required", "Vui lòng nhập mã biến động do cơ sở dữ liệu đất đai cấp.",
                         "Please enter the change reference the land database gave.")
     with transaction.atomic():
         row = LandWriteBack.objects.select_for_update().get(pk=write_back.pk)
         if row.state not in (LandWriteBack.State.PENDING, LandWriteBack.State.FAILED):
-            raise LandError("Biến động này đã được cập nhật.", "This change has already been written.")
+            raise LandError("already_written", "Biến động này đã được cập nhật.",
+                            "This change has already been written.")
         row.state, row.reference, row.handled_by, row.handled_at, row.note = (
             LandWriteBack.State.MANUAL, reference[:80], actor, timezone.now(), note.strip()[:2000])
         row.save(update_fields=["state", "reference", "handled_by", "handled_at", "note"])

@@ -11,16 +11,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from motcua.backoffice import selectors
-from motcua.backoffice.selectors import StaffScope
-from motcua.backoffice.views import staff_view
 from motcua.catalog.models import Procedure
-from motcua.core.i18n import in_language
+from motcua.core.errors import show_error
 from motcua.directory.models import Role
+from motcua.directory.selectors import StaffScope
+from motcua.dossiers import selectors
 from motcua.dossiers.models import Dossier
 from motcua.land import actions, rules
 from motcua.land.intake import intake_lookup
 from motcua.land.models import LandWriteBack
+from motcua.privacy.staff import staff_view
 
 
 @staff_view
@@ -92,7 +92,7 @@ def manual_write_back(request: HttpRequest, scope: StaffScope, code: str) -> Htt
         actions.record_manual_write_back(row, actor=scope.user, reference=request.POST.get("reference", ""),
                                          note=request.POST.get("note", ""))
     except actions.LandError as exc:
-        messages.error(request, in_language(exc.message_vi, exc.message_en))
+        show_error(request, exc)
     else:
         messages.success(request, _("The change entered by hand in the land database is recorded."))
     return _back(dossier)

@@ -198,11 +198,10 @@ def feedback_kind_of(event: Any) -> Kind | None:
             "answer": Kind.FEEDBACK_ANSWERED, "merge": Kind.FEEDBACK_MERGED}.get(event.action)
 
 
-def enqueue_for_feedback_event(event: Any) -> None:
-    """As `enqueue_for_event`, for a petition's event: to the phone and email written on the petition, else
-    those of the petitioner's account; in the caller's transaction, delivered after commit, never blocking."""
-    from motcua.notifications.rendering import feedback_variables
-
+def enqueue_for_feedback_event(event: Any, variables: Callable[[Any], dict[str, str]]) -> None:
+    """As `enqueue_for_event`, for a petition's event, VARIABLES(event) giving its message variables
+    (`feedback.messages.feedback_variables`): to the phone and email written on the petition, else those of the
+    petitioner's account; in the caller's transaction, delivered after commit, never blocking."""
     kind = feedback_kind_of(event)
     if kind is None:
         return
@@ -212,7 +211,7 @@ def enqueue_for_feedback_event(event: Any) -> None:
             account = feedback.petitioner
             phone = normalize_phone(feedback.petitioner_phone) or (normalize_phone(account.phone) if account else None)
             email = normalize_email(feedback.petitioner_email) or (normalize_email(account.email) if account else None)
-            created = _write(plan_for(kind, phone, email), feedback_variables(event), kind,
+            created = _write(plan_for(kind, phone, email), variables(event), kind,
                              {"feedback_event": event}, {})
     except Exception:
         logger.exception("Notifications for petition event %s could not be written", event.pk)

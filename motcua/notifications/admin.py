@@ -12,8 +12,8 @@ from django.http import HttpRequest
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from motcua.core.admin import ProvinceAdminEditable, is_any_admin
 from motcua.core.i18n import in_language, localized
+from motcua.directory.admin_access import ProvinceAdminEditable, is_any_admin
 from motcua.directory.models import Role
 from motcua.directory.selectors import agencies_in_scope, is_province_admin
 from motcua.notifications.actions import retry_now

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 from unidecode import unidecode
 
+from motcua.core.text import money
 from motcua.dossiers.models import Dossier, DossierEvent
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -78,15 +79,8 @@ def fold_for_sms(text: str) -> str:
     return unidecode(text)
 
 
-def _when(value: dt.datetime | None) -> str:
+def when_text(value: dt.datetime | None) -> str:
     return timezone.localtime(value).strftime("%H:%M %d/%m/%Y") if value else ""
-
-
-def money(amount: int | None) -> str:
-    """25000000 → "25.000.000 đồng"."""
-    if amount is None:
-        return ""
-    return f"{amount:,}".replace(",", ".") + " đồng"
 
 
 def public_url(path: str) -> str:
@@ -120,9 +114,9 @@ def event_variables(event: DossierEvent) -> dict[str, str]:
         "nguoi_nop": dossier.applicant_name,
         "co_quan": dossier.receiving_agency.name,
         "trang_thai": status,
-        "ngay_tiep_nhan": _when(dossier.received_at),
-        "ngay_hen_tra": _when(dossier.effective_due_at),
-        "ngay_hen_moi": _when(dt.datetime.fromisoformat(new_due)) if new_due else "",
+        "ngay_tiep_nhan": when_text(dossier.received_at),
+        "ngay_hen_tra": when_text(dossier.effective_due_at),
+        "ngay_hen_moi": when_text(dt.datetime.fromisoformat(new_due)) if new_due else "",
         "ly_do": event.note.strip(),
         "giay_to_bo_sung": "; ".join(str(item) for item in items),
         "so_tien": money(int(amount)) if amount is not None else "",
@@ -137,29 +131,3 @@ def _outstanding(dossier: Dossier) -> int | None:
     from motcua.payments.selectors import outstanding_amount
 
     return outstanding_amount(dossier)
-
-
-def feedback_variables(event: Any) -> dict[str, str]:
-    """The values of VARIABLES for a petition's event: the petition's code stands in `ma_ho_so`, its title in
-    `ten_thu_tuc`, the competent agency in `co_quan`, the answer deadline in `ngay_hen_tra`."""
-    from motcua.feedback.selectors import lookup_url
-
-    feedback = event.feedback
-    with override("vi"):
-        status = str(feedback.get_status_display())
-    return {
-        "ma_ho_so": feedback.code,
-        "ten_thu_tuc": feedback.title,
-        "nguoi_nop": feedback.petitioner_name,
-        "co_quan": feedback.agency.name,
-        "trang_thai": status,
-        "ngay_tiep_nhan": _when(feedback.received_at),
-        "ngay_hen_tra": _when(feedback.due_at),
-        "ngay_hen_moi": "",
-        "ly_do": event.note.strip(),
-        "giay_to_bo_sung": "",
-        "so_tien": "",
-        "ma_tra_cuu": feedback.lookup_secret,
-        "duong_dan_tra_cuu": lookup_url(feedback),
-        "duong_dan_thanh_toan": "",
-    }

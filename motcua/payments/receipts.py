@@ -6,8 +6,8 @@ import segno
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from motcua.core.text import money
 from motcua.dossiers.selectors import lookup_url
-from motcua.notifications.rendering import money
 from motcua.payments.models import Receipt
 
 

@@ -206,7 +206,7 @@ def _decode(files: list[FileIn]) -> list[Upload] | ErrorOut:
 
 
 def _workflow_error(exc: WorkflowError) -> Status[Any]:
-    return Status(409, {"code": exc.code, "message_vi": exc.message_vi, "message_en": exc.message_en})
+    return Status(409, exc.as_json())
 
 
 @router.get("/dossiers", response=list[DossierOut], summary="My dossiers, newest first")
@@ -276,7 +276,7 @@ def supplement(request: HttpRequest, code: str, payload: SupplementIn) -> Status
         dossier = supplement_dossier(dossier, actor=_user(request), uploads=uploads, note=payload.note[:500])
     except WorkflowError as exc:
         if exc.code == "bad_upload":
-            return Status(422, {"code": exc.code, "message_vi": exc.message_vi, "message_en": exc.message_en})
+            return Status(422, exc.as_json())
         return _workflow_error(exc)
     return Status(200, _detail(dossier))
 
@@ -344,7 +344,7 @@ def start_payment(request: HttpRequest, code: str, payload: PaymentStartIn) -> S
             client_ip=client_ip(request),
         )
     except PaymentError as exc:
-        return Status(409, {"code": exc.code, "message_vi": exc.message_vi, "message_en": exc.message_en})
+        return Status(409, exc.as_json())
     return Status(201, {"payment_url": url, "order_reference": payment.txn_ref, "amount": payment.amount,
                         "expires_at": payment.expires_at})
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from motcua.catalog.eforms import FormField, build_fields, read_values
 from motcua.catalog.models import Procedure
+from motcua.core.errors import show_error
 from motcua.core.i18n import localized
 from motcua.documents.downloads import file_response
 from motcua.documents.models import StoredDocument
@@ -236,7 +237,7 @@ def supplement(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         supplement_dossier(dossier, actor=request.user, uploads=uploads,
                            note=request.POST.get("note", "")[:500])
     except WorkflowError as exc:
-        messages.error(request, localized(exc))
+        show_error(request, exc)
     else:
         messages.success(request, _("The supplement has been sent."))
     return redirect("portal:my_dossier", code=code)
@@ -250,7 +251,7 @@ def withdraw(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             withdraw_dossier(dossier, actor=request.user,
                              reason=request.POST.get("reason", "").strip()[:500] or "Công dân rút hồ sơ trực tuyến")
         except WorkflowError as exc:
-            messages.error(request, localized(exc))
+            show_error(request, exc)
         else:
             messages.success(request, _("The dossier has been withdrawn."))
     return redirect("portal:my_dossier", code=code)
@@ -266,7 +267,7 @@ def survey(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             answer_survey(dossier, respondent=request.user, answers=answers,
                           comment=request.POST.get("comment", ""))
         except WorkflowError as exc:
-            messages.error(request, localized(exc))
+            show_error(request, exc)
         else:
             messages.success(request, _("Thank you for your feedback."))
     return redirect("portal:my_dossier", code=code)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog.eforms import address_action, answer_sections, build_fields, read_values
 from motcua.catalog.models import Procedure, ProcedureVersion
+from motcua.core.errors import user_message
 from motcua.core.i18n import localized
 from motcua.documents.actions import store_document
 from motcua.documents.models import StoredDocument
@@ -177,7 +178,7 @@ def _save_documents(request: AuthenticatedHttpRequest, user: User, draft: FormDr
                 stored = store_document(owner=user, kind=code, name=upload.name or "tep", content=upload.read(),
                                         source=StoredDocument.Source.SUBMITTED)
             except UploadError as exc:  # the other documents of the page are kept
-                errors[code] = localized(exc)
+                errors[code] = user_message(exc)
                 continue
             documents[code] = stored.pk
             reused.discard(code)

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from motcua.directory.models import Role
+from motcua.dossiers.selectors import is_citizens_dossier
 from motcua.privacy.models import AccessKind, Consent, DataAccess
 
 
@@ -65,7 +66,7 @@ def citizen_line(row: DataAccess, user: Any) -> AccessLine:
     """ROW as shown to the data subject USER: the dossier's code only when it is theirs (a read of their data on
     someone else's dossier, e.g. a household member's, does not reveal that dossier)."""
     dossier = row.dossier
-    own = dossier is not None and user is not None and dossier.applicant_id == getattr(user, "pk", None)
+    own = dossier is not None and is_citizens_dossier(user, dossier)
     kind = str(AccessKind(row.kind).label) if row.kind in AccessKind.values else row.kind
     return AccessLine(at=row.at, reader=reader_label(row), agency=row.actor_agency.name if row.actor_agency else "",
                       what=kind, dossier_code=dossier.code if own and dossier else "", purpose=row.purpose_label,

@@ -23,11 +23,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from motcua.backoffice import selectors as backoffice_selectors
-from motcua.backoffice.selectors import StaffScope
-from motcua.backoffice.views import staff_view
 from motcua.core.spreadsheet import safe_row
-from motcua.directory.selectors import is_province_admin
+from motcua.directory.selectors import StaffScope, is_province_admin
+from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers.models import Dossier
 from motcua.identity.models import User
 from motcua.privacy.access import grant_reason, reason_window, record_access
@@ -35,7 +33,7 @@ from motcua.privacy.consents import withdraw_consent
 from motcua.privacy.export import build_export
 from motcua.privacy.models import AccessKind, DataAccess, Purpose
 from motcua.privacy.selectors import accesses_of, citizen_line, consents_of, reader_label
-from motcua.privacy.staff import REASON_MIN_LENGTH, any_dossier
+from motcua.privacy.staff import REASON_MIN_LENGTH, any_dossier, staff_view
 
 PAGE_SIZE = 50
 NATIONAL_ID = re.compile(r"^\d{12}$")
@@ -66,7 +64,7 @@ def reason(request: HttpRequest, scope: StaffScope, code: str) -> HttpResponseBa
     dossier = any_dossier(code)
     if dossier is None:
         raise Http404
-    if backoffice_selectors.visible_dossier(scope, code) is not None:
+    if dossier_selectors.visible_dossier(scope, code) is not None:
         return redirect("backoffice:dossier", code=code)  # their own agency's: no reason needed
     wanted = request.POST.get("next", "") if request.method == "POST" else request.GET.get("next", "")
     next_url = _next_url(request, dossier, wanted)

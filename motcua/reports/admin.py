@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from motcua.core.admin import ProvinceAdminEditable
+from motcua.directory.admin_access import ProvinceAdminEditable
 from motcua.reports.models import Scorecard, Target
 
 

@@ -15,15 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
-from motcua.backoffice.selectors import StaffScope
-from motcua.backoffice.views import _visible_or_404, staff_view
-from motcua.core.i18n import localized
+from motcua.core.errors import show_error
+from motcua.directory.selectors import StaffScope
 from motcua.dossiers.workflow import WorkflowError
 from motcua.identity.http import AuthenticatedHttpRequest
 from motcua.identity.models import User
 from motcua.privacy.access import record_dossier_read
 from motcua.privacy.models import AccessKind
-from motcua.privacy.staff import readable_dossier
+from motcua.privacy.staff import readable_dossier, staff_view, visible_or_404
 from motcua.signing import actions, config
 from motcua.signing.demo import is_demo_name
 from motcua.signing.models import ResultDocument
@@ -135,7 +134,7 @@ def my_result(request: AuthenticatedHttpRequest, code: str, result_id: int) -> F
 @require_POST
 @staff_view
 def upload_draft(request: HttpRequest, scope: StaffScope, code: str) -> HttpResponse:
-    dossier = _visible_or_404(scope, code)
+    dossier = visible_or_404(scope, code)
     upload = request.FILES.get("draft")
     if upload is None:
         messages.error(request, _("Choose the draft result PDF."))
@@ -147,7 +146,7 @@ def upload_draft(request: HttpRequest, scope: StaffScope, code: str) -> HttpResp
     try:
         actions.upload_draft(dossier, actor=user, name=upload.name or "ket-qua.pdf", content=upload.read())
     except WorkflowError as exc:
-        messages.error(request, localized(exc))
+        show_error(request, exc)
     else:
         messages.success(request, _("The draft result has been attached. It will be signed when the leader "
                                     "approves."))
@@ -158,12 +157,12 @@ def upload_draft(request: HttpRequest, scope: StaffScope, code: str) -> HttpResp
 @staff_view
 def remove_draft(request: HttpRequest, scope: StaffScope, code: str, result_id: int) -> HttpResponse:
     """Take the draft result off the dossier (whoever acts on its step; always possible, signing or not)."""
-    dossier = _visible_or_404(scope, code)
+    dossier = visible_or_404(scope, code)
     user: User = scope.user
     try:
         actions.remove_draft(dossier, actor=user, result_id=result_id)
     except WorkflowError as exc:
-        messages.error(request, localized(exc))
+        show_error(request, exc)
     else:
         messages.success(request, _("The draft result has been removed. The dossier can be approved without it."))
     return redirect("backoffice:dossier", code=dossier.code)

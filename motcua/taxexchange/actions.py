@@ -26,6 +26,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from motcua.core.errors import UserError
 from motcua.directory.models import Agency
 from motcua.dossiers import actions as dossier_actions
 from motcua.dossiers.external import fallback_after_hours, is_external, system_of
@@ -45,14 +46,8 @@ TAX_SYSTEM = "thue"  # the tax authority in MOTCUA_INTEGRATION_SYSTEMS_JSON
 TREASURY_SYSTEM = "kho_bac"  # the State Treasury
 
 
-class ExchangeError(Exception):
-    """Bad input or a refused step; the message is shown to the user or the caller (Vietnamese, then English)."""
-
-    def __init__(self, code: str, message_vi: str, message_en: str) -> None:
-        super().__init__(f"{message_vi} ({message_en})")
-        self.code = code
-        self.message_vi = message_vi
-        self.message_en = message_en
+class ExchangeError(UserError):
+    """Bad input or a refused step of the land–tax exchange."""
 
 
 def _configured(system: str) -> bool:

@@ -17,11 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from motcua.backoffice import selectors as backoffice_selectors
-from motcua.backoffice.selectors import StaffScope
-from motcua.backoffice.views import staff_view
-from motcua.core.i18n import in_language
+from motcua.core.errors import user_message
+from motcua.directory.selectors import StaffScope
+from motcua.dossiers import selectors as dossier_selectors
 from motcua.integrations.adapters import tax_authority as tax
+from motcua.privacy.staff import staff_view
 from motcua.taxexchange import actions
 from motcua.taxexchange.models import Source, TaxNotice, TaxTransfer
 
@@ -119,7 +119,7 @@ class ManualNoticeForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 @staff_view
 def manual_notice(request: HttpRequest, scope: StaffScope, code: str) -> HttpResponse:
-    dossier = backoffice_selectors.visible_dossier(scope, code)
+    dossier = dossier_selectors.visible_dossier(scope, code)
     if dossier is None:
         raise Http404
     form = ManualNoticeForm(request.POST or None)
@@ -131,7 +131,7 @@ def manual_notice(request: HttpRequest, scope: StaffScope, code: str) -> HttpRes
                 deadline=form.cleaned_data.get("deadline"),
                 payment_reference=form.cleaned_data.get("payment_reference") or "")
         except actions.ExchangeError as exc:
-            error = in_language(exc.message_vi, exc.message_en)
+            error = user_message(exc)
         else:
             messages.success(request, _("The tax notice was recorded; the citizen is told the amounts."))
             return redirect("backoffice:dossier", code=dossier.code)

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
+from motcua.core.emc import policy_with_origin, script_origin
 from motcua.core.tests.test_security_headers import inline_code
-from motcua.integrations.emc import policy_with_origin, script_origin
 
 pytestmark = pytest.mark.django_db
 SCRIPT = "https://emc.example.gov.vn/static/emc.js"

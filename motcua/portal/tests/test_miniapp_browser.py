@@ -19,12 +19,14 @@ from django.test import Client
 from django.urls import reverse
 
 from motcua.dossiers.actions import receive_dossier
-from motcua.dossiers.models import Dossier
-from motcua.identity.models import AssuranceLevel
+from motcua.dossiers.models import Channel, Dossier, SurveyResponse
+from motcua.identity.models import AssuranceLevel, ZaloLink
+from motcua.identity.tokens import issue_token
 from motcua.portal.tests.test_api import zalo  # noqa: F401 - the loopback Zalo Graph API
 from motcua.portal.tests.test_assurance_level import signed_in_at
 from motcua.portal.tests.test_e2e_browser import CHROMIUM, assert_accessible, axe_script  # noqa: F401
 from motcua.portal.tests.test_form_controls_on_a_phone import outside_playwrights_loop
+from motcua.portal.tests.test_survey import returned  # noqa: F401 - a returned dossier of the citizen
 
 DIST = Path(__file__).resolve().parents[3] / "miniapp" / "dist"
 SITE = "http://motcua.test"
@@ -38,6 +40,8 @@ ANSWERS = {
     "ben_chuyen_nhuong__ngay_sinh": "1990-05-12", "ben_chuyen_nhuong__dia_chi": "12 Lê Lợi, Biên Hòa",
     "ben_nhan_chuyen_nhuong__ho_ten": "Nguyễn Văn An", "ben_nhan_chuyen_nhuong__so_dinh_danh": "075090001234",
     "thua_dat__so_thua": "125", "thua_dat__to_ban_do": "18", "thua_dat__dien_tich": "1250,5",
+    "thua_dat__dia_chi_thua__province_code": "75", "thua_dat__dia_chi_thua__commune_code": "26041",
+    "thua_dat__dia_chi_thua__street": "Tổ 5, khu phố 3",
     "thua_dat__so_phat_hanh_gcn": "DA 123456",
     "hop_dong__so_cong_chung": "4521", "hop_dong__ngay_cong_chung": "2026-11-10",
     "hop_dong__gia_chuyen_nhuong": "1500000000",
@@ -98,7 +102,8 @@ def miniapp(monkeypatch, db, built_app):
         with outside_playwrights_loop():
             response = client.generic(request.method, path, request.post_data_buffer or b"",
                                       content_type=request.headers.get("content-type", ""), **headers)
-        return route.fulfill(status=response.status_code, body=response.content, headers=dict(response.items()))
+            body = b"".join(response.streaming_content) if response.streaming else response.content  # type: ignore[attr-defined]
+        return route.fulfill(status=response.status_code, body=body, headers=dict(response.items()))
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
@@ -213,6 +218,11 @@ def test_land_transfer_in_the_mini_app(zalo, citizen, clerk, demo_catalog, demo_
     page.fill("#app-code", code)
     page.click("text=Xác nhận mã")
     page.wait_for_selector("text=(VNeID mức 2)")
+    # Zalo is linked to this account (the empty Zalo-only account made above gives its link up).
+    page.click("button:has-text('Liên kết tài khoản Zalo')")
+    page.wait_for_selector("text=Đã liên kết tài khoản Zalo")
+    with outside_playwrights_loop():
+        assert ZaloLink.objects.get().user == citizen
     back(page)
 
     # Search, the procedure, apply.
@@ -262,7 +272,8 @@ def test_land_transfer_in_the_mini_app(zalo, citizen, clerk, demo_catalog, demo_
 
     page.wait_for_selector("h2.step-title:has-text('Kiểm tra thông tin trước khi nộp')")
     text = page.inner_text("main")
-    for shown in ("1.500.000.000 đ", "1.250,5", "12/05/1990", "10/11/2026", "Nhận trực tiếp", "Phạm Văn Hùng",
+    for shown in ("1.500.000.000 đ", "1.250,5", "12/05/1990", "Tổ 5, khu phố 3, Phường Trấn Biên, Tỉnh Đồng Nai",
+                  "10/11/2026", "Nhận trực tiếp", "Phạm Văn Hùng",
                   "Văn phòng Đăng ký đất đai tỉnh Đồng Nai", "giay-chung-nhan.jpg"):
         assert shown in text, shown
     page.screenshot(path=str(tmp_path / "check.png"), full_page=True)
@@ -326,3 +337,86 @@ def test_land_transfer_in_the_mini_app(zalo, citizen, clerk, demo_catalog, demo_
     assert as_submitted == web
     assert as_submitted["form_data"]["thua_dat"]["dien_tich"] == 1250.5
     assert as_submitted["form_data"]["hop_dong"]["gia_chuyen_nhuong"] == 1500000000
+    assert as_submitted["form_data"]["thua_dat"]["dia_chi_thua"]["text"] == (
+        "Tổ 5, khu phố 3, Phường Trấn Biên, Tỉnh Đồng Nai")
+
+
+@pytest.fixture
+def followed(demo_catalog, demo_agencies, citizen, other_clerk, settings):
+    """Three of the citizen's birth registrations: one waiting for a supplement, one owing fees, one returned."""
+    from motcua.dossiers import actions
+    from motcua.dossiers.actions import Applicant, Upload, submit_dossier
+    from motcua.dossiers.tests.test_deadlines import BIRTH_FORM
+    from motcua.payments.invoices import create_invoice
+
+    settings.MOTCUA_VNPAY_TMN_CODE, settings.MOTCUA_VNPAY_HASH_SECRET = "DEMO0001", "S" * 32
+    settings.MOTCUA_VNPAY_PAYMENT_URL = "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html"
+
+    def birth(key):
+        return submit_dossier(
+            procedure=demo_catalog["1.001193"], channel=Channel.ONLINE, applicant=Applicant(name="Nguyễn Văn An"),
+            competent_agency=demo_agencies["tran_bien"], actor=citizen, form_data=BIRTH_FORM, idempotency_key=key,
+            uploads=[Upload(c, f"{c}.pdf", b"%PDF") for c in ("to_khai_khai_sinh", "giay_chung_sinh",
+                                                               "giay_to_tuy_than")])
+
+    supplement = actions.request_supplement(actions.receive_dossier(birth("supplement"), actor=other_clerk),
+                                            actor=other_clerk, items=["Bản sao giấy chứng sinh rõ nét"],
+                                            note="Bản chụp giấy chứng sinh bị mờ.")
+    owing = actions.receive_dossier(birth("owing"), actor=other_clerk)
+    create_invoice(owing, actor=other_clerk, quantities={1: 2})  # two extra copies: 16.000 đồng
+    return SimpleNamespace(supplement=supplement, owing=owing, token=issue_token(citizen))
+
+
+def test_follow_up_in_the_mini_app(followed, returned, axe_script, miniapp):  # noqa: F811
+    page = miniapp.page
+    page.add_init_script(f"localStorage.setItem('motcua.token', '{followed.token}');"
+                         "localStorage.setItem('motcua.name', 'Nguyễn Văn An');")
+    page.goto(APP)
+    page.wait_for_function("document.title.startsWith('Dịch vụ công Đồng Nai')")
+    tab(page, "Hồ sơ")
+    screen(page, "Hồ sơ của tôi", axe_script, "my dossiers")
+    for dossier in (followed.supplement, followed.owing, returned):
+        assert page.locator(f"text={dossier.code}").count() == 1
+
+    # A supplement request answered with a file.
+    page.click(f"li:has-text('{followed.supplement.code}') >> a")
+    screen(page, "Chi tiết hồ sơ", axe_script, "dossier awaiting a supplement")
+    assert page.locator("text=Bản chụp giấy chứng sinh bị mờ.").count() == 1
+    page.set_input_files("#supplement-file", files=[{"name": "giay-chung-sinh-ro.pdf",
+                                                     "mimeType": "application/pdf", "buffer": b"%PDF-1.4 ro"}])
+    page.wait_for_selector("text=giay-chung-sinh-ro.pdf")
+    page.click("text=Gửi giấy tờ bổ sung")
+    page.wait_for_selector("text=giay-chung-sinh-ro.pdf (bổ sung)")
+    assert page.locator("text=Gửi giấy tờ bổ sung").count() == 0
+    with outside_playwrights_loop():
+        followed.supplement.refresh_from_db()
+        assert followed.supplement.status != "awaiting_supplement"
+        assert followed.supplement.documents.filter(is_supplement=True, name="giay-chung-sinh-ro.pdf").exists()
+
+    # Fees paid online: the gateway's page opens in Zalo's webview.
+    tab(page, "Hồ sơ")
+    page.click(f"li:has-text('{followed.owing.code}') >> a")
+    screen(page, "Chi tiết hồ sơ", axe_script, "dossier owing fees")
+    page.click("text=Thanh toán trực tuyến 16.000 đ")
+    page.wait_for_function("window.__zaloCalls.some(c => c[0] === 'openWebview')")
+    url = next(args["url"] for name, args in page.evaluate("window.__zaloCalls") if name == "openWebview")
+    assert url.startswith("https://sandbox.vnpayment.vn/paymentv2/vpcpay.html?") and "vnp_Amount=1600000" in url
+    page.click("button:has-text('Rút hồ sơ')")
+    page.fill("#withdraw-reason", "Nộp nhầm thủ tục")
+    assert_accessible(page, axe_script, "withdraw")
+    page.click("text=Xác nhận rút hồ sơ")
+    page.wait_for_selector("#dossier-status:has-text('rút')")
+    with outside_playwrights_loop():
+        followed.owing.refresh_from_db()
+        assert followed.owing.status == "withdrawn"
+
+    # The returned dossier's survey.
+    tab(page, "Hồ sơ")
+    page.click(f"li:has-text('{returned.code}') >> a")
+    screen(page, "Chi tiết hồ sơ", axe_script, "returned dossier")
+    for fieldset in page.locator("fieldset.rating").all():
+        fieldset.locator("label").first.click()
+    page.click("text=Gửi đánh giá")
+    page.wait_for_selector("text=Cảm ơn bạn đã đánh giá.")
+    with outside_playwrights_loop():
+        assert SurveyResponse.objects.get(dossier_id=returned.pk).overall == 5
