@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, Any
 
+from django.apps import apps
 from django.db.models import Q
 from django.utils import timezone
 
@@ -59,7 +60,8 @@ def build_export(user: Any = None, national_id: str = "") -> IO[bytes]:
     """The ZIP of the person's data (an account, or only a personal ID number), in a temporary file at offset 0."""
     from motcua.documents.models import StoredDocument
     from motcua.identity.models import Representation
-    from motcua.portal.models import FormDraft
+    # The portal builds on privacy (consents, access log): its drafts are looked up by app label (Layering).
+    FormDraft = apps.get_model("portal", "FormDraft")
 
     national_id = national_id or (getattr(user, "national_id", "") or "")
     handle = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (returned, closed by the response)

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -55,9 +56,9 @@ def _consents(cutoff: dt.datetime) -> QuerySet[Any]:
 
 
 def _drafts(cutoff: dt.datetime) -> QuerySet[Any]:
-    from motcua.portal.models import FormDraft
-
-    return FormDraft.objects.filter(updated_at__lt=cutoff)
+    # The portal builds on privacy (consents, access log): its drafts are looked up by app label (Layering).
+    drafts: QuerySet[Any] = apps.get_model("portal", "FormDraft").objects.filter(updated_at__lt=cutoff)
+    return drafts
 
 
 RULES: dict[str, RetentionRule] = {}

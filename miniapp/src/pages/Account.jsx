@@ -44,6 +44,21 @@ export default function Account() {
     } catch (err) { setProblem(err); }
   }
 
+  async function linkZalo() {
+    setProblem(null); setDone("");
+    try {
+      let accessToken; let phoneCode;
+      try {
+        accessToken = await getAccessToken();
+        phoneCode = await getPhoneNumberToken();
+      } catch {
+        throw new Error("Bạn cần đồng ý chia sẻ thông tin và số điện thoại Zalo để liên kết.");
+      }
+      await post("/auth/zalo/link", { access_token: accessToken, phone_code: phoneCode });
+      setDone("Đã liên kết tài khoản Zalo: lần sau đăng nhập bằng Zalo sẽ vào tài khoản này.");
+    } catch (e) { setProblem(e); }
+  }
+
   async function act(fn, message) {
     setProblem(null); setDone("");
     try { await fn(); setDone(message); } catch { setProblem(new Error("Zalo chưa thực hiện được yêu cầu. Vui lòng thử lại.")); }
@@ -54,6 +69,16 @@ export default function Account() {
       {signedIn ? (
         <p>Bạn đang đăng nhập: <strong>{session.name() || "công dân"}</strong>
           {session.level() ? ` (VNeID mức ${session.level()})` : " (qua Zalo)"}.</p>
+      ) : null}
+      {signedIn && session.level() ? (
+        <section className="card">
+          <h2>Liên kết tài khoản Zalo</h2>
+          <p>Liên kết Zalo với tài khoản này để lần sau chỉ cần đăng nhập bằng Zalo (thủ tục cần VNeID vẫn phải nhập mã mới).</p>
+          <Button fullWidth variant="secondary" onClick={linkZalo}>Liên kết tài khoản Zalo</Button>
+        </section>
+      ) : null}
+      {signedIn ? (
+        null
       ) : (
         <section className="card">
           <h2>Đăng nhập bằng Zalo</h2>

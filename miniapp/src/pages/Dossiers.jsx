@@ -27,7 +27,7 @@ export function DossierList() {
           <li key={d.code}>
             <a href="#" onClick={(e) => { e.preventDefault(); navigate(`/ho-so/${encodeURIComponent(d.code)}`); }}>{d.procedure_name}</a>
             <span className="meta">{d.code} · <strong>{d.status_label}</strong></span>
-            {d.due_at && !["returned", "result_ready", "refused", "withdrawn", "cancelled"].includes(d.status)
+            {d.due_at && !["returned", "result_ready", "refused", "withdrawn", "stopped", "cancelled"].includes(d.status)
               ? <span className="meta">{countdown(d.due_at)}</span> : null}
           </li>
         ))}
@@ -182,11 +182,32 @@ function Survey({ code }) {
   );
 }
 
+function Withdraw({ code, onDone }) {
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState("");
+  const [problem, setProblem] = useState(null);
+  if (!open) return <Button fullWidth variant="tertiary" onClick={() => setOpen(true)}>Rút hồ sơ</Button>;
+  return (
+    <section className="card">
+      <h2>Rút hồ sơ</h2>
+      <p>Hồ sơ đã rút sẽ không được giải quyết tiếp. Bạn có thể nộp lại khi cần.</p>
+      <label htmlFor="withdraw-reason">Lý do rút hồ sơ</label>
+      <textarea id="withdraw-reason" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
+      <Problem error={problem} />
+      <Button fullWidth onClick={async () => {
+        setProblem(null);
+        try { await post(`/me/dossiers/${encodeURIComponent(code)}/withdraw`, { reason: reason.trim() }); setOpen(false); onDone(); }
+        catch (e) { setProblem(e); }
+      }}>Xác nhận rút hồ sơ</Button>
+    </section>
+  );
+}
+
 export function DossierDetail() {
   const { code } = useParams();
   const one = useGet(session.token() ? `/me/dossiers/${encodeURIComponent(code)}` : null);
   const d = one.data;
-  const open = d && !["returned", "result_ready", "refused", "withdrawn", "cancelled"].includes(d.status);
+  const open = d && !["returned", "result_ready", "refused", "withdrawn", "stopped", "cancelled"].includes(d.status);
   return (
     <Screen title="Chi tiết hồ sơ">
       {!session.token() ? <SignInFirst /> : null}
@@ -216,6 +237,7 @@ export function DossierDetail() {
             <ul>{d.documents.map((doc, i) => <li key={i}>{doc.name}{doc.supplement ? " (bổ sung)" : ""}</li>)}</ul>
           </section>
           {d.status === "returned" && !one.savedAt ? <Survey code={d.code} /> : null}
+          {open && !one.savedAt ? <Withdraw code={d.code} onDone={one.reload} /> : null}
         </>
       ) : null}
     </Screen>

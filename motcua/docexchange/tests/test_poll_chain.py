@@ -3,11 +3,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from motcua.docexchange import actions
@@ -23,8 +20,13 @@ def links():
 
 
 def run_due_link():
-    links().filter(status="READY").update(run_after=timezone.now() - dt.timedelta(seconds=1))
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    """What the job worker does with the chain's waiting link when it is due: run the task with its arguments.
+    (Called directly: `db_worker` in the test's own process closes the test's PostgreSQL connection.)"""
+    from motcua.docexchange.tasks import poll_document_exchange_task
+
+    link = links().get(status="READY")
+    links().filter(pk=link.pk).update(status="SUCCESSFUL")
+    poll_document_exchange_task.call(*link.args_kwargs["args"], **link.args_kwargs["kwargs"])
 
 
 def test_one_chain_started_by_a_send_polls_the_answer(hub, exchange_procedure, demo_agencies, other_clerk,

@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from motcua.dossiers.actions import receive_dossier
 from motcua.dossiers.models import Channel, Dossier, SurveyResponse
-from motcua.identity.models import AssuranceLevel
+from motcua.identity.models import AssuranceLevel, ZaloLink
 from motcua.identity.tokens import issue_token
 from motcua.portal.tests.test_api import zalo  # noqa: F401 - the loopback Zalo Graph API
 from motcua.portal.tests.test_assurance_level import signed_in_at
@@ -218,6 +218,11 @@ def test_land_transfer_in_the_mini_app(zalo, citizen, clerk, demo_catalog, demo_
     page.fill("#app-code", code)
     page.click("text=Xác nhận mã")
     page.wait_for_selector("text=(VNeID mức 2)")
+    # Zalo is linked to this account (the empty Zalo-only account made above gives its link up).
+    page.click("button:has-text('Liên kết tài khoản Zalo')")
+    page.wait_for_selector("text=Đã liên kết tài khoản Zalo")
+    with outside_playwrights_loop():
+        assert ZaloLink.objects.get().user == citizen
     back(page)
 
     # Search, the procedure, apply.
@@ -396,6 +401,14 @@ def test_follow_up_in_the_mini_app(followed, returned, axe_script, miniapp):  # 
     page.wait_for_function("window.__zaloCalls.some(c => c[0] === 'openWebview')")
     url = next(args["url"] for name, args in page.evaluate("window.__zaloCalls") if name == "openWebview")
     assert url.startswith("https://sandbox.vnpayment.vn/paymentv2/vpcpay.html?") and "vnp_Amount=1600000" in url
+    page.click("button:has-text('Rút hồ sơ')")
+    page.fill("#withdraw-reason", "Nộp nhầm thủ tục")
+    assert_accessible(page, axe_script, "withdraw")
+    page.click("text=Xác nhận rút hồ sơ")
+    page.wait_for_selector("#dossier-status:has-text('rút')")
+    with outside_playwrights_loop():
+        followed.owing.refresh_from_db()
+        assert followed.owing.status == "withdrawn"
 
     # The returned dossier's survey.
     tab(page, "Hồ sơ")
