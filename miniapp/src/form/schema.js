@@ -1,5 +1,5 @@
 // The e-form of a procedure, from its JSON Schema: the same questions, in the same order, with the same answers as
-// the web form (motcua/dossiers/eforms.py). Pure functions, no React: unit-tested in test/schema.test.js.
+// the web form (motcua/catalog/eforms.py). Pure functions, no React: unit-tested in test/schema.test.js.
 //
 // Supported (the subset motcua's e-forms use): objects (groups, nested), strings (text; `format: date`; `enum` or
 // `oneOf`/`anyOf` of {const, title} → a choice), integers and numbers (`x-format: money` for đồng), arrays of
