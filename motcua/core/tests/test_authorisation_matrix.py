@@ -70,6 +70,8 @@ PUBLIC: dict[str, str] = {
     "identity:oidc_login": "redirect to the national identity provider",
     "identity:oidc_callback": "OIDC callback: state, nonce and token checked by Authlib",
     "api:zalo": "Zalo token exchange, verified with Zalo; throttled per address",
+    "api:app_code": "exchanges a one-time code (stored hashed, 5 minutes, single use) for a token of the account that "
+                    "asked for it; throttled per address",
     "payments:vnpay_ipn": "gateway callback, HMAC-SHA512 signature checked in constant time",
     "payments:paygov_ipn": "gateway callback, signature checked",
     "payments:vnpay_return": "browser return from the gateway: signature checked, display only",
@@ -147,6 +149,8 @@ RULES: dict[str, Rule] = {
     "api:documents": SELF,
     # Links a Zalo account to the caller's own account (bearer token or web session); POST only.
     "api:zalo_link": Rule(access=SIGNED_IN, see=frozenset({"citizen"}), get=False),
+    "identity:app_code": Rule(access=CITIZENS, see=frozenset({"citizen"})),  # citizens only: staff get 403
+    "docexchange:send_result": Rule(access=STAFF_A, see=STAFF_A, get=False),
     "api:my_dossier": OWNER,
     "api:invoices": OWNER,
     "api:supplement": OWNER_POST,

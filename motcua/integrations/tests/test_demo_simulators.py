@@ -56,7 +56,7 @@ def simulators(tmp_path):
                BUSINESS_SIM_PORT=str(free_port()), VNEID_SIM_PORT=str(free_port()), LAND_SIM_PORT=str(free_port()),
                MOTCUA_PUBLIC_URL="http://testserver",  # the sign-in callback the VNeID simulator accepts
                TAX_SIM_PORT=str(free_port()), REMOTE_SIGNING_SIM_PORT=str(free_port()),
-               PETITIONS_SIM_PORT=str(free_port()), EDXML_SIM_PORT=str(free_port()),
+               PETITIONS_SIM_PORT=str(free_port()), EDXML_SIM_PORT=str(free_port()), ZALO_SIM_PORT=str(free_port()),
                MOTCUA_DEMO_SIGNING_DIR=str(tmp_path / "demo-signing"),
                SIMULATORS_RUN_DIR=str(tmp_path / "run"), PYTHON=sys.executable)
 
@@ -71,7 +71,7 @@ def simulators(tmp_path):
         yield env
     finally:
         stopped = script("stop")
-        assert stopped.returncode == 0 and stopped.stdout.count("stopped") == 12, stopped.stdout
+        assert stopped.returncode == 0 and stopped.stdout.count("stopped") == 13, stopped.stdout
         assert script("status").returncode == 1
 
 
