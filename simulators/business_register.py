@@ -30,16 +30,16 @@ import random
 import threading
 import time
 from collections import deque
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from motcua.integrations.adapters import business_register as register
 from motcua.integrations.adapters.business_register import BusinessLine as Line
 from motcua.integrations.adapters.business_register import BusinessRecord as Record
 from motcua.integrations.adapters.business_register import LegalRepresentative as Person
+from simulators._base import BackgroundSimulator, FaultCounters, SimulatorHandler, SimulatorServer, serve
 from simulators.national_portal import Faults
 
 TIMEOUT_HOLD_SECONDS = 600.0
@@ -112,7 +112,7 @@ class LookupSeen:
     outcome: str  # found / not_found / invalid / fault
 
 
-class RegisterState:
+class RegisterState(FaultCounters):
     """Enterprises (register JSON by compact code), the last look-ups and the faults, behind one lock."""
 
     def __init__(self, config: SimulatorConfig) -> None:
@@ -135,28 +135,13 @@ class RegisterState:
         with self.lock:
             self._load_fixtures()
             self.lookups.clear()
-            for f in fields(Faults):
-                setattr(self.faults, f.name, f.default)
+            self.reset_faults()
 
     def put(self, item: Any) -> str:
         record = register.record_from_wire(item)  # refuses what the province could not read either
         with self.lock:
             self.businesses[record.code] = register.record_to_wire(record)
         return record.code
-
-    def take(self, counter: str) -> bool:
-        with self.lock:
-            left = int(getattr(self.faults, counter))
-            if left > 0:
-                setattr(self.faults, counter, left - 1)
-                return True
-            return False
-
-    def should_fail(self) -> bool:
-        if self.take("fail_next"):
-            return True
-        with self.lock:
-            return self.faults.fail_ratio > 0 and self.random.random() < self.faults.fail_ratio
 
     def seen(self, code: str, request_id: str, purpose: str, outcome: str) -> None:
         with self.lock:
@@ -177,36 +162,13 @@ class RegisterState:
         return register.build_answer(register.ERROR_CODE_SUCCESS, "Thành công", [item, item] if duplicate else [item])
 
 
-class RegisterHandler(BaseHTTPRequestHandler):
+class RegisterHandler(SimulatorHandler[RegisterState]):
     server: RegisterServer
-    protocol_version = "HTTP/1.1"
+    MAX_BODY_BYTES = MAX_BODY_BYTES
     disable_nagle_algorithm = True
 
-    def log_message(self, format: str, *args: Any) -> None:
-        if self.server.verbose:
-            super().log_message(format, *args)
-
-    @property
-    def state(self) -> RegisterState:
-        return self.server.state
-
-    def _send(self, status: int, body: bytes, content_type: str = "application/json; charset=utf-8") -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _send_json(self, data: Any, status: int = HTTPStatus.OK) -> None:
-        self._send(status, register.encode(data))
-
-    def _body(self) -> bytes | None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY_BYTES:
-            self.close_connection = True
-            self._send_json({"error": "body too large"}, HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
-            return None
-        return self.rfile.read(length) if length else b""
+    def encode(self, data: Any) -> bytes:
+        return register.encode(data)
 
     def do_GET(self) -> None:
         if self.path == "/_faults":
@@ -276,47 +238,18 @@ class RegisterHandler(BaseHTTPRequestHandler):
         self._send_json(answer)
 
 
-class RegisterServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], state: RegisterState, *, verbose: bool = False) -> None:
-        super().__init__(address, RegisterHandler)
-        self.state = state
-        self.verbose = verbose
-        self.stopping = threading.Event()
+class RegisterServer(SimulatorServer[RegisterState]):
+    handler_class = RegisterHandler
 
 
-class RegisterSimulator:
+class RegisterSimulator(BackgroundSimulator[RegisterServer]):
     """Start and stop the simulator in a background thread (tests, scripts)."""
+    thread_name = "business-register-sim"
 
     def __init__(self, config: SimulatorConfig | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
         self.config = config or SimulatorConfig()
         self.state = RegisterState(self.config)
         self.server = RegisterServer((host, port), self.state)
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self) -> RegisterSimulator:
-        self._thread = threading.Thread(target=self.server.serve_forever, name="business-register-sim", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.stopping.set()
-        self.server.shutdown()
-        self.server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def __enter__(self) -> RegisterSimulator:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 # --- The demo page -------------------------------------------------------------------------------------------------
@@ -392,15 +325,7 @@ def main(argv: list[str] | None = None) -> None:
                    "malformed_next": args.malformed_next, "duplicate_next": args.duplicate_next, "down": args.down})
     state = RegisterState(SimulatorConfig(seed=args.seed, faults=faults))
     server = RegisterServer((args.host, args.port), state, verbose=args.verbose)
-    print(f"Mô phỏng CSDL đăng ký doanh nghiệp / business register simulator: http://{args.host}:{args.port}/",
-          flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stopping.set()
-        server.server_close()
+    serve(server, f"Mô phỏng CSDL đăng ký doanh nghiệp / business register simulator: http://{args.host}:{args.port}/")
 
 
 if __name__ == "__main__":

@@ -36,12 +36,12 @@ import json
 import random
 import threading
 import time
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from motcua.integrations.adapters import edxml
+from simulators._base import BackgroundSimulator, FaultCounters, SimulatorHandler, SimulatorServer, serve
 from simulators.national_portal import Faults
 
 TIMEOUT_HOLD_SECONDS = 600.0
@@ -119,7 +119,7 @@ def answer_pdf(text: str) -> bytes:
     return bytes(out)
 
 
-class HubState:
+class HubState(FaultCounters):
     def __init__(self, config: SimulatorConfig) -> None:
         self.config = config
         self.faults = config.faults
@@ -135,22 +135,7 @@ class HubState:
             self.messages.clear()
             self.delivered.clear()
             self.sent_ids.clear()
-            for f in fields(HubFaults):
-                setattr(self.faults, f.name, f.default)
-
-    def take(self, counter: str) -> bool:
-        with self.lock:
-            left = int(getattr(self.faults, counter))
-            if left > 0:
-                setattr(self.faults, counter, left - 1)
-                return True
-            return False
-
-    def should_fail(self) -> bool:
-        if self.take("fail_next"):
-            return True
-        with self.lock:
-            return self.faults.fail_ratio > 0 and self.random.random() < self.faults.fail_ratio
+            self.reset_faults()
 
     def _next_id(self) -> str:
         self.counter += 1
@@ -260,36 +245,10 @@ def _now() -> dt.datetime:
     return dt.datetime.now(edxml.VN).replace(microsecond=0)
 
 
-class HubHandler(BaseHTTPRequestHandler):
+class HubHandler(SimulatorHandler[HubState]):
     server: HubServer
-    protocol_version = "HTTP/1.1"
+    MAX_BODY_BYTES = MAX_BODY_BYTES
     disable_nagle_algorithm = True
-
-    def log_message(self, format: str, *args: Any) -> None:
-        if self.server.verbose:
-            super().log_message(format, *args)
-
-    @property
-    def state(self) -> HubState:
-        return self.server.state
-
-    def _send(self, status: int, body: bytes, content_type: str = "application/json; charset=utf-8") -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _json(self, data: Any, status: int = HTTPStatus.OK) -> None:
-        self._send(status, json.dumps(data, ensure_ascii=False).encode("utf-8"))
-
-    def _body(self) -> bytes | None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY_BYTES:
-            self.close_connection = True
-            self._json({"error": "body too large"}, HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
-            return None
-        return self.rfile.read(length) if length else b""
 
     def _faulted(self) -> bool:
         """The transport faults, before the operation: True when the answer was given (or withheld)."""
@@ -384,47 +343,18 @@ class HubHandler(BaseHTTPRequestHandler):
             self._json({"error": str(exc)}, HTTPStatus.BAD_REQUEST)
 
 
-class HubServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], state: HubState, *, verbose: bool = False) -> None:
-        super().__init__(address, HubHandler)
-        self.state = state
-        self.verbose = verbose
-        self.stopping = threading.Event()
+class HubServer(SimulatorServer[HubState]):
+    handler_class = HubHandler
 
 
-class HubSimulator:
+class HubSimulator(BackgroundSimulator[HubServer]):
     """Start and stop the simulator in a background thread (tests, scripts)."""
+    thread_name = "edxml-hub-sim"
 
     def __init__(self, config: SimulatorConfig | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
         self.config = config or SimulatorConfig()
         self.state = HubState(self.config)
         self.server = HubServer((host, port), self.state)
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self) -> HubSimulator:
-        self._thread = threading.Thread(target=self.server.serve_forever, name="edxml-hub-sim", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.stopping.set()
-        self.server.shutdown()
-        self.server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def __enter__(self) -> HubSimulator:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 STATUS_VI = {"01": "Đã đến", "02": "Từ chối", "03": "Đã tiếp nhận", "04": "Đã phân công", "05": "Đang xử lý",
@@ -475,13 +405,7 @@ def main(argv: list[str] | None = None) -> None:
     state = HubState(SimulatorConfig(system_id=args.system_id, secret=args.secret, auto=not args.no_auto,
                                      seed=args.seed))
     server = HubServer((args.host, args.port), state, verbose=args.verbose)
-    print(f"document exchange hub simulator on http://{args.host}:{args.port}/", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    serve(server, f"document exchange hub simulator on http://{args.host}:{args.port}/")
 
 
 if __name__ == "__main__":

@@ -24,13 +24,13 @@ import json
 import random
 import threading
 import time
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from motcua.integrations.adapters import national_petitions as pakn
+from simulators._base import BackgroundSimulator, FaultCounters, SimulatorHandler, SimulatorServer, serve
 from simulators.national_portal import Faults
 
 TIMEOUT_HOLD_SECONDS = 600.0
@@ -66,7 +66,7 @@ class SimulatorConfig:
     faults: Faults = field(default_factory=Faults)
 
 
-class PetitionsState:
+class PetitionsState(FaultCounters):
     def __init__(self, config: SimulatorConfig) -> None:
         self.config = config
         self.faults = config.faults
@@ -84,8 +84,7 @@ class PetitionsState:
         with self.lock:
             self._load()
             self.calls.clear()
-            for f in fields(Faults):
-                setattr(self.faults, f.name, f.default)
+            self.reset_faults()
 
     def put(self, item: Any) -> str:
         if not isinstance(item, dict) or not pakn.national_id_of(item):
@@ -97,20 +96,6 @@ class PetitionsState:
     def snapshot(self) -> dict[str, Any]:
         with self.lock:
             return {"petitions": {k: asdict(v) for k, v in self.petitions.items()}, "calls": list(self.calls)}
-
-    def take(self, counter: str) -> bool:
-        with self.lock:
-            left = int(getattr(self.faults, counter))
-            if left > 0:
-                setattr(self.faults, counter, left - 1)
-                return True
-            return False
-
-    def should_fail(self) -> bool:
-        if self.take("fail_next"):
-            return True
-        with self.lock:
-            return self.faults.fail_ratio > 0 and self.random.random() < self.faults.fail_ratio
 
     def answer(self, body: bytes, duplicate: bool) -> dict[str, Any]:
         try:
@@ -137,36 +122,13 @@ class PetitionsState:
             return pakn.build_result(pakn.ERROR_CODE_SUCCESS, "Thành công")
 
 
-class PetitionsHandler(BaseHTTPRequestHandler):
+class PetitionsHandler(SimulatorHandler[PetitionsState]):
     server: PetitionsServer
-    protocol_version = "HTTP/1.1"
+    MAX_BODY_BYTES = MAX_BODY_BYTES
     disable_nagle_algorithm = True
 
-    def log_message(self, format: str, *args: Any) -> None:
-        if self.server.verbose:
-            super().log_message(format, *args)
-
-    @property
-    def state(self) -> PetitionsState:
-        return self.server.state
-
-    def _send(self, status: int, body: bytes, content_type: str = "application/json; charset=utf-8") -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _send_json(self, data: Any, status: int = HTTPStatus.OK) -> None:
-        self._send(status, pakn.encode(data))
-
-    def _body(self) -> bytes | None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY_BYTES:
-            self.close_connection = True
-            self._send_json({"error": "body too large"}, HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
-            return None
-        return self.rfile.read(length) if length else b""
+    def encode(self, data: Any) -> bytes:
+        return pakn.encode(data)
 
     def do_GET(self) -> None:
         if self.path == "/_faults":
@@ -231,47 +193,18 @@ class PetitionsHandler(BaseHTTPRequestHandler):
         self._send_json(self.state.answer(body, self.state.take("duplicate_next")))
 
 
-class PetitionsServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], state: PetitionsState, *, verbose: bool = False) -> None:
-        super().__init__(address, PetitionsHandler)
-        self.state = state
-        self.verbose = verbose
-        self.stopping = threading.Event()
+class PetitionsServer(SimulatorServer[PetitionsState]):
+    handler_class = PetitionsHandler
 
 
-class PetitionsSimulator:
+class PetitionsSimulator(BackgroundSimulator[PetitionsServer]):
     """Start and stop the simulator in a background thread (tests, scripts)."""
+    thread_name = "national-petitions-sim"
 
     def __init__(self, config: SimulatorConfig | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
         self.config = config or SimulatorConfig()
         self.state = PetitionsState(self.config)
         self.server = PetitionsServer((host, port), self.state)
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self) -> PetitionsSimulator:
-        self._thread = threading.Thread(target=self.server.serve_forever, name="national-petitions-sim", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.stopping.set()
-        self.server.shutdown()
-        self.server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def __enter__(self) -> PetitionsSimulator:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 def render_page(state: PetitionsState) -> str:
@@ -306,13 +239,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     state = PetitionsState(SimulatorConfig(seed=args.seed, fixtures=not args.no_fixtures))
     server = PetitionsServer((args.host, args.port), state, verbose=args.verbose)
-    print(f"national petitions simulator on http://{args.host}:{args.port}/", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    serve(server, f"national petitions simulator on http://{args.host}:{args.port}/")
 
 
 if __name__ == "__main__":
