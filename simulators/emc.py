@@ -20,8 +20,9 @@ from collections import deque
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from simulators._base import BackgroundSimulator, SimulatorHandler, SimulatorServer, serve
 
 MAX_HIT_BYTES = 4096
 RECENT_HITS = 200
@@ -73,25 +74,14 @@ class EmcState:
             self.hits.clear()
 
 
-class EmcHandler(BaseHTTPRequestHandler):
+class EmcHandler(SimulatorHandler[EmcState]):
     server: EmcServer
-    protocol_version = "HTTP/1.1"
+    MAX_BODY_BYTES = MAX_HIT_BYTES
+    EXTRA_HEADERS = {"Access-Control-Allow-Origin": "*",  # beacons come from the portal's origin
+                     "Cache-Control": "no-store"}
 
-    def log_message(self, format: str, *args: Any) -> None:
-        if self.server.verbose:
-            super().log_message(format, *args)
-
-    def _send(self, status: int, body: bytes, content_type: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Access-Control-Allow-Origin", "*")  # beacons come from the portal's origin
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _json(self, data: Any, status: int = HTTPStatus.OK) -> None:
-        self._send(status, json.dumps(data, ensure_ascii=False).encode(), "application/json; charset=utf-8")
+    def _refuse_body(self, *, too_large: bool) -> None:
+        self._json({"error": "body too large or without a length"}, HTTPStatus.BAD_REQUEST)
 
     def do_GET(self) -> None:
         path = self.path.split("?", 1)[0]
@@ -113,12 +103,9 @@ class EmcHandler(BaseHTTPRequestHandler):
         self.end_headers()
 
     def do_POST(self) -> None:
-        raw = self.headers.get("Content-Length") or "0"
-        if not raw.isdigit() or int(raw) > MAX_HIT_BYTES:
-            self.close_connection = True
-            self._json({"error": "body too large or without a length"}, HTTPStatus.BAD_REQUEST)
+        body = self._body()
+        if body is None:
             return
-        body = self.rfile.read(int(raw))
         path = self.path.split("?", 1)[0]
         if path == "/_reset":
             self.server.state.reset()
@@ -138,38 +125,17 @@ class EmcHandler(BaseHTTPRequestHandler):
         self._json({"ok": True})
 
 
-class EmcServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], state: EmcState, *, verbose: bool = False) -> None:
-        super().__init__(address, EmcHandler)
-        self.state = state
-        self.verbose = verbose
+class EmcServer(SimulatorServer[EmcState]):
+    handler_class = EmcHandler
 
 
-class EmcSimulator:
+class EmcSimulator(BackgroundSimulator[EmcServer]):
     """Start and stop the EMC stand-in in a background thread (tests)."""
+    thread_name = "emc-sim"
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.state = EmcState()
         self.server = EmcServer((host, port), self.state)
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def __enter__(self) -> EmcSimulator:
-        self._thread = threading.Thread(target=self.server.serve_forever, name="emc-sim", daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
 
 
 def render_page(state: EmcState) -> str:
@@ -200,13 +166,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--verbose", action="store_true")
     args = p.parse_args(argv)
     server = EmcServer((args.host, args.port), EmcState(), verbose=args.verbose)
-    print(f"Mô phỏng EMC / EMC monitoring simulator: http://{args.host}:{args.port}/", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    serve(server, f"Mô phỏng EMC / EMC monitoring simulator: http://{args.host}:{args.port}/")
 
 
 if __name__ == "__main__":

@@ -27,14 +27,14 @@ import random
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from motcua.integrations.adapters import land_registry as land
+from simulators._base import PAGE_CSP, BackgroundSimulator, FaultCounters, SimulatorHandler, SimulatorServer, serve
 from simulators.national_portal import Faults
 
 TIMEOUT_HOLD_SECONDS = 600.0
@@ -112,7 +112,7 @@ def _now_text() -> str:
     return land.format_time(datetime.now(UTC))
 
 
-class LandState:
+class LandState(FaultCounters):
     def __init__(self, config: SimulatorConfig) -> None:
         self.config = config
         self.faults = config.faults
@@ -127,27 +127,12 @@ class LandState:
             self.parcels = demo_parcels()
             self.write_backs.clear()
             self.lookups = 0
-            for f in fields(LandFaults):
-                setattr(self.faults, f.name, f.default)
+            self.reset_faults()
 
     def snapshot(self) -> dict[str, Any]:
         with self.lock:
             return {"parcels": [p.as_dict() for p in self.parcels], "lookups": self.lookups,
                     "write_backs": {k: asdict(v) for k, v in self.write_backs.items()}}
-
-    def take(self, counter: str) -> bool:
-        with self.lock:
-            left = int(getattr(self.faults, counter))
-            if left > 0:
-                setattr(self.faults, counter, left - 1)
-                return True
-            return False
-
-    def should_fail(self) -> bool:
-        if self.take("fail_next"):
-            return True
-        with self.lock:
-            return self.faults.fail_ratio > 0 and self.random.random() < self.faults.fail_ratio
 
     def _find(self, key: land.ParcelKey) -> int | None:
         for index, parcel in enumerate(self.parcels):
@@ -210,29 +195,16 @@ class LandState:
         return land.build_write_back_answer(record.reference, record.recorded_at)
 
 
-class LandHandler(BaseHTTPRequestHandler):
+class LandHandler(SimulatorHandler[LandState]):
     server: LandServer
-    protocol_version = "HTTP/1.1"
+    MAX_BODY_BYTES = MAX_BODY_BYTES
+    HTML_HEADERS = {"Content-Security-Policy": PAGE_CSP}
 
-    def log_message(self, format: str, *args: Any) -> None:
-        if self.server.verbose:
-            super().log_message(format, *args)
+    def _refuse_body(self, *, too_large: bool) -> None:
+        self._send_json(land.build_answer(413, "Nội dung quá lớn"), HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
 
-    def _send(self, status: int, body: bytes, content_type: str = "application/json; charset=utf-8") -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        if content_type.startswith("text/html"):
-            self.send_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _send_json(self, data: Mapping[str, Any], status: int = HTTPStatus.OK) -> None:
-        self._send(status, land.encode(data))
-
-    @property
-    def state(self) -> LandState:
-        return self.server.state
+    def encode(self, data: Any) -> bytes:
+        return land.encode(data)
 
     def do_GET(self) -> None:
         path = self.path.split("?", 1)[0]
@@ -247,12 +219,9 @@ class LandHandler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         path = self.path.split("?", 1)[0]
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY_BYTES:
-            self.close_connection = True
-            self._send_json(land.build_answer(413, "Nội dung quá lớn"), HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+        body = self._body()
+        if body is None:
             return
-        body = self.rfile.read(length) if length else b""
         if path == "/_faults":
             self._control(body)
         elif path == "/_reset":
@@ -316,48 +285,18 @@ class LandHandler(BaseHTTPRequestHandler):
         self._send_json(answer)
 
 
-class LandServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], state: LandState, *, verbose: bool = False) -> None:
-        super().__init__(address, LandHandler)
-        self.state = state
-        self.verbose = verbose
-        self.stopping = threading.Event()
+class LandServer(SimulatorServer[LandState]):
+    handler_class = LandHandler
 
 
-class LandSimulator:
+class LandSimulator(BackgroundSimulator[LandServer]):
     """Start and stop the simulator in a background thread (tests, scripts)."""
+    thread_name = "land-registry-sim"
 
     def __init__(self, config: SimulatorConfig | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
         self.config = config or SimulatorConfig()
         self.state = LandState(self.config)
         self.server = LandServer((host, port), self.state)
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self) -> LandSimulator:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self.server.serve_forever, name="land-registry-sim", daemon=True)
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.stopping.set()
-        self.server.shutdown()
-        self.server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def __enter__(self) -> LandSimulator:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 # --- Page ----------------------------------------------------------------------------------------------------------
@@ -439,14 +378,7 @@ def main(argv: list[str] | None = None) -> None:
                    "down": args.down})
     server = LandServer((args.host, args.port), LandState(SimulatorConfig(seed=args.seed, faults=faults)),
                         verbose=args.verbose)
-    print(f"Mô phỏng CSDL đất đai / land database simulator: http://{args.host}:{args.port}/", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stopping.set()
-        server.server_close()
+    serve(server, f"Mô phỏng CSDL đất đai / land database simulator: http://{args.host}:{args.port}/")
 
 
 if __name__ == "__main__":

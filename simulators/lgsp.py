@@ -36,11 +36,11 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
 from motcua.integrations.adapters import lgsp
+from simulators._base import BackgroundSimulator, FaultCounters, SimulatorHandler, SimulatorServer, serve
 
 TIMEOUT_HOLD_SECONDS = 600.0
 MAX_BODY_BYTES = 10 * 1024 * 1024  # larger requests are refused (413) before they are read
@@ -118,7 +118,7 @@ class RelayedCall:
     note: str = ""
 
 
-class GatewayState:
+class GatewayState(FaultCounters):
     def __init__(self, config: GatewayConfig) -> None:
         self.config = config
         self.faults = config.faults
@@ -152,20 +152,6 @@ class GatewayState:
     def access_key_ok(self, key: str) -> bool:
         return bool(key) and secrets.compare_digest(key.encode(), self.config.access_key.encode())
 
-    def take(self, counter: str) -> bool:
-        with self.lock:
-            left = int(getattr(self.faults, counter))
-            if left > 0:
-                setattr(self.faults, counter, left - 1)
-                return True
-            return False
-
-    def should_fail(self) -> bool:
-        if self.take("fail_next"):
-            return True
-        with self.lock:
-            return self.faults.fail_ratio > 0 and self.random.random() < self.faults.fail_ratio
-
     def record(self, call: RelayedCall) -> None:
         with self.lock:
             self.calls.appendleft(call)
@@ -180,53 +166,23 @@ class GatewayState:
             self.tokens.clear()
             self.calls.clear()
             self.tokens_issued = 0
-            for f in fields(Faults):
-                setattr(self.faults, f.name, f.default)
+            self.reset_faults()
 
 
-class GatewayHandler(BaseHTTPRequestHandler):
+class GatewayHandler(SimulatorHandler[GatewayState]):
     server: GatewayServer
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: Any) -> None:
-        if self.server.verbose:
-            super().log_message(format, *args)
-
-    @property
-    def state(self) -> GatewayState:
-        return self.server.state
-
-    def _send(self, status: int, body: bytes, content_type: str = "application/json; charset=utf-8",
-              extra: Mapping[str, str] | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in (extra or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _send_json(self, data: Any, status: int = HTTPStatus.OK) -> None:
-        self._send(status, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+    MAX_BODY_BYTES = MAX_BODY_BYTES
 
     def _refuse(self, status: int, error: str, description: str) -> None:
         extra = {"WWW-Authenticate": 'Bearer realm="lgsp"'} if status == HTTPStatus.UNAUTHORIZED else None
         self._send(status, json.dumps(lgsp.build_refusal(error, description), ensure_ascii=False).encode(),
-                   extra=extra)
+                   headers=extra)
 
-    def _body(self) -> bytes | None:
-        """The request body, or None (and a 413/400 answer sent) when it is too large or its length is bad."""
-        raw = self.headers.get("Content-Length") or "0"
-        if not raw.isdigit():
-            self.close_connection = True
-            self._refuse(HTTPStatus.BAD_REQUEST, "invalid_request", "Content-Length không hợp lệ")
-            return None
-        length = int(raw)
-        if length > MAX_BODY_BYTES:
-            self.close_connection = True
+    def _refuse_body(self, *, too_large: bool) -> None:
+        if too_large:
             self._refuse(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "too_large", "Nội dung yêu cầu quá lớn")
-            return None
-        return self.rfile.read(length) if length else b""
+        else:
+            self._refuse(HTTPStatus.BAD_REQUEST, "invalid_request", "Content-Length không hợp lệ")
 
     # --- routes ---
     def do_GET(self) -> None:
@@ -371,49 +327,18 @@ class GatewayHandler(BaseHTTPRequestHandler):
         self._send(status, content, content_type or "application/octet-stream")
 
 
-class GatewayServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], state: GatewayState, *, verbose: bool = False) -> None:
-        super().__init__(address, GatewayHandler)
-        self.state = state
-        self.verbose = verbose
-        self.stopping = threading.Event()
+class GatewayServer(SimulatorServer[GatewayState]):
+    handler_class = GatewayHandler
 
 
-class GatewaySimulator:
+class GatewaySimulator(BackgroundSimulator[GatewayServer]):
     """Start and stop the gateway in a background thread (tests, scripts)."""
+    thread_name = "lgsp-sim"
 
     def __init__(self, config: GatewayConfig | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
         self.config = config or GatewayConfig()
         self.state = GatewayState(self.config)
         self.server = GatewayServer((host, port), self.state)
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self) -> GatewaySimulator:
-        if self._thread is not None:
-            return self  # already serving
-        self._thread = threading.Thread(target=self.server.serve_forever, name="lgsp-sim", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.stopping.set()
-        self.server.shutdown()
-        self.server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def __enter__(self) -> GatewaySimulator:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 def render_page(state: GatewayState) -> str:
@@ -492,14 +417,7 @@ def main(argv: list[str] | None = None) -> None:
                            token_style=args.token_style, token_seconds=args.token_seconds,
                            routes=dict(args.route) or dict(DEFAULT_ROUTES), seed=args.seed, faults=faults)
     server = GatewayServer((args.host, args.port), GatewayState(config), verbose=args.verbose)
-    print(f"Mô phỏng LGSP / LGSP gateway simulator: http://{args.host}:{args.port}/", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stopping.set()
-        server.server_close()
+    serve(server, f"Mô phỏng LGSP / LGSP gateway simulator: http://{args.host}:{args.port}/")
 
 
 if __name__ == "__main__":

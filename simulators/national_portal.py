@@ -40,11 +40,11 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 from motcua.integrations.adapters import national_portal as portal
+from simulators._base import BackgroundSimulator, FaultCounters, SimulatorHandler, SimulatorServer, serve
 
 PORTAL_PATHS = ("/auth", "/integration", "/share")
 TIMEOUT_HOLD_SECONDS = 600.0
@@ -283,7 +283,7 @@ SAMPLE_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</T
               b"trailer<</Root 1 0 R>>\n%%EOF\n")
 
 
-class PortalState:
+class PortalState(FaultCounters):
     """Sessions, dossiers and faults, behind one lock."""
 
     def __init__(self, config: SimulatorConfig) -> None:
@@ -324,8 +324,7 @@ class PortalState:
             self.dossiers.clear()
             self.exchanges.clear()
             self.pushed.clear()
-            for f in fields(Faults):
-                setattr(self.faults, f.name, f.default)
+            self.reset_faults()
             self.save()
 
     # --- sessions ---
@@ -355,20 +354,6 @@ class PortalState:
             self.sessions.clear()
 
     # --- faults ---
-    def take(self, counter: str) -> bool:
-        with self.lock:
-            left = int(getattr(self.faults, counter))
-            if left > 0:
-                setattr(self.faults, counter, left - 1)
-                return True
-            return False
-
-    def should_fail(self) -> bool:
-        if self.take("fail_next"):
-            return True
-        with self.lock:
-            return self.faults.fail_ratio > 0 and self.random.random() < self.faults.fail_ratio
-
     # --- operations (return an answer dict) ---
     def sync_dossiers(self, fields_: Mapping[str, Any], duplicate: bool) -> dict[str, Any]:
         items = portal.parse_data_list(fields_)
@@ -551,35 +536,19 @@ class PortalState:
         raise ValueError("action must be push, status or evaluate")
 
 
-class PortalHandler(BaseHTTPRequestHandler):
+class PortalHandler(SimulatorHandler[PortalState]):
     server: PortalServer
-    protocol_version = "HTTP/1.1"
     # Headers and body go out in two writes: with Nagle's algorithm the body waits for the client's delayed ACK
     # (about 40 ms on Linux) on every kept-alive call, which would be the simulator's latency, not the portal's.
     disable_nagle_algorithm = True
 
-    def log_message(self, format: str, *args: Any) -> None:
-        if self.server.verbose:
-            super().log_message(format, *args)
-
     # --- plumbing ---
-    def _send(self, status: int, body: bytes, content_type: str = "application/json; charset=utf-8") -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _send_json(self, data: Mapping[str, Any], status: int = HTTPStatus.OK) -> None:
-        self._send(status, portal.encode(data))
+    def encode(self, data: Any) -> bytes:
+        return portal.encode(data)
 
     def _body(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length else b""
-
-    @property
-    def state(self) -> PortalState:
-        return self.server.state
 
     # --- routes ---
     def do_GET(self) -> None:
@@ -716,47 +685,18 @@ class PortalHandler(BaseHTTPRequestHandler):
         return portal.build_answer(portal.ERROR_CODE_FAILURE, f"Dịch vụ không được hỗ trợ: {service}")
 
 
-class PortalServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], state: PortalState, *, verbose: bool = False) -> None:
-        super().__init__(address, PortalHandler)
-        self.state = state
-        self.verbose = verbose
-        self.stopping = threading.Event()
+class PortalServer(SimulatorServer[PortalState]):
+    handler_class = PortalHandler
 
 
-class PortalSimulator:
+class PortalSimulator(BackgroundSimulator[PortalServer]):
     """Start and stop the simulator in a background thread (tests, scripts)."""
+    thread_name = "national-portal-sim"
 
     def __init__(self, config: SimulatorConfig | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
         self.config = config or SimulatorConfig()
         self.state = PortalState(self.config)
         self.server = PortalServer((host, port), self.state)
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self) -> PortalSimulator:
-        self._thread = threading.Thread(target=self.server.serve_forever, name="national-portal-sim", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.stopping.set()
-        self.server.shutdown()
-        self.server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def __enter__(self) -> PortalSimulator:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 # --- The demo page -------------------------------------------------------------------------------------------------
@@ -929,14 +869,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     state = PortalState(config)
     server = PortalServer((args.host, args.port), state, verbose=args.verbose)
-    print(f"Mô phỏng Cổng DVCQG / national portal simulator: http://{args.host}:{args.port}/", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stopping.set()
-        server.server_close()
+    serve(server, f"Mô phỏng Cổng DVCQG / national portal simulator: http://{args.host}:{args.port}/")
 
 
 if __name__ == "__main__":

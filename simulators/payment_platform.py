@@ -31,14 +31,14 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 from motcua.integrations.adapters import payment_platform as platform
+from simulators._base import BackgroundSimulator, FaultCounters, SimulatorHandler, SimulatorServer, serve
 from simulators.national_portal import Faults
 
 TIMEOUT_HOLD_SECONDS = 600.0
@@ -118,7 +118,7 @@ def _now_text() -> str:
     return platform.format_time(datetime.now(UTC))
 
 
-class PlatformState:
+class PlatformState(FaultCounters):
     """Transactions and faults, behind one lock."""
 
     def __init__(self, config: SimulatorConfig) -> None:
@@ -135,22 +135,7 @@ class PlatformState:
     def reset(self) -> None:
         with self.lock:
             self.transactions.clear()
-            for f in fields(PlatformFaults):
-                setattr(self.faults, f.name, f.default)
-
-    def take(self, counter: str) -> bool:
-        with self.lock:
-            left = int(getattr(self.faults, counter))
-            if left > 0:
-                setattr(self.faults, counter, left - 1)
-                return True
-            return False
-
-    def should_fail(self) -> bool:
-        if self.take("fail_next"):
-            return True
-        with self.lock:
-            return self.faults.fail_ratio > 0 and self.random.random() < self.faults.fail_ratio
+            self.reset_faults()
 
     def by_token(self, token: str) -> Transaction | None:
         with self.lock:
@@ -257,41 +242,21 @@ class PlatformState:
         return CallbackRecord(number, valid, status, code, description)
 
 
-class PlatformHandler(BaseHTTPRequestHandler):
+class PlatformHandler(SimulatorHandler[PlatformState]):
     server: PlatformServer
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: Any) -> None:
-        if self.server.verbose:
-            super().log_message(format, *args)
+    MAX_BODY_BYTES = MAX_BODY_BYTES
 
     # --- plumbing ---
-    def _send(self, status: int, body: bytes, content_type: str = "application/json; charset=utf-8",
-              headers: Mapping[str, str] | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(body)
+    def _refuse_body(self, *, too_large: bool) -> None:
+        self._send_json(platform.build_init_answer(platform.CODE_OTHER_ERROR, "Nội dung quá lớn"),
+                        HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
 
-    def _send_json(self, data: Mapping[str, Any], status: int = HTTPStatus.OK) -> None:
-        self._send(status, platform.encode(data))
+    def encode(self, data: Any) -> bytes:
+        return platform.encode(data)
 
     def _send_page(self, page: str, status: int = HTTPStatus.OK) -> None:
         self._send(status, page.encode("utf-8"), "text/html; charset=utf-8",
                    {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
-
-    def _body(self) -> bytes | None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY_BYTES:
-            return None
-        return self.rfile.read(length) if length else b""
-
-    @property
-    def state(self) -> PlatformState:
-        return self.server.state
 
     @property
     def page_base(self) -> str:
@@ -323,10 +288,8 @@ class PlatformHandler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         body = self._body()
         if body is None:
-            self.close_connection = True
-            self._send_json(platform.build_init_answer(platform.CODE_OTHER_ERROR, "Nội dung quá lớn"),
-                            HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
-        elif path == "/_faults":
+            return
+        if path == "/_faults":
             self._control(body)
         elif path == "/_reset":
             self.state.reset()
@@ -399,47 +362,18 @@ class PlatformHandler(BaseHTTPRequestHandler):
         self.end_headers()
 
 
-class PlatformServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], state: PlatformState, *, verbose: bool = False) -> None:
-        super().__init__(address, PlatformHandler)
-        self.state = state
-        self.verbose = verbose
-        self.stopping = threading.Event()
+class PlatformServer(SimulatorServer[PlatformState]):
+    handler_class = PlatformHandler
 
 
-class PlatformSimulator:
+class PlatformSimulator(BackgroundSimulator[PlatformServer]):
     """Start and stop the simulator in a background thread (tests, scripts)."""
+    thread_name = "payment-platform-sim"
 
     def __init__(self, config: SimulatorConfig | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
         self.config = config or SimulatorConfig()
         self.state = PlatformState(self.config)
         self.server = PlatformServer((host, port), self.state)
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self) -> PlatformSimulator:
-        self._thread = threading.Thread(target=self.server.serve_forever, name="payment-platform-sim", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.stopping.set()
-        self.server.shutdown()
-        self.server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def __enter__(self) -> PlatformSimulator:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 # --- Pages ---------------------------------------------------------------------------------------------------------
@@ -548,14 +482,7 @@ def main(argv: list[str] | None = None) -> None:
     config = SimulatorConfig(partner_code=args.partner_code, key=args.key, callback_url=args.callback_url,
                              return_url=args.return_url, public_url=args.public_url, seed=args.seed, faults=faults)
     server = PlatformServer((args.host, args.port), PlatformState(config), verbose=args.verbose)
-    print(f"Mô phỏng Nền tảng thanh toán / payment platform simulator: http://{args.host}:{args.port}/", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stopping.set()
-        server.server_close()
+    serve(server, f"Mô phỏng Nền tảng thanh toán / payment platform simulator: http://{args.host}:{args.port}/")
 
 
 if __name__ == "__main__":

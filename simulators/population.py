@@ -27,13 +27,13 @@ import threading
 import time
 from collections import deque
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from motcua.integrations.adapters import population as pop
+from simulators._base import BackgroundSimulator, FaultCounters, SimulatorHandler, SimulatorServer, serve
 from simulators.national_portal import Faults
 
 TIMEOUT_HOLD_SECONDS = 600.0
@@ -136,7 +136,7 @@ class SimulatorConfig:
     faults: PopulationFaults = field(default_factory=PopulationFaults)
 
 
-class PopulationState:
+class PopulationState(FaultCounters):
     """Look-ups and faults, behind one lock; the population itself is fixed."""
 
     def __init__(self, config: SimulatorConfig) -> None:
@@ -158,22 +158,7 @@ class PopulationState:
             self.lookups.clear()
             self.answers.clear()
             self.count = 0
-            for f in fields(PopulationFaults):
-                setattr(self.faults, f.name, f.default)
-
-    def take(self, counter: str) -> bool:
-        with self.lock:
-            left = int(getattr(self.faults, counter))
-            if left > 0:
-                setattr(self.faults, counter, left - 1)
-                return True
-            return False
-
-    def should_fail(self) -> bool:
-        if self.take("fail_next"):
-            return True
-        with self.lock:
-            return self.faults.fail_ratio > 0 and self.random.random() < self.faults.fail_ratio
+            self.reset_faults()
 
     def lookup(self, body: bytes) -> bytes:
         """The answer to one look-up request (already past the transport faults)."""
@@ -215,30 +200,16 @@ class PopulationState:
                                               outcome=outcome, purpose=request.purpose, repeated=repeated))
 
 
-class PopulationHandler(BaseHTTPRequestHandler):
+class PopulationHandler(SimulatorHandler[PopulationState]):
     server: PopulationServer
-    protocol_version = "HTTP/1.1"
+    MAX_BODY_BYTES = MAX_BODY_BYTES
 
-    def log_message(self, format: str, *args: Any) -> None:
-        if self.server.verbose:
-            super().log_message(format, *args)
+    def _refuse_body(self, *, too_large: bool) -> None:
+        self._send_json({"error_code": pop.CODE_BAD_REQUEST, "message": "Nội dung quá lớn"},
+                        HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
 
-    def _send(self, status: int, body: bytes, content_type: str = "application/json; charset=utf-8",
-              headers: Mapping[str, str] | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _send_json(self, data: Any, status: int = HTTPStatus.OK) -> None:
-        self._send(status, pop.encode(data))
-
-    @property
-    def state(self) -> PopulationState:
-        return self.server.state
+    def encode(self, data: Any) -> bytes:
+        return pop.encode(data)
 
     def do_GET(self) -> None:
         path = self.path.split("?", 1)[0]
@@ -255,13 +226,9 @@ class PopulationHandler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         path = self.path.split("?", 1)[0]
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY_BYTES:
-            self.close_connection = True
-            self._send_json({"error_code": pop.CODE_BAD_REQUEST, "message": "Nội dung quá lớn"},
-                            HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+        body = self._body()
+        if body is None:
             return
-        body = self.rfile.read(length) if length else b""
         if path == "/_faults":
             self._control(body)
         elif path == "/_reset":
@@ -306,48 +273,18 @@ class PopulationHandler(BaseHTTPRequestHandler):
         self._send(HTTPStatus.OK, answer)
 
 
-class PopulationServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], state: PopulationState, *, verbose: bool = False) -> None:
-        super().__init__(address, PopulationHandler)
-        self.state = state
-        self.verbose = verbose
-        self.stopping = threading.Event()
+class PopulationServer(SimulatorServer[PopulationState]):
+    handler_class = PopulationHandler
 
 
-class PopulationSimulator:
+class PopulationSimulator(BackgroundSimulator[PopulationServer]):
     """Start and stop the simulator in a background thread (tests, scripts)."""
+    thread_name = "population-sim"
 
     def __init__(self, config: SimulatorConfig | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
         self.config = config or SimulatorConfig()
         self.state = PopulationState(self.config)
         self.server = PopulationServer((host, port), self.state)
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self) -> PopulationSimulator:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self.server.serve_forever, name="population-sim", daemon=True)
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.stopping.set()
-        self.server.shutdown()
-        self.server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def __enter__(self) -> PopulationSimulator:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 def _masked(number: str) -> str:
@@ -420,15 +357,7 @@ def main(argv: list[str] | None = None) -> None:
                    "wrong_person_next": args.wrong_person_next, "down": args.down})
     server = PopulationServer((args.host, args.port), PopulationState(SimulatorConfig(seed=args.seed, faults=faults)),
                               verbose=args.verbose)
-    print(f"Mô phỏng CSDL quốc gia về dân cư / population database simulator: http://{args.host}:{args.port}/",
-          flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stopping.set()
-        server.server_close()
+    serve(server, f"Mô phỏng CSDL quốc gia về dân cư / population database simulator: http://{args.host}:{args.port}/")
 
 
 if __name__ == "__main__":

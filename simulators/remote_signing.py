@@ -28,9 +28,8 @@ import secrets
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote
@@ -40,6 +39,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from motcua.integrations.adapters import remote_signing as api
+from simulators._base import BackgroundSimulator, FaultCounters, SimulatorHandler, SimulatorServer, serve
 from simulators.national_portal import Faults
 
 TIMEOUT_HOLD_SECONDS = 600.0
@@ -98,7 +98,7 @@ class Request:
     copies: int = 1  # how many times the same request_id was submitted
 
 
-class SigningState:
+class SigningState(FaultCounters):
     def __init__(self, config: SimulatorConfig) -> None:
         self.config = config
         self.faults = config.faults
@@ -121,22 +121,7 @@ class SigningState:
         with self.lock:
             self.requests.clear()
             self.by_request_id.clear()
-            for f in fields(SigningFaults):
-                setattr(self.faults, f.name, f.default)
-
-    def take(self, counter: str) -> bool:
-        with self.lock:
-            left = int(getattr(self.faults, counter))
-            if left > 0:
-                setattr(self.faults, counter, left - 1)
-                return True
-            return False
-
-    def should_fail(self) -> bool:
-        if self.take("fail_next"):
-            return True
-        with self.lock:
-            return self.faults.fail_ratio > 0 and self.random.random() < self.faults.fail_ratio
+            self.reset_faults()
 
     # --- credentials ---
     def credential_ids(self) -> list[str]:
@@ -253,26 +238,15 @@ class SigningState:
         request.status = api.CONFIRMED
 
 
-class SigningHandler(BaseHTTPRequestHandler):
+class SigningHandler(SimulatorHandler[SigningState]):
     server: SigningServer
-    protocol_version = "HTTP/1.1"
+    MAX_BODY_BYTES = MAX_BODY_BYTES
 
-    def log_message(self, format: str, *args: Any) -> None:
-        if self.server.verbose:
-            super().log_message(format, *args)
+    def _refuse_body(self, *, too_large: bool) -> None:
+        self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "too_large", "Nội dung quá lớn")
 
-    def _send(self, status: int, body: bytes, content_type: str = "application/json; charset=utf-8",
-              headers: Mapping[str, str] | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _json(self, data: Mapping[str, Any], status: int = HTTPStatus.OK) -> None:
-        self._send(status, api.encode(data))
+    def encode(self, data: Any) -> bytes:
+        return api.encode(data)
 
     def _error(self, status: int, code: str, message: str) -> None:
         self._json({"error": code, "message": message}, status)
@@ -280,16 +254,6 @@ class SigningHandler(BaseHTTPRequestHandler):
     def _page(self, page: str, status: int = HTTPStatus.OK) -> None:
         self._send(status, page.encode("utf-8"), "text/html; charset=utf-8",
                    {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
-
-    def _body(self) -> bytes | None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY_BYTES:
-            return None
-        return self.rfile.read(length) if length else b""
-
-    @property
-    def state(self) -> SigningState:
-        return self.server.state
 
     def _faulted(self) -> bool:
         """Apply the API faults; True when the call was answered (or dropped) by one."""
@@ -356,9 +320,8 @@ class SigningHandler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         body = self._body()
         if body is None:
-            self.close_connection = True
-            self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "too_large", "Nội dung quá lớn")
-        elif path == "/_faults":
+            return
+        if path == "/_faults":
             self._control(body)
         elif path == "/_reset":
             self.state.reset()
@@ -413,47 +376,18 @@ class SigningHandler(BaseHTTPRequestHandler):
         self._answer(api.build_transaction(transaction))
 
 
-class SigningServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], state: SigningState, *, verbose: bool = False) -> None:
-        super().__init__(address, SigningHandler)
-        self.state = state
-        self.verbose = verbose
-        self.stopping = threading.Event()
+class SigningServer(SimulatorServer[SigningState]):
+    handler_class = SigningHandler
 
 
-class RemoteSigningSimulator:
+class RemoteSigningSimulator(BackgroundSimulator[SigningServer]):
     """Start and stop the simulator in a background thread (tests, scripts)."""
+    thread_name = "remote-signing-sim"
 
     def __init__(self, config: SimulatorConfig | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
         self.config = config or SimulatorConfig()
         self.state = SigningState(self.config)
         self.server = SigningServer((host, port), self.state)
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self) -> RemoteSigningSimulator:
-        self._thread = threading.Thread(target=self.server.serve_forever, name="remote-signing-sim", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.stopping.set()
-        self.server.shutdown()
-        self.server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def __enter__(self) -> RemoteSigningSimulator:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 # --- the page --------------------------------------------------------------------------------------------------
@@ -543,14 +477,7 @@ def main(argv: list[str] | None = None) -> None:
     config = SimulatorConfig(credentials_dir=args.credentials_dir, auto_confirm_ms=args.auto_confirm_ms,
                              expire_seconds=args.expire_seconds, token=args.token, seed=args.seed, faults=faults)
     server = SigningServer((args.host, args.port), SigningState(config), verbose=args.verbose)
-    print(f"Mô phỏng dịch vụ ký số từ xa / remote signing simulator: http://{args.host}:{args.port}/", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stopping.set()
-        server.server_close()
+    serve(server, f"Mô phỏng dịch vụ ký số từ xa / remote signing simulator: http://{args.host}:{args.port}/")
 
 
 if __name__ == "__main__":

@@ -40,13 +40,13 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
 from motcua.integrations.adapters import tax_authority as tax
+from simulators._base import PAGE_CSP, BackgroundSimulator, FaultCounters, SimulatorHandler, SimulatorServer, serve
 from simulators.national_portal import Faults
 
 TIMEOUT_HOLD_SECONDS = 600.0
@@ -123,7 +123,7 @@ def _today() -> dt.date:
     return dt.datetime.now(tax.TIME_ZONE).date()
 
 
-class TaxState:
+class TaxState(FaultCounters):
     def __init__(self, config: SimulatorConfig) -> None:
         self.config = config
         self.faults = config.faults
@@ -147,22 +147,7 @@ class TaxState:
             self.notices.clear()
             self.receipts.clear()
             self.pushes.clear()
-            for f in fields(TaxFaults):
-                setattr(self.faults, f.name, f.default)
-
-    def take(self, counter: str) -> bool:
-        with self.lock:
-            left = int(getattr(self.faults, counter))
-            if left > 0:
-                setattr(self.faults, counter, left - 1)
-                return True
-            return False
-
-    def should_fail(self) -> bool:
-        if self.take("fail_next"):
-            return True
-        with self.lock:
-            return self.faults.fail_ratio > 0 and self.random.random() < self.faults.fail_ratio
+            self.reset_faults()
 
     # --- the tax office ---
     def receive_transfer(self, body: bytes) -> dict[str, Any]:
@@ -282,35 +267,16 @@ class TaxState:
             self.pushes.append(Push(kind, reference, status, answer_text[:300]))
 
 
-class TaxHandler(BaseHTTPRequestHandler):
+class TaxHandler(SimulatorHandler[TaxState]):
     server: TaxServer
-    protocol_version = "HTTP/1.1"
+    MAX_BODY_BYTES = MAX_BODY_BYTES
+    HTML_HEADERS = {"Content-Security-Policy": PAGE_CSP}
 
-    def log_message(self, format: str, *args: Any) -> None:
-        if self.server.verbose:
-            super().log_message(format, *args)
+    def _refuse_body(self, *, too_large: bool) -> None:
+        self._json(tax.envelope(error_code=-1, message="Nội dung quá lớn"), HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
 
-    def _send(self, status: int, body: bytes, content_type: str = "application/json; charset=utf-8") -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        if content_type.startswith("text/html"):
-            self.send_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _json(self, data: Mapping[str, Any], status: int = HTTPStatus.OK) -> None:
-        self._send(status, tax.encode(data))
-
-    def _body(self) -> bytes | None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY_BYTES:
-            return None
-        return self.rfile.read(length) if length else b""
-
-    @property
-    def state(self) -> TaxState:
-        return self.server.state
+    def encode(self, data: Any) -> bytes:
+        return tax.encode(data)
 
     def do_GET(self) -> None:
         path = self.path.split("?", 1)[0]
@@ -327,9 +293,8 @@ class TaxHandler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0].rstrip("/") or "/"
         body = self._body()
         if body is None:
-            self.close_connection = True
-            self._json(tax.envelope(error_code=-1, message="Nội dung quá lớn"), HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
-        elif path == "/_faults":
+            return
+        if path == "/_faults":
             self._control(body)
         elif path == "/_reset":
             self.state.reset()
@@ -408,47 +373,18 @@ class TaxHandler(BaseHTTPRequestHandler):
         self._json(answer)
 
 
-class TaxServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], state: TaxState, *, verbose: bool = False) -> None:
-        super().__init__(address, TaxHandler)
-        self.state = state
-        self.verbose = verbose
-        self.stopping = threading.Event()
+class TaxServer(SimulatorServer[TaxState]):
+    handler_class = TaxHandler
 
 
-class TaxSimulator:
+class TaxSimulator(BackgroundSimulator[TaxServer]):
     """Start and stop the simulator in a background thread (tests, scripts)."""
+    thread_name = "tax-sim"
 
     def __init__(self, config: SimulatorConfig | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
         self.config = config or SimulatorConfig()
         self.state = TaxState(self.config)
         self.server = TaxServer((host, port), self.state)
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self) -> TaxSimulator:
-        self._thread = threading.Thread(target=self.server.serve_forever, name="tax-sim", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.stopping.set()
-        self.server.shutdown()
-        self.server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def __enter__(self) -> TaxSimulator:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 # --- Page ----------------------------------------------------------------------------------------------------------
@@ -545,15 +481,7 @@ def main(argv: list[str] | None = None) -> None:
     config = SimulatorConfig(notice_url=args.notice_url, receipt_url=args.receipt_url, push_token=args.push_token,
                              notice_delay_ms=args.notice_delay_ms, seed=args.seed, faults=faults)
     server = TaxServer((args.host, args.port), TaxState(config), verbose=args.verbose)
-    print(f"Mô phỏng Cơ quan thuế và Kho bạc / tax authority and treasury simulator: http://{args.host}:{args.port}/",
-          flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stopping.set()
-        server.server_close()
+    serve(server, f"Mô phỏng Cơ quan thuế và Kho bạc / tax authority and treasury simulator: http://{args.host}:{args.port}/")
 
 
 if __name__ == "__main__":

@@ -34,10 +34,9 @@ import threading
 import time
 from collections import deque
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
@@ -45,6 +44,7 @@ from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 
 from motcua.integrations.adapters import vneid as shapes
+from simulators._base import BackgroundSimulator, FaultCounters, SimulatorHandler, SimulatorServer, serve
 from simulators.national_portal import Faults
 
 TIMEOUT_HOLD_SECONDS = 600.0
@@ -159,7 +159,7 @@ def _now_text() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class VneidState:
+class VneidState(FaultCounters):
     """Keys, codes, tokens, sign-ins and faults, behind one lock."""
 
     def __init__(self, config: SimulatorConfig) -> None:
@@ -178,20 +178,6 @@ class VneidState:
 
     def person(self, national_id: str) -> Person | None:
         return next((p for p in self.config.people if p.national_id == national_id), None)
-
-    def take(self, counter: str) -> bool:
-        with self.lock:
-            left = int(getattr(self.faults, counter))
-            if left > 0:
-                setattr(self.faults, counter, left - 1)
-                return True
-            return False
-
-    def should_fail(self) -> bool:
-        if self.take("fail_next"):
-            return True
-        with self.lock:
-            return self.faults.fail_ratio > 0 and self.random.random() < self.faults.fail_ratio
 
     def jwks(self) -> dict[str, Any]:
         return dict(KeySet([self.key]).as_dict(private=False))
@@ -287,17 +273,13 @@ class VneidState:
             self.tokens.clear()
             self.sign_ins.clear()
             self.tokens_issued = 0
-            for f in fields(VneidFaults):
-                setattr(self.faults, f.name, f.default)
+            self.reset_faults()
 
 
-class VneidHandler(BaseHTTPRequestHandler):
+class VneidHandler(SimulatorHandler[VneidState]):
     server: VneidServer
-    protocol_version = "HTTP/1.1"
-
-    @property
-    def state(self) -> VneidState:
-        return self.server.state
+    MAX_BODY_BYTES = MAX_BODY_BYTES
+    EXTRA_HEADERS = {"Cache-Control": "no-store"}
 
     @property
     def issuer(self) -> str:
@@ -305,24 +287,6 @@ class VneidHandler(BaseHTTPRequestHandler):
             return self.state.config.public_url.rstrip("/")
         host, port = self.server.server_address[:2]
         return f"http://{host!s}:{port}"
-
-    def log_message(self, format: str, *args: Any) -> None:
-        if self.server.verbose:
-            super().log_message(format, *args)
-
-    def _send(self, status: int, body: bytes, content_type: str = "application/json; charset=utf-8",
-              headers: Mapping[str, str] | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _json(self, data: Any, status: int = HTTPStatus.OK, headers: Mapping[str, str] | None = None) -> None:
-        self._send(status, json.dumps(data, ensure_ascii=False).encode(), headers=headers)
 
     def _page(self, body: str, status: int = HTTPStatus.OK) -> None:
         self._send(status, body.encode(), "text/html; charset=utf-8",
@@ -335,14 +299,9 @@ class VneidHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    def _body(self) -> bytes | None:
-        raw = self.headers.get("Content-Length") or "0"
-        if not raw.isdigit() or int(raw) > MAX_BODY_BYTES:
-            self.close_connection = True
-            self._json({"error": "invalid_request", "error_description": "body too large or without a length"},
-                       HTTPStatus.BAD_REQUEST)
-            return None
-        return self.rfile.read(int(raw))
+    def _refuse_body(self, *, too_large: bool) -> None:
+        self._json({"error": "invalid_request", "error_description": "body too large or without a length"},
+                   HTTPStatus.BAD_REQUEST)
 
     # --- routing --------------------------------------------------------------------------------------------
 
@@ -514,41 +473,18 @@ def discovery(issuer: str) -> dict[str, Any]:
     }
 
 
-class VneidServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], state: VneidState, *, verbose: bool = False) -> None:
-        super().__init__(address, VneidHandler)
-        self.state = state
-        self.verbose = verbose
-        self.stopping = threading.Event()
+class VneidServer(SimulatorServer[VneidState]):
+    handler_class = VneidHandler
 
 
-class VneidSimulator:
+class VneidSimulator(BackgroundSimulator[VneidServer]):
     """Start and stop the provider in a background thread (tests, scripts)."""
+    thread_name = "vneid-sim"
 
     def __init__(self, config: SimulatorConfig | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
         self.config = config or SimulatorConfig()
         self.state = VneidState(self.config)
         self.server = VneidServer((host, port), self.state)
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def __enter__(self) -> VneidSimulator:
-        self._thread = threading.Thread(target=self.server.serve_forever, name="vneid-sim", daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.stopping.set()
-        self.server.shutdown()
-        self.server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
 
 
 # --- Pages (Vietnamese; they work at 360 px wide, no script) -------------------------------------------------------
@@ -655,14 +591,7 @@ def main(argv: list[str] | None = None) -> None:
                              redirect_uris=tuple(args.redirect_uri), public_url=args.public_url, seed=args.seed,
                              faults=faults)
     server = VneidServer((args.host, args.port), VneidState(config), verbose=args.verbose)
-    print(f"Mô phỏng VNeID / VNeID OIDC provider simulator: http://{args.host}:{args.port}/", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stopping.set()
-        server.server_close()
+    serve(server, f"Mô phỏng VNeID / VNeID OIDC provider simulator: http://{args.host}:{args.port}/")
 
 
 if __name__ == "__main__":

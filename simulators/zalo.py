@@ -22,11 +22,11 @@ from collections import deque
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
 from motcua.integrations.adapters import zalo as wire
+from simulators._base import PAGE_CSP, BackgroundSimulator, FaultCounters, SimulatorHandler, SimulatorServer, serve
 from simulators.national_portal import Faults
 
 DEFAULT_SECRET = "zalo-demo-secret"  # noqa: S105 - a local simulator's demo credential
@@ -57,7 +57,7 @@ class Call:
 
 
 @dataclass
-class ZaloState:
+class ZaloState(FaultCounters):
     secret: str = DEFAULT_SECRET
     faults: ZaloFaults = field(default_factory=ZaloFaults)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -73,13 +73,6 @@ class ZaloState:
     def record(self, path: str, outcome: str) -> None:
         with self.lock:
             self.calls.appendleft(Call(datetime.now(UTC).isoformat(timespec="seconds"), path, outcome))
-
-    def take(self, counter: str) -> bool:
-        with self.lock:
-            left = int(getattr(self.faults, counter))
-            if left:
-                setattr(self.faults, counter, left - 1)
-            return bool(left)
 
     def reset(self) -> None:
         with self.lock:
@@ -106,30 +99,15 @@ class ZaloState:
         return wire.phone_answer(user[2])
 
 
-class ZaloHandler(BaseHTTPRequestHandler):
+class ZaloHandler(SimulatorHandler[ZaloState]):
     server: ZaloServer
-    protocol_version = "HTTP/1.1"
+    MAX_BODY_BYTES = MAX_BODY_BYTES
 
-    def log_message(self, format: str, *args: Any) -> None:
-        if self.server.verbose:
-            super().log_message(format, *args)
+    EXTRA_HEADERS = {"Cache-Control": "no-store"}
+    HTML_HEADERS = {"Content-Security-Policy": PAGE_CSP}
 
-    @property
-    def state(self) -> ZaloState:
-        return self.server.state
-
-    def _send(self, status: int, body: bytes, content_type: str = "application/json; charset=utf-8") -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        if content_type.startswith("text/html"):
-            self.send_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _json(self, data: Any, status: int = HTTPStatus.OK) -> None:
-        self._send(status, json.dumps(data, ensure_ascii=False).encode())
+    def _refuse_body(self, *, too_large: bool) -> None:
+        self._json({"error": "body too large or without a length"}, HTTPStatus.BAD_REQUEST)
 
     def do_GET(self) -> None:
         path = urlsplit(self.path).path
@@ -146,12 +124,9 @@ class ZaloHandler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         path = urlsplit(self.path).path
-        raw = self.headers.get("Content-Length") or "0"
-        if not raw.isdigit() or int(raw) > MAX_BODY_BYTES:
-            self.close_connection = True
-            self._json({"error": "body too large or without a length"}, HTTPStatus.BAD_REQUEST)
+        body = self._body()
+        if body is None:
             return
-        body = self.rfile.read(int(raw))
         if path == "/_reset":
             self.state.reset()
             self._json({"ok": True})
@@ -198,40 +173,17 @@ class ZaloHandler(BaseHTTPRequestHandler):
         self._send(HTTPStatus.OK, body)
 
 
-class ZaloServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], state: ZaloState, *, verbose: bool = False) -> None:
-        super().__init__(address, ZaloHandler)
-        self.state = state
-        self.verbose = verbose
-        self.stopping = threading.Event()
+class ZaloServer(SimulatorServer[ZaloState]):
+    handler_class = ZaloHandler
 
 
-class ZaloSimulator:
+class ZaloSimulator(BackgroundSimulator[ZaloServer]):
     """Start and stop the Graph API stand-in in a background thread (tests)."""
+    thread_name = "zalo-sim"
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, secret: str = DEFAULT_SECRET) -> None:
         self.state = ZaloState(secret=secret)
         self.server = ZaloServer((host, port), self.state)
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def __enter__(self) -> ZaloSimulator:
-        self._thread = threading.Thread(target=self.server.serve_forever, name="zalo-sim", daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.stopping.set()
-        self.server.shutdown()
-        self.server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
 
 
 def render_page(state: ZaloState) -> str:
@@ -273,13 +225,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--verbose", action="store_true")
     args = p.parse_args(argv)
     server = ZaloServer((args.host, args.port), ZaloState(secret=args.secret), verbose=args.verbose)
-    print(f"Mô phỏng Zalo Graph API / Zalo Graph API simulator: http://{args.host}:{args.port}/", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    serve(server, f"Mô phỏng Zalo Graph API / Zalo Graph API simulator: http://{args.host}:{args.port}/")
 
 
 if __name__ == "__main__":
