@@ -7,8 +7,9 @@ from __future__ import annotations
 import json
 import random
 import threading
+import time
 from collections.abc import Mapping
-from dataclasses import fields
+from dataclasses import asdict, fields
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar, Generic, Self, TypeVar
@@ -70,6 +71,7 @@ class SimulatorHandler(BaseHTTPRequestHandler, Generic[StateT]):
     server: SimulatorServer[StateT]
     protocol_version = "HTTP/1.1"
     MAX_BODY_BYTES: ClassVar[int] = 64 * 1024
+    TIMEOUT_HOLD_SECONDS: ClassVar[float] = 600.0  # the ``timeout`` fault holds a call this long (or until shutdown)
     EXTRA_HEADERS: ClassVar[Mapping[str, str]] = {}
     HTML_HEADERS: ClassVar[Mapping[str, str]] = {}
 
@@ -118,6 +120,45 @@ class SimulatorHandler(BaseHTTPRequestHandler, Generic[StateT]):
 
     def _refuse_body(self, *, too_large: bool) -> None:
         self._json({"error": "body too large"}, HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+
+    # --- fault injection (the state has ``faults`` and ``lock``) ---
+
+    def _dropped(self) -> bool:
+        """The transport faults ``down``, ``delay_ms`` and ``timeout``: True when the call gets no answer at all
+        (the connection is closed at once, or held until ``TIMEOUT_HOLD_SECONDS`` or shutdown)."""
+        faults = self._fault_state().faults
+        if faults.down:
+            self.close_connection = True
+            self.connection.close()
+            return True
+        if faults.delay_ms:
+            time.sleep(faults.delay_ms / 1000)
+        if faults.timeout:
+            self.server.stopping.wait(self.TIMEOUT_HOLD_SECONDS)
+            self.close_connection = True
+            return True
+        return False
+
+    def _control(self, body: bytes) -> None:
+        """``POST /_faults``: change the faults named in a JSON object, answer all of them (400 when refused)."""
+        state = self._fault_state()
+        try:
+            changes = json.loads(body or b"{}")
+            if not isinstance(changes, dict):
+                raise ValueError("send a JSON object")
+            with state.lock:
+                state.faults.update(changes)
+        except ValueError as exc:
+            self._json({"error": str(exc)}, HTTPStatus.BAD_REQUEST)
+            return
+        self._faults_changed(changes)
+        self._json(asdict(state.faults))
+
+    def _faults_changed(self, changes: dict[str, Any]) -> None:
+        """Act on the one-off actions of a ``POST /_faults`` (``expire_sessions``...); none by default."""
+
+    def _fault_state(self) -> Any:
+        return self.state
 
 
 ServerT = TypeVar("ServerT", bound=SimulatorServer[Any])

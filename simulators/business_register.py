@@ -28,7 +28,6 @@ import html
 import json
 import random
 import threading
-import time
 from collections import deque
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
@@ -42,7 +41,6 @@ from motcua.integrations.adapters.business_register import LegalRepresentative a
 from simulators._base import BackgroundSimulator, FaultCounters, SimulatorHandler, SimulatorServer, serve
 from simulators.national_portal import Faults
 
-TIMEOUT_HOLD_SECONDS = 600.0
 MAX_BODY_BYTES = 64 * 1024
 RECENT_LOOKUPS = 50
 
@@ -201,29 +199,10 @@ class RegisterHandler(SimulatorHandler[RegisterState]):
         else:
             self._send_json(register.build_answer(register.ERROR_CODE_FAILURE, "Không tìm thấy"), HTTPStatus.NOT_FOUND)
 
-    def _control(self, body: bytes) -> None:
-        try:
-            changes = json.loads(body or b"{}")
-            if not isinstance(changes, dict):
-                raise ValueError("send a JSON object")
-            with self.state.lock:
-                self.state.faults.update(changes)
-        except ValueError as exc:
-            self._send_json({"error": str(exc)}, HTTPStatus.BAD_REQUEST)
-            return
-        self._send_json(asdict(self.state.faults))
 
     def _lookup(self, body: bytes) -> None:
         faults = self.state.faults
-        if faults.down:
-            self.close_connection = True
-            self.connection.close()
-            return
-        if faults.delay_ms:
-            time.sleep(faults.delay_ms / 1000)
-        if faults.timeout:
-            self.server.stopping.wait(TIMEOUT_HOLD_SECONDS)
-            self.close_connection = True
+        if self._dropped():
             return
         if self.state.should_fail():
             self.state.seen("", "", "", "fault")

@@ -35,7 +35,6 @@ import html
 import json
 import random
 import threading
-import time
 from dataclasses import asdict, dataclass, field
 from http import HTTPStatus
 from typing import Any
@@ -44,7 +43,6 @@ from motcua.integrations.adapters import edxml
 from simulators._base import BackgroundSimulator, FaultCounters, SimulatorHandler, SimulatorServer, serve
 from simulators.national_portal import Faults
 
-TIMEOUT_HOLD_SECONDS = 600.0
 MAX_BODY_BYTES = edxml.MAX_MESSAGE_BYTES
 
 # The simulated outside agencies (illustrative codes in the Decision 20/2020 shape).
@@ -253,15 +251,7 @@ class HubHandler(SimulatorHandler[HubState]):
     def _faulted(self) -> bool:
         """The transport faults, before the operation: True when the answer was given (or withheld)."""
         faults = self.state.faults
-        if faults.down:
-            self.close_connection = True
-            self.connection.close()
-            return True
-        if faults.delay_ms:
-            time.sleep(faults.delay_ms / 1000)
-        if faults.timeout:
-            self.server.stopping.wait(TIMEOUT_HOLD_SECONDS)
-            self.close_connection = True
+        if self._dropped():
             return True
         if self.state.should_fail():
             self._send(faults.fail_status, b"<html><body>simulated failure</body></html>", "text/html")
@@ -302,7 +292,7 @@ class HubHandler(SimulatorHandler[HubState]):
             return
         path = self.path.split("?", 1)[0]
         if path.startswith("/_"):
-            self._control(path, body)
+            self._admin(path, body)
         elif path == edxml.PATH_SEND:
             if not self._faulted():
                 self._send(HTTPStatus.OK, self.state.send(body))
@@ -319,7 +309,7 @@ class HubHandler(SimulatorHandler[HubState]):
         else:
             self._json({"error": "not found"}, HTTPStatus.NOT_FOUND)
 
-    def _control(self, path: str, body: bytes) -> None:
+    def _admin(self, path: str, body: bytes) -> None:
         try:
             data = json.loads(body or b"{}")
             if not isinstance(data, dict):

@@ -25,7 +25,6 @@ import html
 import json
 import random
 import threading
-import time
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
@@ -37,7 +36,6 @@ from motcua.integrations.adapters import land_registry as land
 from simulators._base import PAGE_CSP, BackgroundSimulator, FaultCounters, SimulatorHandler, SimulatorServer, serve
 from simulators.national_portal import Faults
 
-TIMEOUT_HOLD_SECONDS = 600.0
 MAX_BODY_BYTES = 256 * 1024
 DEMO_COMMUNE = "26041"  # Phường Trấn Biên (motcua/demo/directory.py TRAN_BIEN_CODE)
 BINH = land.Holder("Trần Thị Bình", "075195004321", "", "Phường Trấn Biên, tỉnh Đồng Nai")
@@ -232,29 +230,10 @@ class LandHandler(SimulatorHandler[LandState]):
         else:
             self._send_json(land.build_answer(404, "Không tìm thấy"), HTTPStatus.NOT_FOUND)
 
-    def _control(self, body: bytes) -> None:
-        try:
-            changes = json.loads(body or b"{}")
-            if not isinstance(changes, dict):
-                raise ValueError("send a JSON object")
-            with self.state.lock:
-                self.state.faults.update(changes)
-        except ValueError as exc:
-            self._send_json({"error": str(exc)}, HTTPStatus.BAD_REQUEST)
-            return
-        self._send_json(asdict(self.state.faults))
 
     def _service(self, body: bytes) -> None:
         faults = self.state.faults
-        if faults.down:
-            self.close_connection = True
-            self.connection.close()
-            return
-        if faults.delay_ms:
-            time.sleep(faults.delay_ms / 1000)
-        if faults.timeout:
-            self.server.stopping.wait(TIMEOUT_HOLD_SECONDS)
-            self.close_connection = True
+        if self._dropped():
             return
         if self.state.should_fail():
             status = faults.fail_status

@@ -42,7 +42,6 @@ from urllib.parse import urlsplit
 from motcua.integrations.adapters import lgsp
 from simulators._base import BackgroundSimulator, FaultCounters, SimulatorHandler, SimulatorServer, serve
 
-TIMEOUT_HOLD_SECONDS = 600.0
 MAX_BODY_BYTES = 10 * 1024 * 1024  # larger requests are refused (413) before they are read
 UPSTREAM_TIMEOUT_SECONDS = 30.0
 RECENT_CALLS = 50
@@ -218,20 +217,10 @@ class GatewayHandler(SimulatorHandler[GatewayState]):
     def do_DELETE(self) -> None:
         self._relay(b"")
 
-    def _control(self, body: bytes) -> None:
-        try:
-            changes = json.loads(body or b"{}")
-            if not isinstance(changes, dict):
-                raise ValueError("send a JSON object")
-            with self.state.lock:
-                self.state.faults.update(changes)
-        except ValueError as exc:
-            self._send_json({"error": str(exc)}, HTTPStatus.BAD_REQUEST)
-            return
+    def _faults_changed(self, changes: dict[str, Any]) -> None:
         if changes.get("expire_tokens"):
             with self.state.lock:
                 self.state.tokens.clear()
-        self._send_json(asdict(self.state.faults))
 
     def _token(self, path: str, body: bytes) -> None:
         style = self.state.config.token_style
@@ -283,15 +272,7 @@ class GatewayHandler(SimulatorHandler[GatewayState]):
             self._refuse(HTTPStatus.UNAUTHORIZED, "invalid_access_key", "lgspaccesstoken thiếu hoặc không đúng")
             return
         faults = self.state.faults
-        if faults.down:
-            self.close_connection = True
-            self.connection.close()
-            return
-        if faults.delay_ms:
-            time.sleep(faults.delay_ms / 1000)
-        if faults.timeout:
-            self.server.stopping.wait(TIMEOUT_HOLD_SECONDS)
-            self.close_connection = True
+        if self._dropped():
             return
         if self.state.should_fail():
             record(faults.fail_status, "lỗi giả lập")

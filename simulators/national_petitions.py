@@ -23,7 +23,6 @@ import html
 import json
 import random
 import threading
-import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from http import HTTPStatus
@@ -33,7 +32,6 @@ from motcua.integrations.adapters import national_petitions as pakn
 from simulators._base import BackgroundSimulator, FaultCounters, SimulatorHandler, SimulatorServer, serve
 from simulators.national_portal import Faults
 
-TIMEOUT_HOLD_SECONDS = 600.0
 MAX_BODY_BYTES = 256 * 1024
 
 # Demo agency codes: the e-ID codes of setup_demo's agencies (an unknown one shows the "held" path).
@@ -145,16 +143,7 @@ class PetitionsHandler(SimulatorHandler[PetitionsState]):
         if body is None:
             return
         if self.path == "/_faults":
-            try:
-                changes = json.loads(body or b"{}")
-                if not isinstance(changes, dict):
-                    raise ValueError("send a JSON object")
-                with self.state.lock:
-                    self.state.faults.update(changes)
-            except ValueError as exc:
-                self._send_json({"error": str(exc)}, HTTPStatus.BAD_REQUEST)
-                return
-            self._send_json(asdict(self.state.faults))
+            self._control(body)
         elif self.path == "/_reset":
             self.state.reset()
             self._send_json({"ok": True})
@@ -172,15 +161,7 @@ class PetitionsHandler(SimulatorHandler[PetitionsState]):
 
     def _service(self, body: bytes) -> None:
         faults = self.state.faults
-        if faults.down:
-            self.close_connection = True
-            self.connection.close()
-            return
-        if faults.delay_ms:
-            time.sleep(faults.delay_ms / 1000)
-        if faults.timeout:
-            self.server.stopping.wait(TIMEOUT_HOLD_SECONDS)
-            self.close_connection = True
+        if self._dropped():
             return
         if self.state.should_fail():
             status = faults.fail_status

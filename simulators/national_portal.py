@@ -47,7 +47,6 @@ from motcua.integrations.adapters import national_portal as portal
 from simulators._base import BackgroundSimulator, FaultCounters, SimulatorHandler, SimulatorServer, serve
 
 PORTAL_PATHS = ("/auth", "/integration", "/share")
-TIMEOUT_HOLD_SECONDS = 600.0
 FETCH_TIMEOUT_SECONDS = 10.0  # how long a "timeout" call is held before the connection is dropped unanswered
 
 # --- The national procedures database (LayThuTuc, LayDanhSachTTHC, LayDanhMucLinhVuc, LayDanhMucCoQuan) ---------
@@ -606,31 +605,13 @@ class PortalHandler(SimulatorHandler[PortalState]):
             return
         self._send_json({"exchanges": exchanges})
 
-    def _control(self, body: bytes) -> None:
-        try:
-            changes = json.loads(body or b"{}")
-            if not isinstance(changes, dict):
-                raise ValueError("send a JSON object")
-            with self.state.lock:
-                self.state.faults.update(changes)
-        except ValueError as exc:
-            self._send_json({"error": str(exc)}, HTTPStatus.BAD_REQUEST)
-            return
+    def _faults_changed(self, changes: dict[str, Any]) -> None:
         if changes.get("expire_sessions"):
             self.state.expire_sessions()
-        self._send_json(asdict(self.state.faults))
 
     def _portal_call(self, body: bytes) -> None:
         faults = self.state.faults
-        if faults.down:
-            self.close_connection = True
-            self.connection.close()
-            return
-        if faults.delay_ms:
-            time.sleep(faults.delay_ms / 1000)
-        if faults.timeout:
-            self.server.stopping.wait(TIMEOUT_HOLD_SECONDS)
-            self.close_connection = True
+        if self._dropped():
             return
         if self.state.should_fail():
             status = faults.fail_status

@@ -23,11 +23,9 @@ from __future__ import annotations
 
 import argparse
 import html
-import json
 import random
 import secrets
 import threading
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
@@ -41,7 +39,6 @@ from motcua.integrations.adapters import payment_platform as platform
 from simulators._base import BackgroundSimulator, FaultCounters, SimulatorHandler, SimulatorServer, serve
 from simulators.national_portal import Faults
 
-TIMEOUT_HOLD_SECONDS = 600.0
 CALLBACK_TIMEOUT_SECONDS = 10.0
 MAX_BODY_BYTES = 256 * 1024
 PAGE_PREFIX = "/thanh-toan/"
@@ -302,29 +299,10 @@ class PlatformHandler(SimulatorHandler[PlatformState]):
             self._send_json(platform.build_init_answer(platform.CODE_OTHER_ERROR, "Không tìm thấy"),
                             HTTPStatus.NOT_FOUND)
 
-    def _control(self, body: bytes) -> None:
-        try:
-            changes = json.loads(body or b"{}")
-            if not isinstance(changes, dict):
-                raise ValueError("send a JSON object")
-            with self.state.lock:
-                self.state.faults.update(changes)
-        except ValueError as exc:
-            self._send_json({"error": str(exc)}, HTTPStatus.BAD_REQUEST)
-            return
-        self._send_json(asdict(self.state.faults))
 
     def _api_call(self, path: str, body: bytes) -> None:
         faults = self.state.faults
-        if faults.down:
-            self.close_connection = True
-            self.connection.close()
-            return
-        if faults.delay_ms:
-            time.sleep(faults.delay_ms / 1000)
-        if faults.timeout:
-            self.server.stopping.wait(TIMEOUT_HOLD_SECONDS)
-            self.close_connection = True
+        if self._dropped():
             return
         if self.state.should_fail():
             status = faults.fail_status

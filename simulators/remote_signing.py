@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import html
-import json
 import random
 import secrets
 import threading
@@ -42,7 +41,6 @@ from motcua.integrations.adapters import remote_signing as api
 from simulators._base import BackgroundSimulator, FaultCounters, SimulatorHandler, SimulatorServer, serve
 from simulators.national_portal import Faults
 
-TIMEOUT_HOLD_SECONDS = 600.0
 MAX_BODY_BYTES = 64 * 1024
 CREDENTIALS_PREFIX = "/v1/credentials/"
 SIGNATURES_PREFIX = api.SIGN_PATH + "/"
@@ -258,15 +256,7 @@ class SigningHandler(SimulatorHandler[SigningState]):
     def _faulted(self) -> bool:
         """Apply the API faults; True when the call was answered (or dropped) by one."""
         faults = self.state.faults
-        if faults.down:
-            self.close_connection = True
-            self.connection.close()
-            return True
-        if faults.delay_ms:
-            time.sleep(faults.delay_ms / 1000)
-        if faults.timeout:
-            self.server.stopping.wait(TIMEOUT_HOLD_SECONDS)
-            self.close_connection = True
+        if self._dropped():
             return True
         if self.state.should_fail():
             status = faults.fail_status
@@ -341,17 +331,6 @@ class SigningHandler(SimulatorHandler[SigningState]):
         else:
             self._error(HTTPStatus.NOT_FOUND, "not_found", "Không tìm thấy")
 
-    def _control(self, body: bytes) -> None:
-        try:
-            changes = json.loads(body or b"{}")
-            if not isinstance(changes, dict):
-                raise ValueError("send a JSON object")
-            with self.state.lock:
-                self.state.faults.update(changes)
-        except ValueError as exc:
-            self._json({"error": str(exc)}, HTTPStatus.BAD_REQUEST)
-            return
-        self._json(asdict(self.state.faults))
 
     def _sign(self, body: bytes) -> None:
         if not self._authorised() or self._faulted():

@@ -49,7 +49,6 @@ from motcua.integrations.adapters import tax_authority as tax
 from simulators._base import PAGE_CSP, BackgroundSimulator, FaultCounters, SimulatorHandler, SimulatorServer, serve
 from simulators.national_portal import Faults
 
-TIMEOUT_HOLD_SECONDS = 600.0
 PUSH_TIMEOUT_SECONDS = 10.0
 MAX_BODY_BYTES = 512 * 1024
 DEMO_PUSH_TOKEN = "motcua-demo-tax-push-token"  # noqa: S105 - the demo's token, never a real one
@@ -306,17 +305,6 @@ class TaxHandler(SimulatorHandler[TaxState]):
         else:
             self._json(tax.envelope(error_code=-1, message="Không tìm thấy"), HTTPStatus.NOT_FOUND)
 
-    def _control(self, body: bytes) -> None:
-        try:
-            changes = json.loads(body or b"{}")
-            if not isinstance(changes, dict):
-                raise ValueError("send a JSON object")
-            with self.state.lock:
-                self.state.faults.update(changes)
-        except ValueError as exc:
-            self._json({"error": str(exc)}, HTTPStatus.BAD_REQUEST)
-            return
-        self._json(asdict(self.state.faults))
 
     def _pay(self, body: bytes) -> None:
         form = self.headers.get("Content-Type", "").startswith("application/x-www-form-urlencoded")
@@ -340,15 +328,7 @@ class TaxHandler(SimulatorHandler[TaxState]):
 
     def _api(self, path: str, body: bytes) -> None:
         faults = self.state.faults
-        if faults.down:
-            self.close_connection = True
-            self.connection.close()
-            return
-        if faults.delay_ms:
-            time.sleep(faults.delay_ms / 1000)
-        if faults.timeout:
-            self.server.stopping.wait(TIMEOUT_HOLD_SECONDS)
-            self.close_connection = True
+        if self._dropped():
             return
         if self.state.should_fail():
             status = faults.fail_status

@@ -27,7 +27,6 @@ import argparse
 import base64
 import hashlib
 import html
-import json
 import random
 import secrets
 import threading
@@ -47,7 +46,6 @@ from motcua.integrations.adapters import vneid as shapes
 from simulators._base import BackgroundSimulator, FaultCounters, SimulatorHandler, SimulatorServer, serve
 from simulators.national_portal import Faults
 
-TIMEOUT_HOLD_SECONDS = 600.0
 MAX_BODY_BYTES = 64 * 1024
 CODE_SECONDS = 300
 TOKEN_SECONDS = 3600
@@ -344,29 +342,10 @@ class VneidHandler(SimulatorHandler[VneidState]):
         else:
             self._json({"error": "not found"}, HTTPStatus.NOT_FOUND)
 
-    def _control(self, body: bytes) -> None:
-        try:
-            changes = json.loads(body or b"{}")
-            if not isinstance(changes, dict):
-                raise ValueError("send a JSON object")
-            with self.state.lock:
-                self.state.faults.update(changes)
-        except ValueError as exc:
-            self._json({"error": str(exc)}, HTTPStatus.BAD_REQUEST)
-            return
-        self._json(asdict(self.state.faults))
 
     def _back_channel(self, answer: Any) -> None:
         faults = self.state.faults
-        if faults.down:
-            self.close_connection = True
-            self.connection.close()
-            return
-        if faults.delay_ms:
-            time.sleep(faults.delay_ms / 1000)
-        if faults.timeout:
-            self.server.stopping.wait(TIMEOUT_HOLD_SECONDS)
-            self.close_connection = True
+        if self._dropped():
             return
         if self.state.should_fail():
             status = faults.fail_status

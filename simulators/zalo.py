@@ -17,7 +17,6 @@ import argparse
 import html
 import json
 import threading
-import time
 from collections import deque
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -103,6 +102,7 @@ class ZaloHandler(SimulatorHandler[ZaloState]):
     server: ZaloServer
     MAX_BODY_BYTES = MAX_BODY_BYTES
 
+    TIMEOUT_HOLD_SECONDS = 30
     EXTRA_HEADERS = {"Cache-Control": "no-store"}
     HTML_HEADERS = {"Content-Security-Policy": PAGE_CSP}
 
@@ -131,30 +131,13 @@ class ZaloHandler(SimulatorHandler[ZaloState]):
             self.state.reset()
             self._json({"ok": True})
         elif path == "/_faults":
-            try:
-                changes = json.loads(body or b"{}")
-                if not isinstance(changes, dict):
-                    raise ValueError("send a JSON object")
-                with self.state.lock:
-                    self.state.faults.update(changes)
-            except ValueError as exc:
-                self._json({"error": str(exc)}, HTTPStatus.BAD_REQUEST)
-                return
-            self._json(asdict(self.state.faults))
+            self._control(body)
         else:
             self._json({"error": 404, "message": "not found"}, HTTPStatus.NOT_FOUND)
 
     def _graph(self, path: str) -> None:
         faults = self.state.faults
-        if faults.down:
-            self.close_connection = True
-            self.connection.close()
-            return
-        if faults.delay_ms:
-            time.sleep(faults.delay_ms / 1000)
-        if faults.timeout:
-            self.server.stopping.wait(30)
-            self.close_connection = True
+        if self._dropped():
             return
         if self.state.take("fail_next"):
             self.state.record(path, f"HTTP {faults.fail_status}")
