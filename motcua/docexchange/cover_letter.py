@@ -61,7 +61,8 @@ def render(dossier: Dossier, letter: Letter, *, sender: Agency, receiver: Agency
     due = dossier.step_due_at
     context = {
         "dossier": dossier, "sender": sender, "receiver": receiver, "code": letter.code,
-        "excerpt": letter.subject, "subject": letter.subject,
+        # "V/v đề nghị …": the excerpt goes on after "V/v" in lower case (Decree 30/2020, appendix I).
+        "excerpt": letter.subject[:1].lower() + letter.subject[1:], "subject": letter.subject,
         "agency_name": forms_pdf.keep_place_together(sender.name.upper(), sender),
         "superior": forms_pdf.keep_place_together(forms_pdf.superior_name(sender), sender.parent),
         "date_line": forms_pdf.keep_place_together(forms_pdf.date_line(sender, now), sender),

@@ -71,7 +71,7 @@ def test_the_cover_letter_comes_first_signed_by_the_sending_agency(
     assert f"Số: {sent.code}" in text and sent.code == document.code  # the letter's number is the envelope's
     assert dossier.code in text and "Kính gửi: Sở Tư pháp Thành phố Hồ Chí Minh" in text
     assert "Sở Tư pháp TP.HCM xác minh thông tin hộ tịch" in text and "Trần Thị Bình" in text
-    assert "Nơi nhận" in text and "V/v Đề nghị phối hợp giải quyết hồ sơ" in text
+    assert "Nơi nhận" in text and "V/v đề nghị phối hợp giải quyết hồ sơ" in text
 
 
 def test_the_demo_fallback_signs_when_the_agency_has_no_identity(
