@@ -1,13 +1,17 @@
 """Every write of the official-document exchange with outside agencies (docs/document-exchange.md).
 
 - `start_step_exchange`: at an external step `{"kind": "external", "system": "edxml"}` the dossier goes to the step's
-  (outside) agency as an edXML document: built once per step entry, sent through the hub (system `edxml`).
+  (outside) agency as an edXML document: built once per step entry, sent through the hub (system `edxml`). Its
+  first attachment is the sending agency's signed cover letter (`cover_letter`); a letter that cannot be signed
+  (no signing identity) makes the document `failed` and sends the dossier back, with the reason, unsent.
 - `send_result`: a dossier's result (its signed PDFs) sent the same way to an outside agency; nothing waits for it.
 - `poll`: send again what the hub did not take, then fetch every message the hub holds for us, keep it raw
   (`InboundMessage`, once per hub id), apply it, and acknowledge it to the hub.
 - `receive_message`: a status moves the document's state only forward (`edxml.ORDER`: duplicates and late
   arrivals are kept and ignored); a rejection or a delivery failure sends the dossier back to the step before;
-  an answer (a document whose ResponseFor names ours) is attached to the dossier and resumes it, once.
+  an answer (a document whose ResponseFor names ours) is attached to the dossier and resumes it, once; the
+  signature of each attached PDF is checked (`signing.actions.verify`) and recorded (`DocumentCheck`, and
+  `OutgoingDocument.answer_signatures`): an unsigned or invalid one is attached all the same, flagged.
 Every call to the hub goes through `IntegrationClient` (evidence in `CallRecord`).
 """
 
@@ -27,6 +31,7 @@ from django.utils import timezone
 
 from motcua.core.errors import UserError
 from motcua.directory.models import Agency
+from motcua.docexchange import cover_letter
 from motcua.docexchange.models import InboundMessage, OutgoingDocument, PollSchedule, State
 from motcua.documents.uploads import UploadError, check_upload, store_blob
 from motcua.dossiers.external import system_of
@@ -90,6 +95,11 @@ def _signer(agency: Agency) -> tuple[str, str]:
     return "Thủ trưởng cơ quan", agency.name
 
 
+def step_subject(dossier: Dossier) -> str:
+    step = dossier.current_step
+    return f"Đề nghị phối hợp giải quyết hồ sơ {dossier.code}: {step.get('name') or step.get('key')}"
+
+
 def build_step_envelope(dossier: Dossier, *, sender: Agency, receiver: Agency, code_number: str, now: dt.datetime,
                         purpose: str, attachments: tuple[edxml.Attachment, ...]) -> edxml.Envelope:
     step = dossier.current_step
@@ -99,7 +109,7 @@ def build_step_envelope(dossier: Dossier, *, sender: Agency, receiver: Agency, c
         content = f"Kết quả giải quyết thủ tục «{dossier.procedure_version.name}» của {dossier.applicant_name}."
         due = None
     else:
-        subject = f"Đề nghị phối hợp giải quyết hồ sơ {dossier.code}: {step.get('name') or step.get('key')}"
+        subject = step_subject(dossier)
         content = (f"Hồ sơ {dossier.code}, thủ tục «{dossier.procedure_version.name}», người nộp "
                    f"{dossier.applicant_name}. Đề nghị quý cơ quan thực hiện bước «{step.get('name', '')}» và trả lời "
                    "bằng văn bản điện tử qua trục liên thông văn bản.")
@@ -144,11 +154,34 @@ def start_step_exchange(dossier_id: int, seq: int, *, at: dt.datetime | None = N
     code = f"{seq}/{dossier.code}"
     document = OutgoingDocument.objects.filter(dossier=dossier, code=code).first()
     if document is None:
-        document = _create(dossier, purpose=OutgoingDocument.Purpose.STEP, to_agency=dossier.current_agency,
-                           code_number=str(seq), now=now, attachments=_pdfs(dossier))
+        document = _create_step(dossier, seq, now)
     if document.state != State.SENDING:
         return document
     return send(document, at=now)
+
+
+def _create_step(dossier: Dossier, seq: int, now: dt.datetime) -> OutgoingDocument:
+    """The step's document: the signed cover letter first, then the dossier's PDFs. When the letter cannot be
+    signed the document is kept unsent (`failed`, the reason in Vietnamese then English) and the dossier goes back
+    to the step before, so the staff see why; nothing reaches the hub."""
+    sender, receiver = _sender_of(dossier), dossier.current_agency
+    pdfs = _pdfs(dossier)
+    position, name = _signer(sender)
+    letter = cover_letter.Letter(code_number=str(seq), code_notation=dossier.code, subject=step_subject(dossier),
+                                 signer_position=position, signer_name=name)
+    try:
+        content = cover_letter.signed_letter(dossier, letter, sender=sender, receiver=receiver, now=now)
+    except cover_letter.CoverLetterError as exc:
+        document = _create(dossier, purpose=OutgoingDocument.Purpose.STEP, to_agency=receiver,
+                           code_number=letter.code_number, now=now, attachments=pdfs)
+        if document.state == State.SENDING and document.attempts == 0:
+            _final_failure(document, f"{exc.message_vi}\n{exc.message_en}", now)
+            document.refresh_from_db()
+        return document
+    attachment = edxml.Attachment(content_id="congvan", name=f"cong-van-{dossier.code}.pdf", content=content,
+                                  description=f"Công văn số {letter.code}")
+    return _create(dossier, purpose=OutgoingDocument.Purpose.STEP, to_agency=receiver,
+                   code_number=letter.code_number, now=now, attachments=(attachment, *pdfs))
 
 
 def may_send_result(dossier: Dossier, user: Any) -> bool:
@@ -341,10 +374,13 @@ def _apply_document(message: InboundMessage, envelope: edxml.Envelope, now: dt.d
         return
     document.answer = message
     document.answer_document = attached[0] if attached else None
+    document.answer_signatures = [_check_signature(row, attachment.content)
+                                  for row, attachment in zip(attached, envelope.attachments, strict=True)]
     document.answered_at = now
     if not document.is_final:
         document.state, document.state_at = State.DONE, now
-    document.save(update_fields=["answer", "answer_document", "answered_at", "state", "state_at"])
+    document.save(update_fields=["answer", "answer_document", "answer_signatures", "answered_at", "state",
+                                 "state_at"])
     message.outcome = InboundMessage.Outcome.ANSWER
     if document.purpose == OutgoingDocument.Purpose.STEP:
         _resume(document, dossier, envelope, now)
@@ -358,6 +394,33 @@ def _attach(dossier: Dossier, attachment: edxml.Attachment) -> DossierDocument:
     document.file.name = blob.storage_name
     document.save()
     return document
+
+
+def _check_signature(document: DossierDocument, content: bytes) -> dict[str, Any]:
+    """Our verifier's verdict on an attached file (the signing app's `verify`, its trust roots and revocation
+    lists), kept as the document's `DocumentCheck` (the badge of the dossier page) and returned for the answer's
+    record. A file that is not a PDF gets no verdict ("")."""
+    from motcua.signing.actions import verify
+    from motcua.signing.models import DocumentCheck
+
+    entry: dict[str, Any] = {"document": document.pk, "name": document.name, "verdict": "", "signer": "",
+                             "signed_at": "", "problems": []}
+    if document.content_type != "application/pdf":
+        return entry
+    verdict = verify(content)
+    if not verdict.signatures:
+        kind = DocumentCheck.Verdict.UNSIGNED
+    else:
+        kind = DocumentCheck.Verdict.VALID if verdict.valid else DocumentCheck.Verdict.INVALID
+    last = verdict.last
+    DocumentCheck.objects.update_or_create(document=document, defaults={
+        "file_name": document.file.name or "", "verdict": kind,
+        "signer_subject": last.signer_subject[:500] if last else "",
+        "signed_at": last.signed_at if last else None, "problems": list(verdict.problems)})
+    entry.update({"verdict": str(kind), "signer": last.signer_subject[:500] if last else "",
+                  "signed_at": last.signed_at.isoformat() if last and last.signed_at else "",
+                  "problems": list(verdict.problems)})
+    return entry
 
 
 def _resume(document: OutgoingDocument, dossier: Dossier, envelope: edxml.Envelope, now: dt.datetime) -> None:

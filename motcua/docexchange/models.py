@@ -55,6 +55,9 @@ class OutgoingDocument(models.Model):
                                on_delete=models.PROTECT, related_name="+")
     answer_document = models.ForeignKey(DossierDocument, verbose_name=_("answer document"), null=True, blank=True,
                                         on_delete=models.SET_NULL, related_name="+")
+    # Our verifier's verdict on each file of the answer, in order: {"document": pk, "name", "verdict" (valid,
+    # invalid, unsigned; "" for a file that is not a PDF), "signer" (certificate subject), "signed_at", "problems"}.
+    answer_signatures = models.JSONField(_("signatures of the answer's files"), default=list, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     resumed_at = models.DateTimeField(_("dossier resumed at"), null=True, blank=True)
 

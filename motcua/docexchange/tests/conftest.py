@@ -33,6 +33,32 @@ def _fresh_breakers():
     reset_breakers()
 
 
+@pytest.fixture(scope="session")
+def exchange_pki():
+    from motcua.signing.tests.pki import build_pki
+
+    return build_pki()
+
+
+@pytest.fixture(autouse=True)
+def _exchange_signing(settings, exchange_pki, tmp_path):
+    """The cover letters are signed: the deployment-wide PKCS#12 signer of a throw-away PKI (MOTCUA_SIGNING_FALLBACK,
+    as the demo's DEMO signer), its root trusted. A test wanting an agency's own identity, or none, changes this."""
+    from motcua.signing.tests.pki import write_pkcs12
+
+    trust = tmp_path / "trust"
+    trust.mkdir()
+    (trust / "root.pem").write_bytes(exchange_pki.root.pem)
+    settings.MOTCUA_SIGNING_BACKEND = "pkcs12"
+    settings.MOTCUA_SIGNING_FALLBACK = True
+    settings.MOTCUA_SIGNING_PKCS12_FILE = str(write_pkcs12(tmp_path / "deployment.p12", exchange_pki.agency,
+                                                           exchange_pki.root, b"mat-khau"))
+    settings.MOTCUA_SIGNING_PKCS12_PASSWORD = "mat-khau"
+    settings.MOTCUA_SIGNING_TSA_URL = ""
+    settings.MOTCUA_SIGNING_TRUST_ROOTS_DIR = str(trust)
+    return settings
+
+
 @pytest.fixture
 def hub(settings) -> Iterator[HubSimulator]:
     with HubSimulator(SimulatorConfig(system_id=SYSTEM_ID, secret=SECRET, seed=1)) as sim:

@@ -27,8 +27,9 @@ def test_step_sent_answered_and_resumed(hub, exchange_procedure, demo_agencies, 
     sent = edxml.parse_envelope(bytes(document.envelope))
     assert sent.sender.organ_id == "000.01.70.H19" and [r.organ_id for r in sent.receivers] == ["000.00.12.H29"]
     assert sent.reference == dossier.code and sent.code == document.code
-    assert [a.name for a in sent.attachments] == ["giay-chung-sinh.pdf"]
-    assert sent.attachments[0].content.startswith(b"%PDF-")
+    # The signed cover letter first (test_cover_letter.py checks it), then the dossier's PDF.
+    assert [a.name for a in sent.attachments] == [f"cong-van-{dossier.code}.pdf", "giay-chung-sinh.pdf"]
+    assert all(a.content.startswith(b"%PDF-") for a in sent.attachments)
     delivered = hub.state.snapshot()["delivered"][document.document_id]
     assert delivered["receiver"] == "000.00.12.H29" and delivered["statuses"] == ["01", "03", "05", "06"]
 
