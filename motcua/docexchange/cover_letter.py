@@ -72,7 +72,7 @@ def render(dossier: Dossier, letter: Letter, *, sender: Agency, receiver: Agency
         "due": forms_pdf.long_time(due) if due else "",
         "signer_position": letter.signer_position, "signer_name": letter.signer_name,
     }
-    return forms_pdf._pdf(render_to_string("docexchange/cover_letter.html", context))
+    return forms_pdf._pdf(render_to_string("docexchange/cover_letter_pdf.html", context))
 
 
 def signer_spec(sender: Agency) -> config.SignerSpec:
