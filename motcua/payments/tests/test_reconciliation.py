@@ -146,8 +146,10 @@ def test_amount_differences_and_unsigned_answers(paused_dossier, querydr):
 
 
 def test_unpaid_expired_attempts_expire(paused_dossier, querydr):
-    payment = open_payment(paused_dossier, at=timezone.now() - dt.timedelta(hours=2))
-    report = reconciliation.reconcile(timezone.localdate())
+    opened = timezone.now() - dt.timedelta(hours=2)
+    payment = open_payment(paused_dossier, at=opened)
+    # The day the attempt was made (between 00:00 and 02:00 in Hà Nội that is yesterday, not today).
+    report = reconciliation.reconcile(timezone.localdate(opened))
     assert report.mismatches == [] and report.matched == 1
     payment.refresh_from_db()
     assert payment.state == Payment.State.EXPIRED
