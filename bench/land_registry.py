@@ -56,9 +56,9 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     call_command("setup_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    from motcua.adapters import land_registry as adapter
     from motcua.dossiers.models import Dossier
     from motcua.integrations import land_registry as service
-    from motcua.integrations.adapters import land_registry as adapter
     from motcua.land import actions
     from motcua.land.models import LandWriteBack
     from simulators.land_registry import LandFaults, LandSimulator, SimulatorConfig

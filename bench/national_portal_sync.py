@@ -185,8 +185,8 @@ def wait_drained(ids: list[int], timeout: float) -> float:
 
 def check_delivered(url: str, ids: list[int]) -> int:
     """Every dossier of IDS holds each of its public events once, in order, at the portal."""
+    from motcua.adapters import national_portal as portal
     from motcua.dossiers.models import Dossier, PortalSync
-    from motcua.integrations.adapters import national_portal as portal
 
     state = portal_call(url, "/_state")["dossiers"]
     for dossier in Dossier.objects.filter(pk__in=ids):

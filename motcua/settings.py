@@ -246,7 +246,7 @@ MOTCUA_TAX_NOTICE_FALLBACK_HOURS = env_int("MOTCUA_TAX_NOTICE_FALLBACK_HOURS", 4
 # Seconds between two polls of the tax authority and the treasury (the job chain of taxexchange.tasks; 0: no chain,
 # run `manage.py poll_tax_authority` from cron instead).
 MOTCUA_TAX_POLL_SECONDS = env_int("MOTCUA_TAX_POLL_SECONDS", 300)
-# Seconds between two pulls of the national petitions system (PAKN; motcua.integrations.national_petitions, a job
+# Seconds between two pulls of the national petitions system (PAKN; motcua.feedback.national_petitions, a job
 # chain like the tax poll; 0: no chain, run `manage.py pull_national_petitions` from cron instead).
 MOTCUA_PETITIONS_POLL_SECONDS = env_int("MOTCUA_PETITIONS_POLL_SECONDS", 300)
 # The document exchange hub (trục liên thông văn bản, edXML; docs/document-exchange.md): the system `edxml` in

@@ -3,7 +3,7 @@ fault injection. Reached directly or through the LGSP simulator's ``dkkd`` route
 
 Run it:  python -m simulators.business_register --port 8305      (docs/integrations-business-register.md)
 
-It speaks the messages of ``motcua.integrations.adapters.business_register`` (all GUESSED shapes, reference note §5)
+It speaks the messages of ``motcua.adapters.business_register`` (all GUESSED shapes, reference note §5)
 and needs no Django:
 
 - ``POST /``               the look-up (``service`` TraCuuThongTinDoanhNghiep, ``MaSoDoanhNghiep``) -> the envelope
@@ -34,10 +34,10 @@ from datetime import UTC, date, datetime
 from http import HTTPStatus
 from typing import Any
 
-from motcua.integrations.adapters import business_register as register
-from motcua.integrations.adapters.business_register import BusinessLine as Line
-from motcua.integrations.adapters.business_register import BusinessRecord as Record
-from motcua.integrations.adapters.business_register import LegalRepresentative as Person
+from motcua.adapters import business_register as register
+from motcua.adapters.business_register import BusinessLine as Line
+from motcua.adapters.business_register import BusinessRecord as Record
+from motcua.adapters.business_register import LegalRepresentative as Person
 from simulators._base import BackgroundSimulator, FaultCounters, SimulatorHandler, SimulatorServer, serve
 from simulators.national_portal import Faults
 

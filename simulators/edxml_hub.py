@@ -2,7 +2,7 @@
 
 Run it:  python -m simulators.edxml_hub --port 8311      (docs/document-exchange.md)
 
-It speaks the (GUESSED) hub interface of ``motcua.integrations.adapters.edxml`` and validates every envelope
+It speaks the (GUESSED) hub interface of ``motcua.adapters.edxml`` and validates every envelope
 against the same XSD; it needs no Django. Every request carries the headers ``systemId`` and ``secret``
 (wrong ones: ``ErrorCode`` 15).
 
@@ -39,7 +39,7 @@ from dataclasses import asdict, dataclass, field
 from http import HTTPStatus
 from typing import Any
 
-from motcua.integrations.adapters import edxml
+from motcua.adapters import edxml
 from simulators._base import BackgroundSimulator, FaultCounters, SimulatorHandler, SimulatorServer, serve
 from simulators.national_portal import Faults
 

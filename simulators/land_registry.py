@@ -2,7 +2,7 @@
 
 Run it:  python -m simulators.land_registry --port 8307        (docs/land.md; the LGSP simulator relays /dat_dai/)
 
-It speaks the messages of ``motcua.integrations.adapters.land_registry`` (GUESSED shapes, reference note §4) and needs
+It speaks the messages of ``motcua.adapters.land_registry`` (GUESSED shapes, reference note §4) and needs
 no Django:
 
 - ``POST /``            the service endpoint: ``{"service": "TraCuuThuaDat", …}`` answers the parcel (or an empty
@@ -32,7 +32,7 @@ from decimal import Decimal
 from http import HTTPStatus
 from typing import Any
 
-from motcua.integrations.adapters import land_registry as land
+from motcua.adapters import land_registry as land
 from simulators._base import PAGE_CSP, BackgroundSimulator, FaultCounters, SimulatorHandler, SimulatorServer, serve
 from simulators.national_portal import Faults
 

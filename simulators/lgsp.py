@@ -2,7 +2,7 @@
 
 Run it:  python -m simulators.lgsp --port 8300 --route dvcqg=http://127.0.0.1:8301        (docs/integrations.md)
 
-It speaks the messages of ``motcua.integrations.adapters.lgsp`` (reference note §2) and needs no Django:
+It speaks the messages of ``motcua.adapters.lgsp`` (reference note §2) and needs no Django:
 
 - ``POST /token`` or ``POST /Authentication/Token`` issues a token in the style chosen with ``--token-style``
   (``client_credentials``, ``auth_header``, ``form_access_key``); tokens expire after ``--token-seconds``;
@@ -39,7 +39,7 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlsplit
 
-from motcua.integrations.adapters import lgsp
+from motcua.adapters import lgsp
 from simulators._base import BackgroundSimulator, FaultCounters, SimulatorHandler, SimulatorServer, serve
 
 MAX_BODY_BYTES = 10 * 1024 * 1024  # larger requests are refused (413) before they are read

@@ -2,7 +2,7 @@
 
 Run it:  python -m simulators.national_petitions --port 8309      (docs/integrations.md)
 
-It speaks the messages of ``motcua.integrations.adapters.national_petitions`` (all GUESSED shapes, reference note
+It speaks the messages of ``motcua.adapters.national_petitions`` (all GUESSED shapes, reference note
 §7) and needs no Django:
 
 - ``POST /``               ``LayDanhSachPAKN`` (the petitions not yet acknowledged), ``XacNhanPAKN`` (acknowledge,
@@ -28,7 +28,7 @@ from datetime import datetime
 from http import HTTPStatus
 from typing import Any
 
-from motcua.integrations.adapters import national_petitions as pakn
+from motcua.adapters import national_petitions as pakn
 from simulators._base import BackgroundSimulator, FaultCounters, SimulatorHandler, SimulatorServer, serve
 from simulators.national_portal import Faults
 

@@ -2,7 +2,7 @@
 
 Run it:  python -m simulators.national_portal --port 8301      (docs/integrations-national-portal.md)
 
-It speaks the messages of ``motcua.integrations.adapters.national_portal`` (the same builders and parsers the
+It speaks the messages of ``motcua.adapters.national_portal`` (the same builders and parsers the
 province's client uses) and needs no Django:
 
 - ``POST /auth``         session log-in ``{"username", "password"}`` -> ``{"error_code": 0, "session": ...}``;
@@ -43,7 +43,7 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
-from motcua.integrations.adapters import national_portal as portal
+from motcua.adapters import national_portal as portal
 from simulators._base import BackgroundSimulator, FaultCounters, SimulatorHandler, SimulatorServer, serve
 
 PORTAL_PATHS = ("/auth", "/integration", "/share")

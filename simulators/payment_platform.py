@@ -3,7 +3,7 @@
 Run it:  python -m simulators.payment_platform --port 8302 --callback-url http://127.0.0.1:8000/thanh-toan/paygov/ipn/ \
              --return-url http://127.0.0.1:8000/thanh-toan/paygov/ket-qua/            (docs/payments.md)
 
-It speaks the messages of ``motcua.integrations.adapters.payment_platform`` (the builders, parsers and checksums the
+It speaks the messages of ``motcua.adapters.payment_platform`` (the builders, parsers and checksums the
 province's client uses) and needs no Django:
 
 - ``POST /init``          init message (checksum, MaDoiTac checked) -> ``{"MaLoi": "00", "UrlThanhToan": …}``;
@@ -35,7 +35,7 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
-from motcua.integrations.adapters import payment_platform as platform
+from motcua.adapters import payment_platform as platform
 from simulators._base import BackgroundSimulator, FaultCounters, SimulatorHandler, SimulatorServer, serve
 from simulators.national_portal import Faults
 

@@ -2,7 +2,7 @@
 
 Run it:  python -m simulators.population --port 8304                                   (docs/population.md)
 
-It speaks the (GUESSED) messages of ``motcua.integrations.adapters.population`` and needs no Django. The province
+It speaks the (GUESSED) messages of ``motcua.adapters.population`` and needs no Django. The province
 reaches it through the LGSP simulator's route ``dancu`` (``scripts/simulators.sh`` sets it up):
 
 - ``POST /`` (any path)   a ``TraCuuThongTinCongDan`` look-up -> found / not found; a malformed ID number or
@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any
 
-from motcua.integrations.adapters import population as pop
+from motcua.adapters import population as pop
 from simulators._base import BackgroundSimulator, FaultCounters, SimulatorHandler, SimulatorServer, serve
 from simulators.national_portal import Faults
 

@@ -2,7 +2,7 @@
 
 Run it:  python -m simulators.remote_signing --port 8310 --credentials-dir var/demo-signing/remote   (docs/signing.md)
 
-It speaks the (GUESSED) messages of ``motcua.integrations.adapters.remote_signing`` and needs no Django:
+It speaks the (GUESSED) messages of ``motcua.adapters.remote_signing`` and needs no Django:
 
 - ``GET  /v1/credentials/<id>``   the credential's certificate and chain;
 - ``POST /v1/signatures``         a hash to sign -> a pending transaction (the same one again for a repeated
@@ -37,7 +37,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
 from cryptography.hazmat.primitives.serialization import pkcs12
 
-from motcua.integrations.adapters import remote_signing as api
+from motcua.adapters import remote_signing as api
 from simulators._base import BackgroundSimulator, FaultCounters, SimulatorHandler, SimulatorServer, serve
 from simulators.national_portal import Faults
 

@@ -6,7 +6,7 @@ Run it:  python -m simulators.tax_authority --port 8308 \
              --receipt-url http://127.0.0.1:8000/lien-thong/thue/chung-tu/ --push-token TOKEN
 (docs/land-tax-exchange.md)
 
-It speaks the messages of ``motcua.integrations.adapters.tax_authority`` and needs no Django:
+It speaks the messages of ``motcua.adapters.tax_authority`` and needs no Django:
 
 - ``POST /thue/``     ``{"service": "GuiPhieuChuyenThongTin", "data": {…}}`` — the transfer form; the notice is
                       computed (2 % personal income tax, 0.5 % registration fee of the contract value) and pushed to
@@ -45,7 +45,7 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs
 
-from motcua.integrations.adapters import tax_authority as tax
+from motcua.adapters import tax_authority as tax
 from simulators._base import PAGE_CSP, BackgroundSimulator, FaultCounters, SimulatorHandler, SimulatorServer, serve
 from simulators.national_portal import Faults
 

@@ -5,7 +5,7 @@ then configure the province (scripts/_demo_simulators.sh does it for the demo; d
     MOTCUA_OIDC_PROVIDERS_JSON='{"vneid": {"server_metadata_url": "http://127.0.0.1:8306/.well-known/openid-configuration",
                                           "client_id": "motcua-demo", "client_secret": "motcua-demo-vneid-secret"}}'
 
-It speaks the shapes of ``motcua.integrations.adapters.vneid`` (all GUESSED: no public specification of VNeID as a
+It speaks the shapes of ``motcua.adapters.vneid`` (all GUESSED: no public specification of VNeID as a
 provider exists) and needs no Django:
 
 - ``GET  /.well-known/openid-configuration``  discovery; ``GET /jwks`` the public signing key (RS256, joserfc);
@@ -42,7 +42,7 @@ from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 
-from motcua.integrations.adapters import vneid as shapes
+from motcua.adapters import vneid as shapes
 from simulators._base import BackgroundSimulator, FaultCounters, SimulatorHandler, SimulatorServer, serve
 from simulators.national_portal import Faults
 

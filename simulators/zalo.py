@@ -1,5 +1,5 @@
 """A local stand-in for Zalo's Graph API as the Mini App sign-in uses it (graph.zalo.me), with fault injection.
-The shapes come from ``motcua.integrations.adapters.zalo`` (GUESSED, see there).
+The shapes come from ``motcua.adapters.zalo`` (GUESSED, see there).
 
 Run it:  python -m simulators.zalo --port 8312 [--secret zalo-demo-secret]   then set
 MOTCUA_ZALO_GRAPH_URL=http://127.0.0.1:8312 and MOTCUA_ZALO_APP_SECRET to the same secret (docs/miniapp.md).
@@ -24,7 +24,7 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlsplit
 
-from motcua.integrations.adapters import zalo as wire
+from motcua.adapters import zalo as wire
 from simulators._base import PAGE_CSP, BackgroundSimulator, FaultCounters, SimulatorHandler, SimulatorServer, serve
 from simulators.national_portal import Faults
 

@@ -76,8 +76,9 @@ def update(obj: models.Model, names: Sequence[str], using: str = "default") -> N
             raise DatabaseError(f"{model.__name__} {obj.pk}: the update changed {cursor.rowcount} rows, not 1")
 
 
-def _select_sql(model: type[models.Model], vendor: str, lock: bool) -> tuple[str, list[str], list[list[Any]]]:
-    key = ("select", model, vendor, lock)
+def _select_sql(model: type[models.Model], vendor: str, lock: bool,
+                by: str | None) -> tuple[str, list[str], list[list[Any]]]:
+    key = ("select", model, vendor, lock, by)
     found = _sql.get(key)
     if found is None:
         connection = connections["default"]
@@ -90,21 +91,26 @@ def _select_sql(model: type[models.Model], vendor: str, lock: bool) -> tuple[str
             column = f.get_col(table)
             converters.append([*connection.ops.get_db_converters(column), *column.get_db_converters(connection)])
         suffix = " FOR UPDATE" if lock and connection.features.has_select_for_update else ""
+        where = meta.pk if by is None else meta.get_field(by)
         sql = (f"SELECT {', '.join(quote(f.column) for f in fields)} FROM {quote(table)} "  # noqa: S608
-               f"WHERE {quote(meta.pk.column)} = %s{suffix}")
+               f"WHERE {quote(where.column)} = %s{suffix}")
         found = _sql[key] = (sql, [f.attname for f in fields], converters)  # type: ignore[assignment]
     return found  # type: ignore[return-value]
 
 
-def get(model: type[M], pk: Any, *, lock: bool = False, using: str = "default") -> M:
+def get(model: type[M], pk: Any, *, lock: bool = False, by: str | None = None, using: str = "default") -> M:
     """The row PK of MODEL (all its columns), locked until the transaction ends with LOCK (`select_for_update()
-    .get(pk=…)` without the query building); MODEL.DoesNotExist when there is none."""
+    .get(pk=…)` without the query building); MODEL.DoesNotExist when there is none. BY names a unique field to
+    find the row by instead of the key (PK is then that field's value)."""
     connection = connections[using]
     if lock and connection.features.has_select_for_update and not connection.in_atomic_block:
         raise DatabaseError("a locking read needs a transaction")
-    sql, names, converters = _select_sql(model, connection.vendor, lock)
+    sql, names, converters = _select_sql(model, connection.vendor, lock, by)
+    where = model._meta.pk if by is None else model._meta.get_field(by)
+    if not (where.primary_key or getattr(where, "unique", False)):
+        raise ValueError(f"{model.__name__}.{by} is not unique")
     with connection.cursor() as cursor:
-        cursor.execute(sql, [model._meta.pk.get_db_prep_value(pk, connection)])
+        cursor.execute(sql, [where.get_db_prep_value(pk, connection)])  # type: ignore[union-attr]
         row = cursor.fetchone()
     if row is None:
         raise model.DoesNotExist(f"{model.__name__} {pk} does not exist")  # type: ignore[attr-defined]

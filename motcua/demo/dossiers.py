@@ -97,7 +97,7 @@ def _tax_notice_dossiers(land: Procedure, users: dict, agencies: dict, now: dt.d
     office's officer, the manual path: the seed makes no call to an outside system): one awaiting her payment
     (her dossier page shows the amounts, the deadline and "Nộp tiền trực tuyến"), one already paid at the counter
     (the tax officer moves it on, then the treasury step confirms by itself). Each once (idempotency key)."""
-    from motcua.integrations.adapters import tax_authority as tax
+    from motcua.adapters import tax_authority as tax
     from motcua.payments.actions import record_counter_payment
     from motcua.payments.models import Invoice, Payment
     from motcua.taxexchange.actions import enter_notice_manually

@@ -29,6 +29,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from motcua.adapters import edxml
 from motcua.core.errors import UserError
 from motcua.directory.models import Agency
 from motcua.docexchange import cover_letter
@@ -37,7 +38,6 @@ from motcua.documents.uploads import UploadError, check_upload, store_blob
 from motcua.dossiers.external import system_of
 from motcua.dossiers.models import Dossier, DossierDocument
 from motcua.dossiers.workflow import Change, WorkflowError, resolve_step_agency, status_at_step, transition
-from motcua.integrations.adapters import edxml
 from motcua.integrations.client import IntegrationClient, IntegrationError
 
 logger = logging.getLogger(__name__)

@@ -8,9 +8,9 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from motcua.adapters import edxml
 from motcua.directory.models import Agency
 from motcua.dossiers.models import Dossier, DossierDocument
-from motcua.integrations.adapters import edxml
 
 
 class State(models.TextChoices):

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.urls import reverse
 
 from motcua.directory.models import Agency
 from motcua.directory.selectors import StaffScope
-from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.dossiers.models import Dossier, DossierEvent, PortalSync
 
 if TYPE_CHECKING:
     from motcua.catalog.models import Procedure
@@ -98,3 +99,22 @@ def visible_dossier(scope: StaffScope, code: str) -> Dossier | None:
         .filter(code=code)
         .first()
     )
+
+
+def portal_sync_counts(start: dt.datetime, end: dt.datetime, agencies: list[Agency] | None) -> tuple[int, int]:
+    """Indicator 1d: (synced, received) of the dossiers received in [START, END) for AGENCIES (competent agency;
+    None: all).
+
+    Received: dossiers whose `received_at` falls in the period. Synced: those of them the national portal holds
+    as they stood at the period's end: at least one portal row sent, and every row of an event up to the end sent
+    (none pending, failed, skipped, or queued again by the reconciliation). One aggregate query: a range scan of
+    the `dossier_received` index with two EXISTS probes of each dossier's few PortalSync rows. The 766 scorecard
+    (reports) and the connections page (integrations) both count it here."""
+    received = Dossier.objects.filter(received_at__gte=start, received_at__lt=end)
+    if agencies is not None:
+        received = received.filter(competent_agency__in=agencies)
+    up_to_end = PortalSync.objects.filter(dossier=OuterRef("pk"), event__created_at__lt=end)
+    synced = Exists(up_to_end.filter(state=PortalSync.State.SENT)) & ~Exists(
+        up_to_end.exclude(state=PortalSync.State.SENT))
+    counts = received.aggregate(received=Count("pk"), synced=Count("pk", filter=synced))
+    return counts["synced"], counts["received"]

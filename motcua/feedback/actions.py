@@ -261,7 +261,7 @@ def answer_feedback(feedback: Feedback, *, actor: User, expected_version: int | 
 def _answer_to_national_portal(feedback: Feedback) -> None:
     """A petition pulled from the national petitions system: queue its answer (and publish flag) for it."""
     if feedback.channel == Channel.NATIONAL_PORTAL:
-        from motcua.integrations.national_petitions import mark_answer_pending
+        from motcua.feedback.national_petitions import mark_answer_pending
 
         mark_answer_pending(feedback)
 

@@ -20,7 +20,7 @@ class FeedbackKindAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 class NationalPetitionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Petitions pulled from the national petitions system (PAKN). A HELD one (unknown agency code, unreadable item)
     waits here with its reason and everything the national system sent: correct its agency code (the e-ID code of
-    the competent agency) and run «Tạo lại phản ánh» (motcua.integrations.national_petitions.release_held)."""
+    the competent agency) and run «Tạo lại phản ánh» (motcua.feedback.national_petitions.release_held)."""
 
     list_display = ("national_id", "state", "agency_code", "reason", "feedback", "acknowledged_at", "answer_state")
     list_filter = ("state", "answer_state")
@@ -34,7 +34,7 @@ class NationalPetitionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     @admin.action(description=_("Create the petition again (after correcting the agency code)"))
     def create_again(self, request: HttpRequest, queryset: QuerySet[NationalPetition]) -> None:
-        from motcua.integrations.national_petitions import release_held
+        from motcua.feedback.national_petitions import release_held
 
         created = held = 0
         for record in queryset.filter(state=NationalPetition.State.HELD):

@@ -186,7 +186,7 @@ class FeedbackSequence(models.Model):
 
 class NationalPetition(models.Model):
     """A petition pulled from the national portal's petitions system (PAKN), keyed by its national ID (unique: a
-    petition pulled twice is one). `motcua.integrations.national_petitions` writes it; `feedback` is the local
+    petition pulled twice is one). `motcua.feedback.national_petitions` writes it; `feedback` is the local
     petition, or empty while HELD for the province admin (unknown agency code, unreadable item) with `reason`."""
 
     class State(models.TextChoices):

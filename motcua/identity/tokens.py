@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from ninja.security import HttpBearer
 
+from motcua.adapters import zalo
+from motcua.core import fastsql
 from motcua.identity.actions import SignInError
 from motcua.identity.models import ApiToken, AppSignInCode, AssuranceLevel, User, ZaloLink
-from motcua.integrations.adapters import zalo
 
 TOKEN_LIFETIME = dt.timedelta(days=30)
 # `ApiToken.last_used_at` is kept to this precision: a token used again within it is not written again (one UPDATE
@@ -77,16 +78,21 @@ class TokenAuth(HttpBearer):
     """Authorization: Bearer <token> → the citizen (request.auth)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        row = (ApiToken.objects.select_related("user")
-               .filter(key_hash=_digest(token), expires_at__gt=timezone.now(), user__is_active=True).first())
-        if row is None:
+        # Two fixed statements on unique keys (motcua.core.fastsql), prepared once per connection: the token by its
+        # hash, then its user. The ORM's join of the two cost more in building the query than in running both.
+        try:
+            row = fastsql.get(ApiToken, _digest(token), by="key_hash")
+            user = fastsql.get(User, row.user_id)
+        except (ApiToken.DoesNotExist, User.DoesNotExist):
             return None
         now = timezone.now()
+        if row.expires_at <= now or not user.is_active:
+            return None
         if row.last_used_at is None or not now - LAST_USED_PRECISION < row.last_used_at <= now:
             ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
-        request.user = row.user
+        request.user = user
         request.assurance_level = row.assurance_level  # type: ignore[attr-defined]
-        return row.user
+        return user
 
 
 def normalise_phone(raw: str) -> str:

@@ -17,8 +17,8 @@ from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from ninja import Router
 
+from motcua.adapters import national_portal as portal
 from motcua.integrations import national_portal_inbound as inbound
-from motcua.integrations.adapters import national_portal as portal
 
 router = Router(tags=["national portal (inbound)"])
 

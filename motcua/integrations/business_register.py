@@ -21,8 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 from stdnum.vn import mst as stdnum_mst
 
+from motcua.adapters import business_register as adapter
 from motcua.core.errors import UserError
-from motcua.integrations.adapters import business_register as adapter
 from motcua.integrations.client import IntegrationClient, IntegrationError
 from motcua.integrations.models import BusinessRegisterAnswer
 

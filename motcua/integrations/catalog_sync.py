@@ -35,12 +35,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from motcua.adapters import national_portal as portal
 from motcua.catalog.actions import CatalogImportError, content_hash, export_record, import_catalog, normalize_record
 from motcua.catalog.models import CatalogSyncAct, Field, NationalProcedure, Procedure, ProcedureLevel, TimeUnit
 from motcua.core.errors import UserError, user_message
 from motcua.core.text import fold
 from motcua.directory.models import Agency
-from motcua.integrations.adapters import national_portal as portal
 from motcua.integrations.client import MalformedResponse
 from motcua.integrations.national_portal_sync import PortalConnection, SyncFailure, sync_configured
 

@@ -34,7 +34,7 @@ class LgspGateway:
     client_secret: str = field(repr=False, default="")
 
     def __post_init__(self) -> None:
-        from motcua.integrations.adapters.lgsp import TOKEN_STYLES
+        from motcua.adapters.lgsp import TOKEN_STYLES
 
         if self.token_style and self.token_style not in TOKEN_STYLES:
             raise ImproperlyConfigured(f"MOTCUA_LGSP_TOKEN_STYLE must be one of {', '.join(TOKEN_STYLES)}")
@@ -55,7 +55,7 @@ class LgspGateway:
     def headers(self) -> dict[str, str]:
         """The headers of a call through the gateway; with a token style, fetches a token first if the process
         holds none that is still good (motcua.integrations.lgsp_tokens)."""
-        from motcua.integrations.adapters.lgsp import call_headers
+        from motcua.adapters.lgsp import call_headers
 
         token = self.token
         if self.token_style:

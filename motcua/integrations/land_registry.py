@@ -2,7 +2,7 @@
 
 Every call goes through `IntegrationClient` on the system ``dat_dai`` of MOTCUA_INTEGRATION_SYSTEMS_JSON (its base URL,
 or its LGSP route), so each attempt leaves a `CallRecord`; the message shapes are the adapter's
-(`motcua.integrations.adapters.land_registry`, GUESSED, docs/land.md). The service is off until that system is
+(`motcua.adapters.land_registry`, GUESSED, docs/land.md). The service is off until that system is
 configured: callers then fall back to manual entry by the land office's staff.
 """
 
@@ -14,8 +14,8 @@ from typing import Any
 import httpx
 from django.conf import settings
 
-from motcua.integrations.adapters import land_registry as adapter
-from motcua.integrations.adapters.land_registry import ChangeRequest, Parcel, ParcelKey, WriteBackAnswer
+from motcua.adapters import land_registry as adapter
+from motcua.adapters.land_registry import ChangeRequest, Parcel, ParcelKey, WriteBackAnswer
 from motcua.integrations.client import IntegrationClient, IntegrationError
 
 SYSTEM = "dat_dai"

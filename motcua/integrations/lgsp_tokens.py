@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 import httpx
 
-from motcua.integrations.adapters import lgsp
+from motcua.adapters import lgsp
 from motcua.integrations.config import LgspGateway
 
 TOKEN_TIMEOUT = httpx.Timeout(10.0, connect=5.0)

@@ -6,8 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from motcua.adapters import national_portal as portal
 from motcua.dossiers.models import Status
-from motcua.integrations.adapters import national_portal as portal
 
 
 class CallRecord(models.Model):

@@ -21,12 +21,12 @@ from django.core.validators import validate_email
 from django.db.models import Q
 from django.utils import timezone
 
+from motcua.adapters import national_portal as portal
 from motcua.catalog.models import Procedure
 from motcua.directory.models import Agency
 from motcua.dossiers.actions import Applicant, IntakeError, Upload, record_portal_evaluation, submit_dossier
 from motcua.dossiers.models import Channel, Dossier, DossierEvent, SurveyResponse
 from motcua.dossiers.workflow import WorkflowError
-from motcua.integrations.adapters import national_portal as portal
 from motcua.integrations.file_fetch import FetchRefused, fetch_file
 from motcua.integrations.selectors import portal_status_mapping
 

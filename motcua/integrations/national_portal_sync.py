@@ -36,9 +36,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from motcua.adapters import national_portal as portal
 from motcua.core import fastsql
 from motcua.integrations.actions import shared_evidence_connection
-from motcua.integrations.adapters import national_portal as portal
 from motcua.integrations.client import (
     CircuitBreaker,
     CircuitOpen,

@@ -31,8 +31,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from unidecode import unidecode
 
+from motcua.adapters import population as adapter
 from motcua.core.errors import UserError
-from motcua.integrations.adapters import population as adapter
 from motcua.integrations.client import IntegrationClient, IntegrationError
 from motcua.integrations.models import RegistryAnswer
 

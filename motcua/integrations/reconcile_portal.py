@@ -32,7 +32,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from motcua.integrations.adapters import national_portal as portal
+from motcua.adapters import national_portal as portal
 from motcua.integrations.models import PortalReconciliation
 from motcua.integrations.national_portal_sync import (
     PortalConnection,

@@ -75,7 +75,7 @@ def connections_overview(*, now: dt.datetime | None = None) -> list[SystemHealth
 
 def portal_status_mapping() -> dict[str, str]:
     """Dossier status -> TrangThaiHoSo: the adapter's defaults, overridden by the province's table (admin)."""
-    from motcua.integrations.adapters.national_portal import DEFAULT_STATUS_MAPPING
+    from motcua.adapters.national_portal import DEFAULT_STATUS_MAPPING
     from motcua.integrations.models import PortalStatusMapping
 
     return {**DEFAULT_STATUS_MAPPING,
@@ -87,13 +87,14 @@ RECONCILIATIONS_SHOWN = 5
 
 def portal_reconciliation_overview(*, today: dt.date | None = None) -> dict[str, Any]:
     """The last runs of the nightly reconciliation, and this month's sync rate (indicator 1d, all agencies)."""
+    from motcua.core.figures import period_bounds, rate
     from motcua.directory.models import Agency
+    from motcua.dossiers.selectors import portal_sync_counts
     from motcua.integrations.models import PortalReconciliation
-    from motcua.reports.selectors import portal_sync_counts, rate
 
     today = today or timezone.localdate()
     # Every agency named (rather than no filter), so that PostgreSQL range-scans the `dossier_received` index.
-    synced, received = portal_sync_counts(today, today, list(Agency.objects.all()))
+    synced, received = portal_sync_counts(*period_bounds(today, today), list(Agency.objects.all()))
     return {"reconciliations": list(PortalReconciliation.objects.all()[:RECONCILIATIONS_SHOWN]),
             "sync_month": today, "sync_synced": synced, "sync_received": received,
             "sync_rate": rate(synced, received)}

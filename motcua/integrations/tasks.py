@@ -39,26 +39,3 @@ def reconcile_national_portal() -> dict[str, Any]:
         reconcile_national_portal.enqueue()
     return {"state": run.state, "checked": run.checked, "differences": run.differences, "requeued": run.requeued,
             "errors": run.errors}
-
-
-@task()
-def pull_national_petitions_task(token: str) -> dict[str, Any]:
-    """One link of the periodic pull of the national petitions system (every MOTCUA_PETITIONS_POLL_SECONDS): queue
-    the next link first, then pull and send the answers that are due. A stale TOKEN neither continues nor pulls."""
-    from motcua.integrations import national_petitions
-
-    if not national_petitions.continue_polling(token):
-        return {"skipped": 1}
-    report = national_petitions.pull()
-    return {"pulled": report.pulled, "created": report.created, "held": report.held,
-            "duplicates": report.duplicates, "acknowledged": report.acknowledged, "answers_sent": report.answers_sent,
-            "error": report.error}
-
-
-@task()
-def push_petition_answer_task(national_petition_id: int) -> str:
-    """Send one petition's answer to the national petitions system; after a failure it queues itself again for the
-    back-off time (national_petitions.push_answer)."""
-    from motcua.integrations import national_petitions
-
-    return national_petitions.push_answer(national_petition_id)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from motcua.integrations.adapters.land_registry import Parcel
+from motcua.adapters.land_registry import Parcel
 from motcua.privacy.access import record_access
 from motcua.privacy.models import AccessKind, DataAccess
 

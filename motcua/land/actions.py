@@ -20,12 +20,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from motcua.adapters import land_registry as adapter
+from motcua.adapters.land_registry import Parcel, ParcelKey
 from motcua.core.errors import UserError
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.identity.models import User
 from motcua.integrations import land_registry as service
-from motcua.integrations.adapters import land_registry as adapter
-from motcua.integrations.adapters.land_registry import Parcel, ParcelKey
 from motcua.land import rules
 from motcua.land.models import LandWriteBack, ParcelCheck
 

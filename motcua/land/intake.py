@@ -8,9 +8,9 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from motcua.adapters.land_registry import ParcelKey
 from motcua.catalog.models import Procedure
 from motcua.core.i18n import in_language
-from motcua.integrations.adapters.land_registry import ParcelKey
 from motcua.land import actions, rules
 from motcua.land.access import INTAKE_PURPOSE, record_parcel_read
 

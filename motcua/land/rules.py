@@ -17,8 +17,8 @@ from typing import Any
 
 from django.conf import settings
 
-from motcua.integrations.adapters import land_registry as adapter
-from motcua.integrations.adapters.land_registry import ChangeRequest, Holder, Parcel, ParcelKey
+from motcua.adapters import land_registry as adapter
+from motcua.adapters.land_registry import ChangeRequest, Holder, Parcel, ParcelKey
 
 TRANSFER = "1.013831"  # Đăng ký biến động … do chuyển nhượng, thừa kế, tặng cho, góp vốn
 HOLDER_INFO = "1.013833"  # Đăng ký biến động do đổi tên hoặc thay đổi thông tin về người sử dụng đất

@@ -10,7 +10,7 @@
 - **Get bill** (`query`): asks the platform about one MaThamChieu (reconciliation, the "check again" path); the
   answer must carry a valid checksum.
 
-Message shapes and checksums: `motcua.integrations.adapters.payment_platform` (GUESSED parts marked there).
+Message shapes and checksums: `motcua.adapters.payment_platform` (GUESSED parts marked there).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from motcua.integrations.adapters import payment_platform as platform
+from motcua.adapters import payment_platform as platform
 from motcua.payments.models import Payment, Provider
 from motcua.payments.providers import (
     BadSignature,

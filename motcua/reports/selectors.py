@@ -7,14 +7,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Sum, When
+from django.db.models import Case, Count, Q, QuerySet, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.calendar.service import WorkingCalendar
 from motcua.catalog.models import ServiceLevel
+from motcua.core.figures import month_start, period_bounds, rate
 from motcua.directory.models import Agency, Role
+from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers.models import Channel, Dossier, DossierEvent
 from motcua.reports.models import Metric, MonthlyRollup
 
@@ -22,12 +24,6 @@ REPORT_ROLES = (Role.LEADER, Role.AGENCY_ADMIN, Role.PROVINCE_ADMIN)
 ONLINE_CHANNELS = {Channel.ONLINE, Channel.NATIONAL_PORTAL}
 FINISHING = {Metric.RESOLVED_EARLY, Metric.RESOLVED_ON_TIME, Metric.RESOLVED_LATE, Metric.REFUSED,
              Metric.WITHDRAWN, Metric.ENDED_OTHERWISE}
-
-
-def rate(part: int, whole: int) -> Decimal | None:
-    if not whole:
-        return None
-    return (Decimal(100) * part / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 @dataclass
@@ -91,10 +87,6 @@ class Figures:
     @property
     def satisfaction_rate(self) -> Decimal | None:
         return rate(self.counts[Metric.SATISFIED], self.counts[Metric.SURVEYED])
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
 
 
 def figures_by_agency(first_month: dt.date, last_month: dt.date, agencies: list[Agency],
@@ -192,29 +184,7 @@ def dossiers_behind(metric: str, first: dt.date, last: dt.date, agency_ids: list
     return str(chosen.label), Dossier.objects.filter(pk__in=events.values("dossier_id")).order_by("-submitted_at")
 
 
-def period_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """[start, end) of the months from FIRST's to LAST's, in the site's time zone (as the rollups count months)."""
-    tz = timezone.get_current_timezone()
-    end_month = (month_start(last).replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return (dt.datetime.combine(month_start(first), dt.time.min, tzinfo=tz),
-            dt.datetime.combine(end_month, dt.time.min, tzinfo=tz))
-
-
 def portal_sync_counts(first: dt.date, last: dt.date, agencies: list[Agency] | None) -> tuple[int, int]:
-    """Indicator 1d: (synced, received) over the months FIRST..LAST for AGENCIES (competent agency; None: all).
-
-    Received: dossiers whose `received_at` falls in the period. Synced: those of them the national portal holds
-    as they stood at the period's end: at least one portal row sent, and every row of an event up to the end sent
-    (none pending, failed, skipped, or queued again by the reconciliation). One aggregate query: a range scan of
-    the `dossier_received` index with two EXISTS probes of each dossier's few PortalSync rows."""
-    from motcua.dossiers.models import PortalSync
-
+    """Indicator 1d over the months FIRST..LAST (`dossiers.selectors.portal_sync_counts`)."""
     start, end = period_bounds(first, last)
-    received = Dossier.objects.filter(received_at__gte=start, received_at__lt=end)
-    if agencies is not None:
-        received = received.filter(competent_agency__in=agencies)
-    up_to_end = PortalSync.objects.filter(dossier=OuterRef("pk"), event__created_at__lt=end)
-    synced = Exists(up_to_end.filter(state=PortalSync.State.SENT)) & ~Exists(
-        up_to_end.exclude(state=PortalSync.State.SENT))
-    counts = received.aggregate(received=Count("pk"), synced=Count("pk", filter=synced))
-    return counts["synced"], counts["received"]
+    return dossier_selectors.portal_sync_counts(start, end, agencies)

@@ -1,6 +1,6 @@
 """The client of the remote signing service (ký số từ xa): the integration system ``remote_signing``
 (MOTCUA_INTEGRATION_SYSTEMS_JSON; its token in MOTCUA_INTEGRATION_REMOTE_SIGNING_TOKEN), messages in
-``motcua.integrations.adapters.remote_signing`` (all GUESSED), every call through ``IntegrationClient`` (timeouts,
+``motcua.adapters.remote_signing`` (all GUESSED), every call through ``IntegrationClient`` (timeouts,
 retries, breaker, evidence).
 
 Signing a result: read the credential's certificate, then pyHanko prepares the document and hands us the digest of
@@ -17,7 +17,7 @@ from collections.abc import Callable
 from asn1crypto import x509  # type: ignore[import-untyped]
 from django.conf import settings
 
-from motcua.integrations.adapters import remote_signing as api
+from motcua.adapters import remote_signing as api
 from motcua.integrations.client import IntegrationClient, IntegrationError
 from motcua.signing.pdf import DeferredSigner, SigningError
 

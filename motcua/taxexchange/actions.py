@@ -26,6 +26,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from motcua.adapters import tax_authority as tax
 from motcua.core.errors import UserError
 from motcua.directory.models import Agency
 from motcua.dossiers import actions as dossier_actions
@@ -33,7 +34,6 @@ from motcua.dossiers.external import fallback_after_hours, is_external, system_o
 from motcua.dossiers.models import Dossier, Status
 from motcua.dossiers.workflow import Change, WorkflowError, may_take, transition
 from motcua.identity.models import User
-from motcua.integrations.adapters import tax_authority as tax
 from motcua.integrations.client import IntegrationClient, IntegrationError
 from motcua.payments import actions as payment_actions
 from motcua.payments import invoices as payment_invoices

@@ -17,10 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from motcua.adapters import tax_authority as tax
 from motcua.core.errors import user_message
 from motcua.directory.selectors import StaffScope
 from motcua.dossiers import selectors as dossier_selectors
-from motcua.integrations.adapters import tax_authority as tax
 from motcua.privacy.staff import staff_view
 from motcua.taxexchange import actions
 from motcua.taxexchange.models import Source, TaxNotice, TaxTransfer

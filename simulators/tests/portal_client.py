@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from motcua.integrations.adapters import national_portal as portal
+from motcua.adapters import national_portal as portal
 from simulators.national_portal import SimulatorConfig
 
 ICT = portal.PORTAL_TIME_ZONE

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from motcua.integrations.adapters import business_register as register
+from motcua.adapters import business_register as register
 
 RECORD = {
     "MaSoDoanhNghiep": "3601234569", "TenDoanhNghiep": "CÔNG TY TNHH AN PHÁT", "TinhTrangHoatDong": "1",

@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from motcua.integrations.adapters import edxml
+from motcua.adapters import edxml
 from simulators.edxml_hub import HubSimulator, SimulatorConfig
 
 NOW = dt.datetime(2026, 12, 7, 11, 0, tzinfo=edxml.VN)

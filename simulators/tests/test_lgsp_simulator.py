@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from motcua.integrations.adapters import lgsp
-from motcua.integrations.adapters import national_portal as portal
+from motcua.adapters import lgsp
+from motcua.adapters import national_portal as portal
 from simulators.lgsp import MAX_BODY_BYTES, GatewayConfig, GatewaySimulator
 from simulators.national_portal import PortalSimulator, SimulatorConfig
 

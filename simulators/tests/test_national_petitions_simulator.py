@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from motcua.integrations.adapters import national_petitions as pakn
+from motcua.adapters import national_petitions as pakn
 from simulators.national_petitions import PetitionsSimulator, SimulatorConfig
 
 

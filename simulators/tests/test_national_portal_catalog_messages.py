@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from motcua.integrations.adapters import national_portal as portal
+from motcua.adapters import national_portal as portal
 from simulators.national_portal import DEMO_CATALOG, NATIONAL_CATALOG, national_record
 
 LAND = NATIONAL_CATALOG["1.013831"]

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from motcua.integrations.adapters import national_portal as portal
+from motcua.adapters import national_portal as portal
 
 NOW = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
 ITEM = {"MaHoSo": "000.00.00.H19-261203-0001", "MaTTHC": "1.001193", "ChuHoSo": "Lê Thị Cúc",

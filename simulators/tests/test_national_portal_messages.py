@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from motcua.integrations.adapters import national_portal as portal
+from motcua.adapters import national_portal as portal
 from simulators.tests.portal_client import sample_dossier, sample_step
 
 DOSSIER_FIELDS = {

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from motcua.integrations.adapters import national_portal as portal
+from motcua.adapters import national_portal as portal
 from simulators.national_portal import PortalSimulator, SimulatorConfig
 from simulators.tests.portal_client import CODE, Client, sample_dossier, sample_step
 

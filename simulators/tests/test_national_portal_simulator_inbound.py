@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from motcua.integrations.adapters import national_portal as portal
+from motcua.adapters import national_portal as portal
 from simulators.national_portal import PortalSimulator, SimulatorConfig
 
 

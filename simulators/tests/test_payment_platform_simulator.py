@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 import pytest
 
-from motcua.integrations.adapters import payment_platform as platform
+from motcua.adapters import payment_platform as platform
 from motcua.integrations.tests.loopback import Answer, Loopback, loopback  # noqa: F401 (fixture)
 from simulators.payment_platform import PlatformSimulator, SimulatorConfig
 

@@ -12,11 +12,11 @@ from asn1crypto import x509 as asn1_x509  # type: ignore[import-untyped]
 from cryptography.hazmat.primitives import serialization
 from django.urls import reverse
 
+from motcua.adapters import edxml
 from motcua.docexchange import actions
 from motcua.docexchange.models import InboundMessage, OutgoingDocument, State
 from motcua.docexchange.tests.helpers import to_external_step
 from motcua.dossiers.models import Status
-from motcua.integrations.adapters import edxml
 from motcua.signing.models import DocumentCheck, SigningIdentity
 from motcua.signing.pdf import verify_pdf
 from motcua.signing.tests.helpers import sign_with

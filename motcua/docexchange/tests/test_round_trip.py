@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from motcua.adapters import edxml
 from motcua.docexchange import actions
 from motcua.docexchange.models import InboundMessage, OutgoingDocument, State
 from motcua.docexchange.tests.helpers import to_external_step
 from motcua.dossiers.models import Status
-from motcua.integrations.adapters import edxml
 from motcua.integrations.models import CallRecord
 
 pytestmark = pytest.mark.usefixtures("forget_committed_call_records")

@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from motcua.adapters import edxml
 from motcua.docexchange import actions
 from motcua.docexchange.models import OutgoingDocument, State
 from motcua.docexchange.tests.helpers import to_external_step
 from motcua.dossiers import actions as dossier_actions
 from motcua.dossiers.models import Status
 from motcua.dossiers.tests.helpers import at
-from motcua.integrations.adapters import edxml
 
 pytestmark = pytest.mark.usefixtures("forget_committed_call_records")
 

@@ -12,7 +12,7 @@ import pytest
 import requests
 from django.urls import reverse
 
-from motcua.integrations.adapters import vneid as shapes
+from motcua.adapters import vneid as shapes
 from motcua.integrations.tests.conftest import forget_committed_call_records  # noqa: F401 - a fixture vneid_sim uses
 from simulators.vneid import PEOPLE, SimulatorConfig, VneidSimulator
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 
 def seed_from_adapter_defaults(apps, schema_editor):
-    from motcua.integrations.adapters.national_portal import DEFAULT_STATUS_MAPPING
+    from motcua.adapters.national_portal import DEFAULT_STATUS_MAPPING
 
     mapping = apps.get_model("integrations", "PortalStatusMapping")
     for local_status, portal_code in DEFAULT_STATUS_MAPPING.items():

@@ -3,8 +3,8 @@
 import base64
 import json
 
+from motcua.adapters import national_portal as portal
 from motcua.documents.tests.samples import pdf
-from motcua.integrations.adapters import national_portal as portal
 
 TOKEN = "portal-test-token-123"
 API = "/api/v1/national-portal"

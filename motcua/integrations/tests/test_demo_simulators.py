@@ -159,8 +159,8 @@ def test_the_demos_dossiers_reach_the_simulated_portal_through_the_gateway(
 
     # The national petitions system's two samples: one created at the construction department, one held (its
     # agency code is no agency of the province), both acknowledged.
+    from motcua.feedback import national_petitions
     from motcua.feedback.models import NationalPetition
-    from motcua.integrations import national_petitions
 
     pulled = national_petitions.pull()
     assert (pulled.created, pulled.held, pulled.acknowledged, pulled.error) == (1, 1, 2, "")

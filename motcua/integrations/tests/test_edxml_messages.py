@@ -1,5 +1,5 @@
 """The edXML adapter: what we build validates against our XSD and reads back the same; malformed packages are
-refused with a clear error in both languages (motcua/integrations/adapters/edxml.py)."""
+refused with a clear error in both languages (motcua/adapters/edxml.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from lxml import etree  # type: ignore[import-untyped]
 
-from motcua.integrations.adapters import edxml
+from motcua.adapters import edxml
 
 NOW = dt.datetime(2026, 12, 7, 11, 0, tzinfo=edxml.VN)
 PDF = b"%PDF-1.4\n% a signed letter\n"

@@ -8,11 +8,11 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
+from motcua.adapters import lgsp
 from motcua.dossiers.models import PortalSync
 from motcua.dossiers.tests.helpers import at, land_dossier
 from motcua.integrations import lgsp_tokens
 from motcua.integrations import national_portal_sync as sync
-from motcua.integrations.adapters import lgsp
 from motcua.integrations.client import IntegrationClient, IntegrationError
 from motcua.integrations.config import LgspGateway
 from motcua.integrations.models import CallRecord

@@ -13,11 +13,10 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from motcua.feedback import actions
+from motcua.adapters import national_petitions as pakn
+from motcua.feedback import actions, national_petitions
 from motcua.feedback.models import Channel, Classification, Feedback, NationalPetition, Status
 from motcua.feedback.tests.factories import at
-from motcua.integrations import national_petitions
-from motcua.integrations.adapters import national_petitions as pakn
 from motcua.integrations.models import CallRecord
 from simulators.national_petitions import PetitionsSimulator, SimulatorConfig
 
@@ -256,3 +255,31 @@ def test_the_command_and_the_admins_create_again(petitions_system, demo_agencies
     petitions_system.state.faults.update({"down": True})
     with pytest.raises(CommandError):
         call_command("pull_national_petitions", stdout=io.StringIO())
+
+
+def test_jobs_queued_under_the_old_path_run_after_the_move(petitions_system, settings, db):
+    """Migration feedback 0004: a pull chain link and an answer push queued before the PAKN intake moved from
+    `integrations` to `feedback` point at the moved tasks afterwards (and back on a rollback)."""
+    import importlib
+
+    from django.apps import apps
+    from django.utils.module_loading import import_string
+    from django_tasks import Task
+    from django_tasks_db.models import DBTaskResult
+
+    from motcua.feedback import tasks
+
+    moved = importlib.import_module("motcua.feedback.migrations.0004_petition_jobs_moved")
+    tasks.pull_national_petitions_task.enqueue("token")
+    tasks.push_petition_answer_task.enqueue(1)
+    for row in DBTaskResult.objects.all():  # as an older release queued them
+        row.task_path = row.task_path.replace("motcua.feedback.tasks.", "motcua.integrations.tasks.")
+        row.save(update_fields=["task_path"])
+    paths = set(DBTaskResult.objects.values_list("task_path", flat=True))
+    assert paths == set(moved.MOVED)
+    moved.forward(apps, None)
+    rows = list(DBTaskResult.objects.all())
+    assert {row.task_path for row in rows} == set(moved.MOVED.values())
+    assert all(isinstance(import_string(row.task_path), Task) for row in rows)
+    moved.backward(apps, None)
+    assert set(DBTaskResult.objects.values_list("task_path", flat=True)) == set(moved.MOVED)

@@ -4,10 +4,10 @@ once as the dossier's satisfaction survey and counted like local ones; it may as
 import pytest
 from django.db.models import Sum
 
+from motcua.adapters import national_portal as portal
 from motcua.dossiers import actions
 from motcua.dossiers.models import Dossier, SurveyResponse
 from motcua.dossiers.tests.helpers import at, land_dossier
-from motcua.integrations.adapters import national_portal as portal
 from motcua.integrations.models import PortalStatusMapping
 from motcua.integrations.tests.inbound_helpers import CODE, TOKEN, post, wrapped
 from motcua.reports.models import Metric, MonthlyRollup

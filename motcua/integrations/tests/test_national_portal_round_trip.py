@@ -2,10 +2,10 @@
 files from the portal's file host, the clerk receives it, and the outbound sync reports its progress to the portal
 under the same MaHoSo; the portal's status query sees the same."""
 
+from motcua.adapters import national_portal as portal
 from motcua.dossiers import actions
 from motcua.dossiers.models import Dossier
 from motcua.integrations import national_portal_sync as sync
-from motcua.integrations.adapters import national_portal as portal
 from motcua.integrations.tests.inbound_helpers import API, TOKEN
 from simulators.national_portal import PortalSimulator, SimulatorConfig
 

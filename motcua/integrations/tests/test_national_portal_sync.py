@@ -8,11 +8,11 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from motcua.adapters import national_portal as portal
 from motcua.dossiers import actions
 from motcua.dossiers.models import Channel, PortalSync
 from motcua.dossiers.tests.helpers import at, land_dossier
 from motcua.integrations import national_portal_sync as sync
-from motcua.integrations.adapters import national_portal as portal
 from motcua.integrations.models import CallRecord
 from motcua.integrations.portal_queue import PortalSyncQueue
 from simulators.national_portal import PortalSimulator, SimulatorConfig

@@ -29,10 +29,10 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from motcua.adapters import national_portal as portal
 from motcua.dossiers import actions
 from motcua.dossiers.models import PortalSync
 from motcua.dossiers.tests.helpers import at, land_dossier
-from motcua.integrations.adapters import national_portal as portal
 from simulators.national_portal import PortalSimulator, SimulatorConfig
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -8,10 +8,10 @@ import urllib.request
 
 import pytest
 
+from motcua.adapters import lgsp as lgsp_adapter
+from motcua.adapters import population as adapter
 from motcua.integrations import lgsp_tokens
 from motcua.integrations import population as service
-from motcua.integrations.adapters import lgsp as lgsp_adapter
-from motcua.integrations.adapters import population as adapter
 from motcua.integrations.models import CallRecord, RegistryAnswer
 from motcua.integrations.tests.population_helpers import (
     DEMO_CITIZEN_ID,

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
+from motcua.adapters import land_registry as adapter
+from motcua.adapters.land_registry import ParcelKey
 from motcua.integrations import land_registry as service
-from motcua.integrations.adapters import land_registry as adapter
-from motcua.integrations.adapters.land_registry import ParcelKey
 from motcua.integrations.models import CallRecord
 
 pytestmark = pytest.mark.django_db

@@ -126,8 +126,8 @@ def test_a_change_the_form_cannot_describe_is_for_the_land_office_to_enter(demo_
 
 
 def test_the_simulator_answers_a_repeat_with_the_same_reference(land_sim):
+    from motcua.adapters import land_registry as adapter
     from motcua.integrations import land_registry as service
-    from motcua.integrations.adapters import land_registry as adapter
 
     change = adapter.ChangeRequest(
         request_id="req-1", dossier_code="X-1", procedure_code="1.013833", kind=adapter.CHANGE_HOLDER_INFO,

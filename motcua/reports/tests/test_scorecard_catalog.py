@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
+from motcua.adapters import national_portal as portal
 from motcua.catalog.actions import export_record, import_catalog
 from motcua.catalog.models import NationalProcedure, Procedure
 from motcua.integrations import catalog_sync
-from motcua.integrations.adapters import national_portal as portal
 from motcua.reports.scorecard import compute, current_scorecard
 from simulators.national_portal import NATIONAL_CATALOG
 

@@ -2,9 +2,9 @@
 
 import datetime as dt
 
+from motcua.adapters import tax_authority as tax
 from motcua.dossiers import actions
 from motcua.dossiers.tests.helpers import at, land_dossier
-from motcua.integrations.adapters import tax_authority as tax
 
 LINES = (tax.Obligation("1003", tax.OBLIGATIONS["1003"], 40_000_000),
          tax.Obligation("2801", tax.OBLIGATIONS["2801"], 10_000_000))

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from motcua.integrations.adapters import tax_authority as tax
+from motcua.adapters import tax_authority as tax
 
 VN = tax.TIME_ZONE
 

@@ -5,8 +5,8 @@ import json
 import pytest
 from django.urls import reverse
 
+from motcua.adapters import tax_authority as tax
 from motcua.dossiers.models import Dossier, Status
-from motcua.integrations.adapters import tax_authority as tax
 from motcua.taxexchange import actions
 from motcua.taxexchange.models import TaxNotice, TaxPaymentConfirmation
 from motcua.taxexchange.tests.conftest import TOKEN

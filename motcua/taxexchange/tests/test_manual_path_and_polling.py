@@ -8,9 +8,9 @@ import json
 import pytest
 from django.urls import reverse
 
+from motcua.adapters import tax_authority as tax
 from motcua.dossiers.models import Dossier, DossierEvent, Status
 from motcua.dossiers.tests.helpers import at
-from motcua.integrations.adapters import tax_authority as tax
 from motcua.integrations.tests.conftest import forget_committed_call_records  # noqa: F401 (fixture)
 from motcua.integrations.tests.loopback import Answer
 from motcua.payments.models import Invoice

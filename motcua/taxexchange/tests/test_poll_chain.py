@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from motcua.adapters import tax_authority as tax
 from motcua.dossiers.models import DossierEvent
-from motcua.integrations.adapters import tax_authority as tax
 from motcua.integrations.tests.conftest import forget_committed_call_records  # noqa: F401 (fixture)
 from motcua.integrations.tests.loopback import Answer
 from motcua.payments.models import Invoice

@@ -24,11 +24,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from motcua.adapters import national_petitions as pakn
 from motcua.directory.models import Agency
 from motcua.dossiers.actions import IntakeError
 from motcua.feedback.models import Channel, Feedback, FeedbackKind, NationalPetition, NationalPetitionPoll, Status
 from motcua.feedback.models import Subject as FeedbackSubject
-from motcua.integrations.adapters import national_petitions as pakn
 from motcua.integrations.client import IntegrationClient, IntegrationError
 
 logger = logging.getLogger(__name__)
@@ -196,7 +196,7 @@ def mark_answer_pending(feedback: Feedback) -> None:
 
 
 def _enqueue_push(pk: int | None, at: dt.datetime | None = None) -> None:
-    from motcua.integrations.tasks import push_petition_answer_task
+    from motcua.feedback.tasks import push_petition_answer_task
 
     if pk is None:
         return
@@ -271,7 +271,7 @@ def polling_wanted() -> bool:
 
 def ensure_polling(now: dt.datetime | None = None) -> bool:
     """Make sure one chain of periodic pulls is queued (like `taxexchange.actions.ensure_polling`)."""
-    from motcua.integrations.tasks import pull_national_petitions_task
+    from motcua.feedback.tasks import pull_national_petitions_task
 
     if not polling_wanted() or not pull_national_petitions_task.get_backend().supports_defer:
         return False
@@ -286,7 +286,7 @@ def ensure_polling(now: dt.datetime | None = None) -> bool:
 
 
 def continue_polling(token: str, now: dt.datetime | None = None) -> bool:
-    from motcua.integrations.tasks import pull_national_petitions_task
+    from motcua.feedback.tasks import pull_national_petitions_task
 
     now = now or timezone.now()
     wanted = polling_wanted()

@@ -1,5 +1,5 @@
 """Pull the petitions assigned to the province's agencies from the national petitions system (PAKN), acknowledge
-them, and send the answers that are due (motcua.integrations.national_petitions; run from cron when
+them, and send the answers that are due (motcua.feedback.national_petitions; run from cron when
 MOTCUA_PETITIONS_POLL_SECONDS is 0). Also (re)starts the job chain when the setting is positive."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from motcua.integrations import national_petitions
+from motcua.feedback import national_petitions
 
 
 class Command(BaseCommand):
