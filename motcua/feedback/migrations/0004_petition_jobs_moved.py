@@ -15,7 +15,7 @@ MOVED = {
 
 
 def _repoint(apps: Any, mapping: dict[str, str]) -> None:
-    results = apps.get_model("django_tasks_db", "DBTaskResult").objects
+    results = apps.get_model("django_tasks_database", "DBTaskResult").objects
     for old, new in mapping.items():
         results.filter(task_path=old).update(task_path=new)
 
@@ -31,7 +31,7 @@ def backward(apps: Any, schema_editor: Any) -> None:
 class Migration(migrations.Migration):
     dependencies = [
         ("feedback", "0003_national_petitions"),
-        ("django_tasks_db", "0021_conditional_partial_index_ordering"),
+        ("django_tasks_database", "0021_conditional_partial_index_ordering"),
     ]
 
     operations = [migrations.RunPython(forward, backward)]
