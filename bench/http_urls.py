@@ -8,5 +8,6 @@ from motcua.urls import urlpatterns as motcua_urlpatterns
 urlpatterns = [
     path("bare/insert", views.bare_insert),
     path("bare/read/<str:code>", views.bare_read),
+    path("bare/submission-writes", views.submission_writes),
     *motcua_urlpatterns,
 ]

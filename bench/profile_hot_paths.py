@@ -32,6 +32,8 @@ STEPS = 5
 
 
 def _print_profile(profiler: cProfile.Profile, top: int) -> None:
+    if os.environ.get("PROFILE_DUMP"):
+        profiler.dump_stats(os.environ["PROFILE_DUMP"])
     for order in ("tottime", "cumulative"):
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order).print_stats(top)
@@ -162,6 +164,7 @@ def main() -> None:
     parser.add_argument("path", choices=["step", "submission"])
     parser.add_argument("--instances", type=int, default=200, help="dossiers (step) or submissions")
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--dump", default="", help="also write the profile to this file (pstats)")
     parser.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
     parser.add_argument("--database", default="motcua_bench_profile", help="PostgreSQL database (dropped, made)")
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432")
@@ -171,8 +174,8 @@ def main() -> None:
         sys.path.insert(0, str(ROOT))
         (child if args.path == "step" else submission)(args.instances, args.top)
         return
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "motcua.settings", "MOTCUA_MANIFEST_STATIC": "false",
-           "MOTCUA_SMS_BACKEND": "log", "LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "PROFILE_DUMP": args.dump, "DJANGO_SETTINGS_MODULE": "motcua.settings",
+           "MOTCUA_MANIFEST_STATIC": "false", "MOTCUA_SMS_BACKEND": "log", "LOG_LEVEL": "WARNING"}
     with tempfile.TemporaryDirectory() as var:
         env["MOTCUA_VAR_DIR"] = var
         if args.sqlite:

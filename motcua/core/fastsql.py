@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any, TypeVar, cast
 
 from django.db import DatabaseError, connections, models
+from django.db.models.constants import OnConflict
 
 M = TypeVar("M", bound=models.Model)
 
@@ -52,6 +53,48 @@ def insert(obj: models.Model, using: str = "default") -> None:
     obj._state.db = using
 
 
+def insert_many(objs: Sequence[M], *, ignore_conflicts: bool = False, using: str = "default") -> list[M]:
+    """Write OBJS (new instances of one model) in one multi-row statement — what `bulk_create` does, without its
+    query building — and set their keys (not with IGNORE_CONFLICTS: a row skipped on a conflict has none, as with
+    `bulk_create`). More rows than the database takes in one statement go through `bulk_create`."""
+    if not objs:
+        return []
+    connection = connections[using]
+    model = type(objs[0])
+    meta = model._meta
+    auto_key = isinstance(meta.pk, models.AutoField)
+    fields = [f for f in meta.concrete_fields if not (f.primary_key and isinstance(f, models.AutoField))]
+    if len(objs) > connection.ops.bulk_batch_size(fields, objs):
+        return model._default_manager.using(using).bulk_create(objs, ignore_conflicts=ignore_conflicts)
+    returning = auto_key and connection.features.can_return_rows_from_bulk_insert and not ignore_conflicts
+    key = ("insert_many", model, connection.vendor, len(objs), ignore_conflicts, returning)
+    found = _sql.get(key)
+    if found is None:
+        quote = connection.ops.quote_name
+        conflict = OnConflict.IGNORE if ignore_conflicts else None
+        row = f"({', '.join(['%s'] * len(fields))})"
+        sql = (f"{connection.ops.insert_statement(on_conflict=conflict)} {quote(meta.db_table)} "
+               f"({', '.join(quote(f.column) for f in fields)}) VALUES {', '.join([row] * len(objs))}"
+               )
+        suffix = connection.ops.on_conflict_suffix_sql(fields, conflict, None, None) if conflict else ""
+        if suffix:
+            sql += f" {suffix}"
+        if returning:
+            sql += f" RETURNING {quote(meta.pk.column)}"
+        found = _sql[key] = (sql, fields)
+    sql = found[0]
+    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if returning:
+            for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+                obj.pk = pk
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = using
+    return list(objs)
+
+
 def update(obj: models.Model, names: Sequence[str], using: str = "default") -> None:
     """Write the fields NAMES of OBJ's row (what `obj.save(update_fields=NAMES)` does, without signals)."""
     if not names:
@@ -76,6 +119,14 @@ def update(obj: models.Model, names: Sequence[str], using: str = "default") -> N
             raise DatabaseError(f"{model.__name__} {obj.pk}: the update changed {cursor.rowcount} rows, not 1")
 
 
+def _where_field(model: type[models.Model], by: str | None) -> models.Field[Any, Any]:
+    """The key, or the unique field BY (a field that is not unique could name several rows: refused)."""
+    field = model._meta.pk if by is None else model._meta.get_field(by)
+    if not isinstance(field, models.Field) or not (field.primary_key or field.unique):
+        raise ValueError(f"{model.__name__}.{by} is not unique")
+    return field
+
+
 def _select_sql(model: type[models.Model], vendor: str, lock: bool,
                 by: str | None) -> tuple[str, list[str], list[list[Any]]]:
     key = ("select", model, vendor, lock, by)
@@ -91,7 +142,7 @@ def _select_sql(model: type[models.Model], vendor: str, lock: bool,
             column = f.get_col(table)
             converters.append([*connection.ops.get_db_converters(column), *column.get_db_converters(connection)])
         suffix = " FOR UPDATE" if lock and connection.features.has_select_for_update else ""
-        where = meta.pk if by is None else meta.get_field(by)
+        where = _where_field(model, by)
         sql = (f"SELECT {', '.join(quote(f.column) for f in fields)} FROM {quote(table)} "  # noqa: S608
                f"WHERE {quote(where.column)} = %s{suffix}")
         found = _sql[key] = (sql, [f.attname for f in fields], converters)  # type: ignore[assignment]
@@ -106,11 +157,9 @@ def get(model: type[M], pk: Any, *, lock: bool = False, by: str | None = None, u
     if lock and connection.features.has_select_for_update and not connection.in_atomic_block:
         raise DatabaseError("a locking read needs a transaction")
     sql, names, converters = _select_sql(model, connection.vendor, lock, by)
-    where = model._meta.pk if by is None else model._meta.get_field(by)
-    if not (where.primary_key or getattr(where, "unique", False)):
-        raise ValueError(f"{model.__name__}.{by} is not unique")
+    where = _where_field(model, by)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [where.get_db_prep_value(pk, connection)])  # type: ignore[union-attr]
+        cursor.execute(sql, [where.get_db_prep_value(pk, connection)])
         row = cursor.fetchone()
     if row is None:
         raise model.DoesNotExist(f"{model.__name__} {pk} does not exist")  # type: ignore[attr-defined]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from motcua.core import fastsql
 from motcua.documents.models import Blob, StoredDocument
 from motcua.documents.uploads import check_upload, store_blob
 from motcua.identity.models import User
@@ -39,4 +40,4 @@ def store_documents(*, owner: User, entries: list[tuple[str, str, Blob]], source
         document.file.name = blob.storage_name
         rows.setdefault((kind, blob.sha256), document)
     if rows:
-        StoredDocument.objects.bulk_create(list(rows.values()), ignore_conflicts=True)
+        fastsql.insert_many(list(rows.values()), ignore_conflicts=True)  # bulk_create without the query building

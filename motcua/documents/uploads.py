@@ -34,6 +34,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from motcua.core import fastsql
 from motcua.core.errors import UserError
 from motcua.documents.models import Blob, ScanState, cas_name
 
@@ -321,7 +322,7 @@ def store_blobs(items: list[CheckedFile]) -> list[Blob]:
     # Known content (or a concurrent upload of the same) keeps its row, read below with the new ones.
     written = {digest: Blob(sha256=digest, size=item.size, content_type=item.file_type.content_type,
                             scan_state=state) for digest, item in by_digest.items()}
-    Blob.objects.bulk_create(list(written.values()), ignore_conflicts=True)
+    fastsql.insert_many(list(written.values()), ignore_conflicts=True)  # bulk_create without the query building
     blobs = {blob.sha256: blob for blob in Blob.objects.filter(sha256__in=list(by_digest))}
     # The rows this call wrote carry its creation time to the microsecond (a row kept from before, or a concurrent
     # upload's, has its own): only those are queued for their scan, once.

@@ -20,6 +20,7 @@ from django.utils import timezone
 from motcua.catalog.cached import competent_agencies
 from motcua.catalog.eforms import form_errors
 from motcua.catalog.models import Procedure
+from motcua.core import fastsql
 from motcua.directory.models import Agency, Role
 from motcua.directory.selectors import has_role, roles_of
 from motcua.documents.actions import store_documents
@@ -397,7 +398,7 @@ def _attach(dossier: Dossier, uploads: list[Upload], checked: list[CheckedFile |
                                    is_digitised=upload.digitised)
         document.file.name = blob.storage_name
         documents.append(document)
-    return DossierDocument.objects.bulk_create(documents) if documents else []
+    return fastsql.insert_many(documents)  # bulk_create without the query building
 
 
 def _issue(dossier: Dossier, kind: str, actor: User | None, now: dt.datetime, *, reason: str = "",

@@ -3,9 +3,9 @@
 A step of a process definition is **internal** (the default: an agency's staff act inside motcua) or **external**:
 ``{"kind": "external", "system": "tax_authority", "fallback_after_hours": 48}``. At an external step the system
 (no actor) may take the actions in ``SYSTEM_ACTIONS`` (`workflow.may_take`), and after every transition that
-enters such a step, or resumes a dossier at one, the step's handler runs as a job after commit. The step's staff
-keep every action they have at an internal step: when the outside system fails, the handler records the fallback
-(`external_fallback`, with the reason) and the staff enter by hand what the system would have sent.
+enters such a step, or resumes a dossier at one, the step's handler runs as a job queued with the transaction. The
+step's staff keep every action they have at an internal step: when the outside system fails, the handler records
+the fallback (`external_fallback`, with the reason) and the staff enter by hand what the system would have sent.
 
 Handlers are registered in ``HANDLERS`` (system name -> dotted path of ``handler(dossier_id, seq) -> None``); a
 handler must be idempotent (a job can run twice) and look at the dossier as it is now, not as SEQ left it.
@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from functools import partial
 from typing import Any, Final
 
-from django.db import transaction
 from django.utils.module_loading import import_string
 from django_tasks import task
+
+from motcua.core.jobs import enqueue_with_transaction
 
 logger = logging.getLogger(__name__)
 
@@ -59,16 +59,13 @@ def fallback_after_hours(step: Mapping[str, Any], default: float) -> float:
 
 def after_transition(dossier: Any, event: Any) -> None:
     """Inside `workflow.transition`'s transaction: when EVENT left the dossier at an external step (entered it, or
-    resumed there), run the step's handler once the transaction commits."""
+    resumed there), queue the step's handler as a job with the transaction (`core.jobs`: it runs once the event
+    is committed, and exists only if it is)."""
     if dossier.is_terminal or not is_external(dossier.current_step):
         return
     if event.from_step == event.to_step and event.action not in _TRIGGERS:
         return
-    transaction.on_commit(partial(_enqueue, dossier.pk, event.seq), robust=True)
-
-
-def _enqueue(dossier_id: int, seq: int) -> None:
-    run_external_step.enqueue(dossier_id, seq)
+    enqueue_with_transaction(run_external_step, dossier.pk, event.seq)
 
 
 def handler_for(system: str) -> Callable[[int, int], None] | None:

@@ -28,8 +28,8 @@ from django.db.models import Q
 
 from motcua.calendar.service import WorkingCalendar
 from motcua.catalog.models import NationalProcedure, Procedure, ProcedureVersion
+from motcua.core.figures import rate
 from motcua.directory.models import Agency
-from motcua.reports.selectors import rate
 
 
 def _period_end(last: dt.date) -> dt.date:

@@ -11,9 +11,10 @@ from typing import Any
 
 from django.db.models import Sum
 
+from motcua.core.figures import month_start
 from motcua.directory.models import Agency, AgencyLevel
 from motcua.reports.models import Metric, MonthlyRollup, Target
-from motcua.reports.selectors import Figures, figures_by_agency, month_start, total
+from motcua.reports.selectors import Figures, figures_by_agency, total
 
 # Longest period the public page and the feed accept (a trend of more months is not readable on a phone).
 MAX_MONTHS = 24

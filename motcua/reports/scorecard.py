@@ -29,10 +29,11 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Procedure, ServiceLevel
+from motcua.core.figures import period_bounds, rate
 from motcua.directory.models import Agency
 from motcua.feedback.statistics import indicator_counts as petition_counts
 from motcua.reports.models import Scorecard
-from motcua.reports.selectors import Figures, figures_by_agency, period_bounds, portal_sync_counts, rate, total
+from motcua.reports.selectors import Figures, figures_by_agency, portal_sync_counts, total
 
 
 @dataclass(frozen=True)

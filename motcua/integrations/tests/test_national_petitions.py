@@ -264,7 +264,7 @@ def test_jobs_queued_under_the_old_path_run_after_the_move(petitions_system, set
 
     from django.apps import apps
     from django.utils.module_loading import import_string
-    from django_tasks import Task
+    from django_tasks.base import Task
     from django_tasks_db.models import DBTaskResult
 
     from motcua.feedback import tasks

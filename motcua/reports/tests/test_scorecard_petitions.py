@@ -8,11 +8,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from motcua.core.figures import period_bounds
 from motcua.feedback.models import Feedback, Status
 from motcua.feedback.statistics import indicator_counts
 from motcua.feedback.tests.factories import at, petition
 from motcua.reports.scorecard import compute, current_scorecard
-from motcua.reports.selectors import period_bounds
 
 pytestmark = pytest.mark.django_db
 NOVEMBER = dt.date(2026, 11, 1)
