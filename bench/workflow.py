@@ -20,7 +20,8 @@ reloads the instance's state, moves it one step and persists it.
   the national-portal record — the ceiling for any implementation of motcua's step, however it were written.
 
 Instances are made before the clock starts; the steps run round-robin (step 1 of every instance, then step 2 …),
-so every step reloads its state from the database. Each database gets a fresh database (PostgreSQL:
+so every step reloads its state from the database, and the engines take turns one step round at a time (a slow
+spell of the machine falls on all of them alike). Each database gets a fresh database (PostgreSQL:
 `--database` on `--pg-url`, default `motcua_bench_wf` on 127.0.0.1, dropped and made again). Prints instances/s
 and the ratios; with `--runs N` the whole comparison is made N times (a fresh database each time) and the medians
 are printed at the end, e.g.
@@ -188,20 +189,23 @@ def run_engines(instances: int) -> dict[str, Any]:
             task = Task.objects.get(process_id=pk, flow_task=nodes[step], status=STATUS.NEW)
             nodes[step].run(task)
 
-    def timed(step_fn: Callable[[int, int], None], ids: list[int]) -> float:
-        began = time.perf_counter()
-        for step in range(STEPS):
+    # The engines take turns, one step round (every instance's step N) at a time, so that a slow spell of the
+    # shared machine (its disk's flushes vary several-fold from minute to minute) falls on every engine alike
+    # instead of on whichever ran then.
+    engines: dict[str, tuple[Callable[[int, int], None], list[int]]] = {
+        "motcua": (motcua_step, dossier_ids),
+        "SpiffWorkflow": (spiff_step, list(range(instances))),
+        "django-viewflow": (viewflow_step, process_ids),
+        "floor": (floor_step, list(range(instances))),
+        "writes floor": (writes_floor_step, list(range(instances))),
+    }
+    results = dict.fromkeys(engines, 0.0)
+    for step in range(STEPS):
+        for name, (step_fn, ids) in engines.items():
+            began = time.perf_counter()
             for pk in ids:
                 step_fn(step, pk)
-        return time.perf_counter() - began
-
-    results = {
-        "motcua": timed(motcua_step, dossier_ids),
-        "SpiffWorkflow": timed(spiff_step, list(range(instances))),
-        "django-viewflow": timed(viewflow_step, process_ids),
-        "floor": timed(floor_step, list(range(instances))),
-        "writes floor": timed(writes_floor_step, list(range(instances))),
-    }
+            results[name] += time.perf_counter() - began
     # Every engine finished every instance.
     assert Dossier.objects.filter(pk__in=dossier_ids, step_index=5).count() == instances  # noqa: S101
     with connection.cursor() as cursor:
