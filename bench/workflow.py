@@ -18,6 +18,9 @@ reloads the instance's state, moves it one step and persists it.
 - writes floor (not an engine): the statements a motcua step has to make, hand-written with no domain logic —
   lock and update the instance row, insert its event, lock and move the audit-chain head, insert the seal and
   the national-portal record — the ceiling for any implementation of motcua's step, however it were written.
+- schema floor (not an engine): the same statements, hand-written, on motcua's own tables (the dossier row with
+  its indexes, which a step's update of the status, agency and deadline must all touch; the event, seal, head and
+  portal rows as they are) — what the schema costs, with no Python beyond the statements.
 
 Instances are made before the clock starts; the steps run round-robin (step 1 of every instance, then step 2 …),
 so every step reloads its state from the database, and the engines take turns one step round at a time (a slow
@@ -32,6 +35,7 @@ are printed at the end, e.g.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import statistics
@@ -175,6 +179,54 @@ def run_engines(instances: int) -> dict[str, Any]:
             cursor.execute("INSERT INTO bench_wf_sync VALUES (%s, %s, %s, %s)",
                            [event_id, pk, event_id, json.dumps({"MaHoSo": pk, "TrangThaiHoSo": "processing"})])
 
+    # --- schema floor: the same statements on motcua's own tables (their indexes and row widths) -----------------
+    from django.utils import timezone
+
+    schema_ids = [submit_dossier(
+        procedure=procedure, channel=Channel.COUNTER, competent_agency=land_office, receiving_agency=centre,
+        actor=people[0], applicant=Applicant(name="Trần Thị Bình", id_number="075195004321", phone="0987654321"),
+        form_data=LAND_FORM, paper_documents=LAND_PAPERS).pk for _ in range(instances)]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM audit_chainhead")
+        if cursor.fetchone() is None:
+            cursor.execute("INSERT INTO audit_chainhead (id, position, hash, updated_at) VALUES (1, 0, %s, %s)",
+                           ["0" * 64, timezone.now()])
+    dossier_columns = ", ".join(connection.ops.quote_name(f.column) for f in Dossier._meta.concrete_fields)
+    returning = connection.vendor == "postgresql"
+
+    def schema_floor_step(step: int, pk: int) -> None:
+        now = timezone.now()
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SELECT {dossier_columns} FROM dossiers_dossier WHERE id = %s{lock}", [pk])  # noqa: S608
+            cursor.fetchone()
+            cursor.execute("UPDATE dossiers_dossier SET status = %s, step_index = %s, current_agency_id = %s, "
+                           "\"current_role\" = %s, assignee_id = NULL, step_started_at = %s, step_due_at = %s, "
+                           "version = version + 1 WHERE id = %s",
+                           ["processing", step + 1, land_office.pk, "specialist", now, now + dt.timedelta(days=1),
+                            pk])
+            event_sql = ("INSERT INTO dossiers_dossierevent (dossier_id, seq, action, from_status, to_status, "
+                         "from_step, to_step, actor_id, actor_agency_id, to_agency_id, note, is_public, data, "
+                         "created_at) VALUES (%s, %s, 'forward', 'processing', 'processing', %s, %s, %s, %s, %s, "
+                         "'', %s, %s, %s)")
+            cursor.execute(event_sql + (" RETURNING id" if returning else ""),
+                           [pk, step + 3, step, step + 1, people[step].pk, land_office.pk, land_office.pk, True,
+                            json.dumps({"step": f"s{step + 1}", "step_due_at": now.isoformat()}), now])
+            event_id = cursor.fetchone()[0] if returning else cursor.lastrowid
+            cursor.execute(f"SELECT position, hash FROM audit_chainhead WHERE id = 1{lock}")  # noqa: S608
+            position, previous = cursor.fetchone()
+            digest = hashlib.sha256(f"{previous}|{position + 1}|{event_id}|{pk}|forward|{now}".encode()).hexdigest()
+            seal = ("INSERT INTO audit_eventseal (position, event_id, prev_hash, hash) VALUES (%s, %s, %s, %s)")
+            head = "UPDATE audit_chainhead SET position = %s, hash = %s, updated_at = %s WHERE id = 1"
+            if returning:  # one statement, as motcua's seal on PostgreSQL
+                cursor.execute(f"WITH seal AS ({seal}) {head}",
+                               [position + 1, event_id, previous, digest, position + 1, digest, now])
+            else:
+                cursor.execute(seal, [position + 1, event_id, previous, digest])
+                cursor.execute(head, [position + 1, digest, now])
+            cursor.execute("INSERT INTO dossiers_portalsync (dossier_id, event_id, origin, state, payload, attempts, "
+                           "last_error, created_at, skip_reason) VALUES (%s, %s, 'local', 'pending', %s, 0, '', %s, "
+                           "'')", [pk, event_id, json.dumps({"MaHoSo": pk, "TrangThaiHoSo": "processing"}), now])
+
     # --- django-viewflow -------------------------------------------------------------------------------------
     from viewflow.workflow.models import Task  # type: ignore[import-untyped]
     from viewflow.workflow.status import STATUS  # type: ignore[import-untyped]
@@ -198,6 +250,7 @@ def run_engines(instances: int) -> dict[str, Any]:
         "django-viewflow": (viewflow_step, process_ids),
         "floor": (floor_step, list(range(instances))),
         "writes floor": (writes_floor_step, list(range(instances))),
+        "schema floor": (schema_floor_step, schema_ids),
     }
     results = dict.fromkeys(engines, 0.0)
     for step in range(STEPS):
@@ -255,6 +308,8 @@ def _print(figures: dict[str, Any], title: str) -> None:
     print(f"  floor / SpiffWorkflow = {rate['floor'] / rate['SpiffWorkflow']:.2f}×   "
           f"floor / django-viewflow = {rate['floor'] / rate['django-viewflow']:.2f}×   "
           f"motcua / floor = {rate['motcua'] / rate['floor']:.2f}×")
+    print(f"  motcua / schema floor = {rate['motcua'] / rate['schema floor']:.0%}   "
+          f"schema floor / writes floor = {rate['schema floor'] / rate['writes floor']:.0%}")
     print(f"  writes floor / SpiffWorkflow = {rate['writes floor'] / rate['SpiffWorkflow']:.2f}×   "
           f"writes floor / django-viewflow = {rate['writes floor'] / rate['django-viewflow']:.2f}×", flush=True)
 
@@ -285,6 +340,9 @@ def main() -> None:
                       for name in results[0]["per_second"]}
             ratios = [r["per_second"]["motcua"] / r["per_second"]["writes floor"] for r in results]
             _print({**results[0], "per_second": median}, f", median of {len(results)} runs")
+            schema = [r["per_second"]["motcua"] / r["per_second"]["schema floor"] for r in results]
+            print(f"  motcua / schema floor per run: {', '.join(f'{r:.0%}' for r in schema)} "
+                  f"(median {statistics.median(schema):.0%})")
             print(f"  motcua / writes floor per run: {', '.join(f'{r:.0%}' for r in ratios)} "
                   f"(median {statistics.median(ratios):.0%})")
 
