@@ -111,30 +111,18 @@ def child(instances: int, top: int) -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    call_command("migrate", verbosity=0)
-    call_command("setup_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    from motcua.catalog.models import Procedure
-    from motcua.directory.models import Agency
-    from motcua.dossiers.actions import Applicant, forward_dossier, submit_dossier
-    from motcua.dossiers.models import Channel, Dossier
-    from motcua.dossiers.tests.helpers import LAND_FORM, LAND_PAPERS
-    from motcua.identity.models import User
+    from bench.land_transfers import set_up
+    from motcua.dossiers.actions import forward_dossier
+    from motcua.dossiers.models import Dossier
 
-    people = [User.objects.get(username=name) for name in (
-        "tiepnhan.ttpvhcc", "chuyenvien.vpdkdd", "chuyenvien.thue", "chuyenvien.khobac", "chuyenvien.vpdkdd")]
-    procedure = Procedure.objects.get(national_code="1.013831")
-    land_office = Agency.objects.get(eid_code="000.01.16.H19")
-    centre = Agency.objects.get(eid_code="000.00.01.H19")
+    land = set_up()
+    people = land.people
 
     def batch() -> list[int]:
-        return [submit_dossier(
-            procedure=procedure, channel=Channel.COUNTER, competent_agency=land_office, receiving_agency=centre,
-            actor=people[0], applicant=Applicant(name="Trần Thị Bình", id_number="075195004321", phone="0987654321"),
-            form_data=LAND_FORM, paper_documents=LAND_PAPERS).pk for _ in range(instances)]
+        return land.make(instances)
 
     def run(ids: list[int]) -> float:
         began = time.perf_counter()
